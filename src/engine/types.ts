@@ -1,0 +1,274 @@
+// The shapes every part of Gradient Flow agrees on: the parsed spec, its problems, the per-epoch
+// statistics, the findings and their fixes. Pure data, no behaviour, so the worker, the CLI, the
+// extension host and the webview can all import it.
+
+export type Severity = 'error' | 'warning' | 'info';
+export type Precision = 'float32' | 'float64';
+
+export type Activation =
+  | { readonly kind: 'linear' }
+  | { readonly kind: 'sigmoid' }
+  | { readonly kind: 'tanh' }
+  | { readonly kind: 'relu' }
+  | { readonly kind: 'leaky_relu'; readonly slope: number }
+  | { readonly kind: 'elu'; readonly alpha: number }
+  | { readonly kind: 'selu' }
+  | { readonly kind: 'gelu' }
+  | { readonly kind: 'silu' }
+  | { readonly kind: 'softplus' }
+  | { readonly kind: 'softsign' }
+  | { readonly kind: 'softmax' };
+export type ActivationName = Activation['kind'];
+
+export type Init =
+  | { readonly kind: 'glorot_uniform' }
+  | { readonly kind: 'glorot_normal' }
+  | { readonly kind: 'he_normal' }
+  | { readonly kind: 'he_uniform' }
+  | { readonly kind: 'lecun_normal' }
+  | { readonly kind: 'lecun_uniform' }
+  | { readonly kind: 'normal'; readonly mean: number; readonly std: number }
+  | { readonly kind: 'uniform'; readonly low: number; readonly high: number }
+  | { readonly kind: 'constant'; readonly value: number }
+  | { readonly kind: 'zeros' };
+export type InitName = Init['kind'];
+
+export type LossName = 'mse' | 'bce' | 'cross_entropy';
+export type OptimizerName = 'sgd' | 'adam' | 'rmsprop';
+
+/** A 0-based column range on a 1-based line. */
+export interface SourceRange {
+  readonly line: number;
+  readonly startColumn: number;
+  readonly endColumn: number;
+}
+
+export interface LayerSpec {
+  /** Index after `xN` expansion, 0 nearest the input. */
+  readonly index: number;
+  /** 1-based line of the `dense` statement this layer came from. */
+  readonly line: number;
+  readonly units: number;
+  readonly activation: Activation;
+  readonly init: Init;
+  /** The init as written (or the default's name), for reports. */
+  readonly initText: string;
+  readonly bias: number;
+  readonly name?: string;
+}
+
+export type DataSpec =
+  | { readonly source: 'xor'; readonly samples: number; readonly noise: number; readonly seed: number }
+  | { readonly source: 'circles'; readonly samples: number; readonly noise: number; readonly factor: number; readonly seed: number }
+  | { readonly source: 'moons'; readonly samples: number; readonly noise: number; readonly seed: number }
+  | { readonly source: 'spiral'; readonly samples: number; readonly noise: number; readonly classes: number; readonly seed: number }
+  | { readonly source: 'gaussians'; readonly samples: number; readonly classes: number; readonly spread: number; readonly seed: number }
+  | { readonly source: 'sine'; readonly samples: number; readonly noise: number; readonly seed: number }
+  | {
+      readonly source: 'csv';
+      readonly path: string;
+      readonly target: string | number | null;
+      readonly header: boolean;
+      readonly normalize: boolean;
+      readonly seed: number;
+    };
+export type DataSourceName = DataSpec['source'];
+
+/** Samples in row-major order; `y` holds class indices (classification) or real targets. */
+export interface Dataset {
+  readonly n: number;
+  readonly features: number;
+  /** Number of classes, or 0 for a real-valued (regression) target. */
+  readonly classes: number;
+  readonly x: Float64Array;
+  readonly y: Float64Array;
+  /** Class names in index order for a CSV with a text target; else empty. */
+  readonly classNames: readonly string[];
+  readonly featureNames: readonly string[];
+}
+
+export interface OptimizerSpec {
+  readonly kind: OptimizerName;
+  readonly lr: number;
+  readonly momentum: number;
+  readonly nesterov: boolean;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly eps: number;
+  readonly rho: number;
+  /** Global-norm clip; 0 means off. */
+  readonly clip: number;
+  readonly weightDecay: number;
+}
+
+export interface TrainSpec {
+  readonly epochs: number;
+  readonly batch: number;
+  readonly seed: number;
+  readonly shuffle: boolean;
+  readonly precision: Precision;
+}
+
+/** Thresholds of the findings; see docs/nnspec.md for the rules that use them. */
+export interface Thresholds {
+  /** A layer is vanishing when its gradient is below this fraction of the output layer's. */
+  readonly vanishing: number;
+  /** A layer is exploding when its gradient is above this multiple of the output layer's. */
+  readonly exploding: number;
+  /** A layer is dead when at least this fraction of its units never had a non-zero derivative. */
+  readonly dead: number;
+  /** A layer is saturated when at least this fraction of (sample, unit) pairs sit in the flat tails. */
+  readonly saturated: number;
+  /** An update ratio above this, with an unsettled loss, means the learning rate is too high. */
+  readonly lrHigh: number;
+  /** An update ratio below this on every layer, with a slowly falling loss, means it is too low. */
+  readonly lrLow: number;
+  /** Underflow is reported when at least this fraction of a layer's weight gradients are exactly 0. */
+  readonly underflow: number;
+}
+
+export type StatementKeyword = 'network' | 'data' | 'input' | 'dense' | 'loss' | 'optimizer' | 'train' | 'diagnose';
+
+export interface Spec {
+  readonly name: string;
+  readonly data: DataSpec | null;
+  readonly input: number | null;
+  readonly layers: readonly LayerSpec[];
+  readonly loss: LossName;
+  readonly optimizer: OptimizerSpec;
+  readonly train: TrainSpec;
+  readonly diagnose: Thresholds;
+  /** 1-based line of each statement that was written (absent: defaulted). */
+  readonly lines: Readonly<Partial<Record<Exclude<StatementKeyword, 'dense'>, number>>>;
+}
+
+export type ProblemCode =
+  | 'syntax'
+  | 'unknown-keyword'
+  | 'unknown-activation'
+  | 'unknown-init'
+  | 'unknown-loss'
+  | 'unknown-optimizer'
+  | 'unknown-data-source'
+  | 'unknown-option'
+  | 'bad-value'
+  | 'out-of-range'
+  | 'duplicate-statement'
+  | 'missing-statement'
+  | 'order'
+  | 'limit'
+  | 'softmax-not-last'
+  | 'loss-mismatch'
+  | 'input-mismatch'
+  | 'output-mismatch'
+  | 'csv'
+  | 'static-vanishing'
+  | 'static-exploding'
+  | 'saturating-activation'
+  | 'init-mismatch'
+  | 'bce-without-sigmoid'
+  | 'feature-scale';
+
+export interface Problem extends SourceRange {
+  readonly severity: Severity;
+  readonly code: ProblemCode;
+  readonly message: string;
+}
+
+/** A change a fix makes to the spec; `editsForChange` turns it into text edits. */
+export type Change =
+  | { readonly kind: 'layer'; readonly lines: readonly number[]; readonly activation?: string; readonly init?: string }
+  | { readonly kind: 'option'; readonly statement: 'optimizer' | 'train' | 'data'; readonly key: string; readonly value: string };
+
+export interface Fix {
+  readonly title: string;
+  readonly change: Change;
+}
+
+export type FindingKind =
+  | 'vanishing'
+  | 'exploding'
+  | 'nonfinite'
+  | 'dead'
+  | 'saturated'
+  | 'underflow'
+  | 'lr_too_high'
+  | 'lr_too_low'
+  | 'plateau'
+  | 'budget';
+
+export interface Finding {
+  readonly kind: FindingKind;
+  readonly severity: Severity;
+  /** Layer indices the finding names (empty for findings about the run, such as `budget`). */
+  readonly layers: readonly number[];
+  readonly line: number;
+  readonly message: string;
+  readonly fixes: readonly Fix[];
+  /** The numbers behind the verdict, for hovers and the panel. */
+  readonly evidence: Evidence;
+}
+
+export interface Evidence {
+  /** Per named layer: its gradient RMS per epoch (∂L/∂W), for sparklines. */
+  readonly series?: readonly (readonly number[])[];
+  /** The layer's gradient relative to the output layer's (∂L/∂W RMS ratio). */
+  readonly gradRatio?: number;
+  /** The layer's backpropagated error relative to the output layer's (∂L/∂z RMS ratio). */
+  readonly deltaRatio?: number;
+  /** An analytic bound on the backpropagated factor, such as (1/4)^k for k sigmoid layers. */
+  readonly bound?: { readonly text: string; readonly value: number };
+  readonly [key: string]: unknown;
+}
+
+/** Statistics of one layer over one epoch; definitions in docs/nnspec.md. */
+export interface LayerStats {
+  gradRms: number;
+  gradMeanAbs: number;
+  gradMaxAbs: number;
+  deltaRms: number;
+  updateRatio: number;
+  weightRms: number;
+  actMean: number;
+  actStd: number;
+  dead: number;
+  saturated: number;
+  zeroGrad: number;
+  nonFinite: number;
+}
+export type LayerStatName = keyof LayerStats;
+
+export interface EpochRecord {
+  readonly epoch: number;
+  readonly loss: number;
+  readonly accuracy: number | null;
+  readonly layers: readonly LayerStats[];
+  /** Per layer, counts of log10|∂L/∂W| in the fixed bins of `HISTOGRAM` (last step of the epoch). */
+  readonly histograms: readonly (readonly number[])[];
+}
+
+export type StopReason = 'nonfinite' | 'cancelled' | null;
+
+export interface PredictedLayer {
+  readonly actStd: number;
+  readonly deltaRatio: number;
+}
+
+export interface ReportLayer {
+  readonly index: number;
+  readonly line: number;
+  readonly units: number;
+  readonly activation: string;
+  readonly init: string;
+  readonly params: number;
+  readonly predicted: PredictedLayer;
+}
+
+export interface Report {
+  readonly version: 1;
+  readonly network: { readonly name: string; readonly params: number; readonly layers: readonly ReportLayer[] };
+  readonly epochs: readonly EpochRecord[];
+  readonly findings: readonly Finding[];
+  readonly problems: readonly Problem[];
+  readonly stopped: StopReason;
+}

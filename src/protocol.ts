@@ -1,0 +1,136 @@
+// Every message that crosses a thread or a webview boundary, as discriminated unions. The host,
+// the training worker and the panel's page all import this module, so a `switch (msg.type)` on any
+// side is checked by the compiler against what the other side may send.
+
+import type { EpochRecord, Finding, Problem, ReportLayer, StopReason, Report, LayerStatName } from './engine/types';
+
+// ---------------------------------------------------------------- host <-> training worker
+
+export type RunMode = 'train' | 'lrFind';
+
+export interface StartTraining {
+  readonly type: 'start';
+  readonly mode: RunMode;
+  readonly text: string;
+  /** Absolute path of the .nnspec file; CSV paths resolve against its folder. */
+  readonly fileName: string;
+  /** Int32Array view over this buffer; the host stores 1 at index 0 to cancel. */
+  readonly cancel: SharedArrayBuffer;
+  /** Overrides of the spec's `train` options (Compare variants use neither). */
+  readonly epochs?: number;
+  readonly seed?: number;
+  /** Test hook: the worker throws at the start of this epoch, to prove crash handling. */
+  readonly crashAtEpoch?: number;
+}
+
+export type HostToWorker = StartTraining;
+
+export interface WorkerStarted {
+  readonly type: 'started';
+  readonly name: string;
+  readonly layers: readonly ReportLayer[];
+  readonly params: number;
+  readonly epochs: number;
+  readonly problems: readonly Problem[];
+}
+export interface WorkerEpochs {
+  readonly type: 'epochs';
+  readonly records: readonly EpochRecord[];
+  /** Findings already certain (they cannot be undone by later epochs). */
+  readonly findings: readonly Finding[];
+}
+export interface WorkerDone {
+  readonly type: 'done';
+  readonly report: Report;
+}
+export interface WorkerRejected {
+  /** The spec has errors; nothing was trained. */
+  readonly type: 'rejected';
+  readonly problems: readonly Problem[];
+}
+export interface LrFindPoint {
+  readonly lr: number;
+  readonly loss: number;
+  readonly smoothed: number;
+}
+export interface WorkerLrFound {
+  readonly type: 'lrFound';
+  readonly points: readonly LrFindPoint[];
+  readonly suggested: number | null;
+}
+export interface WorkerFailed {
+  readonly type: 'failed';
+  readonly message: string;
+  readonly stack?: string;
+}
+export type WorkerToHost = WorkerStarted | WorkerEpochs | WorkerDone | WorkerRejected | WorkerLrFound | WorkerFailed;
+
+// ---------------------------------------------------------------- host <-> panel
+
+/** The metrics the heatmap can show, all fields of LayerStats. */
+export const HEATMAP_METRICS = ['gradRms', 'deltaRms', 'updateRatio', 'dead', 'saturated'] as const satisfies readonly LayerStatName[];
+export type HeatmapMetric = (typeof HEATMAP_METRICS)[number];
+
+export type RunState = 'running' | 'done' | 'cancelled' | 'failed' | 'nonfinite';
+
+/** Everything the panel needs to draw one run from scratch (after a reload or when first shown). */
+export interface RunSnapshot {
+  readonly id: string;
+  /** Label shown above the run (the file name, or the Compare variant). */
+  readonly label: string;
+  readonly fileName: string;
+  readonly name: string;
+  readonly layers: readonly ReportLayer[];
+  readonly totalEpochs: number;
+  readonly epochs: readonly EpochRecord[];
+  readonly findings: readonly Finding[];
+  readonly state: RunState;
+  readonly stopped: StopReason;
+  readonly error?: string;
+}
+
+export interface LrFindSnapshot {
+  readonly fileName: string;
+  readonly points: readonly LrFindPoint[];
+  readonly suggested: number | null;
+  readonly currentLr: number;
+}
+
+export interface CompareVariantSnapshot {
+  readonly variantId: string;
+  /** One line for the verdict under the heatmap. */
+  readonly verdict: string;
+  readonly run: RunSnapshot;
+}
+
+export type PanelView =
+  | { readonly kind: 'run'; readonly run: RunSnapshot }
+  | { readonly kind: 'compare'; readonly fileName: string; readonly variants: readonly CompareVariantSnapshot[] }
+  | { readonly kind: 'lrFind'; readonly lrFind: LrFindSnapshot };
+
+export type HostToPanel =
+  | { readonly type: 'show'; readonly view: PanelView; readonly metric: HeatmapMetric }
+  /** Appends epochs and replaces findings of the run with this id (in a run or compare view). */
+  | {
+      readonly type: 'progress';
+      readonly runId: string;
+      readonly records: readonly EpochRecord[];
+      readonly findings: readonly Finding[];
+      readonly state: RunState;
+      readonly verdict?: string;
+    };
+
+export type PanelToHost =
+  | { readonly type: 'ready' }
+  | { readonly type: 'revealLayer'; readonly fileName: string; readonly line: number }
+  | { readonly type: 'export'; readonly format: 'csv' | 'json' }
+  | { readonly type: 'exportPng'; readonly dataUrl: string }
+  | { readonly type: 'metricChanged'; readonly metric: HeatmapMetric }
+  | { readonly type: 'applyVariant'; readonly variantId: string }
+  | { readonly type: 'applyLr'; readonly lr: number };
+
+/** State the page keeps with setState, so a hidden or reloaded panel redraws at once. */
+export interface PanelState {
+  readonly view: PanelView | null;
+  readonly metric: HeatmapMetric;
+}
