@@ -1,0 +1,164 @@
+// Every activation with its derivative side by side, as scalar functions (for analysis and tests)
+// and as batched passes over typed arrays (for training). The batched passes switch on the kind
+// once, outside the loop, so each loop stays monomorphic and fast.
+
+import type { Activation } from './types';
+import { ACTIVATIONS } from './vocabulary';
+import { density, erf, phi } from './special';
+
+export type Vec = Float32Array | Float64Array;
+
+export const SELU_ALPHA = 1.6732632423543772;
+export const SELU_LAMBDA = 1.0507009873554805;
+
+const sigmoid = (z: number): number => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z)));
+const softplus = (z: number): number => (z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z)));
+
+/** f(z) for one value (softmax excluded: it needs the whole row). */
+export function activation(act: Activation, z: number): number {
+  switch (act.kind) {
+    case 'linear': return z;
+    case 'sigmoid': return sigmoid(z);
+    case 'tanh': return Math.tanh(z);
+    case 'relu': return z > 0 ? z : 0;
+    case 'leaky_relu': return z > 0 ? z : act.slope * z;
+    case 'elu': return z > 0 ? z : act.alpha * Math.expm1(z);
+    case 'selu': return z > 0 ? SELU_LAMBDA * z : SELU_LAMBDA * SELU_ALPHA * Math.expm1(z);
+    case 'gelu': return z * phi(z);
+    case 'silu': return z * sigmoid(z);
+    case 'softplus': return softplus(z);
+    case 'softsign': return z / (1 + Math.abs(z));
+    case 'softmax': return sigmoid(z);
+  }
+}
+
+/** f′(z) for one value. */
+export function derivative(act: Activation, z: number): number {
+  switch (act.kind) {
+    case 'linear': return 1;
+    case 'sigmoid': { const s = sigmoid(z); return s * (1 - s); }
+    case 'tanh': { const t = Math.tanh(z); return 1 - t * t; }
+    case 'relu': return z > 0 ? 1 : 0;
+    case 'leaky_relu': return z > 0 ? 1 : act.slope;
+    case 'elu': return z > 0 ? 1 : act.alpha * Math.exp(z);
+    case 'selu': return z > 0 ? SELU_LAMBDA : SELU_LAMBDA * SELU_ALPHA * Math.exp(z);
+    case 'gelu': return phi(z) + z * density(z);
+    case 'silu': { const s = sigmoid(z); return s * (1 + z * (1 - s)); }
+    case 'softplus': return sigmoid(z);
+    case 'softsign': { const d = 1 + Math.abs(z); return 1 / (d * d); }
+    case 'softmax': { const s = sigmoid(z); return s * (1 - s); }
+  }
+}
+
+/** Activations whose derivative has flat tails, the ones the `saturated` statistic counts. */
+export function saturates(act: Activation): boolean {
+  return act.kind === 'sigmoid' || act.kind === 'tanh' || act.kind === 'softsign';
+}
+
+/** Running sums a forward pass adds to, for actMean and actStd. */
+export interface ForwardSums {
+  sum: number;
+  sumSq: number;
+}
+
+/**
+ * A = f(Z) over `n` entries (`rows` × `cols`); softmax works row by row. Adds Σa and Σa² to `sums`
+ * when given (statistics on).
+ */
+export function forwardPass(act: Activation, Z: Vec, A: Vec, rows: number, cols: number, sums: ForwardSums | null): void {
+  const n = rows * cols;
+  switch (act.kind) {
+    case 'linear': for (let i = 0; i < n; i++) A[i] = Z[i]; break;
+    case 'sigmoid': for (let i = 0; i < n; i++) { const z = Z[i]; if (z >= 0) A[i] = 1 / (1 + Math.exp(-z)); else { const e = Math.exp(z); A[i] = e / (1 + e); } } break;
+    case 'tanh': for (let i = 0; i < n; i++) A[i] = Math.tanh(Z[i]); break;
+    case 'relu': for (let i = 0; i < n; i++) { const z = Z[i]; A[i] = z > 0 ? z : 0; } break;
+    case 'leaky_relu': { const s = act.slope; for (let i = 0; i < n; i++) { const z = Z[i]; A[i] = z > 0 ? z : s * z; } break; }
+    case 'elu': { const a = act.alpha; for (let i = 0; i < n; i++) { const z = Z[i]; A[i] = z > 0 ? z : a * Math.expm1(z); } break; }
+    case 'selu': for (let i = 0; i < n; i++) { const z = Z[i]; A[i] = z > 0 ? SELU_LAMBDA * z : SELU_LAMBDA * SELU_ALPHA * Math.expm1(z); } break;
+    case 'gelu': for (let i = 0; i < n; i++) { const z = Z[i]; A[i] = 0.5 * z * (1 + erf(z * Math.SQRT1_2)); } break;
+    case 'silu': for (let i = 0; i < n; i++) { const z = Z[i]; A[i] = z * sigmoid(z); } break;
+    case 'softplus': for (let i = 0; i < n; i++) A[i] = softplus(Z[i]); break;
+    case 'softsign': for (let i = 0; i < n; i++) { const z = Z[i]; A[i] = z / (1 + Math.abs(z)); } break;
+    case 'softmax':
+      for (let r = 0; r < rows; r++) {
+        const o = r * cols;
+        let max = -Infinity;
+        for (let j = 0; j < cols; j++) if (Z[o + j] > max) max = Z[o + j];
+        let total = 0;
+        for (let j = 0; j < cols; j++) total += Math.exp(Z[o + j] - max);
+        for (let j = 0; j < cols; j++) A[o + j] = Math.exp(Z[o + j] - max) / total;
+      }
+      break;
+  }
+  if (sums) {
+    let s = 0;
+    let s2 = 0;
+    for (let i = 0; i < n; i++) { const a = A[i]; s += a; s2 += a * a; }
+    sums.sum += s;
+    sums.sumSq += s2;
+  }
+}
+
+/** Running sums of the backward pass: Σδ², saturated pairs, and which units were ever active. */
+export interface BackwardSums {
+  deltaSq: number;
+  saturated: number;
+  /** Per unit: 1 once its derivative was non-zero on some sample this epoch. */
+  readonly alive: Uint8Array;
+}
+
+/**
+ * D ← D ⊙ f′(Z) in place over `rows` × `cols` (D holds ∂ℓ/∂A on entry, ∂ℓ/∂Z on exit), with the
+ * statistics folded into the same pass when `sums` is given. Not for softmax (its output layer takes
+ * the fused loss gradient).
+ */
+export function backwardPass(act: Activation, Z: Vec, A: Vec, D: Vec, rows: number, cols: number, sums: BackwardSums | null): void {
+  const n = rows * cols;
+  if (!sums) {
+    switch (act.kind) {
+      case 'linear': return;
+      case 'sigmoid': for (let i = 0; i < n; i++) { const a = A[i]; D[i] *= a * (1 - a); } return;
+      case 'tanh': for (let i = 0; i < n; i++) { const a = A[i]; D[i] *= 1 - a * a; } return;
+      case 'relu': for (let i = 0; i < n; i++) if (!(Z[i] > 0)) D[i] = 0; return;
+      case 'leaky_relu': { const s = act.slope; for (let i = 0; i < n; i++) if (!(Z[i] > 0)) D[i] *= s; return; }
+      default: for (let i = 0; i < n; i++) D[i] *= derivativeAt(act, Z[i], A[i]); return;
+    }
+  }
+  const limit = 0.05 * ACTIVATIONS[act.kind].maxDerivative;
+  const countSat = saturates(act);
+  const alive = sums.alive;
+  let dsq = 0;
+  let sat = 0;
+  for (let r = 0; r < rows; r++) {
+    const o = r * cols;
+    for (let j = 0; j < cols; j++) {
+      const i = o + j;
+      const d = derivativeAt(act, Z[i], A[i]);
+      const v = D[i] * d;
+      D[i] = v;
+      dsq += v * v;
+      if (d !== 0) alive[j] = 1;
+      if (countSat && d < limit) sat++;
+    }
+  }
+  sums.deltaSq += dsq;
+  sums.saturated += sat;
+}
+
+/** f′ from the stored pre-activation and output, so float32 rounding of the output shows in f′. */
+export function derivativeAt(act: Activation, z: number, a: number): number {
+  switch (act.kind) {
+    case 'linear': return 1;
+    case 'sigmoid': return a * (1 - a);
+    case 'tanh': return 1 - a * a;
+    case 'relu': return z > 0 ? 1 : 0;
+    case 'leaky_relu': return z > 0 ? 1 : act.slope;
+    case 'elu': return z > 0 ? 1 : a + act.alpha;
+    case 'selu': return z > 0 ? SELU_LAMBDA : a + SELU_LAMBDA * SELU_ALPHA;
+    case 'gelu': return phi(z) + z * density(z);
+    case 'silu': { const s = sigmoid(z); return s * (1 + z * (1 - s)); }
+    case 'softplus': return sigmoid(z);
+    case 'softsign': { const d = 1 + Math.abs(z); return 1 / (d * d); }
+    case 'softmax': return a * (1 - a);
+  }
+}

@@ -1,0 +1,193 @@
+// Static analysis before any training: mean-field propagation of the forward activation variance
+// and the backward error scale (Glorot & Bengio 2010; He et al. 2015), by Gauss–Hermite quadrature
+// over each layer's Gaussian pre-activation, plus the lints a practitioner would give.
+
+import type { Activation, Dataset, PredictedLayer, Problem, Spec } from './types';
+import { activation, derivative } from './activations';
+import { initMoments } from './network';
+
+// 40-point Gauss–Hermite rule for ∫ f(z) N(z; 0, 1) dz (probabilists' form), computed once.
+const QUAD = gaussHermite(40);
+
+function gaussHermite(n: number): { x: Float64Array; w: Float64Array } {
+  // Golub–Welsch would need an eigen-solver; Newton on the Hermite recurrence is enough for n = 40.
+  const x = new Float64Array(n);
+  const w = new Float64Array(n);
+  const m = Math.floor((n + 1) / 2);
+  let z = 0;
+  for (let i = 0; i < m; i++) {
+    if (i === 0) z = Math.sqrt(2 * n + 1) - 1.85575 * Math.pow(2 * n + 1, -1 / 6);
+    else if (i === 1) z -= (1.14 * Math.pow(n, 0.426)) / z;
+    else if (i === 2) z = 1.86 * z - 0.86 * x[0] / Math.SQRT2;
+    else if (i === 3) z = 1.91 * z - 0.91 * x[1] / Math.SQRT2;
+    else z = 2 * z - x[i - 2] / Math.SQRT2;
+    let pp = 0;
+    for (let it = 0; it < 100; it++) {
+      let p1 = 0.7511255444649425; // π^(−1/4)
+      let p2 = 0;
+      for (let j = 1; j <= n; j++) {
+        const p3 = p2;
+        p2 = p1;
+        p1 = z * Math.sqrt(2 / j) * p2 - Math.sqrt((j - 1) / j) * p3;
+      }
+      pp = Math.sqrt(2 * n) * p2;
+      const z1 = z;
+      z = z1 - p1 / pp;
+      if (Math.abs(z - z1) <= 1e-14) break;
+    }
+    // Physicists' nodes z with weights for e^(−z²); convert to the standard normal.
+    x[i] = z * Math.SQRT2;
+    x[n - 1 - i] = -z * Math.SQRT2;
+    const wi = 2 / (pp * pp) / Math.sqrt(Math.PI);
+    w[i] = wi;
+    w[n - 1 - i] = wi;
+  }
+  return { x, w };
+}
+
+/** E[g(Z)] for Z ~ N(mean, variance). */
+function expect(g: (z: number) => number, mean: number, variance: number): number {
+  const s = Math.sqrt(Math.max(0, variance));
+  let total = 0;
+  for (let i = 0; i < QUAD.x.length; i++) total += QUAD.w[i] * g(mean + s * QUAD.x[i]);
+  return total;
+}
+
+export interface StaticAnalysis {
+  readonly predicted: PredictedLayer[];
+  /** Predicted ∂L/∂W RMS of each layer relative to the output layer's. */
+  readonly gradRatio: number[];
+  readonly problems: Problem[];
+}
+
+function inputMoments(data: Dataset | null): { mean: number; second: number } {
+  if (!data || data.n === 0) return { mean: 0, second: 1 };
+  let s = 0;
+  let s2 = 0;
+  for (let i = 0; i < data.x.length; i++) {
+    s += data.x[i];
+    s2 += data.x[i] * data.x[i];
+  }
+  return { mean: s / data.x.length, second: s2 / data.x.length };
+}
+
+export function analyze(spec: Spec, data: Dataset | null, featureStd: Float64Array | null): StaticAnalysis {
+  const problems: Problem[] = [];
+  const layers = spec.layers;
+  const predicted: PredictedLayer[] = [];
+  const gradRatio: number[] = [];
+  if (spec.input === null || layers.length === 0) return { predicted, gradRatio, problems };
+
+  // Forward: the pre-activation of a unit is a sum of fanIn products, so by the central limit
+  // theorem it is close to Gaussian with mean b + fanIn·E[w]·E[a] and variance fanIn·Var[w]·E[a²].
+  let { mean: aMean, second: aSecond } = inputMoments(data);
+  const inSecond: number[] = [];
+  const zMoments: { mean: number; variance: number }[] = [];
+  let fanIn = spec.input;
+  for (const l of layers) {
+    const w = initMoments(l.init, fanIn, l.units);
+    const zMean = l.bias + fanIn * w.mean * aMean;
+    const zVar = fanIn * (w.variance * aSecond + (w.mean * w.mean) * Math.max(0, aSecond - aMean * aMean));
+    inSecond.push(aSecond);
+    zMoments.push({ mean: zMean, variance: zVar });
+    const act = l.activation.kind === 'softmax' ? ({ kind: 'linear' } as Activation) : l.activation;
+    aMean = expect((z) => activation(act, z), zMean, zVar);
+    aSecond = expect((z) => activation(act, z) ** 2, zMean, zVar);
+    predicted.push({ actStd: Math.sqrt(Math.max(0, aSecond - aMean * aMean)), deltaRatio: 1 });
+    fanIn = l.units;
+  }
+
+  // Backward: E[δ_l²] = E[f′(z_l)²] · units_{l+1} · E[w_{l+1}²] · E[δ_{l+1}²], relative to the output.
+  const L = layers.length - 1;
+  const deltaSq = new Array<number>(layers.length).fill(1);
+  for (let k = L - 1; k >= 0; k--) {
+    const next = layers[k + 1];
+    const w = initMoments(next.init, layers[k].units, next.units);
+    const act = layers[k].activation;
+    const fp2 = expect((z) => derivative(act, z) ** 2, zMoments[k].mean, zMoments[k].variance);
+    deltaSq[k] = fp2 * next.units * (w.variance + w.mean * w.mean) * deltaSq[k + 1];
+  }
+  for (let k = 0; k <= L; k++) {
+    const ratio = Math.sqrt(deltaSq[k]);
+    predicted[k] = { actStd: predicted[k].actStd, deltaRatio: ratio };
+    gradRatio.push(Math.sqrt((deltaSq[k] * inSecond[k]) / inSecond[L]));
+  }
+
+  // Problems on each dense line (once per line), where the prediction says its gradient will vanish or explode.
+  const seenLines = new Set<number>();
+  for (let k = 0; k < L; k++) {
+    const l = layers[k];
+    if (seenLines.has(l.line)) continue;
+    const r = predicted[k].deltaRatio;
+    const lineText = (msg: string) => problems.push({ severity: 'warning', code: msg.startsWith('vanish') ? 'static-vanishing' : 'static-exploding', message: msg.slice(msg.indexOf(':') + 1).trim(), line: l.line, startColumn: 0, endColumn: 5 });
+    if (r < 1e-3) {
+      seenLines.add(l.line);
+      lineText(`vanish: Predicted before training: the backpropagated error reaching layer ${k} will be ${sci(r)} of the output layer's (under 1e-3), from its init ${l.initText} and the activations above it. Expect this layer to barely learn.`);
+    } else if (r > 1e3) {
+      seenLines.add(l.line);
+      lineText(`explode: Predicted before training: the backpropagated error reaching layer ${k} will be ${sci(r)} times the output layer's (over 1e3), from its init ${l.initText} and the activations above it. Expect unstable training.`);
+    }
+  }
+
+  // Lints.
+  const hidden = layers.slice(0, L);
+  const sigmoidHidden = hidden.filter((l) => l.activation.kind === 'sigmoid');
+  if (sigmoidHidden.length >= 2) {
+    const k = sigmoidHidden.length;
+    const first = sigmoidHidden[0];
+    problems.push({
+      severity: 'info', code: 'saturating-activation', line: first.line, startColumn: 0, endColumn: 5,
+      message: `${k} sigmoid hidden layers: sigmoid′(z) ≤ 1/4, so the error backpropagated through them shrinks by up to (1/4)^${k} = ${sci(Math.pow(0.25, k))}. relu or leaky_relu with he_normal, or tanh with glorot_uniform, keep it.`,
+    });
+  }
+  const tanhHidden = hidden.filter((l) => l.activation.kind === 'tanh');
+  for (const l of tanhHidden) {
+    const k = l.index;
+    if (predicted[k].actStd > 0.85 && !seenLines.has(l.line)) {
+      seenLines.add(l.line);
+      problems.push({
+        severity: 'info', code: 'saturating-activation', line: l.line, startColumn: 0, endColumn: 5,
+        message: `tanh with init ${l.initText}: its inputs are predicted to be large enough (predicted output std ${predicted[k].actStd.toFixed(2)}) that tanh saturates near ±1, where tanh′ ≈ 0. glorot_uniform is the match for tanh.`,
+      });
+    }
+  }
+  const reluLike = new Set(['relu', 'leaky_relu', 'elu']);
+  const lintedInit = new Set<number>();
+  for (const l of hidden) {
+    if (lintedInit.has(l.line)) continue;
+    if (reluLike.has(l.activation.kind) && (l.init.kind === 'glorot_uniform' || l.init.kind === 'glorot_normal')) {
+      lintedInit.add(l.line);
+      problems.push({
+        severity: 'info', code: 'init-mismatch', line: l.line, startColumn: 0, endColumn: 5,
+        message: `${l.activation.kind} with ${l.initText}: relu zeroes about half of its inputs, so glorot's variance halves at every layer; he_normal (variance 2/fan_in) is the match.`,
+      });
+    }
+    if (l.activation.kind === 'selu' && l.init.kind !== 'lecun_normal') {
+      lintedInit.add(l.line);
+      problems.push({ severity: 'info', code: 'init-mismatch', line: l.line, startColumn: 0, endColumn: 5, message: `selu self-normalises only with lecun_normal init; this layer uses ${l.initText}.` });
+    }
+  }
+  if (featureStd && spec.data?.source === 'csv' && !spec.data.normalize && featureStd.length > 1) {
+    let lo = Infinity;
+    let hi = 0;
+    for (const s of featureStd) {
+      if (s > 0) lo = Math.min(lo, s);
+      hi = Math.max(hi, s);
+    }
+    if (lo < Infinity && hi / lo >= 100) {
+      problems.push({
+        severity: 'warning', code: 'feature-scale', line: spec.lines.data ?? 1, startColumn: 0, endColumn: 4,
+        message: `The CSV's features are on very different scales (standard deviations from ${sci(lo)} to ${sci(hi)}, a ratio of ${sci(hi / lo)}); the large ones dominate the first layer's gradient. Add normalize=true.`,
+      });
+    }
+  }
+  return { predicted, gradRatio, problems };
+}
+
+export function sci(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  if (v === 0) return '0';
+  const a = Math.abs(v);
+  if (a >= 0.01 && a < 1000) return String(Number(v.toPrecision(3)));
+  return v.toExponential(1).replace('e+', 'e');
+}

@@ -1,0 +1,207 @@
+// Findings: what the recorded statistics say about each layer, with the numbers and the fixes.
+// The rules and thresholds are documented in docs/nnspec.md ("How Gradient Flow decides").
+
+import type { EpochRecord, Finding, FindingKind, Fix, LayerSpec, LayerStatName, Severity, Spec, StopReason } from './types';
+import { sci } from './analysis';
+
+const RELU_FIX: Fix = { title: 'Use relu with he_normal init', change: { kind: 'layer', lines: [], activation: 'relu', init: 'he_normal' } };
+
+/** The epochs a verdict looks at: the last quarter of the run (at least one epoch). */
+export function window(records: readonly EpochRecord[]): readonly EpochRecord[] {
+  const w = Math.max(1, Math.ceil(records.length / 4));
+  return records.slice(records.length - w);
+}
+
+/** Geometric mean of a statistic over epochs, ignoring zeros and non-finite values (0 when none). */
+function geoMean(records: readonly EpochRecord[], layer: number, stat: LayerStatName): number {
+  let s = 0;
+  let n = 0;
+  for (const r of records) {
+    const v = r.layers[layer][stat];
+    if (v > 0 && Number.isFinite(v)) {
+      s += Math.log(v);
+      n++;
+    }
+  }
+  return n === 0 ? 0 : Math.exp(s / n);
+}
+
+function mean(records: readonly EpochRecord[], layer: number, stat: LayerStatName): number {
+  let s = 0;
+  for (const r of records) s += r.layers[layer][stat];
+  return records.length ? s / records.length : 0;
+}
+
+function series(records: readonly EpochRecord[], layer: number): number[] {
+  return records.map((r) => r.layers[layer].gradRms);
+}
+
+/** Groups flagged layers by their source line, so a `dense … x6` line gets one finding. */
+function byLine(layers: readonly LayerSpec[], flagged: readonly number[]): number[][] {
+  const groups = new Map<number, number[]>();
+  for (const k of flagged) {
+    const line = layers[k].line;
+    const g = groups.get(line);
+    if (g) g.push(k);
+    else groups.set(line, [k]);
+  }
+  return [...groups.values()];
+}
+
+function layerNames(ks: readonly number[]): string {
+  if (ks.length === 1) return `Layer ${ks[0]}`;
+  const contiguous = ks.every((k, i) => i === 0 || k === ks[i - 1] + 1);
+  return contiguous ? `Layers ${ks[0]}–${ks[ks.length - 1]}` : `Layers ${ks.join(', ')}`;
+}
+
+function withLines(fix: Fix, lines: readonly number[]): Fix {
+  return fix.change.kind === 'layer' ? { title: fix.title, change: { ...fix.change, lines } } : fix;
+}
+
+const lowerLr = (spec: Spec, factor: number): Fix => {
+  const lr = Number((spec.optimizer.lr / factor).toPrecision(2));
+  return { title: `Lower the learning rate to ${lr} (÷${factor})`, change: { kind: 'option', statement: 'optimizer', key: 'lr', value: String(lr) } };
+};
+const clip: Fix = { title: 'Clip the gradient to norm 1 (clip=1)', change: { kind: 'option', statement: 'optimizer', key: 'clip', value: '1' } };
+
+export interface DiagnoseInput {
+  readonly spec: Spec;
+  readonly records: readonly EpochRecord[];
+  readonly stopped: StopReason;
+}
+
+/** Findings that later epochs cannot undo, for streaming during a run. */
+export function certainFindings(input: DiagnoseInput): Finding[] {
+  return diagnoseRun(input).filter((f) => f.kind === 'nonfinite');
+}
+
+export function diagnoseRun({ spec, records, stopped }: DiagnoseInput): Finding[] {
+  const layers = spec.layers;
+  if (records.length === 0 || layers.length === 0) return [];
+  const th = spec.diagnose;
+  const L = layers.length - 1;
+  const findings: Finding[] = [];
+  const win = window(records);
+  const first = win[0].epoch;
+  const lastEpoch = win[win.length - 1].epoch;
+  const span = first === lastEpoch ? `epoch ${first}` : `epochs ${first}–${lastEpoch}`;
+  const add = (kind: FindingKind, severity: Severity, ks: readonly number[], message: string, fixes: readonly Fix[], evidence: Finding['evidence']) =>
+    findings.push({ kind, severity, layers: ks, line: layers[ks[0]].line, message, fixes: fixes.map((f) => withLines(f, [layers[ks[0]].line])), evidence });
+
+  // nonfinite: certain the moment it happens.
+  const nonfiniteLayers = layers.map((_, k) => k).filter((k) => records.some((r) => r.layers[k].nonFinite > 0));
+  if (stopped === 'nonfinite' || nonfiniteLayers.length > 0) {
+    const at = records.find((r) => !Number.isFinite(r.loss) || r.layers.some((l) => l.nonFinite > 0))?.epoch ?? records[records.length - 1].epoch;
+    const k = nonfiniteLayers.length > 0 ? nonfiniteLayers[0] : L;
+    const count = records.reduce((s, r) => s + r.layers[k].nonFinite, 0);
+    add('nonfinite', 'error', [k],
+      `Training produced NaN or Infinity at epoch ${at}${count > 0 ? `: ${count} non-finite entries in layer ${k}'s weight gradient` : ' (the loss)'}. The gradient overflowed; clip it or lower the learning rate.`,
+      [clip, lowerLr(spec, 10)], { series: [series(records, k)] });
+  }
+
+  // After a NaN the other statistics describe garbage; the non-finite finding says all there is.
+  if (findings.length > 0) return findings;
+
+  const last = records[records.length - 1];
+  const isDead = (k: number) => last.layers[k].dead >= th.dead && layers[k].activation.kind !== 'softmax';
+  // A dead layer blocks the gradient of every layer below it; the dead finding explains those.
+  const blocked = (k: number) => layers.some((_, j) => j >= k && j <= L && isDead(j));
+
+  const gOut = geoMean(win, L, 'gradRms');
+  const dOut = geoMean(win, L, 'deltaRms');
+  const vanishing: number[] = [];
+  const exploding: number[] = [];
+  const ratios = layers.map((_, k) => {
+    const g = geoMean(win, k, 'gradRms');
+    const d = geoMean(win, k, 'deltaRms');
+    return { g, d, gRatio: gOut > 0 ? g / gOut : NaN, dRatio: dOut > 0 ? d / dOut : NaN };
+  });
+  for (let k = 0; k < L; k++) {
+    const r = ratios[k];
+    if (!blocked(k) && (r.dRatio < th.vanishing || r.gRatio < th.vanishing)) vanishing.push(k);
+  }
+  for (let k = 0; k <= L; k++) {
+    const r = ratios[k];
+    if (r.dRatio > th.exploding || r.gRatio > th.exploding || r.g > th.exploding) exploding.push(k);
+  }
+
+  for (const ks of byLine(layers, vanishing)) {
+    const worst = ks.reduce((a, b) => (Math.min(ratios[b].dRatio, ratios[b].gRatio) < Math.min(ratios[a].dRatio, ratios[a].gRatio) ? b : a));
+    const above = layers.slice(ks[0] + 1, L).filter((l) => l.activation.kind === 'sigmoid').length + (layers[ks[0]].activation.kind === 'sigmoid' ? 1 : 0);
+    const bound = above > 0 ? { text: `(1/4)^${above}`, value: Math.pow(0.25, above) } : undefined;
+    const r = ratios[worst];
+    const why = bound
+      ? ` ${above} sigmoid layer${above === 1 ? '' : 's'} from here to the output bound the backpropagated factor by ${bound.text} = ${sci(bound.value)}.`
+      : '';
+    const act = layers[ks[0]].activation.kind;
+    const fixes: Fix[] = [RELU_FIX, { title: 'Use leaky_relu with he_normal init', change: { kind: 'layer', lines: [], activation: 'leaky_relu', init: 'he_normal' } }];
+    if (act !== 'tanh') fixes.push({ title: 'Use tanh with glorot_uniform init', change: { kind: 'layer', lines: [], activation: 'tanh', init: 'glorot_uniform' } });
+    add('vanishing', 'warning', ks,
+      `${layerNames(ks)} vanishing: the backpropagated error ∂L/∂z is ${sci(r.dRatio)} of the output layer's and the weight gradient ∂L/∂W ${sci(r.gRatio)} of it (${span}; threshold ${th.vanishing}).${why} These layers barely learn.`,
+      fixes, { series: ks.map((k) => series(records, k)), gradRatio: r.gRatio, deltaRatio: r.dRatio, ...(bound ? { bound } : {}) });
+  }
+
+  {
+    for (const ks of byLine(layers, exploding)) {
+      const worst = ks.reduce((a, b) => (ratios[b].g > ratios[a].g ? b : a));
+      const r = ratios[worst];
+      const l = layers[ks[0]];
+      const fixes: Fix[] = [clip, lowerLr(spec, 10)];
+      if (l.init.kind === 'normal' || l.init.kind === 'uniform' || l.init.kind === 'constant') {
+        const init = ['relu', 'leaky_relu', 'elu'].includes(l.activation.kind) ? 'he_normal' : 'glorot_uniform';
+        fixes.unshift({ title: `Use ${init} init (scaled to the layer's fan-in)`, change: { kind: 'layer', lines: [], init } });
+      }
+      add('exploding', 'error', ks,
+        `${layerNames(ks)} exploding: the weight gradient RMS is ${sci(r.g)}, ${sci(r.gRatio)} times the output layer's, and the backpropagated error ${sci(r.dRatio)} times it (${span}; threshold ${th.exploding}).`,
+        fixes, { series: ks.map((k) => series(records, k)), gradRatio: r.gRatio, deltaRatio: r.dRatio });
+    }
+  }
+
+  const dead = layers.map((_, k) => k).filter(isDead);
+  for (const ks of byLine(layers, dead)) {
+    const worst = ks.reduce((a, b) => (last.layers[b].dead > last.layers[a].dead ? b : a));
+    const frac = last.layers[worst].dead;
+    const l = layers[ks[0]];
+    const fixes: Fix[] = [{ title: 'Use leaky_relu with he_normal init', change: { kind: 'layer', lines: [], activation: 'leaky_relu', init: 'he_normal' } }];
+    if (l.bias < 0) fixes.unshift({ title: 'Start the biases at 0 (bias=0)', change: { kind: 'layer', lines: [], bias: '0' } });
+    fixes.push(lowerLr(spec, 10));
+    add('dead', frac >= 1 ? 'error' : 'warning', ks,
+      `${layerNames(ks)} dead: ${Math.round(frac * 100)}% of the units had a zero derivative on every sample of epoch ${last.epoch} (threshold ${Math.round(th.dead * 100)}%), so no gradient flows through them${l.bias < 0 ? `; bias=${l.bias} pushes their inputs below zero` : ''}.`,
+      fixes, { series: ks.map((k) => records.map((r) => r.layers[k].dead)), dead: frac });
+  }
+
+  const saturated = layers.map((_, k) => k).filter((k) => mean(win, k, 'saturated') >= th.saturated);
+  for (const ks of byLine(layers, saturated)) {
+    const frac = Math.max(...ks.map((k) => mean(win, k, 'saturated')));
+    const l = layers[ks[0]];
+    const fixes: Fix[] = [];
+    if (l.init.kind === 'normal' || l.init.kind === 'uniform' || l.init.kind === 'constant') fixes.push({ title: 'Use glorot_uniform init', change: { kind: 'layer', lines: [], init: 'glorot_uniform' } });
+    fixes.push(RELU_FIX);
+    if (spec.data?.source === 'csv' && !spec.data.normalize) fixes.push({ title: 'Normalize the features (normalize=true)', change: { kind: 'option', statement: 'data', key: 'normalize', value: 'true' } });
+    add('saturated', 'warning', ks,
+      `${layerNames(ks)} saturated: ${Math.round(frac * 100)}% of (sample, unit) pairs have ${l.activation.kind}′ below 5% of its maximum (${span}; threshold ${Math.round(th.saturated * 100)}%): the units sit in the flat tails and pass almost no gradient.`,
+      fixes, { series: ks.map((k) => records.map((r) => r.layers[k].saturated)), saturated: frac });
+  }
+
+  const smooth = new Set(['sigmoid', 'tanh', 'softsign', 'softplus', 'elu', 'selu', 'gelu', 'silu', 'softmax']);
+  const underflow = layers.map((_, k) => k).filter((k) => {
+    const below = k === 0 ? null : layers[k - 1].activation.kind;
+    return smooth.has(layers[k].activation.kind) && (below === null || smooth.has(below)) && mean(win, k, 'zeroGrad') >= th.underflow;
+  });
+  for (const ks of byLine(layers, underflow)) {
+    const frac = Math.max(...ks.map((k) => mean(win, k, 'zeroGrad')));
+    const l = layers[ks[0]];
+    const entries = ks.reduce((s, k) => s + (k === 0 ? (spec.input ?? 0) : layers[k - 1].units) * layers[k].units, 0);
+    const precise = spec.train.precision === 'float32';
+    const fixes: Fix[] = [];
+    if (precise) fixes.push({ title: 'Train in float64 (precision=float64)', change: { kind: 'option', statement: 'train', key: 'precision', value: 'float64' } });
+    if (l.init.kind === 'normal' || l.init.kind === 'uniform') fixes.push({ title: 'Use glorot_uniform init', change: { kind: 'layer', lines: [], init: 'glorot_uniform' } });
+    fixes.push(RELU_FIX);
+    add('underflow', 'warning', ks,
+      `${layerNames(ks)} underflow: ${Math.round(frac * entries)} of ${entries} weight-gradient entries (${(frac * 100).toFixed(1)}%) are exactly 0, though ${l.activation.kind}′ is never 0 in exact arithmetic: in ${spec.train.precision} ${l.activation.kind === 'sigmoid' ? 'sigmoid(z) rounds to exactly 1 for z above about ' + (precise ? '16.6' : '36.7') + ', so its derivative rounds to 0' : 'the derivative in the flat tails rounds to 0'} (${span}; threshold ${(th.underflow * 100).toFixed(0)}%).`,
+      fixes, { series: ks.map((k) => records.map((r) => r.layers[k].zeroGrad)), zeroGrad: frac });
+  }
+
+  findings.sort((a, b) => a.line - b.line || a.kind.localeCompare(b.kind));
+  return findings;
+}

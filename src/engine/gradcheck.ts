@@ -1,0 +1,57 @@
+// The gradient check: analytic ∂L/∂W from backprop against central differences of the loss, in
+// float64 on one small batch.
+
+import type { Dataset, Spec } from './types';
+import { Trainer } from './train';
+
+export interface GradcheckLayer {
+  readonly layer: number;
+  readonly line: number;
+  readonly checked: number;
+  /** Worst |analytic − numeric| / max(|analytic|, |numeric|, 1e-10) over the checked weights. */
+  readonly worstRelativeError: number;
+}
+
+export interface GradcheckOptions {
+  readonly batch?: number;
+  /** At most this many weights per layer, evenly spaced, are checked. */
+  readonly maxPerLayer?: number;
+  readonly step?: number;
+}
+
+export function gradcheck(spec: Spec, data: Dataset, options: GradcheckOptions = {}): GradcheckLayer[] {
+  const batch = Math.min(options.batch ?? 8, data.n);
+  const h = options.step ?? 1e-6;
+  const f64: Spec = { ...spec, train: { ...spec.train, precision: 'float64', batch, shuffle: false } };
+  const t = new Trainer(f64, data, { statistics: false });
+  const loss = (): number => {
+    t.forward(batch);
+    return t.outputGradient(batch).loss;
+  };
+  t.loadBatch(0, batch);
+  loss();
+  t.backward(batch);
+  const layers = t.net.layers;
+  const analytic = layers.map((l) => Float64Array.from(l.dW));
+  const max = options.maxPerLayer ?? 64;
+  return layers.map((l, k) => {
+    const n = l.W.length;
+    const stride = Math.max(1, Math.floor(n / max));
+    let worst = 0;
+    let checked = 0;
+    for (let i = 0; i < n; i += stride) {
+      const w = l.W[i];
+      l.W[i] = w + h;
+      const up = loss();
+      l.W[i] = w - h;
+      const down = loss();
+      l.W[i] = w;
+      const numeric = (up - down) / (2 * h);
+      const a = analytic[k][i];
+      const denom = Math.max(Math.abs(a), Math.abs(numeric), 1e-10);
+      worst = Math.max(worst, Math.abs(a - numeric) / denom);
+      checked++;
+    }
+    return { layer: k, line: l.spec.line, checked, worstRelativeError: worst };
+  });
+}

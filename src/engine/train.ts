@@ -1,0 +1,431 @@
+// Training: forward pass, loss, backward pass, update, one mini-batch at a time, with the per-layer
+// statistics folded into the passes that already touch the data. `run()` is an iterator of
+// per-epoch records that checks for cancellation between steps.
+
+import type { Dataset, EpochRecord, LayerStats, LossName, OptimizerSpec, Spec, StopReason } from './types';
+import { backwardPass, forwardPass, type BackwardSums, type ForwardSums, type Vec } from './activations';
+import { forwardProduct, inputGradientProduct, weightGradientProduct } from './kernels';
+import { buildNetwork, type Layer, type Network } from './network';
+import { histogramOf } from './histogram';
+import { Rng } from './rng';
+
+export interface TrainOptions {
+  /** Overrides the spec's epochs. */
+  readonly epochs?: number;
+  /** Overrides the spec's seed. */
+  readonly seed?: number;
+  /** Statistics and histograms (on by default); off only for benchmarks. */
+  readonly statistics?: boolean;
+  /** Asked between steps; true stops the run with `stopped: "cancelled"`. */
+  readonly isCancelled?: () => boolean;
+}
+
+/** Per layer, the sums a step adds to and the epoch turns into LayerStats. */
+class LayerAccumulator {
+  steps = 0;
+  gradRms = 0;
+  gradMeanAbs = 0;
+  gradMaxAbs = 0;
+  deltaRms = 0;
+  updateRatio = 0;
+  zeros = 0;
+  entries = 0;
+  nonFinite = 0;
+  satPairs = 0;
+  pairs = 0;
+  readonly fwd: ForwardSums = { sum: 0, sumSq: 0 };
+  readonly bwd: BackwardSums;
+  constructor(units: number) {
+    this.bwd = { deltaSq: 0, saturated: 0, alive: new Uint8Array(units) };
+  }
+  reset(): void {
+    this.steps = this.gradRms = this.gradMeanAbs = this.gradMaxAbs = this.deltaRms = this.updateRatio = 0;
+    this.zeros = this.entries = this.nonFinite = this.satPairs = this.pairs = 0;
+    this.fwd.sum = this.fwd.sumSq = 0;
+    this.bwd.deltaSq = this.bwd.saturated = 0;
+    this.bwd.alive.fill(0);
+  }
+}
+
+export class Trainer {
+  readonly net: Network;
+  readonly epochs: number;
+  private readonly loss: LossName;
+  private readonly opt: OptimizerSpec;
+  private readonly data: Dataset;
+  private readonly order: Int32Array;
+  private readonly shuffleRng: Rng;
+  private readonly shuffle: boolean;
+  private readonly stats: boolean;
+  private readonly acc: LayerAccumulator[];
+  private readonly isCancelled: () => boolean;
+  private readonly classification: boolean;
+  private readonly outUnits: number;
+  private step = 0;
+  private epoch = 0;
+  /** Per-layer squared norms of the step's raw gradient (for clipping and statistics). */
+  private readonly gradSq: Float64Array;
+
+  constructor(spec: Spec, data: Dataset, options: TrainOptions = {}) {
+    if (spec.input === null || spec.layers.length === 0) throw new Error('Trainer needs a valid spec: input and at least one dense layer');
+    this.data = data;
+    this.loss = spec.loss;
+    this.opt = spec.optimizer;
+    this.epochs = options.epochs ?? spec.train.epochs;
+    const seed = options.seed ?? spec.train.seed;
+    const batch = Math.max(1, Math.min(spec.train.batch, data.n));
+    this.outUnits = spec.layers[spec.layers.length - 1].units;
+    const o = spec.optimizer;
+    const stateBuffers = o.kind === 'adam' ? 2 : o.kind === 'rmsprop' ? 1 : o.momentum > 0 ? 1 : 0;
+    this.net = buildNetwork(spec.input, spec.layers, this.outUnits, { precision: spec.train.precision, batch, seed, stateBuffers });
+    this.order = new Int32Array(data.n);
+    for (let i = 0; i < data.n; i++) this.order[i] = i;
+    // The shuffling has its own stream, so the weights do not depend on the batch size.
+    this.shuffleRng = new Rng((seed ^ 0x5bd1e995) >>> 0);
+    this.shuffle = spec.train.shuffle;
+    this.stats = options.statistics ?? true;
+    this.acc = this.net.layers.map((l) => new LayerAccumulator(l.units));
+    this.isCancelled = options.isCancelled ?? (() => false);
+    this.classification = data.classes > 0;
+    this.gradSq = new Float64Array(this.net.layers.length);
+  }
+
+  /** The epochs, one record each; returns why training ended early, or null. */
+  *run(): Generator<EpochRecord, StopReason> {
+    while (this.epoch < this.epochs) {
+      const result = this.trainEpoch();
+      if (result === 'cancelled') return 'cancelled';
+      yield result.record;
+      if (result.nonfinite) return 'nonfinite';
+    }
+    return null;
+  }
+
+  private trainEpoch(): 'cancelled' | { record: EpochRecord; nonfinite: boolean } {
+    const { n } = this.data;
+    const batch = this.net.batch;
+    if (this.shuffle) this.shuffleRng.shuffle(this.order);
+    for (const a of this.acc) a.reset();
+    let lossSum = 0;
+    let steps = 0;
+    let correct = 0;
+    let nonfinite = false;
+    let histograms: number[][] = [];
+    for (let start = 0; start < n; start += batch) {
+      if (this.isCancelled()) return 'cancelled';
+      const nb = Math.min(batch, n - start);
+      this.loadBatch(start, nb);
+      this.forward(nb);
+      const { loss, correct: c } = this.outputGradient(nb);
+      correct += c;
+      this.backward(nb);
+      const last = start + batch >= n;
+      if (this.stats && last) histograms = this.net.layers.map((l) => histogramOf(l.dW));
+      this.update(nb);
+      lossSum += loss;
+      steps++;
+      if (!Number.isFinite(loss)) {
+        nonfinite = true;
+        break;
+      }
+    }
+    this.epoch++;
+    const record: EpochRecord = {
+      epoch: this.epoch,
+      loss: lossSum / steps,
+      accuracy: this.classification ? correct / Math.min(n, steps * batch) : null,
+      layers: this.net.layers.map((l, k) => this.layerStats(l, this.acc[k])),
+      histograms,
+    };
+    return { record, nonfinite };
+  }
+
+  /** Copies samples order[start .. start+nb) into the batch buffers. */
+  loadBatch(start: number, nb: number): void {
+    const { X, T, inputs } = this.net;
+    const { x, y } = this.data;
+    const out = this.outUnits;
+    for (let r = 0; r < nb; r++) {
+      const s = this.order[start + r];
+      const xo = s * inputs;
+      const ro = r * inputs;
+      for (let j = 0; j < inputs; j++) X[ro + j] = x[xo + j];
+      const to = r * out;
+      if (this.loss === 'cross_entropy') {
+        for (let j = 0; j < out; j++) T[to + j] = 0;
+        T[to + y[s]] = 1;
+      } else {
+        for (let j = 0; j < out; j++) T[to + j] = y[s];
+      }
+    }
+  }
+
+  forward(nb: number): void {
+    let input: Vec = this.net.X;
+    const stats = this.stats;
+    for (let k = 0; k < this.net.layers.length; k++) {
+      const l = this.net.layers[k];
+      forwardProduct(input, l.W, l.b, l.Z, nb, l.fanIn, l.units);
+      forwardPass(l.act, l.Z, l.A, nb, l.units, stats ? this.acc[k].fwd : null);
+      input = l.A;
+    }
+  }
+
+  /**
+   * Writes ∂ℓ/∂z of the output layer into its D (per sample, ℓ the sample's loss) and returns the
+   * batch's mean loss and how many samples it classified right.
+   */
+  outputGradient(nb: number): { loss: number; correct: number } {
+    const layers = this.net.layers;
+    const out = layers[layers.length - 1];
+    const { Z, A, D } = out;
+    const T = this.net.T;
+    const K = out.units;
+    let loss = 0;
+    let correct = 0;
+    if (this.loss === 'cross_entropy') {
+      for (let r = 0; r < nb; r++) {
+        const o = r * K;
+        let max = -Infinity;
+        let arg = 0;
+        for (let j = 0; j < K; j++) if (Z[o + j] > max) { max = Z[o + j]; arg = j; }
+        let total = 0;
+        for (let j = 0; j < K; j++) total += Math.exp(Z[o + j] - max);
+        const lse = max + Math.log(total);
+        for (let j = 0; j < K; j++) {
+          const t = T[o + j];
+          if (t !== 0) loss += t * (lse - Z[o + j]);
+          D[o + j] = A[o + j] - t;
+          if (t === 1 && j === arg) correct++;
+        }
+      }
+    } else if (this.loss === 'bce' && out.act.kind === 'sigmoid') {
+      for (let i = 0; i < nb * K; i++) {
+        const z = Z[i];
+        const t = T[i];
+        // log(1 + e^z) − t·z, written so that neither exp overflows.
+        loss += (z > 0 ? z : 0) - z * t + Math.log1p(Math.exp(-Math.abs(z)));
+        D[i] = (A[i] - t) / K;
+        if ((A[i] > 0.5 ? 1 : 0) === t) correct++;
+      }
+      correct = Math.round(correct / K);
+    } else {
+      const eps = 1e-7;
+      for (let i = 0; i < nb * K; i++) {
+        const a = A[i];
+        const t = T[i];
+        if (this.loss === 'bce') {
+          const c = a < eps ? eps : a > 1 - eps ? 1 - eps : a;
+          loss -= t * Math.log(c) + (1 - t) * Math.log(1 - c);
+          // Where the probability was clamped the loss is flat, so its gradient is 0.
+          D[i] = c === a ? (a - t) / (a * (1 - a)) / K : 0;
+          if ((a > 0.5 ? 1 : 0) === t) correct++;
+        } else {
+          const e = a - t;
+          loss += e * e;
+          D[i] = (2 * e) / K;
+          if (this.classification && Math.abs(e) < 0.5) correct++;
+        }
+      }
+      correct = Math.round(correct / K);
+    }
+    if (this.loss !== 'cross_entropy') loss /= K;
+    return { loss: loss / nb, correct };
+  }
+
+  backward(nb: number): void {
+    const layers = this.net.layers;
+    const stats = this.stats;
+    const scale = 1 / nb;
+    for (let k = layers.length - 1; k >= 0; k--) {
+      const l = layers[k];
+      const fused = k === layers.length - 1 && (l.act.kind === 'softmax' || (this.loss === 'bce' && l.act.kind === 'sigmoid'));
+      if (fused) {
+        if (stats) this.outputStats(l, this.acc[k], nb);
+      } else {
+        backwardPass(l.act, l.Z, l.A, l.D, nb, l.units, stats ? this.acc[k].bwd : null);
+      }
+      const input = k === 0 ? this.net.X : layers[k - 1].A;
+      weightGradientProduct(input, l.D, l.dW, l.db, nb, l.fanIn, l.units, scale);
+      if (k > 0) inputGradientProduct(l.D, l.W, layers[k - 1].D, nb, l.fanIn, l.units);
+      if (stats) {
+        const a = this.acc[k];
+        a.deltaRms += Math.sqrt(a.bwd.deltaSq / (nb * l.units));
+        a.bwd.deltaSq = 0;
+        a.pairs += nb * l.units;
+      }
+    }
+  }
+
+  /** The output layer's backward statistics when its gradient came fused with the loss. */
+  private outputStats(l: Layer, a: LayerAccumulator, nb: number): void {
+    const { A, D, units } = l;
+    let dsq = 0;
+    let sat = 0;
+    const sigmoid = l.act.kind === 'sigmoid';
+    for (let r = 0; r < nb; r++) {
+      for (let j = 0; j < units; j++) {
+        const i = r * units + j;
+        dsq += D[i] * D[i];
+        const y = A[i];
+        const d = y * (1 - y);
+        if (d !== 0) a.bwd.alive[j] = 1;
+        if (sigmoid && d < 0.05 * 0.25) sat++;
+      }
+    }
+    a.bwd.deltaSq += dsq;
+    a.bwd.saturated += sat;
+  }
+
+  /** Clip, weight decay and the optimizer's step, with the gradient statistics in the same passes. */
+  update(_nb: number): void {
+    const layers = this.net.layers;
+    const o = this.opt;
+    const stats = this.stats;
+    let total = 0;
+    if (stats || o.clip > 0) {
+      for (let k = 0; k < layers.length; k++) {
+        const l = layers[k];
+        const s = stats ? this.gradientStats(l, this.acc[k]) : sumSq(l.dW);
+        this.gradSq[k] = s;
+        total += s + sumSq(l.db);
+      }
+    }
+    const clipScale = o.clip > 0 && Math.sqrt(total) > o.clip ? o.clip / Math.sqrt(total) : 1;
+    this.step++;
+    for (let k = 0; k < layers.length; k++) {
+      const l = layers[k];
+      const moved = this.applyStep(l.W, l.dW, l.mW, l.vW, clipScale, o.weightDecay, stats);
+      this.applyStep(l.b, l.db, l.mb, l.vb, clipScale, 0, false);
+      if (stats) {
+        const a = this.acc[k];
+        a.updateRatio += moved;
+        a.steps++;
+      }
+    }
+  }
+
+  /** One pass over ∂L/∂W: Σg², Σ|g|, max|g|, exact zeros, non-finite entries. Returns Σg². */
+  private gradientStats(l: Layer, a: LayerAccumulator): number {
+    const g = l.dW;
+    const n = g.length;
+    let s2 = 0;
+    let s1 = 0;
+    let max = 0;
+    let zeros = 0;
+    let bad = 0;
+    for (let i = 0; i < n; i++) {
+      const v = g[i];
+      const av = v < 0 ? -v : v;
+      if (av === 0) zeros++;
+      else if (!(av < Infinity)) { bad++; continue; }
+      s2 += v * v;
+      s1 += av;
+      if (av > max) max = av;
+    }
+    a.gradRms += Math.sqrt(s2 / n);
+    a.gradMeanAbs += s1 / n;
+    if (max > a.gradMaxAbs) a.gradMaxAbs = max;
+    a.zeros += zeros;
+    a.entries += n;
+    a.nonFinite += bad;
+    return bad > 0 ? NaN : s2;
+  }
+
+  /** Applies the optimizer to one parameter array; returns ‖ΔW‖/‖W‖ when asked for it. */
+  private applyStep(W: Vec, G: Vec, M: Vec, V: Vec, clipScale: number, decay: number, ratio: boolean): number {
+    const o = this.opt;
+    const n = W.length;
+    const lr = o.lr;
+    let dsq = 0;
+    let wsq = 0;
+    switch (o.kind) {
+      case 'sgd':
+        if (o.momentum > 0) {
+          const mu = o.momentum;
+          for (let i = 0; i < n; i++) {
+            const w = W[i];
+            const g = G[i] * clipScale + decay * w;
+            const v = mu * M[i] + g;
+            M[i] = v;
+            const nw = w - lr * (o.nesterov ? g + mu * v : v);
+            W[i] = nw;
+            if (ratio) { const d = W[i] - w; dsq += d * d; wsq += w * w; }
+          }
+        } else {
+          for (let i = 0; i < n; i++) {
+            const w = W[i];
+            W[i] = w - lr * (G[i] * clipScale + decay * w);
+            if (ratio) { const d = W[i] - w; dsq += d * d; wsq += w * w; }
+          }
+        }
+        break;
+      case 'adam': {
+        const b1 = o.beta1;
+        const b2 = o.beta2;
+        const c1 = 1 - Math.pow(b1, this.step);
+        const c2 = 1 - Math.pow(b2, this.step);
+        for (let i = 0; i < n; i++) {
+          const w = W[i];
+          const g = G[i] * clipScale + decay * w;
+          const m = b1 * M[i] + (1 - b1) * g;
+          const v = b2 * V[i] + (1 - b2) * g * g;
+          M[i] = m;
+          V[i] = v;
+          W[i] = w - (lr * (m / c1)) / (Math.sqrt(v / c2) + o.eps);
+          if (ratio) { const d = W[i] - w; dsq += d * d; wsq += w * w; }
+        }
+        break;
+      }
+      case 'rmsprop': {
+        const rho = o.rho;
+        for (let i = 0; i < n; i++) {
+          const w = W[i];
+          const g = G[i] * clipScale + decay * w;
+          const s = rho * M[i] + (1 - rho) * g * g;
+          M[i] = s;
+          W[i] = w - (lr * g) / (Math.sqrt(s) + o.eps);
+          if (ratio) { const d = W[i] - w; dsq += d * d; wsq += w * w; }
+        }
+        break;
+      }
+    }
+    if (!ratio) return 0;
+    if (wsq === 0) return dsq === 0 ? 0 : Infinity;
+    return Math.sqrt(dsq / wsq);
+  }
+
+  private layerStats(l: Layer, a: LayerAccumulator): LayerStats {
+    const steps = Math.max(1, a.steps);
+    const count = Math.max(1, a.pairs);
+    const mean = a.fwd.sum / count;
+    const variance = Math.max(0, a.fwd.sumSq / count - mean * mean);
+    let alive = 0;
+    for (let j = 0; j < l.units; j++) alive += a.bwd.alive[j];
+    if (!this.stats) return emptyStats();
+    return {
+      gradRms: a.gradRms / steps,
+      gradMeanAbs: a.gradMeanAbs / steps,
+      gradMaxAbs: a.gradMaxAbs,
+      deltaRms: a.deltaRms / steps,
+      updateRatio: a.updateRatio / steps,
+      weightRms: Math.sqrt(sumSq(l.W) / l.W.length),
+      actMean: mean,
+      actStd: Math.sqrt(variance),
+      dead: 1 - alive / l.units,
+      saturated: a.bwd.saturated / count,
+      zeroGrad: a.entries > 0 ? a.zeros / a.entries : 0,
+      nonFinite: a.nonFinite,
+    };
+  }
+}
+
+function sumSq(v: Vec): number {
+  let s = 0;
+  for (let i = 0; i < v.length; i++) s += v[i] * v[i];
+  return s;
+}
+
+function emptyStats(): LayerStats {
+  return { gradRms: 0, gradMeanAbs: 0, gradMaxAbs: 0, deltaRms: 0, updateRatio: 0, weightRms: 0, actMean: 0, actStd: 0, dead: 0, saturated: 0, zeroGrad: 0, nonFinite: 0 };
+}
