@@ -1,0 +1,256 @@
+// Helpers for the browser tests: a real VS Code workbench (code-server, with the built extension
+// installed as a copy and a fresh copy of examples/ as the folder) in headless Chromium, plus the
+// interactions tests need. Each *.test.ts here is a Node mocha file (run by scripts/test.mjs); a typical
+// one opens the workbench in before(), closes it in after() and screenshots failures in afterEach():
+//
+//   let wb: Workbench;
+//   before(async () => { wb = await openWorkbench('my-feature'); });
+//   afterEach(function () { return wb?.screenshotOnFailure(this); });
+//   after(() => wb?.close());
+//
+// Selectors are VS Code 1.100's (code-server 4.100.3).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Frame, Locator, Page } from 'playwright-core';
+import {
+  copyExamples, freshWorkDir, installExtensionCopy, launchChromium, repoRoot, sleep, startCodeServer,
+  waitForWorkbench, workbenchUrl, type CodeServer, type Chromium,
+} from '../../scripts/vscode/index.mjs';
+
+export const ROOT = repoRoot();
+export const ARTIFACTS = path.join(ROOT, 'test-artifacts');
+
+export interface Workbench {
+  page: Page;
+  server: CodeServer;
+  /** The opened folder (a fresh copy of examples/; tests may edit it). */
+  workspace: string;
+  /** Screenshot into test-artifacts/<name>.png; returns the path. */
+  screenshot(name: string): Promise<string>;
+  /** For afterEach: a screenshot named after the failed test. */
+  screenshotOnFailure(ctx: Mocha.Context): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Start code-server with the built extension installed, open the workbench on a fresh copy of examples/
+ * and wait until it has rendered. Run the build first (scripts/test.mjs does).
+ */
+export async function openWorkbench(name = 'browser', settings: Record<string, unknown> = {}): Promise<Workbench> {
+  const work = freshWorkDir(name, ROOT);
+  const workspace = copyExamples(work, ROOT, 'workspace');
+  const extensionsDir = path.join(work, 'extensions');
+  installExtensionCopy(extensionsDir, ROOT);
+  let server: CodeServer | undefined;
+  let chromium: Chromium | undefined;
+  try {
+    server = await startCodeServer({ work, root: ROOT, extensionsDir, settings });
+    chromium = await launchChromium({ work });
+    const { page } = chromium;
+    page.on('pageerror', (e) => console.log(`    [page error] ${e.message}`));
+    await page.goto(workbenchUrl(server, { folder: workspace }));
+    await waitForWorkbench(page);
+    const wb: Workbench = {
+      page,
+      server,
+      workspace,
+      async screenshot(shotName) {
+        fs.mkdirSync(ARTIFACTS, { recursive: true });
+        const file = path.join(ARTIFACTS, `${shotName.replace(/[^\w.-]+/g, '_')}.png`);
+        await page.screenshot({ path: file });
+        return file;
+      },
+      async screenshotOnFailure(ctx) {
+        const t = ctx.currentTest;
+        if (t && t.state === 'failed') {
+          const file = await wb.screenshot(`FAILED-${t.fullTitle()}`).catch(() => null);
+          if (file) console.log(`    screenshot: ${path.relative(ROOT, file)}`);
+        }
+      },
+      async close() {
+        await chromium?.close();
+        await server?.stop();
+        if (!process.env.GF_KEEP_WORK) fs.rmSync(work, { recursive: true, force: true });
+      },
+    };
+    return wb;
+  } catch (e) {
+    await chromium?.close();
+    await server?.stop();
+    throw e;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Waiting
+
+/** Poll `fn` until it returns a truthy value (errors count as "not yet"); throws after `timeout` ms. */
+export async function poll<T>(what: string, fn: () => Promise<T | undefined | null | false> | T | undefined | null | false, timeout = 20_000): Promise<T> {
+  const deadline = Date.now() + timeout;
+  let lastErr: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v as T;
+    } catch (e) { lastErr = e; }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${lastErr ? ` (last error: ${String(lastErr)})` : ''}`);
+    await sleep(100);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Explorer, editors, status bar
+
+function exactText(s: string): RegExp {
+  return new RegExp(`^${s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+}
+
+/** The explorer row of `name` (a file or folder label, as shown). */
+export function explorerRow(page: Page, name: string): Locator {
+  return page.locator('.explorer-folders-view .monaco-list-row')
+    .filter({ has: page.locator('.label-name', { hasText: exactText(name) }) });
+}
+
+/** The editor tab titled `name`. */
+export function editorTab(page: Page, name: string): Locator {
+  return page.locator('.tabs-container .tab').filter({ has: page.locator('.label-name', { hasText: exactText(name) }) });
+}
+
+/**
+ * Open `relPath` (relative to the workspace folder, '/'-separated) by clicking through the explorer,
+ * expanding folders on the way; waits for its editor tab to be the active one.
+ */
+export async function openFile(page: Page, relPath: string): Promise<void> {
+  const parts = relPath.split('/').filter(Boolean);
+  for (const [i, part] of parts.entries()) {
+    const row = explorerRow(page, part).first();
+    await row.waitFor({ state: 'visible', timeout: 20_000 });
+    const isLast = i === parts.length - 1;
+    if (!isLast) {
+      if ((await row.getAttribute('aria-expanded')) !== 'true') await row.click();
+      continue;
+    }
+    await row.dblclick(); // double click: a pinned editor rather than a preview
+  }
+  const name = parts[parts.length - 1]!;
+  await editorTab(page, name).and(page.locator('.tab.active')).first().waitFor({ timeout: 20_000 });
+  await activeEditor(page).waitFor({ timeout: 20_000 });
+}
+
+/** The focused/visible text editor of the active editor group. */
+export function activeEditor(page: Page): Locator {
+  return page.locator('.editor-group-container.active .monaco-editor').first();
+}
+
+/** The language id of the active editor, read from its tab's icon class (`<id>-lang-file-icon`). */
+export async function activeEditorLanguage(page: Page): Promise<string | null> {
+  const label = page.locator('.editor-group-container.active .tabs-container .tab.active .monaco-icon-label').first();
+  if (!(await label.count())) return null;
+  const m = /(?:^|\s)(\S+)-lang-file-icon(?:\s|$)/.exec((await label.getAttribute('class')) ?? '');
+  return m ? m[1]! : null;
+}
+
+/** The status bar's language indicator text (e.g. "nnspec"), or null when it is not shown. */
+export async function statusBarLanguage(page: Page): Promise<string | null> {
+  const item = page.locator('[id="status.editor.mode"]');
+  if (!(await item.count())) return null;
+  return (await item.first().innerText()).trim();
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Commands, cursor, hovers
+
+/** Run a command from the palette by its title (as shown there, e.g. "Gradient Flow: Train & Inspect"). */
+export async function runCommand(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(`>${title}`);
+  const row = page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: title }).first();
+  await row.waitFor({ state: 'visible', timeout: 10_000 });
+  await row.click();
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => {});
+}
+
+/** Move the cursor of the active editor to line:column (1-based), via "Go to Line/Column" (Ctrl+G). */
+export async function gotoLine(page: Page, line: number, column = 1): Promise<void> {
+  await activeEditor(page).click({ position: { x: 200, y: 5 } }).catch(() => {});
+  await page.keyboard.press('Control+g');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(`${line}:${column}`);
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => {});
+}
+
+/** Screen coordinates of the character at line:column (1-based) of the active editor; scrolls it into view. */
+export async function positionOf(page: Page, line: number, column: number): Promise<{ x: number; y: number }> {
+  await gotoLine(page, line, column);
+  return poll(`line ${line} to be rendered`, () => page.evaluate(({ line, column }) => {
+    const editor = document.querySelector('.editor-group-container.active .monaco-editor');
+    if (!editor) return null;
+    const numbers = [...editor.querySelectorAll('.margin-view-overlays .line-numbers')];
+    const num = numbers.find((n) => n.textContent?.trim() === String(line));
+    if (!num) return null;
+    const top = num.getBoundingClientRect().top;
+    const viewLine = [...editor.querySelectorAll('.view-lines .view-line')]
+      .find((l) => Math.abs(l.getBoundingClientRect().top - top) < 2);
+    if (!viewLine) return null;
+    // Find the text node holding character `column - 1` and measure it.
+    let offset = column - 1;
+    const walker = document.createTreeWalker(viewLine, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const len = n.textContent?.length ?? 0;
+      if (offset < len) {
+        const range = document.createRange();
+        range.setStart(n, offset);
+        range.setEnd(n, offset + 1);
+        const r = range.getBoundingClientRect();
+        return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
+      }
+      offset -= len;
+    }
+    const r = viewLine.getBoundingClientRect(); // past the end of the line: its end
+    return { x: r.right - 2, y: r.top + r.height / 2 };
+  }, { line, column }));
+}
+
+/** Hover the mouse over line:column (1-based) of the active editor and return the hover's text. */
+export async function hoverAt(page: Page, line: number, column: number): Promise<string> {
+  const { x, y } = await positionOf(page, line, column);
+  await page.mouse.move(x - 30, y - 30);
+  await page.mouse.move(x, y, { steps: 5 });
+  return hoverText(page);
+}
+
+/** Hover the vertical centre of an element (e.g. a `.squiggly-warning`) and return the hover's text. */
+export async function hoverOver(page: Page, target: Locator): Promise<string> {
+  const box = await target.boundingBox();
+  if (!box) throw new Error('element to hover is not visible');
+  await page.mouse.move(box.x + Math.min(box.width / 2, 10), box.y + box.height / 2, { steps: 5 });
+  return hoverText(page);
+}
+
+async function hoverText(page: Page): Promise<string> {
+  const hover = page.locator('.monaco-hover:not(.hidden)').first();
+  await hover.waitFor({ state: 'visible', timeout: 10_000 });
+  return (await hover.innerText()).trim();
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Webviews
+
+/**
+ * The frame (among all nested ones, e.g. a webview's inner iframe) that has an element matching
+ * `selector`. Polls until `timeout`.
+ */
+export async function findFrameWith(page: Page, selector: string, timeout = 30_000): Promise<Frame> {
+  return poll(`a frame with ${selector}`, async () => {
+    for (const frame of page.frames()) {
+      try {
+        if (await frame.$(selector)) return frame;
+      } catch { /* detached or navigating */ }
+    }
+    return null;
+  }, timeout);
+}
