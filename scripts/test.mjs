@@ -78,6 +78,12 @@ function stage(name, cmd, { counts = false, env = {} } = {}) {
   }
 }
 
+// Compiled tests whose source is gone would still run (the build doesn't clean out/): drop them.
+for (const js of filesUnder(join(root, 'out', 'test'), '.test.js')) {
+  const ts = join(root, relative(join(root, 'out'), js)).replace(/\.js$/, '.ts');
+  if (!existsSync(ts)) for (const f of [js, `${js}.map`]) rmSync(f, { force: true });
+}
+
 process.on('SIGINT', () => { /* the running stage gets it too and stops itself; spawnSync then returns */ });
 
 stage('build', [node, 'scripts/build.mjs']);

@@ -4,10 +4,12 @@
 // one opens the workbench in before(), closes it in after() and screenshots failures in afterEach():
 //
 //   let wb: Workbench;
-//   before(async () => { wb = await openWorkbench('my-feature'); });
+//   before(async () => { wb = await openWorkbench('my-feature', { files: { 'bad.nnspec': '…' } }); });
 //   afterEach(function () { return wb?.screenshotOnFailure(this); });
 //   after(() => wb?.close());
 //
+// then openFile(page, 'bad.nnspec'), runCommand(page, 'Gradient Flow: Train & Inspect'), hoverAt(page, line,
+// col), findFrameWith(page, 'canvas') + readCanvas(frame, 'canvas'), wb.screenshot('name').
 // Selectors are VS Code 1.100's (code-server 4.100.3).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -36,9 +38,21 @@ export interface Workbench {
  * Start code-server with the built extension installed, open the workbench on a fresh copy of examples/
  * and wait until it has rendered. Run the build first (scripts/test.mjs does).
  */
-export async function openWorkbench(name = 'browser', settings: Record<string, unknown> = {}): Promise<Workbench> {
+export interface WorkbenchOptions {
+  /** Extra user settings. */
+  settings?: Record<string, unknown>;
+  /** Files to add to the workspace before it opens: { 'sub/a.nnspec': 'text' } (files written later may
+   *  take a moment to reach the explorer; openFile refreshes it if needed). */
+  files?: Record<string, string>;
+}
+
+export async function openWorkbench(name = 'browser', { settings = {}, files = {} }: WorkbenchOptions = {}): Promise<Workbench> {
   const work = freshWorkDir(name, ROOT);
   const workspace = copyExamples(work, ROOT, 'workspace');
+  for (const [rel, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(workspace, rel)), { recursive: true });
+    fs.writeFileSync(path.join(workspace, rel), text);
+  }
   const extensionsDir = path.join(work, 'extensions');
   installExtensionCopy(extensionsDir, ROOT);
   let server: CodeServer | undefined;
@@ -124,7 +138,12 @@ export async function openFile(page: Page, relPath: string): Promise<void> {
   const parts = relPath.split('/').filter(Boolean);
   for (const [i, part] of parts.entries()) {
     const row = explorerRow(page, part).first();
-    await row.waitFor({ state: 'visible', timeout: 20_000 });
+    try {
+      await row.waitFor({ state: 'visible', timeout: 5_000 });
+    } catch {
+      await runCommand(page, 'File: Refresh Explorer'); // a file created just now, not seen by the watcher yet
+      await row.waitFor({ state: 'visible', timeout: 15_000 });
+    }
     const isLast = i === parts.length - 1;
     if (!isLast) {
       if ((await row.getAttribute('aria-expanded')) !== 'true') await row.click();
@@ -253,4 +272,23 @@ export async function findFrameWith(page: Page, selector: string, timeout = 30_0
     }
     return null;
   }, timeout);
+}
+
+/**
+ * The pixels of a 2D canvas in `frame` (e.g. the webview's heatmap): RGBA bytes, row-major.
+ * Use pixelAt(c, x, y) to read one pixel.
+ */
+export async function readCanvas(frame: Frame, selector: string): Promise<{ width: number; height: number; data: number[] }> {
+  return frame.$eval(selector, (el) => {
+    const canvas = el as HTMLCanvasElement;
+    const ctx = canvas.getContext('2d');
+    if (!ctx) throw new Error('not a 2D canvas');
+    const img = ctx.getImageData(0, 0, canvas.width, canvas.height);
+    return { width: img.width, height: img.height, data: Array.from(img.data) };
+  });
+}
+
+export function pixelAt(c: { width: number; data: number[] }, x: number, y: number): [number, number, number, number] {
+  const i = (Math.floor(y) * c.width + Math.floor(x)) * 4;
+  return [c.data[i]!, c.data[i + 1]!, c.data[i + 2]!, c.data[i + 3]!];
 }
