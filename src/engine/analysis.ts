@@ -140,11 +140,11 @@ export function analyze(spec: Spec, data: Dataset | null, featureStd: Float64Arr
       message: `${k} sigmoid hidden layers: sigmoid′(z) ≤ 1/4, so the error backpropagated through them shrinks by up to (1/4)^${k} = ${sci(Math.pow(0.25, k))}. relu or leaky_relu with he_normal, or tanh with glorot_uniform, keep it.`,
     });
   }
-  const tanhHidden = hidden.filter((l) => l.activation.kind === 'tanh');
-  for (const l of tanhHidden) {
+  const tanhLines = new Set<number>();
+  for (const l of hidden.filter((h) => h.activation.kind === 'tanh')) {
     const k = l.index;
-    if (predicted[k].actStd > 0.85 && !seenLines.has(l.line)) {
-      seenLines.add(l.line);
+    if (predicted[k].actStd > 0.85 && !tanhLines.has(l.line)) {
+      tanhLines.add(l.line);
       problems.push({
         severity: 'info', code: 'saturating-activation', line: l.line, startColumn: 0, endColumn: 5,
         message: `tanh with init ${l.initText}: its inputs are predicted to be large enough (predicted output std ${predicted[k].actStd.toFixed(2)}) that tanh saturates near ±1, where tanh′ ≈ 0. glorot_uniform is the match for tanh.`,

@@ -120,9 +120,20 @@ export function diagnoseRun({ spec, records, stopped }: DiagnoseInput): Finding[
     const r = ratios[k];
     if (!blocked(k) && (r.dRatio < th.vanishing || r.gRatio < th.vanishing)) vanishing.push(k);
   }
+  // Exploding is an event, not a steady state: the worst epoch of the run counts, not only the last quarter.
+  const peak = layers.map((_, k) => {
+    let worst = { epoch: 0, dRatio: 0, gRatio: 0, g: 0 };
+    for (const r of records) {
+      const o = r.layers[L];
+      const s = r.layers[k];
+      const e = { epoch: r.epoch, dRatio: o.deltaRms > 0 ? s.deltaRms / o.deltaRms : 0, gRatio: o.gradRms > 0 ? s.gradRms / o.gradRms : 0, g: s.gradRms };
+      if (Math.max(e.dRatio, e.gRatio) > Math.max(worst.dRatio, worst.gRatio) || (e.g > worst.g && e.g > th.exploding)) worst = e;
+    }
+    return worst;
+  });
   for (let k = 0; k <= L; k++) {
-    const r = ratios[k];
-    if (r.dRatio > th.exploding || r.gRatio > th.exploding || r.g > th.exploding) exploding.push(k);
+    const p = peak[k];
+    if ((k < L && (p.dRatio > th.exploding || p.gRatio > th.exploding)) || p.g > th.exploding) exploding.push(k);
   }
 
   for (const ks of byLine(layers, vanishing)) {
@@ -143,8 +154,8 @@ export function diagnoseRun({ spec, records, stopped }: DiagnoseInput): Finding[
 
   {
     for (const ks of byLine(layers, exploding)) {
-      const worst = ks.reduce((a, b) => (ratios[b].g > ratios[a].g ? b : a));
-      const r = ratios[worst];
+      const worst = ks.reduce((a, b) => (Math.max(peak[b].dRatio, peak[b].gRatio) > Math.max(peak[a].dRatio, peak[a].gRatio) ? b : a));
+      const r = peak[worst];
       const l = layers[ks[0]];
       const fixes: Fix[] = [clip, lowerLr(spec, 10)];
       if (l.init.kind === 'normal' || l.init.kind === 'uniform' || l.init.kind === 'constant') {
@@ -152,8 +163,8 @@ export function diagnoseRun({ spec, records, stopped }: DiagnoseInput): Finding[
         fixes.unshift({ title: `Use ${init} init (scaled to the layer's fan-in)`, change: { kind: 'layer', lines: [], init } });
       }
       add('exploding', 'error', ks,
-        `${layerNames(ks)} exploding: the weight gradient RMS is ${sci(r.g)}, ${sci(r.gRatio)} times the output layer's, and the backpropagated error ${sci(r.dRatio)} times it (${span}; threshold ${th.exploding}).`,
-        fixes, { series: ks.map((k) => series(records, k)), gradRatio: r.gRatio, deltaRatio: r.dRatio });
+        `${layerNames(ks)} exploding: at epoch ${r.epoch} the backpropagated error ∂L/∂z was ${sci(r.dRatio)} times the output layer's and the weight gradient ∂L/∂W RMS ${sci(r.g)}, ${sci(r.gRatio)} times the output layer's (threshold ${th.exploding}). The gradient grows at every layer on its way to the input.`,
+        fixes, { series: ks.map((k) => series(records, k)), gradRatio: r.gRatio, deltaRatio: r.dRatio, epoch: r.epoch });
     }
   }
 

@@ -21,7 +21,9 @@ export interface GradcheckOptions {
 
 export function gradcheck(spec: Spec, data: Dataset, options: GradcheckOptions = {}): GradcheckLayer[] {
   const batch = Math.min(options.batch ?? 8, data.n);
-  const h = options.step ?? 1e-6;
+  // A five-point stencil with a larger step: its O(h⁴) truncation error is negligible and its
+  // rounding error (≈ ε·L/h) is a hundred times smaller than a plain central difference at h = 1e-6.
+  const h = options.step ?? 1e-4;
   const f64: Spec = { ...spec, train: { ...spec.train, precision: 'float64', batch, shuffle: false } };
   const t = new Trainer(f64, data, { statistics: false });
   const loss = (): number => {
@@ -41,12 +43,12 @@ export function gradcheck(spec: Spec, data: Dataset, options: GradcheckOptions =
     let checked = 0;
     for (let i = 0; i < n; i += stride) {
       const w = l.W[i];
-      l.W[i] = w + h;
-      const up = loss();
-      l.W[i] = w - h;
-      const down = loss();
+      const at = (v: number): number => {
+        l.W[i] = v;
+        return loss();
+      };
+      const numeric = (8 * (at(w + h) - at(w - h)) - (at(w + 2 * h) - at(w - 2 * h))) / (12 * h);
       l.W[i] = w;
-      const numeric = (up - down) / (2 * h);
       const a = analytic[k][i];
       const denom = Math.max(Math.abs(a), Math.abs(numeric), 1e-10);
       worst = Math.max(worst, Math.abs(a - numeric) / denom);

@@ -82,7 +82,7 @@ function readValue(ctx: Ctx, what: string, text: string, type: ValueType, start:
         return null;
       }
       if (below || above) {
-        const code: ProblemCode = what === 'epochs' || what === 'samples' || what === 'units' ? 'limit' : 'out-of-range';
+        const code: ProblemCode = ['epochs', 'samples', 'units', 'input', 'the repeat count'].includes(what) ? 'limit' : 'out-of-range';
         report(ctx, 'error', code, `${what} must be ${describe(type)}; ${text} is ${below ? 'too small' : 'too large'}.`, start, end);
         return null;
       }
@@ -184,6 +184,8 @@ function parseInit(ctx: Ctx, text: string, start: number, end: number): Init | n
   const names = Object.keys(INITS);
   const doc = call ? INITS[call.name] : undefined;
   if (!call || !doc) {
+    // An unbalanced parenthesis was already reported by the lexer, on this same text.
+    if ((text.match(/\(/g) ?? []).length > (text.match(/\)/g) ?? []).length) return null;
     const word = call?.name ?? text;
     report(ctx, 'error', 'unknown-init', `Unknown init \`${word}\`; expected one of ${names.join(', ')}.${didYouMean(word, names)}`, start, end);
     return null;
@@ -473,7 +475,8 @@ export function parseSpec(text: string, options: ParseOptions = {}): ParseResult
   const firstLineEnd = Math.max(1, (lines[0] ?? '').length);
   if (!seen.has('data')) report(fileCtx(1), 'error', 'missing-statement', 'The file has no `data` line; add one, for example: data spiral samples=400.', 0, firstLineEnd);
   if (!seen.has('input')) report(fileCtx(1), 'error', 'missing-statement', 'The file has no `input` line; add `input N` (the number of features) before the first `dense`.', 0, firstLineEnd);
-  if (dense.length === 0 && !problems.some((p) => p.code !== 'missing-statement' && lines[p.line - 1]?.trim().startsWith('dense'))) {
+  // A misspelt keyword or a bad dense line may be the layer the user wrote; one problem there is enough.
+  if (dense.length === 0 && !problems.some((p) => p.code === 'unknown-keyword' || lines[p.line - 1]?.trim().startsWith('dense'))) {
     report(fileCtx(1), 'error', 'missing-statement', 'The file has no `dense` layer; add at least one (the last is the output layer).', 0, firstLineEnd);
   }
 
@@ -536,7 +539,7 @@ export function parseSpec(text: string, options: ParseOptions = {}): ParseResult
     if (resolvedLoss === 'bce' && outAct !== 'sigmoid') {
       report(fileCtx(out.line), 'warning', 'bce-without-sigmoid', `bce expects probabilities from a sigmoid output; this output layer is ${outAct}, whose values can leave (0, 1). Use \`dense 1 sigmoid\`.`, out.activationToken.start, out.activationToken.end);
     }
-    if (resolvedLoss === 'mse' && out.units !== 1 && data !== null) {
+    if (resolvedLoss === 'mse' && out.units !== 1 && outAct !== 'softmax' && data !== null) {
       tokenError(fileCtx(out.line), 'output-mismatch', `mse compares each output unit with one target number; this output layer has ${out.units} units. Use \`dense 1 …\`, or softmax with cross_entropy for classes.`, out.unitsToken);
     }
   }
@@ -600,8 +603,15 @@ export function parseSpec(text: string, options: ParseOptions = {}): ParseResult
     diagnose,
     lines: stmtLines,
   };
-  problems.sort((p, q) => p.line - q.line || p.startColumn - q.startColumn);
-  return { spec, problems, dataset, featureStd };
+  // Every range inside its line: a problem about an empty line (or the file as a whole) gets an
+  // empty range at its start rather than columns past the text.
+  const clamped = problems.map((p) => {
+    const len = (lines[p.line - 1] ?? '').length;
+    const start = Math.min(p.startColumn, len);
+    return { ...p, startColumn: start, endColumn: Math.max(start, Math.min(p.endColumn, len)) };
+  });
+  clamped.sort((p, q) => p.line - q.line || p.startColumn - q.startColumn);
+  return { spec, problems: clamped, dataset, featureStd };
 }
 
 export function defaultOptimizer(kind: OptimizerName): OptimizerSpec {

@@ -7,7 +7,8 @@ export function closest(word: string, candidates: readonly string[]): string | n
   let bestD = Infinity;
   for (const c of candidates) {
     const d = c === w ? 0 : editDistance(w, c);
-    if (d < bestD) {
+    // On a tie, the candidate with the same first letter is the likelier intent ("bse" → bce).
+    if (d < bestD || (d === bestD && best !== null && best[0] !== w[0] && c[0] === w[0])) {
       bestD = d;
       best = c;
     }

@@ -124,7 +124,8 @@ export class Trainer {
       this.update(nb);
       lossSum += loss;
       steps++;
-      if (!Number.isFinite(loss)) {
+      // NaN or Infinity in a gradient poisons the weights even where relu keeps the loss finite.
+      if (!Number.isFinite(loss) || (this.stats && this.acc.some((a) => a.nonFinite > 0))) {
         nonfinite = true;
         break;
       }

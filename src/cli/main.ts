@@ -1,0 +1,229 @@
+// The `nnspec` command line: check, train, gradcheck. The engine does the work; this file reads
+// files, parses arguments and prints.
+
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { check, gradcheck, toJson, trainToReport, type CheckResult, type ReadResult } from '../engine/index';
+import type { Problem, Severity } from '../engine/types';
+import { heatmap, layerTable, progressBar } from './terminal';
+
+const USAGE = `Usage:
+  nnspec check FILE... [--json]
+  nnspec train FILE [--epochs N] [--seed S] [--json] [--fail-on warning|error] [--no-color] [--width N]
+  nnspec gradcheck FILE [--json]
+
+check      prints the problems of each file as file:line:col: severity: message; exit 1 on errors
+train      trains, then prints a heatmap of gradient magnitude (layers × epochs), a layer table
+           and the findings; --json prints the report; --fail-on sets which findings fail (exit 1)
+gradcheck  compares analytic gradients with central differences in float64 on a small batch;
+           exit 1 when a layer's worst relative error is above 1e-6
+`;
+
+export interface Io {
+  readonly out: (s: string) => void;
+  readonly err: (s: string) => void;
+  /** Whether stderr is a terminal: the progress bar is drawn only there. */
+  readonly progress: boolean;
+  /** Whether stdout takes colours (a terminal, and NO_COLOR unset). */
+  readonly color: boolean;
+}
+
+class UsageError extends Error {}
+
+interface Args {
+  readonly command: string;
+  readonly files: string[];
+  readonly flags: Map<string, string | true>;
+}
+
+const VALUE_FLAGS = new Set(['--epochs', '--seed', '--fail-on', '--width']);
+const BOOL_FLAGS = new Set(['--json', '--no-color', '--help']);
+
+function parseArgs(argv: readonly string[]): Args {
+  const [command = '', ...rest] = argv;
+  const files: string[] = [];
+  const flags = new Map<string, string | true>();
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i];
+    if (VALUE_FLAGS.has(a)) {
+      const v = rest[++i];
+      if (v === undefined) throw new UsageError(`${a} needs a value`);
+      flags.set(a, v);
+    } else if (BOOL_FLAGS.has(a)) flags.set(a, true);
+    else if (a.startsWith('--')) throw new UsageError(`unknown option ${a}`);
+    else files.push(a);
+  }
+  return { command, files, flags };
+}
+
+function intFlag(args: Args, name: string, min: number, max: number): number | undefined {
+  const v = args.flags.get(name);
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (typeof v !== 'string' || !Number.isInteger(n) || n < min || n > max) throw new UsageError(`${name} must be a whole number from ${min} to ${max}, not ${String(v)}`);
+  return n;
+}
+
+function load(file: string): { text: string; result: CheckResult } | { error: string } {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    return { error: `${file}: cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}` };
+  }
+  const dir = dirname(resolve(file));
+  const readFile = (p: string): ReadResult => {
+    try {
+      return { ok: true, text: readFileSync(resolve(dir, p), 'utf8') };
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      return { ok: false, error: code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : String(code ?? e) };
+    }
+  };
+  return { text, result: check(text, { fileName: file, readFile }) };
+}
+
+function formatProblem(file: string, p: Problem): string {
+  return `${file}:${p.line}:${p.startColumn + 1}: ${p.severity}: ${p.message} [${p.code}]`;
+}
+
+const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
+
+export function main(argv: readonly string[], io: Io): number {
+  let args: Args;
+  try {
+    args = parseArgs(argv);
+  } catch (e) {
+    io.err(`nnspec: ${(e as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (args.command === '' || args.command === 'help' || args.flags.has('--help')) {
+    io.out(USAGE);
+    return args.command === '' ? 2 : 0;
+  }
+  try {
+    switch (args.command) {
+      case 'check': return runCheck(args, io);
+      case 'train': return runTrain(args, io);
+      case 'gradcheck': return runGradcheck(args, io);
+      default:
+        io.err(`nnspec: unknown command '${args.command}'\n\n${USAGE}`);
+        return 2;
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`nnspec: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+function runCheck(args: Args, io: Io): number {
+  if (args.files.length === 0) throw new UsageError('check needs at least one FILE');
+  let failed = false;
+  const all: { file: string; problems: readonly Problem[] }[] = [];
+  for (const file of args.files) {
+    const loaded = load(file);
+    if ('error' in loaded) {
+      io.err(`${loaded.error}\n`);
+      failed = true;
+      continue;
+    }
+    all.push({ file, problems: loaded.result.problems });
+    if (loaded.result.problems.some((p) => p.severity === 'error')) failed = true;
+  }
+  if (args.flags.has('--json')) io.out(toJson(all, 2) + '\n');
+  else for (const { file, problems } of all) for (const p of problems) io.out(formatProblem(file, p) + '\n');
+  return failed ? 1 : 0;
+}
+
+function single(args: Args): string {
+  if (args.files.length !== 1) throw new UsageError(`${args.command} takes exactly one FILE`);
+  return args.files[0];
+}
+
+function runTrain(args: Args, io: Io): number {
+  const file = single(args);
+  const failOn = args.flags.get('--fail-on');
+  if (failOn !== undefined && failOn !== 'warning' && failOn !== 'error') throw new UsageError('--fail-on takes warning or error');
+  const epochs = intFlag(args, '--epochs', 1, 100000);
+  const seed = intFlag(args, '--seed', 0, 2 ** 32 - 1);
+  const width = intFlag(args, '--width', 10, 1000) ?? 60;
+  const json = args.flags.has('--json');
+  const loaded = load(file);
+  if ('error' in loaded) {
+    io.err(`${loaded.error}\n`);
+    return 1;
+  }
+  const { result } = loaded;
+  for (const p of result.problems) if (!json || p.severity === 'error') io.err(formatProblem(file, p) + '\n');
+  if (!result.trainable) {
+    if (json) io.out(toJson(trainToReport(result), 2) + '\n');
+    io.err(`${file}: not trained: fix the errors above first\n`);
+    return 1;
+  }
+  const total = epochs ?? result.spec.train.epochs;
+  let lastDraw = 0;
+  const report = trainToReport(result, {
+    epochs, seed,
+    onEpoch: (r) => {
+      const now = Date.now();
+      if (io.progress && (now - lastDraw > 100 || r.epoch === total)) {
+        lastDraw = now;
+        io.err(`\r${progressBar(r.epoch, total, r.loss)}`);
+      }
+    },
+  });
+  if (io.progress) io.err('\n');
+  if (json) {
+    io.out(toJson(report, 2) + '\n');
+  } else {
+    const style = { color: io.color && !args.flags.has('--no-color') };
+    const last = report.epochs[report.epochs.length - 1];
+    io.out(`${report.network.name}: ${report.network.layers.length} layers, ${report.network.params} parameters, ${report.epochs.length} epochs`);
+    if (last) io.out(`, final loss ${last.loss.toFixed(4)}${last.accuracy !== null ? `, accuracy ${(last.accuracy * 100).toFixed(1)}%` : ''}`);
+    io.out(report.stopped ? ` (stopped: ${report.stopped})\n\n` : '\n\n');
+    io.out('Gradient magnitude ∂L/∂W RMS per layer and epoch (output layer on top):\n');
+    io.out(heatmap(report.network.layers, report.epochs, 'gradRms', width, style) + '\n');
+    io.out(layerTable(report.network.layers, report.epochs, report.findings) + '\n');
+    if (report.findings.length === 0) io.out('No findings: the gradient flows through every layer.\n');
+    for (const f of report.findings) {
+      io.out(`${file}:${f.line}: ${f.severity}: ${f.kind}: ${f.message}\n`);
+      for (const fix of f.fixes) io.out(`    fix: ${fix.title}\n`);
+    }
+  }
+  const threshold = failOn === undefined ? null : RANK[failOn as Severity];
+  if (threshold !== null && report.findings.some((f) => RANK[f.severity] >= threshold)) return 1;
+  return 0;
+}
+
+function runGradcheck(args: Args, io: Io): number {
+  const file = single(args);
+  const loaded = load(file);
+  if ('error' in loaded) {
+    io.err(`${loaded.error}\n`);
+    return 1;
+  }
+  const { result } = loaded;
+  for (const p of result.problems) if (p.severity === 'error') io.err(formatProblem(file, p) + '\n');
+  if (!result.trainable || !result.dataset) return 1;
+  const rows = gradcheck(result.spec, result.dataset);
+  const limit = 1e-6;
+  if (args.flags.has('--json')) io.out(toJson(rows, 2) + '\n');
+  else {
+    io.out('layer  line  checked  worst relative error\n');
+    for (const r of rows) io.out(`${String(r.layer).padEnd(5)}  ${String(r.line).padEnd(4)}  ${String(r.checked).padEnd(7)}  ${r.worstRelativeError.toExponential(2)}${r.worstRelativeError > limit ? '  FAIL' : ''}\n`);
+  }
+  return rows.some((r) => !(r.worstRelativeError <= limit)) ? 1 : 0;
+}
+
+if (require.main === module) {
+  const code = main(process.argv.slice(2), {
+    out: (s) => process.stdout.write(s),
+    err: (s) => process.stderr.write(s),
+    progress: Boolean(process.stderr.isTTY),
+    color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
+  });
+  process.exitCode = code;
+}

@@ -1,0 +1,93 @@
+// Terminal rendering for the CLI: a colour-coded heatmap of gradient magnitude (layers × epochs,
+// log scale), a layer table and the findings. Pure string building, so it is testable.
+
+import type { EpochRecord, Finding, LayerStatName, ReportLayer } from '../engine/types';
+import { sci } from '../engine/analysis';
+
+export interface Style {
+  readonly color: boolean;
+}
+
+const RAMP = ' ▁▂▃▄▅▆▇█';
+// A perceptual ramp (viridis-like) as 256-colour codes, dark (small gradients) to bright (large).
+const COLOURS = [17, 18, 24, 30, 36, 42, 78, 114, 150, 186, 226];
+
+function paint(s: string, code: number, style: Style): string {
+  return style.color ? `\x1b[48;5;${code}m${s}\x1b[0m` : s;
+}
+
+/** Columns of epochs averaged in log space, so a long run fits the width rather than being cut. */
+export function downsample(values: readonly number[], width: number): number[] {
+  if (values.length <= width) return [...values];
+  const out: number[] = [];
+  for (let c = 0; c < width; c++) {
+    const a = Math.floor((c * values.length) / width);
+    const b = Math.max(a + 1, Math.floor(((c + 1) * values.length) / width));
+    let s = 0;
+    let n = 0;
+    for (let i = a; i < b; i++) {
+      const v = values[i];
+      if (v > 0 && Number.isFinite(v)) {
+        s += Math.log10(v);
+        n++;
+      }
+    }
+    out.push(n > 0 ? Math.pow(10, s / n) : 0);
+  }
+  return out;
+}
+
+export function heatmap(layers: readonly ReportLayer[], epochs: readonly EpochRecord[], stat: LayerStatName, width: number, style: Style): string {
+  if (epochs.length === 0) return '(no epochs)\n';
+  const rows = layers.map((_, k) => downsample(epochs.map((e) => e.layers[k][stat]), width));
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const r of rows) for (const v of r) if (v > 0 && Number.isFinite(v)) { lo = Math.min(lo, Math.log10(v)); hi = Math.max(hi, Math.log10(v)); }
+  if (lo === Infinity) { lo = -1; hi = 0; }
+  if (hi - lo < 1e-9) hi = lo + 1;
+  const level = (v: number): number => (v > 0 && Number.isFinite(v) ? Math.min(1, Math.max(0, (Math.log10(v) - lo) / (hi - lo))) : -1);
+  const label = (l: ReportLayer) => `L${l.index} ${l.activation}`.padEnd(14).slice(0, 14) + ` :${String(l.line).padEnd(4)}`;
+  const lines: string[] = [];
+  // Output layer on top, input layer at the bottom: the gradient flows downwards, as it does in backprop.
+  for (let k = layers.length - 1; k >= 0; k--) {
+    const cells = rows[k].map((v) => {
+      const t = level(v);
+      if (t < 0) return style.color ? paint(' ', 52, style) : '·';
+      return style.color ? paint(' ', COLOURS[Math.round(t * (COLOURS.length - 1))], style) : RAMP[1 + Math.round(t * (RAMP.length - 2))];
+    });
+    lines.push(`${label(layers[k])} ${cells.join('')}`);
+  }
+  const cols = rows[0].length;
+  const axis = `epoch 1${' '.repeat(Math.max(1, cols - 7 - String(epochs.length).length))}${epochs.length}`;
+  lines.push(`${' '.repeat(21)}${axis}`);
+  const legend = style.color
+    ? COLOURS.map((c) => paint('  ', c, style)).join('')
+    : RAMP.slice(1);
+  lines.push(`${' '.repeat(21)}${stat} (log10): ${sci(Math.pow(10, lo))} ${legend} ${sci(Math.pow(10, hi))}`);
+  return lines.join('\n') + '\n';
+}
+
+export function layerTable(layers: readonly ReportLayer[], epochs: readonly EpochRecord[], findings: readonly Finding[]): string {
+  const last = epochs[epochs.length - 1];
+  const out = last ? last.layers[layers.length - 1] : undefined;
+  const head = ['layer', 'line', 'units', 'activation', 'init', 'gradRms', '÷output', 'deltaRms', '÷output', 'dead', 'saturated', 'verdict'];
+  const rows = layers.map((l, k) => {
+    const s = last?.layers[k];
+    const verdict = findings.filter((f) => f.layers.includes(k)).map((f) => f.kind).join(', ') || 'ok';
+    return [
+      String(k), String(l.line), String(l.units), l.activation, l.init,
+      s ? sci(s.gradRms) : '-', s && out && out.gradRms > 0 ? sci(s.gradRms / out.gradRms) : '-',
+      s ? sci(s.deltaRms) : '-', s && out && out.deltaRms > 0 ? sci(s.deltaRms / out.deltaRms) : '-',
+      s ? `${Math.round(s.dead * 100)}%` : '-', s ? `${Math.round(s.saturated * 100)}%` : '-', verdict,
+    ];
+  });
+  const widths = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
+  const fmt = (r: string[]) => r.map((v, c) => v.padEnd(widths[c])).join('  ').trimEnd();
+  return [fmt(head), fmt(widths.map((w) => '-'.repeat(w))), ...rows.map(fmt)].join('\n') + '\n';
+}
+
+export function progressBar(done: number, total: number, loss: number, width = 30): string {
+  const f = total > 0 ? done / total : 1;
+  const fill = Math.round(f * width);
+  return `[${'#'.repeat(fill)}${'-'.repeat(width - fill)}] epoch ${done}/${total} loss ${Number.isFinite(loss) ? loss.toFixed(4) : String(loss)}`;
+}
