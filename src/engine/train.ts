@@ -289,7 +289,8 @@ export class Trainer {
         const l = layers[k];
         const s = stats ? this.gradientStats(l, this.acc[k]) : sumSq(l.dW);
         this.gradSq[k] = s;
-        total += s + sumSq(l.db);
+        // The global norm only matters for clipping.
+        if (o.clip > 0) total += s + sumSq(l.db);
       }
     }
     const clipScale = o.clip > 0 && Math.sqrt(total) > o.clip ? o.clip / Math.sqrt(total) : 1;
@@ -318,11 +319,15 @@ export class Trainer {
     for (let i = 0; i < n; i++) {
       const v = g[i];
       const av = v < 0 ? -v : v;
-      if (av === 0) zeros++;
-      else if (!(av < Infinity)) { bad++; continue; }
-      s2 += v * v;
-      s1 += av;
-      if (av > max) max = av;
+      // NaN and ±Infinity fail this test; an exact zero adds nothing to the sums but is counted.
+      if (av < Infinity) {
+        s2 += v * v;
+        s1 += av;
+        if (av > max) max = av;
+        if (av === 0) zeros++;
+      } else {
+        bad++;
+      }
     }
     a.gradRms += Math.sqrt(s2 / n);
     a.gradMeanAbs += s1 / n;
