@@ -2,7 +2,7 @@
 // the training worker and the panel's page all import this module, so a `switch (msg.type)` on any
 // side is checked by the compiler against what the other side may send.
 
-import type { EpochRecord, Finding, Problem, ReportLayer, StopReason, Report, LayerStatName } from './engine/types';
+import type { EpochRecord, Finding, Problem, ReportLayer, StopReason, Report, LayerStatName, Thresholds } from './engine/types';
 
 // ---------------------------------------------------------------- host <-> training worker
 
@@ -21,6 +21,8 @@ export interface StartTraining {
   readonly seed?: number;
   /** Test hook: the worker throws at the start of this epoch, to prove crash handling. */
   readonly crashAtEpoch?: number;
+  /** Thresholds from the user's settings, used when the spec has no `diagnose` line of its own. */
+  readonly thresholds?: ThresholdOverrides;
 }
 
 export type HostToWorker = StartTraining;
@@ -133,4 +135,46 @@ export type PanelToHost =
 export interface PanelState {
   readonly view: PanelView | null;
   readonly metric: HeatmapMetric;
+}
+
+// ---------------------------------------------------------------- validation of what arrives
+
+/** Thresholds from settings; a spec's own `diagnose` line wins over them. */
+export type ThresholdOverrides = Partial<Thresholds>;
+
+const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+const isFiniteNumber = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
+
+/**
+ * Checks a message from the panel's page field by field (the page is untrusted input): the tag,
+ * and every field the host reads, with the type and range the host relies on. Extra fields are
+ * ignored.
+ */
+export function isPanelToHost(x: unknown): x is PanelToHost {
+  if (!isRecord(x) || typeof x.type !== 'string') return false;
+  switch (x.type) {
+    case 'ready':
+      return true;
+    case 'revealLayer':
+      return typeof x.fileName === 'string' && x.fileName.length > 0 && x.fileName.length < 4096 && Number.isInteger(x.line) && (x.line as number) >= 1;
+    case 'export':
+      return x.format === 'csv' || x.format === 'json';
+    case 'exportPng':
+      return typeof x.dataUrl === 'string' && x.dataUrl.startsWith('data:image/png;base64,');
+    case 'metricChanged':
+      return typeof x.metric === 'string' && (HEATMAP_METRICS as readonly string[]).includes(x.metric);
+    case 'applyVariant':
+      return typeof x.variantId === 'string' && x.variantId.length > 0;
+    case 'applyLr':
+      return isFiniteNumber(x.lr) && x.lr > 0;
+    default:
+      return false;
+  }
+}
+
+const WORKER_TYPES: ReadonlySet<string> = new Set<WorkerToHost['type']>(['started', 'epochs', 'done', 'rejected', 'lrFound', 'failed']);
+
+/** A shallow check of a message from the training worker (our own bundle): an object with a known tag. */
+export function isWorkerToHost(x: unknown): x is WorkerToHost {
+  return isRecord(x) && typeof x.type === 'string' && WORKER_TYPES.has(x.type);
 }

@@ -1,0 +1,52 @@
+// Gradient Flow's entry point: creates the pieces and registers them, every one into
+// context.subscriptions. The behaviour lives in src/host/, one small module per feature.
+
+import * as vscode from 'vscode';
+import type { GradientFlowApi } from './host/api';
+import { SpecCodeActionProvider } from './host/codeActions';
+import { SpecCodeLensProvider } from './host/codeLens';
+import { registerCommands } from './host/commands';
+import { SpecCompletionProvider, TRIGGER_CHARACTERS } from './host/completion';
+import { LANGUAGE_ID, SpecDiagnostics } from './host/diagnostics';
+import { FindingsStore } from './host/findingsStore';
+import { SpecHoverProvider } from './host/hover';
+import { InspectorPanel, InspectorPanelSerializer, PANEL_VIEW_TYPE } from './host/panel';
+import { Runs } from './host/runs';
+import { TrainingStatusBar } from './host/statusBar';
+
+export function activate(context: vscode.ExtensionContext): GradientFlowApi {
+  const selector: vscode.DocumentSelector = { language: LANGUAGE_ID };
+  const findings = new FindingsStore();
+  const diagnostics = new SpecDiagnostics(findings);
+  const statusBar = new TrainingStatusBar();
+  const runs = new Runs({ extensionUri: context.extensionUri, globalState: context.globalState, findings, diagnostics, statusBar });
+
+  context.subscriptions.push(
+    diagnostics,
+    statusBar,
+    runs,
+    ...registerCommands(runs),
+    vscode.languages.registerCompletionItemProvider(selector, new SpecCompletionProvider(), ...TRIGGER_CHARACTERS),
+    vscode.languages.registerHoverProvider(selector, new SpecHoverProvider(findings)),
+    vscode.languages.registerCodeActionsProvider(selector, new SpecCodeActionProvider(findings), SpecCodeActionProvider.metadata),
+    vscode.languages.registerCodeLensProvider(selector, new SpecCodeLensProvider(runs)),
+    vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, new InspectorPanelSerializer(runs.panelContext)),
+    { dispose: () => InspectorPanel.instance?.dispose() },
+  );
+
+  return {
+    train: async (uri, options) => runs.train(await vscode.workspace.openTextDocument(uri), options),
+    stop: (uri) => void runs.stop(uri),
+    isRunning: (uri) => runs.isRunning(uri),
+    findings: (uri) => findings.get(uri.toString()),
+    get errors() {
+      return [...runs.errors];
+    },
+    panel: () => {
+      const p = InspectorPanel.instance;
+      return p ? { runId: p.shownRun?.id, readyCount: p.readyCount } : undefined;
+    },
+  };
+}
+
+export function deactivate(): void {}

@@ -1,0 +1,38 @@
+// What activate() returns: a small typed API for the in-extension-host tests (and other extensions),
+// so they await a run's end instead of sleeping.
+
+import type * as vscode from 'vscode';
+import type { Finding, Problem, StopReason } from '../engine/types';
+import type { RunState } from '../protocol';
+
+export interface RunOptions {
+  /** Overrides the spec's epochs. */
+  readonly epochs?: number;
+  readonly seed?: number;
+  /** Test hook: the worker crashes at the start of this epoch. */
+  readonly crashAtEpoch?: number;
+}
+
+export interface RunOutcome {
+  readonly state: RunState;
+  readonly stopped: StopReason;
+  readonly error?: string;
+  /** Epochs trained. */
+  readonly epochs: number;
+  readonly findings: readonly Finding[];
+  readonly problems: readonly Problem[];
+}
+
+export interface GradientFlowApi {
+  /** Trains the document (as the command does) and resolves when the run ends. */
+  train(uri: vscode.Uri, options?: RunOptions): Promise<RunOutcome>;
+  /** Stops the document's run, or every run. */
+  stop(uri?: vscode.Uri): void;
+  isRunning(uri: vscode.Uri): boolean;
+  /** The findings shown for the document (after edits, moved with their lines). */
+  findings(uri: vscode.Uri): readonly Finding[];
+  /** Error messages shown to the user since activation, oldest first. */
+  readonly errors: readonly string[];
+  /** The panel, if open: the run it shows and how often its page said `ready`. */
+  panel(): { readonly runId: string | undefined; readonly readyCount: number } | undefined;
+}

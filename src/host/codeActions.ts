@@ -1,0 +1,103 @@
+// Quick fixes: each fix of a run's finding as a WorkspaceEdit built by the engine's editsForChange,
+// a "fix all lines of this kind" variant, a "did you mean" fix for parse problems, and the command
+// the hovers' fix links run.
+
+import * as vscode from 'vscode';
+import { editsForChange, type TextEdit } from '../engine/index';
+import type { Change, Finding, FindingKind } from '../engine/types';
+import { DIAGNOSTIC_SOURCE } from './diagnostics';
+import { FINDING_TITLES } from './diagnosticData';
+import type { FindingsStore } from './findingsStore';
+import type { FixCommandArgs } from './hoverText';
+
+const FINDING_KINDS = new Set(Object.keys(FINDING_TITLES));
+
+export function workspaceEdit(doc: vscode.TextDocument, edits: readonly TextEdit[]): vscode.WorkspaceEdit {
+  const we = new vscode.WorkspaceEdit();
+  for (const e of edits) {
+    const line = e.line - 1;
+    if (line >= doc.lineCount) {
+      // An edit after the last line (a new statement): append at the end of the document.
+      const end = doc.lineAt(doc.lineCount - 1).range.end;
+      we.insert(doc.uri, end, e.newText);
+    } else {
+      we.replace(doc.uri, new vscode.Range(line, e.startColumn, line, e.endColumn), e.newText);
+    }
+  }
+  return we;
+}
+
+/** The same change on every line flagged with the given kind (for a layer change), else the change itself. */
+export function changeForAll(change: Change, findings: readonly Finding[], kind: FindingKind): Change {
+  if (change.kind !== 'layer') return change;
+  const lines = [...new Set(findings.filter((f) => f.kind === kind).map((f) => f.line))].sort((a, b) => a - b);
+  return { ...change, lines };
+}
+
+export class SpecCodeActionProvider implements vscode.CodeActionProvider {
+  static readonly metadata: vscode.CodeActionProviderMetadata = { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] };
+
+  constructor(private readonly findings: FindingsStore) {}
+
+  provideCodeActions(doc: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
+    const actions: vscode.CodeAction[] = [];
+    const text = doc.getText();
+    const all = this.findings.get(doc.uri.toString());
+    for (const diag of context.diagnostics) {
+      if (diag.source !== DIAGNOSTIC_SOURCE) continue;
+      const code = typeof diag.code === 'object' ? diag.code.value : diag.code;
+      if (typeof code === 'string' && FINDING_KINDS.has(code)) {
+        const kind = code as FindingKind;
+        const finding = all.find((f) => f.kind === kind && f.line === diag.range.start.line + 1);
+        if (!finding) continue;
+        const sameKind = new Set(all.filter((f) => f.kind === kind).map((f) => f.line));
+        finding.fixes.forEach((fix, i) => {
+          const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
+          action.edit = workspaceEdit(doc, editsForChange(text, fix.change));
+          action.diagnostics = [diag];
+          action.isPreferred = i === 0;
+          actions.push(action);
+          if (fix.change.kind === 'layer' && sameKind.size > 1) {
+            const every = new vscode.CodeAction(`${fix.title} — fix all ${sameKind.size} ${kind} lines`, vscode.CodeActionKind.QuickFix);
+            every.edit = workspaceEdit(doc, editsForChange(text, changeForAll(fix.change, all, kind)));
+            every.diagnostics = [diag];
+            actions.push(every);
+          }
+        });
+      } else {
+        const suggestion = /Did you mean `([^`]+)`\?/.exec(diag.message);
+        if (suggestion && !diag.range.isEmpty) {
+          const action = new vscode.CodeAction(`Change to \`${suggestion[1]}\``, vscode.CodeActionKind.QuickFix);
+          const edit = new vscode.WorkspaceEdit();
+          edit.replace(doc.uri, diag.range, suggestion[1]);
+          action.edit = edit;
+          action.diagnostics = [diag];
+          action.isPreferred = true;
+          actions.push(action);
+        }
+      }
+    }
+    return actions;
+  }
+}
+
+function isFixArgs(x: unknown): x is FixCommandArgs {
+  if (typeof x !== 'object' || x === null) return false;
+  const a = x as Record<string, unknown>;
+  const c = a.change as Record<string, unknown> | null | undefined;
+  if (typeof a.uri !== 'string' || typeof c !== 'object' || c === null) return false;
+  if (c.kind === 'layer') return Array.isArray(c.lines) && c.lines.every((l) => Number.isInteger(l));
+  return c.kind === 'option' && typeof c.statement === 'string' && typeof c.key === 'string' && typeof c.value === 'string';
+}
+
+/** The command behind the hovers' fix links: applies one change to the document. */
+export async function applyFix(args: unknown): Promise<boolean> {
+  if (!isFixArgs(args)) {
+    void vscode.window.showErrorMessage('Gradient Flow: this fix link is malformed.');
+    return false;
+  }
+  const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(args.uri));
+  const edits = editsForChange(doc.getText(), args.change);
+  if (edits.length === 0) return false;
+  return vscode.workspace.applyEdit(workspaceEdit(doc, edits));
+}

@@ -1,0 +1,89 @@
+// Diagnostics of .nnspec documents: the parse and static-analysis problems while typing (debounced),
+// merged with the findings of the document's last run (FindingsStore), source `nnspec`, code = the
+// problem's code or the finding's kind.
+
+import * as vscode from 'vscode';
+import { check } from '../engine/index';
+import type { Severity } from '../engine/types';
+import { mergeDiagnostics, type DiagnosticData } from './diagnosticData';
+import { readFileRelativeTo } from './fileAccess';
+import type { FindingsStore } from './findingsStore';
+
+export const LANGUAGE_ID = 'nnspec';
+export const DIAGNOSTIC_SOURCE = 'nnspec';
+const DEBOUNCE_MS = 300;
+
+export function isSpec(doc: vscode.TextDocument): boolean {
+  return doc.languageId === LANGUAGE_ID;
+}
+
+function severity(s: Severity): vscode.DiagnosticSeverity {
+  return s === 'error' ? vscode.DiagnosticSeverity.Error : s === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information;
+}
+
+export function toDiagnostic(d: DiagnosticData): vscode.Diagnostic {
+  const diag = new vscode.Diagnostic(new vscode.Range(d.line, d.startColumn, d.line, d.endColumn), d.message, severity(d.severity));
+  diag.source = DIAGNOSTIC_SOURCE;
+  diag.code = d.code;
+  return diag;
+}
+
+export class SpecDiagnostics implements vscode.Disposable {
+  private readonly collection = vscode.languages.createDiagnosticCollection(DIAGNOSTIC_SOURCE);
+  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly subscriptions: vscode.Disposable[] = [];
+
+  constructor(private readonly findings: FindingsStore) {
+    this.subscriptions.push(
+      this.collection,
+      vscode.workspace.onDidOpenTextDocument((doc) => isSpec(doc) && this.refresh(doc)),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (!isSpec(e.document) || e.contentChanges.length === 0) return;
+        this.findings.textChanged(e.document.uri.toString(), e.document.getText());
+        this.schedule(e.document);
+      }),
+      vscode.workspace.onDidCloseTextDocument((doc) => {
+        const key = doc.uri.toString();
+        this.cancel(key);
+        this.collection.delete(doc.uri);
+        this.findings.delete(key);
+      }),
+    );
+    for (const doc of vscode.workspace.textDocuments) if (isSpec(doc)) this.refresh(doc);
+  }
+
+  /** Checks the document now and publishes its problems and findings. */
+  refresh(doc: vscode.TextDocument): void {
+    this.cancel(doc.uri.toString());
+    if (doc.isClosed) return;
+    const text = doc.getText();
+    const specPath = doc.uri.scheme === 'file' ? doc.uri.fsPath : undefined;
+    let problems;
+    try {
+      problems = check(text, { fileName: doc.fileName, readFile: readFileRelativeTo(specPath) }).problems;
+    } catch (e) {
+      console.error('Gradient Flow: checking the spec failed', e);
+      problems = [];
+    }
+    const data = mergeDiagnostics(text, problems, this.findings.get(doc.uri.toString()));
+    this.collection.set(doc.uri, data.map(toDiagnostic));
+  }
+
+  private schedule(doc: vscode.TextDocument): void {
+    const key = doc.uri.toString();
+    this.cancel(key);
+    this.timers.set(key, setTimeout(() => this.refresh(doc), DEBOUNCE_MS));
+  }
+
+  private cancel(key: string): void {
+    const t = this.timers.get(key);
+    if (t !== undefined) clearTimeout(t);
+    this.timers.delete(key);
+  }
+
+  dispose(): void {
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+    for (const s of this.subscriptions) s.dispose();
+  }
+}

@@ -1,0 +1,231 @@
+// The host side of the Gradient Flow panel: one WebviewPanel beside the editor that shows the last
+// run. It serves the page (src/panel/html.ts) under a Content-Security-Policy with a fresh nonce,
+// limits the webview to dist/ and media/, keeps the run's data and re-posts a full `show` whenever
+// the page says `ready` (after being hidden, or reloaded: no retainContextWhenHidden), batches
+// progress to at most ~10 messages a second, and answers the page's requests, every one of which
+// is validated first.
+
+import { randomBytes } from 'node:crypto';
+import { basename, dirname, isAbsolute, join } from 'node:path';
+import * as vscode from 'vscode';
+import type { EpochRecord } from '../engine/types';
+import { panelHtml } from '../panel/html';
+import { isPanelToHost, type HeatmapMetric, type HostToPanel, type PanelToHost } from '../protocol';
+import { decodePngDataUrl, type RunData } from './runData';
+import { Batcher } from './throttle';
+
+export const PANEL_VIEW_TYPE = 'nnspec.inspector';
+const PROGRESS_INTERVAL_MS = 100;
+
+export interface PanelContext {
+  readonly extensionUri: vscode.Uri;
+  metric(): HeatmapMetric;
+  setMetric(metric: HeatmapMetric): void;
+  /** The panel was closed (stop what it showed). */
+  closed(run: RunData | undefined): void;
+}
+
+function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
+  return {
+    enableScripts: true,
+    enableCommandUris: false,
+    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
+  };
+}
+
+export class InspectorPanel implements vscode.Disposable {
+  private static current: InspectorPanel | undefined;
+
+  /** The open panel, if any (for commands and tests). */
+  static get instance(): InspectorPanel | undefined {
+    return InspectorPanel.current;
+  }
+
+  /** Shows the panel beside the active editor, creating it if needed, without taking focus. */
+  static createOrShow(ctx: PanelContext): InspectorPanel {
+    const column = vscode.window.activeTextEditor ? vscode.ViewColumn.Beside : vscode.ViewColumn.One;
+    if (InspectorPanel.current) {
+      InspectorPanel.current.panel.reveal(InspectorPanel.current.panel.viewColumn ?? column, true);
+      return InspectorPanel.current;
+    }
+    const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, 'Gradient Flow', { viewColumn: column, preserveFocus: true }, webviewOptions(ctx.extensionUri));
+    InspectorPanel.current = new InspectorPanel(panel, ctx);
+    return InspectorPanel.current;
+  }
+
+  /** A panel VS Code restored after a reload: the page redraws from its own saved state. */
+  static revive(panel: vscode.WebviewPanel, ctx: PanelContext): InspectorPanel {
+    InspectorPanel.current?.dispose();
+    InspectorPanel.current = new InspectorPanel(panel, ctx);
+    return InspectorPanel.current;
+  }
+
+  private run: RunData | undefined;
+  private readonly batcher: Batcher<EpochRecord[]>;
+  private readonly subscriptions: vscode.Disposable[] = [];
+  private disposed = false;
+  /** Times the page said `ready` (for tests). */
+  readyCount = 0;
+
+  private constructor(
+    readonly panel: vscode.WebviewPanel,
+    private readonly ctx: PanelContext,
+  ) {
+    panel.webview.options = webviewOptions(ctx.extensionUri);
+    this.batcher = new Batcher((batches) => this.postProgress(batches.flat()), PROGRESS_INTERVAL_MS);
+    this.subscriptions.push(
+      panel.webview.onDidReceiveMessage((m: unknown) => void this.receive(m)),
+      panel.onDidDispose(() => this.dispose()),
+    );
+    panel.webview.html = this.html();
+  }
+
+  get shownRun(): RunData | undefined {
+    return this.run;
+  }
+
+  /** Switches the panel to a run (a new one, or the last one again). */
+  showRun(run: RunData): void {
+    this.batcher.dispose();
+    this.run = run;
+    this.panel.title = `Gradient Flow: ${run.name || basename(run.fileName)}`;
+    this.post({ type: 'show', view: { kind: 'run', run: run.snapshot() }, metric: this.ctx.metric() });
+  }
+
+  /** New epochs of a run: batched into at most ~10 messages a second. */
+  progress(run: RunData, records: readonly EpochRecord[]): void {
+    if (run !== this.run) return;
+    if (run.name) this.panel.title = `Gradient Flow: ${run.name}`;
+    this.batcher.push([...records]);
+  }
+
+  /** The run ended: what is pending goes out now, with the final state and findings. */
+  runEnded(run: RunData): void {
+    if (run !== this.run) return;
+    this.batcher.flush();
+    this.postProgress([]);
+  }
+
+  private postProgress(records: EpochRecord[]): void {
+    const run = this.run;
+    if (!run) return;
+    this.post({ type: 'progress', runId: run.id, records, findings: run.findings, state: run.state });
+  }
+
+  private post(message: HostToPanel): void {
+    if (this.disposed) return;
+    void this.panel.webview.postMessage(message);
+  }
+
+  private async receive(raw: unknown): Promise<void> {
+    if (!isPanelToHost(raw)) {
+      console.warn('Gradient Flow: ignored a malformed message from the panel');
+      return;
+    }
+    try {
+      await this.handle(raw);
+    } catch (e) {
+      void vscode.window.showErrorMessage(`Gradient Flow: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  private async handle(msg: PanelToHost): Promise<void> {
+    switch (msg.type) {
+      case 'ready':
+        this.readyCount++;
+        this.batcher.dispose();
+        if (this.run) this.post({ type: 'show', view: { kind: 'run', run: this.run.snapshot() }, metric: this.ctx.metric() });
+        return;
+      case 'metricChanged':
+        this.ctx.setMetric(msg.metric);
+        return;
+      case 'revealLayer':
+        await this.revealLayer(msg.fileName, msg.line);
+        return;
+      case 'export': {
+        const run = this.requireRun();
+        if (!run) return;
+        const text = msg.format === 'csv' ? run.toCsv() : run.toJson();
+        await this.save(run, msg.format, Buffer.from(text, 'utf8'));
+        return;
+      }
+      case 'exportPng': {
+        const run = this.requireRun();
+        if (!run) return;
+        const bytes = decodePngDataUrl(msg.dataUrl);
+        if (!bytes) {
+          void vscode.window.showErrorMessage('Gradient Flow: the heatmap image was not a PNG.');
+          return;
+        }
+        await this.save(run, 'png', bytes);
+        return;
+      }
+      case 'applyVariant':
+      case 'applyLr':
+        // Views of Compare and the learning-rate finder, which this panel does not show.
+        return;
+    }
+  }
+
+  private requireRun(): RunData | undefined {
+    if (!this.run) void vscode.window.showInformationMessage('Gradient Flow: no run in this window to export yet. Run Train & Inspect first.');
+    return this.run;
+  }
+
+  /** Reveals a layer's line, for a file this panel shows (the page names it; nothing else is opened). */
+  private async revealLayer(fileName: string, line: number): Promise<void> {
+    const run = this.run;
+    if (!run || run.fileName !== fileName) return;
+    const open = vscode.workspace.textDocuments.find((d) => d.fileName === fileName || d.uri.toString() === fileName);
+    const doc = open ?? (isAbsolute(fileName) ? await vscode.workspace.openTextDocument(vscode.Uri.file(fileName)) : undefined);
+    if (!doc) return;
+    const target = Math.min(Math.max(0, line - 1), doc.lineCount - 1);
+    const visible = vscode.window.visibleTextEditors.find((e) => e.document === doc);
+    const editor = await vscode.window.showTextDocument(doc, { viewColumn: visible?.viewColumn ?? vscode.ViewColumn.One, preserveFocus: false });
+    const range = doc.lineAt(target).range;
+    editor.selection = new vscode.Selection(range.start, range.end);
+    editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+  }
+
+  private async save(run: RunData, ext: 'csv' | 'json' | 'png', bytes: Uint8Array): Promise<void> {
+    const base = `${(run.name || basename(run.fileName)).replace(/[^\w.-]+/g, '_')}-${ext === 'png' ? 'heatmap' : 'stats'}.${ext}`;
+    const defaultUri = isAbsolute(run.fileName) ? vscode.Uri.file(join(dirname(run.fileName), base)) : undefined;
+    const label = ext === 'png' ? 'PNG image' : ext.toUpperCase();
+    const target = await vscode.window.showSaveDialog({ ...(defaultUri ? { defaultUri } : {}), filters: { [label]: [ext] }, saveLabel: 'Export' });
+    if (!target) return;
+    await vscode.workspace.fs.writeFile(target, bytes);
+    void vscode.window.showInformationMessage(`Gradient Flow: saved ${vscode.workspace.asRelativePath(target)}.`);
+  }
+
+  private html(): string {
+    const webview = this.panel.webview;
+    const root = this.ctx.extensionUri;
+    return panelHtml({
+      cspSource: webview.cspSource,
+      nonce: randomBytes(16).toString('hex'),
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(root, 'dist', 'webview.js')).toString(),
+      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(root, 'media', 'panel.css')).toString(),
+      title: 'Gradient Flow',
+    });
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    if (InspectorPanel.current === this) InspectorPanel.current = undefined;
+    this.batcher.dispose();
+    const run = this.run;
+    for (const s of this.subscriptions) s.dispose();
+    this.panel.dispose();
+    this.ctx.closed(run);
+  }
+}
+
+/** Restores the panel after a window reload. */
+export class InspectorPanelSerializer implements vscode.WebviewPanelSerializer {
+  constructor(private readonly ctx: PanelContext) {}
+
+  async deserializeWebviewPanel(panel: vscode.WebviewPanel): Promise<void> {
+    InspectorPanel.revive(panel, this.ctx);
+  }
+}

@@ -1,0 +1,29 @@
+// The extension's settings (contributes.configuration in package.json), read where they are used.
+
+import * as vscode from 'vscode';
+import type { Thresholds } from '../engine/types';
+import { HEATMAP_METRICS, type HeatmapMetric, type ThresholdOverrides } from '../protocol';
+
+const SECTION = 'nnspec';
+const THRESHOLD_KEYS = ['vanishing', 'exploding', 'dead', 'saturated'] as const satisfies readonly (keyof Thresholds)[];
+
+export function trainOnSave(): boolean {
+  return vscode.workspace.getConfiguration(SECTION).get<boolean>('trainOnSave', false);
+}
+
+export function defaultMetric(): HeatmapMetric {
+  const m = vscode.workspace.getConfiguration(SECTION).get<string>('defaultMetric', 'gradRms');
+  return (HEATMAP_METRICS as readonly string[]).includes(m) ? (m as HeatmapMetric) : 'gradRms';
+}
+
+/** The thresholds the user set (only those: the engine's defaults stay the engine's). */
+export function thresholdOverrides(): ThresholdOverrides | undefined {
+  const config = vscode.workspace.getConfiguration(`${SECTION}.thresholds`);
+  const out: { -readonly [K in keyof Thresholds]?: number } = {};
+  for (const key of THRESHOLD_KEYS) {
+    const i = config.inspect<number>(key);
+    const v = i?.workspaceFolderValue ?? i?.workspaceValue ?? i?.globalValue;
+    if (typeof v === 'number' && Number.isFinite(v) && v > 0) out[key] = v;
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
+}

@@ -1,0 +1,61 @@
+// A sparkline of a series in unicode block characters, for hovers. Gradients span decades, so the
+// default scale is log10; fractions (dead, saturated) use a linear scale. Pure: no vscode.
+
+const BLOCKS = '▁▂▃▄▅▆▇█';
+
+export interface SparklineOptions {
+  readonly scale?: 'log' | 'linear';
+  /** At most this many characters; longer series are averaged into buckets. */
+  readonly width?: number;
+}
+
+/** Non-finite values (and non-positive ones on a log scale) show as `·`. */
+export function sparkline(values: readonly number[], options: SparklineOptions = {}): string {
+  const scale = options.scale ?? 'log';
+  const width = Math.max(1, options.width ?? 40);
+  const mapped = resample(values, width).map((v) => (scale === 'log' ? (v > 0 && Number.isFinite(v) ? Math.log10(v) : NaN) : Number.isFinite(v) ? v : NaN));
+  const finite = mapped.filter((v) => Number.isFinite(v));
+  if (finite.length === 0) return '·'.repeat(mapped.length);
+  const lo = Math.min(...finite);
+  const hi = Math.max(...finite);
+  return mapped
+    .map((v) => {
+      if (!Number.isFinite(v)) return '·';
+      if (hi === lo) return BLOCKS[3];
+      const k = Math.round(((v - lo) / (hi - lo)) * (BLOCKS.length - 1));
+      return BLOCKS[Math.min(BLOCKS.length - 1, Math.max(0, k))];
+    })
+    .join('');
+}
+
+/** Averages the series into at most `width` buckets (geometric mean of positive values keeps log shapes). */
+export function resample(values: readonly number[], width: number): number[] {
+  if (values.length <= width) return [...values];
+  const out: number[] = [];
+  for (let b = 0; b < width; b++) {
+    const from = Math.floor((b * values.length) / width);
+    const to = Math.floor(((b + 1) * values.length) / width);
+    let logSum = 0;
+    let n = 0;
+    let bad = false;
+    for (let i = from; i < to; i++) {
+      const v = values[i];
+      if (!Number.isFinite(v)) bad = true;
+      else if (v > 0) {
+        logSum += Math.log(v);
+        n++;
+      }
+    }
+    out.push(bad ? NaN : n === 0 ? 0 : Math.exp(logSum / n));
+  }
+  return out;
+}
+
+/** A number for prose: 3 significant digits, scientific when small or large. */
+export function sci(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  if (v === 0) return '0';
+  const a = Math.abs(v);
+  if (a >= 1e-3 && a < 1e4) return String(Number(v.toPrecision(3)));
+  return v.toExponential(1).replace('e+', 'e');
+}

@@ -1,0 +1,98 @@
+// The training worker (its own bundle, dist/worker.js): receives one StartTraining, checks the spec
+// with CSVs read from disk, trains it with the engine, and posts the epochs in batches (about every
+// 50 ms), the findings that are already certain, and the report. Cancellation is a SharedArrayBuffer
+// flag the engine asks between steps. Any exception becomes a `failed` message; the test hook
+// `crashAtEpoch` instead throws out of the worker, as a real crash would.
+
+import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { parentPort } from 'node:worker_threads';
+import { buildReport, certainFindings, check, diagnoseRun, reportLayers, Trainer, type ReadResult } from '../engine/index';
+import type { EpochRecord, Spec } from '../engine/types';
+import type { StartTraining, WorkerToHost } from '../protocol';
+
+const FLUSH_MS = 50;
+
+function post(port: NonNullable<typeof parentPort>, msg: WorkerToHost): void {
+  port.postMessage(msg);
+}
+
+function readRelative(specFile: string): (path: string) => ReadResult {
+  return (path) => {
+    try {
+      const full = isAbsolute(path) ? path : resolve(dirname(specFile), path);
+      return { ok: true, text: readFileSync(full, 'utf8') };
+    } catch (e) {
+      return { ok: false, error: e instanceof Error ? e.message : String(e) };
+    }
+  };
+}
+
+class TestCrash extends Error {}
+
+function train(port: NonNullable<typeof parentPort>, msg: StartTraining): void {
+  const cancelled = new Int32Array(msg.cancel);
+  const result = check(msg.text, { fileName: msg.fileName, readFile: readRelative(msg.fileName) });
+  if (!result.trainable || !result.dataset) {
+    post(port, { type: 'rejected', problems: result.problems });
+    return;
+  }
+  if (msg.mode !== 'train') {
+    post(port, { type: 'failed', message: `The training worker does not run "${msg.mode}" yet.` });
+    return;
+  }
+  // Thresholds from the settings apply when the spec does not set its own.
+  const spec: Spec = msg.thresholds && result.spec.lines.diagnose === undefined ? { ...result.spec, diagnose: { ...result.spec.diagnose, ...msg.thresholds } } : result.spec;
+  const layers = reportLayers(result);
+  const trainer = new Trainer(spec, result.dataset, {
+    ...(msg.epochs !== undefined ? { epochs: msg.epochs } : {}),
+    ...(msg.seed !== undefined ? { seed: msg.seed } : {}),
+    isCancelled: () => Atomics.load(cancelled, 0) !== 0,
+  });
+  const { params } = buildReport(result, [], [], null).network;
+  post(port, { type: 'started', name: spec.name, layers, params, epochs: trainer.epochs, problems: result.problems });
+
+  const records: EpochRecord[] = [];
+  let pending: EpochRecord[] = [];
+  let lastFlush = Date.now();
+  let sentCertain = 0;
+  const flush = () => {
+    if (pending.length === 0) return;
+    const certain = certainFindings({ spec, records, stopped: null });
+    post(port, { type: 'epochs', records: pending, findings: certain.length > sentCertain ? certain : [] });
+    sentCertain = Math.max(sentCertain, certain.length);
+    pending = [];
+    lastFlush = Date.now();
+  };
+
+  const it = trainer.run();
+  for (;;) {
+    if (msg.crashAtEpoch !== undefined && records.length + 1 === msg.crashAtEpoch) throw new TestCrash(`Test crash at the start of epoch ${msg.crashAtEpoch} (crashAtEpoch hook).`);
+    const step = it.next();
+    if (step.done) {
+      flush();
+      const stopped = step.value;
+      const findings = diagnoseRun({ spec, records, stopped });
+      post(port, { type: 'done', report: buildReport(result, records, findings, stopped) });
+      return;
+    }
+    records.push(step.value);
+    pending.push(step.value);
+    if (Date.now() - lastFlush >= FLUSH_MS) flush();
+  }
+}
+
+const port = parentPort;
+if (port) {
+  port.once('message', (raw: unknown) => {
+    const msg = raw as StartTraining;
+    try {
+      if (typeof msg !== 'object' || msg === null || msg.type !== 'start') throw new Error('The training worker expected a start message.');
+      train(port, msg);
+    } catch (e) {
+      if (e instanceof TestCrash) throw e;
+      post(port, { type: 'failed', message: e instanceof Error ? e.message : String(e), ...(e instanceof Error && e.stack ? { stack: e.stack } : {}) });
+    }
+    port.close();
+  });
+}
