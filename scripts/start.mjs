@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
-  MissingRequirement, freshWorkDir, groupAlive, installExtensionCopy, onCleanup, remoteUri, repoRoot, requireCodeServer,
+  MissingRequirement, isStopping, freshWorkDir, groupAlive, installExtensionCopy, onCleanup, remoteUri, repoRoot, requireCodeServer,
   runCleanups, startCodeServer, workbenchUrl,
 } from './vscode/index.mjs';
 
@@ -54,6 +54,7 @@ try {
     }
   }, 1000);
 } catch (e) {
+  if (isStopping()) await new Promise(() => {}); // a signal is stopping us: its handler exits
   console.error(e instanceof MissingRequirement ? `\n[start] ${e.message}\n` : e);
   await runCleanups();
   process.exit(e instanceof MissingRequirement ? 2 : 1);

@@ -9,14 +9,12 @@
 //
 // env: SKIP_VSCODE=1 skips stages 4 and 5. GF_GREP=pattern filters tests of stages 3-5 (mocha --grep).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { repoRoot } from './vscode/index.mjs';
+import { freshWorkDir, repoRoot } from './vscode/index.mjs';
 
 const root = repoRoot();
-const resultsDir = join(root, '.test-work', `results-${process.pid}`);
-rmSync(resultsDir, { recursive: true, force: true });
-mkdirSync(resultsDir, { recursive: true });
+const resultsDir = freshWorkDir('results', root);
 const node = process.execPath;
 const bin = (name) => join(root, 'node_modules', '.bin', name);
 const reporter = join(root, 'scripts', 'vscode', 'mocha-reporter.cjs');

@@ -19,6 +19,7 @@ export declare function requireCodeServer(root?: string): string;
 
 export declare function onCleanup(fn: () => unknown): () => void;
 export declare function runCleanups(): Promise<void>;
+export declare function isStopping(): boolean;
 export declare function groupAlive(pgid: number): boolean;
 export declare function stopGroup(pgid: number, graceMs?: number): Promise<void>;
 

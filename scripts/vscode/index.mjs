@@ -152,6 +152,9 @@ export function onCleanup(fn) {
   return () => { const i = cleanups.indexOf(fn); if (i >= 0) cleanups.splice(i, 1); };
 }
 
+/** True once a SIGINT/SIGTERM/SIGHUP started the cleanup (errors after that are expected, not news). */
+export function isStopping() { return stopping; }
+
 export async function runCleanups() {
   while (cleanups.length) {
     const fn = cleanups.pop();

@@ -13,7 +13,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { format } from 'node:util';
 import {
-  MissingRequirement, copyExamples, freshWorkDir, launchChromium, remoteUri, repoRoot, requireChromium,
+  MissingRequirement, isStopping, copyExamples, freshWorkDir, launchChromium, remoteUri, repoRoot, requireChromium,
   requireCodeServer, runCleanups, startCodeServer, workbenchUrl,
 } from './index.mjs';
 
@@ -91,6 +91,7 @@ if (process.argv[1] && resolve(process.argv[1]) === resolve(repoRoot(), 'scripts
     await runCleanups();
     process.exit(r.ok ? 0 : 1);
   } catch (e) {
+    if (isStopping()) await new Promise(() => {}); // a signal is stopping us: its handler exits
     console.error(e instanceof MissingRequirement ? `\n[suite] ${e.message}\n` : e);
     await runCleanups();
     process.exit(e instanceof MissingRequirement ? 2 : 1);
