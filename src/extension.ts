@@ -46,6 +46,7 @@ export function activate(context: vscode.ExtensionContext): GradientFlowApi {
       const p = InspectorPanel.instance;
       return p ? { runId: p.shownRun?.id, readyCount: p.readyCount } : undefined;
     },
+    closePanel: () => InspectorPanel.instance?.panel.dispose(),
   };
 }
 

@@ -35,4 +35,6 @@ export interface GradientFlowApi {
   readonly errors: readonly string[];
   /** The panel, if open: the run it shows and how often its page said `ready`. */
   panel(): { readonly runId: string | undefined; readonly readyCount: number } | undefined;
+  /** Closes the panel, as its close button does. */
+  closePanel(): void;
 }

@@ -1,0 +1,287 @@
+// Gradient Flow inside a real VS Code extension host (code-server here, @vscode/test-electron where
+// VS Code can be downloaded): diagnostics while typing, Train & Inspect in the worker ending with
+// a `vanishing` diagnostic on the first dense line, its hover and quick fix, stale findings, Stop,
+// replacing a run, closing the file or the panel, and a crashing worker. Runs are awaited through
+// the API activate() returns, never with sleeps.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { GradientFlowApi, RunOutcome } from '../../../src/host/api';
+
+const EXTENSION_ID = 'gradient-flow.gradient-flow';
+const FIXTURES = path.resolve(__dirname, '..', '..', '..', '..', 'test', 'vscode', 'fixtures');
+
+let api: GradientFlowApi;
+let dir: string;
+
+async function waitFor<T>(what: string, probe: () => T | undefined | false, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = probe();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** A fresh copy of a fixture in a temporary folder, opened and shown. */
+async function openFixture(name: string, as = name): Promise<vscode.TextEditor> {
+  const file = path.join(dir, as);
+  fs.copyFileSync(path.join(FIXTURES, name), file);
+  const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
+  return vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
+}
+
+function diagnostics(uri: vscode.Uri, code?: string): vscode.Diagnostic[] {
+  return vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'nnspec' && (code === undefined || d.code === code));
+}
+
+function hoverText(hovers: vscode.Hover[]): string {
+  return hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n');
+}
+
+async function closeAllEditors(): Promise<void> {
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+}
+
+describe('Gradient Flow in the extension host', function () {
+  this.timeout(60_000);
+
+  before(async () => {
+    const ext = vscode.extensions.getExtension<GradientFlowApi>(EXTENSION_ID);
+    assert.ok(ext, 'the extension is installed');
+    api = await ext.activate();
+    assert.ok(api && typeof api.train === 'function', 'activate() returns the API');
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gf-host-test-'));
+  });
+
+  after(async () => {
+    api?.stop();
+    await closeAllEditors();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  describe('language support', () => {
+    it('shows a parse problem with its code and range while the file is open', async () => {
+      const editor = await openFixture('mistake.nnspec');
+      const uri = editor.document.uri;
+      const [d] = await waitFor('the unknown-activation diagnostic', () => {
+        const ds = diagnostics(uri, 'unknown-activation');
+        return ds.length > 0 && ds;
+      });
+      assert.equal(d.severity, vscode.DiagnosticSeverity.Error);
+      assert.deepEqual([d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character], [3, 8, 3, 14]);
+      assert.match(d.message, /Did you mean `sigmoid`\?/);
+    });
+
+    it('updates the problems while typing (debounced)', async () => {
+      const editor = await openFixture('mistake.nnspec', 'typing.nnspec');
+      const uri = editor.document.uri;
+      await waitFor('the first diagnostics', () => diagnostics(uri, 'unknown-activation').length > 0);
+      const ok = await editor.edit((e) => e.replace(new vscode.Range(3, 8, 3, 14), 'sigmoid'));
+      assert.ok(ok);
+      await waitFor('the problem to go', () => diagnostics(uri, 'unknown-activation').length === 0);
+    });
+
+    it('offers a "did you mean" quick fix for a misspelt word', async () => {
+      const editor = await openFixture('mistake.nnspec', 'didyoumean.nnspec');
+      const uri = editor.document.uri;
+      const [d] = await waitFor('the diagnostic', () => {
+        const ds = diagnostics(uri, 'unknown-activation');
+        return ds.length > 0 && ds;
+      });
+      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, d.range, vscode.CodeActionKind.QuickFix.value);
+      const fix = actions.find((a) => a.title === 'Change to `sigmoid`');
+      assert.ok(fix?.edit, `offered: ${actions.map((a) => a.title).join(' | ')}`);
+      assert.ok(await vscode.workspace.applyEdit(fix.edit));
+      assert.equal(editor.document.lineAt(3).text, 'dense 4 sigmoid');
+    });
+
+    it('completes activations after `dense N ` and inits after `init=`', async () => {
+      const editor = await openFixture('mistake.nnspec', 'complete.nnspec');
+      const uri = editor.document.uri;
+      await editor.edit((e) => e.insert(new vscode.Position(5, 0), 'dense 8 \ndense 8 relu init=\n'));
+      const acts = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', uri, new vscode.Position(5, 8));
+      const actLabels = acts.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
+      assert.ok(actLabels.includes('sigmoid') && actLabels.includes('leaky_relu'), actLabels.join(','));
+      const inits = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', uri, new vscode.Position(6, 18));
+      const initLabels = inits.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
+      assert.ok(initLabels.includes('he_normal') && initLabels.includes('glorot_uniform'), initLabels.join(','));
+    });
+
+    it('documents sigmoid and he_normal on hover', async () => {
+      const editor = await openFixture('deep-sigmoid.nnspec', 'keywords.nnspec');
+      const uri = editor.document.uri;
+      const sig = hoverText(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, new vscode.Position(4, 11)));
+      assert.match(sig, /1 \/ \(1 \+ e\^\(−z\)\)/);
+      assert.match(sig, /f′\(z\) = f\(z\)·\(1 − f\(z\)\) ≤ 1\/4/);
+      assert.match(sig, /Largest derivative: 1\/4/);
+      await editor.edit((e) => e.replace(new vscode.Range(4, 22, 4, 36), 'he_normal'));
+      const he = hoverText(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, new vscode.Position(4, 25)));
+      assert.match(he, /Variance of the weights: `2\/fan_in`/);
+      assert.match(he, /The match for relu/);
+    });
+  });
+
+  describe('Train & Inspect', () => {
+    let editor: vscode.TextEditor;
+    let uri: vscode.Uri;
+    let outcome: RunOutcome | undefined;
+
+    before(async () => {
+      await closeAllEditors();
+      editor = await openFixture('deep-sigmoid.nnspec');
+      uri = editor.document.uri;
+      outcome = await vscode.commands.executeCommand<RunOutcome>('nnspec.trainAndInspect', uri);
+    });
+
+    it('trains in the worker to the end and finds the vanishing gradient', () => {
+      assert.ok(outcome);
+      assert.equal(outcome.state, 'done');
+      assert.equal(outcome.epochs, 60);
+      assert.ok(outcome.findings.some((f) => f.kind === 'vanishing' && f.line === 5), JSON.stringify(outcome.findings.map((f) => [f.kind, f.line])));
+      assert.equal(api.isRunning(uri), false);
+    });
+
+    it('puts a `vanishing` diagnostic on the first dense line, beside the parse problems', async () => {
+      const [d] = await waitFor('the vanishing diagnostic', () => {
+        const ds = diagnostics(uri, 'vanishing');
+        return ds.length > 0 && ds;
+      });
+      assert.equal(d.range.start.line, 4);
+      assert.equal(d.range.start.character, 0);
+      assert.equal(d.range.end.character, editor.document.lineAt(4).text.length);
+      assert.equal(d.severity, vscode.DiagnosticSeverity.Warning);
+      assert.match(d.message, /Layers 0–6 vanishing/);
+      assert.equal(diagnostics(uri, 'vanishing').length, 1, 'once');
+      assert.ok(diagnostics(uri, 'static-vanishing').length > 0, 'the static problem stays beside it');
+    });
+
+    it('shows the evidence on hover: sparkline, ratio to the output layer, the (1/4)^k bound, fixes as links', async () => {
+      const text = hoverText(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, new vscode.Position(4, 2)));
+      assert.match(text, /Vanishing gradient/);
+      assert.match(text, /layer 0: `[▁▂▃▄▅▆▇█·]+`/);
+      assert.match(text, /Ratio to the output layer: ∂L\/∂W [\d.e-]+, ∂L\/∂z [\d.e-]+/);
+      assert.match(text, /Bound: \(1\/4\)\^8/);
+      assert.match(text, /\]\(command:nnspec\.applyFix\?/);
+    });
+
+    it('opens the panel beside the editor, whose page says ready', async () => {
+      const p = await waitFor('the panel page to load', () => {
+        const info = api.panel();
+        return info && info.readyCount > 0 && info;
+      }, 30_000);
+      assert.ok(p.runId);
+    });
+
+    it('keeps the findings through a comment edit, moving them with their line', async () => {
+      await editor.edit((e) => e.insert(new vscode.Position(0, 0), '# a comment added above\n'));
+      await waitFor('the finding to move down a line', () => diagnostics(uri, 'vanishing').some((d) => d.range.start.line === 5));
+      assert.equal(api.findings(uri).find((f) => f.kind === 'vanishing')?.line, 6);
+      await vscode.commands.executeCommand('undo');
+      await waitFor('the finding to move back', () => diagnostics(uri, 'vanishing').some((d) => d.range.start.line === 4));
+    });
+
+    it('offers the fix as a quick fix, and applying it changes the line and clears the stale finding', async () => {
+      const [d] = diagnostics(uri, 'vanishing');
+      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, d.range, vscode.CodeActionKind.QuickFix.value);
+      const titles = actions.map((a) => a.title);
+      const fix = actions.find((a) => a.title === 'Use relu with he_normal init');
+      assert.ok(fix?.edit, `offered: ${titles.join(' | ')}`);
+      assert.ok(fix.kind?.contains(vscode.CodeActionKind.QuickFix));
+      assert.ok(await vscode.workspace.applyEdit(fix.edit));
+      assert.equal(editor.document.lineAt(4).text, 'dense 16 relu init=he_normal x8');
+      await waitFor('the stale finding to go', () => diagnostics(uri, 'vanishing').length === 0);
+      assert.equal(api.findings(uri).length, 0);
+    });
+
+    it('applies a fix from the hover\'s command link', async () => {
+      const e2 = await openFixture('deep-sigmoid.nnspec', 'hover-fix.nnspec');
+      const u2 = e2.document.uri;
+      const o = await api.train(u2);
+      assert.equal(o.state, 'done');
+      const text = hoverText(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', u2, new vscode.Position(4, 2)));
+      const link = /\[Use tanh with glorot\\_uniform init\]\(command:nnspec\.applyFix\?([^)]+)\)/.exec(text);
+      assert.ok(link, text);
+      const args = JSON.parse(decodeURIComponent(link[1])) as unknown[];
+      assert.equal(await vscode.commands.executeCommand('nnspec.applyFix', ...args), true);
+      assert.equal(e2.document.lineAt(4).text, 'dense 16 tanh init=glorot_uniform x8');
+    });
+  });
+
+  describe('the worker\'s lifecycle', () => {
+    beforeEach(closeAllEditors);
+
+    it('Stop Training stops the worker and the run reports cancelled', async () => {
+      const editor = await openFixture('long-run.nnspec', 'stop.nnspec');
+      const uri = editor.document.uri;
+      const run = api.train(uri);
+      await waitFor('the run to start', () => api.isRunning(uri));
+      await new Promise((r) => setTimeout(r, 300)); // let some epochs run
+      assert.equal(await vscode.commands.executeCommand('nnspec.stop'), true);
+      const o = await run;
+      assert.equal(o.state, 'cancelled');
+      assert.equal(o.stopped, 'cancelled');
+      assert.ok(o.epochs < 100000);
+      assert.equal(api.isRunning(uri), false);
+    });
+
+    it('a new run of the same file stops the old one', async () => {
+      const editor = await openFixture('long-run.nnspec', 'replace.nnspec');
+      const uri = editor.document.uri;
+      const first = api.train(uri);
+      await waitFor('the first run to start', () => api.isRunning(uri));
+      const second = api.train(uri, { epochs: 3 });
+      const o1 = await first;
+      assert.equal(o1.state, 'cancelled');
+      const o2 = await second;
+      assert.equal(o2.state, 'done');
+      assert.equal(o2.epochs, 3);
+    });
+
+    it('closing the file stops its run', async () => {
+      const editor = await openFixture('long-run.nnspec', 'close-file.nnspec');
+      const uri = editor.document.uri;
+      const run = api.train(uri);
+      await waitFor('the run to start', () => api.isRunning(uri));
+      await vscode.window.showTextDocument(editor.document, vscode.ViewColumn.One);
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+      const o = await run;
+      assert.equal(o.state, 'cancelled');
+    });
+
+    it('closing the panel stops the run it shows', async () => {
+      const editor = await openFixture('long-run.nnspec', 'close-panel.nnspec');
+      const uri = editor.document.uri;
+      const run = api.train(uri);
+      await waitFor('the run to start', () => api.isRunning(uri));
+      api.closePanel();
+      const o = await run;
+      assert.equal(o.state, 'cancelled');
+      assert.equal(api.panel(), undefined);
+    });
+
+    it('a crash in the worker surfaces as an error message, and a later run still works', async () => {
+      const editor = await openFixture('deep-sigmoid.nnspec', 'crash.nnspec');
+      const uri = editor.document.uri;
+      const before = api.errors.length;
+      const crashed = await api.train(uri, { crashAtEpoch: 3 });
+      assert.equal(crashed.state, 'failed');
+      assert.match(crashed.error ?? '', /crashed: Test crash at the start of epoch 3/);
+      assert.equal(api.errors.length, before + 1);
+      assert.match(api.errors[api.errors.length - 1], /training crash\.nnspec failed/);
+      const again = await vscode.commands.executeCommand<RunOutcome>('nnspec.trainAndInspect', uri);
+      assert.equal(again?.state, 'done');
+      assert.ok(again.findings.some((f) => f.kind === 'vanishing'));
+    });
+
+    it('a spec with errors is not trained, and says why', async () => {
+      const editor = await openFixture('mistake.nnspec', 'rejected.nnspec');
+      const o = await api.train(editor.document.uri);
+      assert.equal(o.state, 'failed');
+      assert.match(api.errors[api.errors.length - 1], /has errors, so it was not trained\. Line 4: Unknown activation `sigmod`/);
+    });
+  });
+});
