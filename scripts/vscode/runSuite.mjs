@@ -13,7 +13,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { format } from 'node:util';
 import {
-  MissingRequirement, isStopping, copyExamples, freshWorkDir, launchChromium, remoteUri, repoRoot, requireChromium,
+  MissingRequirement, isStopping, copyExamples, freshWorkDir, launchChromium, readManifest, remoteUri, repoRoot, requireChromium,
   requireCodeServer, runCleanups, startCodeServer, workbenchUrl,
 } from './index.mjs';
 
@@ -24,6 +24,10 @@ export async function runHostSuite({ build = true, resultsFile, timeoutMs } = {}
   if (build) {
     const b = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: root, stdio: 'inherit' });
     if (b.status !== 0) throw new Error('build failed');
+  }
+  const main = readManifest(root).main;
+  if (main && !existsSync(join(root, main))) {
+    throw new Error(`${main} is missing after the build: scripts/build.mjs only builds the extension when all its entry points exist (src/extension.ts, src/worker/trainWorker.ts).`);
   }
   const suiteIndex = join(root, 'out', 'test', 'vscode', 'suite', 'index.js');
   if (!existsSync(suiteIndex)) throw new Error(`${suiteIndex} is missing: did the build run?`);
