@@ -5,18 +5,22 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { check, gradcheck, toJson, trainToReport, type CheckResult, type ReadResult } from '../engine/index';
 import type { Problem, Severity } from '../engine/types';
-import { heatmap, layerTable, progressBar } from './terminal';
+import { findLearningRate } from '../engine/lrfind';
+import { heatmap, layerTable, lrPlot, progressBar } from './terminal';
 
 const USAGE = `Usage:
   nnspec check FILE... [--json]
   nnspec train FILE [--epochs N] [--seed S] [--json] [--fail-on warning|error] [--no-color] [--width N]
   nnspec gradcheck FILE [--json]
+  nnspec lr-find FILE [--json]
 
 check      prints the problems of each file as file:line:col: severity: message; exit 1 on errors
 train      trains, then prints a heatmap of gradient magnitude (layers × epochs), a layer table
            and the findings; --json prints the report; --fail-on sets which findings fail (exit 1)
 gradcheck  compares analytic gradients with central differences in float64 on a small batch;
            exit 1 when a layer's worst relative error is above 1e-6
+lr-find    the learning-rate range test: raises lr from 1e-6 to 10 over 300 steps from the initial
+           weights, plots the smoothed loss against lr and suggests the lr where it falls fastest
 `;
 
 export interface Io {
@@ -106,6 +110,7 @@ export function main(argv: readonly string[], io: Io): number {
       case 'check': return runCheck(args, io);
       case 'train': return runTrain(args, io);
       case 'gradcheck': return runGradcheck(args, io);
+      case 'lr-find': return runLrFind(args, io);
       default:
         io.err(`nnspec: unknown command '${args.command}'\n\n${USAGE}`);
         return 2;
@@ -216,6 +221,28 @@ function runGradcheck(args: Args, io: Io): number {
     for (const r of rows) io.out(`${String(r.layer).padEnd(5)}  ${String(r.line).padEnd(4)}  ${String(r.checked).padEnd(7)}  ${r.worstRelativeError.toExponential(2)}${r.worstRelativeError > limit ? '  FAIL' : ''}\n`);
   }
   return rows.some((r) => !(r.worstRelativeError <= limit)) ? 1 : 0;
+}
+
+function runLrFind(args: Args, io: Io): number {
+  const file = single(args);
+  const loaded = load(file);
+  if ('error' in loaded) {
+    io.err(`${loaded.error}\n`);
+    return 1;
+  }
+  const { result } = loaded;
+  for (const p of result.problems) if (p.severity === 'error') io.err(formatProblem(file, p) + '\n');
+  if (!result.trainable || !result.dataset) return 1;
+  const found = findLearningRate(result.spec, result.dataset);
+  if (args.flags.has('--json')) {
+    io.out(toJson({ current: result.spec.optimizer.lr, ...found }, 2) + '\n');
+    return 0;
+  }
+  io.out(lrPlot(found.points, found.suggested, 60, 14));
+  const lr = result.spec.optimizer.lr;
+  if (found.suggested === null) io.out(`\nThe loss never fell as lr rose: no suggestion (the file uses lr=${lr}). Look for vanishing or dead layers first.\n`);
+  else io.out(`\nSuggested lr: ${Number(found.suggested.toPrecision(2))} (where the loss falls fastest); the file uses lr=${lr}.\n`);
+  return 0;
 }
 
 if (require.main === module) {

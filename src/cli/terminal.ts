@@ -91,3 +91,24 @@ export function progressBar(done: number, total: number, loss: number, width = 3
   const fill = Math.round(f * width);
   return `[${'#'.repeat(fill)}${'-'.repeat(width - fill)}] epoch ${done}/${total} loss ${Number.isFinite(loss) ? loss.toFixed(4) : String(loss)}`;
 }
+
+/** A text plot of the smoothed loss against log10 lr, with the suggestion marked. */
+export function lrPlot(points: readonly { lr: number; smoothed: number }[], suggested: number | null, width: number, height: number): string {
+  if (points.length === 0) return '(no points)\n';
+  const xs = points.map((p) => Math.log10(p.lr));
+  const ys = points.map((p) => p.smoothed);
+  const x0 = xs[0];
+  const x1 = xs[xs.length - 1];
+  const y0 = Math.min(...ys);
+  const y1 = Math.max(...ys.slice(0, Math.max(1, Math.ceil(ys.length * 0.95))));
+  const grid = Array.from({ length: height }, () => new Array<string>(width).fill(' '));
+  const col = (x: number) => Math.min(width - 1, Math.max(0, Math.round(((x - x0) / Math.max(1e-12, x1 - x0)) * (width - 1))));
+  const row = (y: number) => Math.min(height - 1, Math.max(0, Math.round((1 - (y - y0) / Math.max(1e-12, y1 - y0)) * (height - 1))));
+  if (suggested !== null) for (let r = 0; r < height; r++) grid[r][col(Math.log10(suggested))] = '|';
+  points.forEach((_, i) => (grid[row(ys[i])][col(xs[i])] = '•'));
+  const label = (v: number) => sci(v).padStart(8);
+  const lines = grid.map((r, i) => `${i === 0 ? label(y1) : i === height - 1 ? label(y0) : ' '.repeat(8)} ┤${r.join('')}`);
+  lines.push(`${' '.repeat(9)}└${'─'.repeat(width)}`);
+  lines.push(`${' '.repeat(10)}lr ${sci(points[0].lr)}${' '.repeat(Math.max(1, width - 16))}${sci(points[points.length - 1].lr)}  (log scale; | suggested)`);
+  return 'Smoothed loss against learning rate:\n' + lines.join('\n') + '\n';
+}

@@ -213,6 +213,140 @@ export function diagnoseRun({ spec, records, stopped }: DiagnoseInput): Finding[
       fixes, { series: ks.map((k) => records.map((r) => r.layers[k].zeroGrad)), zeroGrad: frac });
   }
 
+  findings.push(...runFindings(spec, records, findings));
   findings.sort((a, b) => a.line - b.line || a.kind.localeCompare(b.kind));
   return findings;
+}
+
+/** Largest update ratio over the layers, per epoch. */
+function maxUpdateRatio(r: EpochRecord): number {
+  let m = 0;
+  for (const l of r.layers) if (l.updateRatio > m || !Number.isFinite(l.updateRatio)) m = l.updateRatio;
+  return m;
+}
+
+const nice = (v: number): number => Number(v.toPrecision(2));
+const pow10 = (v: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, Math.pow(10, Math.round(Math.log10(v)))));
+
+/** Findings about the run as a whole: the step size, a plateau and the epoch budget. */
+function runFindings(spec: Spec, records: readonly EpochRecord[], layerFindings: readonly Finding[]): Finding[] {
+  const out: Finding[] = [];
+  const th = spec.diagnose;
+  const E = records.length;
+  const losses = records.map((r) => r.loss);
+  const win = window(records);
+  const winMean = win.reduce((s, r) => s + r.loss, 0) / win.length;
+  const first = losses[0];
+  const optLine = spec.lines.optimizer ?? spec.lines.train ?? spec.layers[spec.layers.length - 1].line;
+  const trainLine = spec.lines.train ?? optLine;
+  const lr = spec.optimizer.lr;
+  const lossEvidence = { losses: losses.slice(), updateRatios: records.map(maxUpdateRatio) };
+  const setLr = (value: number, title: string): Fix => ({ title, change: { kind: 'option', statement: 'optimizer', key: 'lr', value: String(value) } });
+
+  // lr_too_high: the largest step moved weights by far more than the healthy ~1e-3 of their norm,
+  // and the loss never settled (no real progress, a rise above its best, or repeated jumps).
+  const peakRatio = Math.max(...lossEvidence.updateRatios.map((v) => (Number.isFinite(v) ? v : 0)));
+  const bestBefore = Math.min(...losses.slice(0, Math.max(1, E - win.length)));
+  let jumps = 0;
+  for (let i = 1; i < E; i++) if (losses[i] > losses[i - 1] * 1.1) jumps++;
+  // The loss of a constant guess at the class frequencies; a run that ends there learnt nothing.
+  const outUnits = spec.layers[spec.layers.length - 1].units;
+  const chanceLoss = spec.loss === 'bce' ? Math.LN2 : spec.loss === 'cross_entropy' ? Math.log(outUnits) : Infinity;
+  const noProgress = winMean >= 0.95 * Math.min(first, chanceLoss);
+  const rose = E > win.length && winMean > 1.1 * bestBefore;
+  // Vanishing layers also stop progress; then only a rising or jumping loss blames the step size.
+  const vanishing = layerFindings.some((f) => f.kind === 'vanishing');
+  const unsettled = (noProgress && !vanishing) || rose || jumps >= 3;
+  // An exploding layer makes big steps at any learning rate; its finding already offers a lower lr.
+  const exploding = layerFindings.some((f) => f.kind === 'exploding');
+  if (peakRatio > th.lrHigh && unsettled && !exploding) {
+    const factor = pow10(peakRatio / 1e-2, 10, 1000);
+    const how = noProgress ? `the loss made no real progress (${sci(first)} at epoch 1, ${sci(winMean)} over the last quarter)` : rose ? `the loss rose from its best of ${sci(bestBefore)} to ${sci(winMean)}` : `the loss jumped up by more than 10% ${jumps} times`;
+    out.push({
+      kind: 'lr_too_high', severity: 'warning', layers: [], line: optLine,
+      message: `The learning rate ${lr} is too high: steps moved the weights by up to ${sci(peakRatio)} of their norm (‖ΔW‖/‖W‖; about 1e-3 is healthy for SGD, threshold ${th.lrHigh}) and ${how}. Try lr=${nice(lr / factor)} (÷${factor}).`,
+      fixes: [setLr(nice(lr / factor), `Lower the learning rate to ${nice(lr / factor)} (÷${factor})`), { title: 'Clip the gradient to norm 1 (clip=1)', change: { kind: 'option', statement: 'optimizer', key: 'clip', value: '1' } }],
+      evidence: { ...lossEvidence, peakRatio },
+    });
+  }
+
+  // lr_too_low: every layer's steps are tiny and the loss falls, if at all, slowly.
+  const winRatio = Math.max(...spec.layers.map((_, k) => geoMean(win, k, 'updateRatio')));
+  const slowFall = winMean <= first * 1.01 && winMean > first * 0.8;
+  if (out.length === 0 && winRatio > 0 && winRatio < th.lrLow && slowFall) {
+    const factor = pow10(1e-3 / winRatio, 10, 10000);
+    out.push({
+      kind: 'lr_too_low', severity: 'warning', layers: [], line: optLine,
+      message: `The learning rate ${lr} is too low: the largest update ratio ‖ΔW‖/‖W‖ over the last quarter is ${sci(winRatio)} (about 1e-3 is healthy for SGD, threshold ${th.lrLow}), and the loss only went from ${sci(first)} to ${sci(winMean)} in ${E} epochs. Try lr=${nice(lr * factor)} (×${factor}).`,
+      fixes: [setLr(nice(lr * factor), `Raise the learning rate to ${nice(lr * factor)} (×${factor})`)],
+      evidence: { ...lossEvidence, updateRatio: winRatio },
+    });
+  }
+
+  // plateau: a flat loss with accuracy at chance, when the step size does not already explain it.
+  const last = records[E - 1];
+  const classes = outUnits === 1 ? 2 : outUnits;
+  const chance = 1 / classes;
+  const winMin = Math.min(...win.map((r) => r.loss));
+  const winMax = Math.max(...win.map((r) => r.loss));
+  const flat = E >= 8 && (winMax - winMin) <= 0.02 * winMean && winMean > 0.9 * first * 0.9;
+  if (out.length === 0 && flat && last.accuracy !== null && last.accuracy <= chance + 0.05) {
+    const L = spec.layers.length - 1;
+    const gOut = geoMean(win, L, 'gradRms');
+    const small = spec.layers.map((_, k) => k).filter((k) => {
+      const g = geoMean(win, k, 'gradRms');
+      return k < L && (g === 0 || g < 0.1 * gOut);
+    });
+    const named = small.length ? ` ${layerNames(small)} ${small.length === 1 ? 'has a gradient' : 'have gradients'} of zero or under a tenth of the output layer's.` : ' No layer\'s gradient is much smaller than the output layer\'s; the step size or the data may be at fault.';
+    const fixes: Fix[] = small.length ? [{ title: 'Use relu with he_normal init on those layers', change: { kind: 'layer', lines: [...new Set(small.map((k) => spec.layers[k].line))], activation: 'relu', init: 'he_normal' } }] : [];
+    fixes.push(setLr(nice(lr * 10), `Raise the learning rate to ${nice(lr * 10)} (×10)`));
+    out.push({
+      kind: 'plateau', severity: 'warning', layers: small, line: trainLine,
+      message: `Plateau: the loss stayed within ${sci((winMax - winMin) / winMean * 100)}% of ${sci(winMean)} over the last quarter while accuracy is ${(last.accuracy * 100).toFixed(1)}%, chance level for ${classes} classes.${named}`,
+      fixes, evidence: { ...lossEvidence, smallLayers: small },
+    });
+  }
+
+  // budget: still improving at the end, or converged long before it.
+  if (layerFindings.length === 0 && out.length === 0 && E >= 2) {
+    const n = Math.min(E, Math.max(3, win.length));
+    const tail = losses.slice(E - n);
+    const rate = logSlope(tail);
+    const relPerEpoch = Math.expm1(rate);
+    if (rate < 0 && -relPerEpoch > 1e-3 && tail[tail.length - 1] < tail[0] * 0.99) {
+      const more = Math.min(100000 - E, Math.ceil(Math.log(0.75) / rate));
+      const target = nice(losses[E - 1] * 0.75);
+      const epochs = Math.min(100000, E + more);
+      out.push({
+        kind: 'budget', severity: 'info', layers: [], line: trainLine,
+        message: `Still improving at the last epoch: the loss fell ${(-relPerEpoch * 100).toFixed(1)}% per epoch over epochs ${E - n + 1}–${E}. At that rate, about ${more} more epochs would reach ${target} (25% lower).`,
+        fixes: [{ title: `Train for ${epochs} epochs`, change: { kind: 'option', statement: 'train', key: 'epochs', value: String(epochs) } }],
+        evidence: { ...lossEvidence, moreEpochs: more, target },
+      });
+    } else if (E >= 20) {
+      const settled = losses.findIndex((v) => v <= winMean * 1.02) + 1;
+      if (settled > 0 && settled <= E / 2) {
+        const epochs = Math.max(1, Math.ceil((settled * 1.2) / 10) * 10);
+        out.push({
+          kind: 'budget', severity: 'info', layers: [], line: trainLine,
+          message: `Converged by epoch ${settled} of ${E}: the loss was within 2% of its final level (${sci(winMean)}) from then on; epochs=${epochs} would do.`,
+          fixes: [{ title: `Train for ${epochs} epochs`, change: { kind: 'option', statement: 'train', key: 'epochs', value: String(epochs) } }],
+          evidence: { ...lossEvidence, convergedAt: settled },
+        });
+      }
+    }
+  }
+  return out;
+}
+
+/** Least-squares slope of log(loss) per epoch. */
+function logSlope(values: readonly number[]): number {
+  const n = values.length;
+  let sx = 0, sy = 0, sxx = 0, sxy = 0;
+  for (let i = 0; i < n; i++) {
+    const y = Math.log(Math.max(values[i], 1e-300));
+    sx += i; sy += y; sxx += i * i; sxy += i * y;
+  }
+  const d = n * sxx - sx * sx;
+  return d === 0 ? 0 : (n * sxy - sx * sy) / d;
 }
