@@ -1,0 +1,68 @@
+// Number and label formatting shared by the heatmap, tooltips, legend and table. Pure, so the
+// unit tests can pin the exact strings a user reads.
+
+import type { ReportLayer } from '../engine/types';
+import type { HeatmapMetric } from '../protocol';
+
+/**
+ * A statistic for people: plain decimals where they are short (0.0123, 12.3), scientific notation
+ * otherwise (1.23e-5), and words for what is not a number, because gradients can be NaN or ∞.
+ */
+export function formatValue(v: number, digits = 3): string {
+  if (Number.isNaN(v)) return 'NaN';
+  if (v === Infinity) return '∞';
+  if (v === -Infinity) return '−∞';
+  if (v === 0) return '0';
+  const a = Math.abs(v);
+  if (a >= 1e-3 && a < 1e4) return String(Number(v.toPrecision(digits)));
+  return formatSci(v, digits);
+}
+
+/** 1.23e-5; a mantissa of exactly 1 is dropped to 1e-5 so decade ticks read cleanly. */
+export function formatSci(v: number, digits = 3): string {
+  if (!Number.isFinite(v)) return formatValue(v);
+  if (v === 0) return '0';
+  const [mant, exp] = v.toExponential(Math.max(0, digits - 1)).split('e') as [string, string];
+  const m = String(Number(mant));
+  const e = String(Number(exp));
+  return `${m}e${e}`;
+}
+
+/** Legend tick labels on a log scale: 1e-3, 2e-3, but 1 and 10 rather than 1e0 and 1e1. */
+export function formatTick(v: number): string {
+  if (v >= 1 && v < 1000) return String(Number(v.toPrecision(3)));
+  return formatSci(v, 2);
+}
+
+/** Fractions (dead, saturated) as percentages with two significant digits. */
+export function formatFraction(v: number): string {
+  if (!Number.isFinite(v)) return formatValue(v);
+  if (v === 0) return '0%';
+  return `${Number((v * 100).toPrecision(2))}%`;
+}
+
+export function formatMetric(metric: HeatmapMetric, v: number): string {
+  return metric === 'dead' || metric === 'saturated' ? formatFraction(v) : formatValue(v);
+}
+
+export function layerLabel(layer: Pick<ReportLayer, 'index' | 'line' | 'activation'>): string {
+  return `L${layer.index} · line ${layer.line} · ${layer.activation}`;
+}
+
+export function epochRange(first: number, last: number): string {
+  return first === last ? `epoch ${first}` : `epochs ${first}–${last}`;
+}
+
+/** File names arrive as host paths, which may be Windows paths even though the page is not. */
+export function basename(path: string): string {
+  const parts = path.split(/[\\/]/);
+  return parts[parts.length - 1] || path;
+}
+
+export const METRIC_LABELS: Readonly<Record<HeatmapMetric, { readonly short: string; readonly long: string }>> = {
+  gradRms: { short: '∂L/∂W RMS', long: '∂L/∂W RMS (weight gradient)' },
+  deltaRms: { short: '∂L/∂z RMS', long: '∂L/∂z RMS (backpropagated error)' },
+  updateRatio: { short: '‖ΔW‖/‖W‖', long: '‖ΔW‖/‖W‖ (update ratio)' },
+  dead: { short: 'dead', long: 'Dead fraction' },
+  saturated: { short: 'saturated', long: 'Saturated fraction' },
+};

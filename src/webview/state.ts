@@ -1,0 +1,51 @@
+// The page's state and how host messages change it. Pure (no DOM), so the reducer is unit-tested
+// and the same state object is what setState saves for a reload.
+
+import type { HeatmapMetric, HostToPanel, PanelState, PanelView, RunSnapshot } from '../protocol';
+
+/** PanelState plus what is only the page's business; the host may ignore the extra fields. */
+export interface PageState extends PanelState {
+  /** The loss chart's log-scale toggle. */
+  readonly lossLog?: boolean;
+}
+
+export const INITIAL_STATE: PageState = { view: null, metric: 'gradRms' };
+
+/** What a message changed, so the page can redraw only that. */
+export type Change = { readonly kind: 'none'; readonly reason: string } | { readonly kind: 'view' } | { readonly kind: 'run'; readonly runId: string };
+
+export function reduce(state: PageState, msg: HostToPanel): { state: PageState; change: Change } {
+  if (msg.type === 'show') return { state: { ...state, view: msg.view, metric: msg.metric }, change: { kind: 'view' } };
+  const view = state.view;
+  if (!view || view.kind === 'lrFind') return { state, change: { kind: 'none', reason: `no run view for progress of ${msg.runId}` } };
+  const grow = (run: RunSnapshot): RunSnapshot => {
+    // A 'show' snapshot can cross 'progress' messages already in flight; epochs the run already
+    // has are skipped so none is drawn twice.
+    const last = run.epochs.length ? (run.epochs[run.epochs.length - 1] as { epoch: number }).epoch : -Infinity;
+    const fresh = msg.records.filter((r) => r.epoch > last && r.layers.length === run.layers.length);
+    return { ...run, epochs: fresh.length ? [...run.epochs, ...fresh] : run.epochs, findings: msg.findings, state: msg.state };
+  };
+  let next: PanelView | null = null;
+  if (view.kind === 'run' && view.run.id === msg.runId) next = { ...view, run: grow(view.run) };
+  if (view.kind === 'compare') {
+    const i = view.variants.findIndex((v) => v.run.id === msg.runId);
+    if (i >= 0) {
+      const variants = view.variants.map((v, j) => (j === i ? { ...v, run: grow(v.run), verdict: msg.verdict ?? v.verdict } : v));
+      next = { ...view, variants };
+    }
+  }
+  if (!next) return { state, change: { kind: 'none', reason: `unknown run ${msg.runId}` } };
+  return { state: { ...state, view: next }, change: { kind: 'run', runId: msg.runId } };
+}
+
+export function withMetric(state: PageState, metric: HeatmapMetric): PageState {
+  return { ...state, metric };
+}
+
+/** The runs a view draws, in order. */
+export function runsOf(view: PanelView | null): RunSnapshot[] {
+  if (!view) return [];
+  if (view.kind === 'run') return [view.run];
+  if (view.kind === 'compare') return view.variants.map((v) => v.run);
+  return [];
+}
