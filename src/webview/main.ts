@@ -1,0 +1,138 @@
+// The panel page. It knows the host only through the protocol: it draws at once from the state
+// VS Code saved (so a reloaded panel is never blank), says 'ready', and then follows 'show' and
+// 'progress' messages, redrawing at most about ten times a second however fast epochs arrive.
+
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
+import '@vscode-elements/elements/dist/vscode-label/index.js';
+import '@vscode-elements/elements/dist/vscode-option/index.js';
+import '@vscode-elements/elements/dist/vscode-single-select/index.js';
+
+import type { PanelToHost, PanelView } from '../protocol';
+import { setUpCharts } from './charts';
+import { CompareView } from './compareView';
+import { h } from './dom';
+import { LrFindView } from './lrFindView';
+import { RunView } from './runView';
+import { INITIAL_STATE, reduce, withMetric, type PageState } from './state';
+import { readTheme, watchTheme, type Theme } from './theme';
+import { parseHostMessage, parseState } from './validate';
+import type { Actions, View } from './view';
+import { getHost } from './vscodeApi';
+
+const MIN_FRAME_MS = 100;
+const SAVE_DELAY_MS = 250;
+
+const host = getHost();
+const app = document.getElementById('app') ?? document.body.appendChild(h('main', { id: 'app' }));
+
+let state: PageState = loadState();
+let theme: Theme = readTheme();
+let view: View | null = null;
+let viewKind: PanelView['kind'] | null = null;
+
+function loadState(): PageState {
+  const saved = host.loadState();
+  if (saved === undefined || saved === null) return INITIAL_STATE;
+  const parsed = parseState(saved);
+  if (parsed.ok) return parsed.value;
+  console.warn(`Gradient Flow: saved panel state ignored (${parsed.error})`);
+  return INITIAL_STATE;
+}
+
+function post(message: PanelToHost): void {
+  host.post(message);
+}
+
+const actions: Actions = {
+  revealLayer: (fileName, line) => post({ type: 'revealLayer', fileName, line }),
+  setMetric: (metric) => {
+    if (metric === state.metric) return;
+    state = withMetric(state, metric);
+    saveNow();
+    post({ type: 'metricChanged', metric });
+    render();
+  },
+  setLossLog: (lossLog) => {
+    if (lossLog === Boolean(state.lossLog)) return;
+    state = { ...state, lossLog };
+    saveNow();
+    render();
+  },
+  exportData: (format) => post({ type: 'export', format }),
+  exportPng: (dataUrl) => post({ type: 'exportPng', dataUrl }),
+  applyVariant: (variantId) => post({ type: 'applyVariant', variantId }),
+  applyLr: (lr) => post({ type: 'applyLr', lr }),
+};
+
+/** Builds the view for the current state's kind (a 'show' may switch kinds) and draws it. */
+function mount(): void {
+  const kind = state.view?.kind ?? null;
+  if (kind !== viewKind || !view) {
+    view?.destroy();
+    view = kind === 'run' ? new RunView(actions) : kind === 'compare' ? new CompareView(actions) : kind === 'lrFind' ? new LrFindView(actions) : null;
+    viewKind = kind;
+    app.replaceChildren(view ? view.element : h('p', { class: 'placeholder muted' }, 'Waiting for a training run…'));
+  }
+  render();
+}
+
+function render(): void {
+  pendingFrame = false;
+  lastFrame = performance.now();
+  app.setAttribute('aria-busy', 'false');
+  if (state.view && view) view.render(state.view, { theme, metric: state.metric, lossLog: Boolean(state.lossLog) });
+}
+
+// Progress: coalesce into one frame, at most every MIN_FRAME_MS. Hidden panels get no animation
+// frames; that is fine, the state is still kept and saved, and the next visible frame catches up.
+let pendingFrame = false;
+let lastFrame = 0;
+function scheduleRender(): void {
+  if (pendingFrame) return;
+  pendingFrame = true;
+  const wait = Math.max(0, lastFrame + MIN_FRAME_MS - performance.now());
+  setTimeout(() => requestAnimationFrame(() => pendingFrame && render()), wait);
+}
+
+// setState serialises the whole state; during training that is throttled like drawing is.
+let saveTimer: ReturnType<typeof setTimeout> | undefined;
+function saveSoon(): void {
+  saveTimer ??= setTimeout(saveNow, SAVE_DELAY_MS);
+}
+function saveNow(): void {
+  if (saveTimer !== undefined) clearTimeout(saveTimer);
+  saveTimer = undefined;
+  host.saveState(state);
+}
+
+window.addEventListener('message', (event: MessageEvent<unknown>) => {
+  const parsed = parseHostMessage(event.data);
+  if (!parsed.ok) {
+    console.warn(`Gradient Flow: ignored a malformed message (${parsed.error})`);
+    return;
+  }
+  const { state: next, change } = reduce(state, parsed.value);
+  if (change.kind === 'none') {
+    console.warn(`Gradient Flow: ignored a message: ${change.reason}`);
+    return;
+  }
+  state = next;
+  if (change.kind === 'view') {
+    saveNow();
+    mount();
+  } else {
+    saveSoon();
+    scheduleRender();
+  }
+});
+
+watchTheme(() => {
+  theme = readTheme();
+  setUpCharts(theme);
+  render();
+});
+
+setUpCharts(theme);
+mount();
+post({ type: 'ready' });

@@ -1,0 +1,126 @@
+// The 'run' view: header, metric selector, heatmap with legend, histogram, loss, layers, findings.
+
+import type { PanelView, RunSnapshot } from '../protocol';
+import { button, metricSelect, stateBadge, type MetricSelect } from './controls';
+import { h } from './dom';
+import { composeHeatmapPng } from './exportPng';
+import { basename, METRIC_LABELS } from './format';
+import { FindingsList } from './findings';
+import { Heatmap, type CellInfo } from './heatmap';
+import { heatmapScale, type HeatmapScale } from './heatmapScale';
+import { HistogramView } from './histogram';
+import { LayerTable } from './layerTable';
+import { LegendView } from './legend';
+import { LossChart, type LossSeries } from './lossChart';
+import type { Actions, RenderContext, View } from './view';
+
+export class RunView implements View {
+  readonly element: HTMLElement;
+  private readonly header: HTMLElement;
+  private readonly toolbar: HTMLElement;
+  private readonly legend = new LegendView();
+  private readonly heatmap: Heatmap;
+  private readonly histogram = new HistogramView();
+  private readonly loss: LossChart;
+  private readonly table: LayerTable;
+  private readonly findings: FindingsList;
+  private run: RunSnapshot | null = null;
+  private ctx: RenderContext | null = null;
+  private scale: HeatmapScale | null = null;
+  private select: MetricSelect | null = null;
+
+  constructor(private readonly actions: Actions) {
+    this.header = h('header', { class: 'view-header' });
+    this.toolbar = h('div', { class: 'toolbar' });
+    this.heatmap = new Heatmap({ compact: false, onCell: (cell, run) => this.onCell(cell, run) });
+    this.loss = new LossChart('Loss', (log) => actions.setLossLog(log));
+    this.table = new LayerTable((fileName, line) => actions.revealLayer(fileName, line));
+    this.findings = new FindingsList((line) => this.run && actions.revealLayer(this.run.fileName, line));
+    this.element = h(
+      'div',
+      { class: 'run-view' },
+      this.header,
+      this.toolbar,
+      h(
+        'section',
+        { class: 'heatmap-section card', 'aria-labelledby': 'heatmap-heading' },
+        h('h2', { id: 'heatmap-heading' }, 'Gradient flow by layer and epoch'),
+        this.legend.element,
+        this.heatmap.element,
+      ),
+      h('div', { class: 'chart-row' }, this.loss.element, this.histogram.element),
+      this.table.element,
+      this.findings.element,
+    );
+  }
+
+  render(view: PanelView, ctx: RenderContext): void {
+    if (view.kind !== 'run') return;
+    const run = view.run;
+    this.run = run;
+    this.ctx = ctx;
+    this.renderHeader(run);
+    if (!this.select) this.renderToolbar(ctx);
+    this.select?.set(ctx.metric);
+    this.scale = heatmapScale([run], ctx.metric);
+    this.legend.update(this.scale.legend, ctx.theme);
+    this.heatmap.update({ run, metric: ctx.metric, domain: this.scale.domain, theme: ctx.theme });
+    const series: LossSeries[] = [{ label: 'loss', color: ctx.theme.series[0] ?? ctx.theme.foreground, axis: 'y', points: run.epochs.map((e) => ({ x: e.epoch, y: e.loss })) }];
+    if (run.epochs.some((e) => e.accuracy !== null)) {
+      series.push({ label: 'accuracy', color: ctx.theme.series[2] ?? ctx.theme.foreground, axis: 'y1', dashed: true, points: run.epochs.map((e) => ({ x: e.epoch, y: e.accuracy ?? NaN })) });
+    }
+    this.loss.update(series, ctx.theme, ctx.lossLog, run.totalEpochs);
+    const hist = this.histogram.current;
+    if (hist) this.histogram.show({ ...hist, run }, ctx.theme);
+    this.table.update(run);
+    this.findings.update(run.findings, run.state === 'running');
+  }
+
+  private renderHeader(run: RunSnapshot): void {
+    const last = run.epochs[run.epochs.length - 1];
+    const meta = h(
+      'p',
+      { class: 'meta' },
+      h('span', { class: 'file', title: run.fileName }, basename(run.fileName)),
+      stateBadge(run.state),
+      h('span', { class: 'epochs' }, `epoch ${last?.epoch ?? 0} of ${run.totalEpochs}`),
+    );
+    const title = h('h1', {}, run.name);
+    if (run.error) this.header.replaceChildren(title, meta, h('p', { class: 'error', role: 'alert' }, run.error));
+    else this.header.replaceChildren(title, meta);
+  }
+
+  private renderToolbar(ctx: RenderContext): void {
+    this.select = metricSelect(ctx.metric, (m) => this.actions.setMetric(m));
+    this.toolbar.replaceChildren(
+      this.select.element,
+      h(
+        'div',
+        { class: 'exports', role: 'group', 'aria-label': 'Export' },
+        button('Export PNG', () => this.exportPng(), { secondary: true, title: 'Save the heatmap as a PNG image' }),
+        button('CSV', () => this.actions.exportData('csv'), { secondary: true, title: 'Save every epoch statistic as CSV' }),
+        button('JSON', () => this.actions.exportData('json'), { secondary: true, title: 'Save the report as JSON' }),
+      ),
+    );
+  }
+
+  private exportPng(): void {
+    const { run, ctx, scale } = this;
+    if (!run || !ctx || !scale) return;
+    const title = `${run.name} · ${METRIC_LABELS[ctx.metric].long}`;
+    this.actions.exportPng(composeHeatmapPng(this.heatmap.canvas, scale.legend, title, ctx.theme));
+  }
+
+  private onCell(cell: CellInfo, run: RunSnapshot): void {
+    const layer = run.layers[cell.layer];
+    if (layer) this.actions.revealLayer(run.fileName, layer.line);
+    // A bucket of epochs shows the histogram of its last epoch: the most recent state it summarises.
+    if (this.ctx) this.histogram.show({ run, layer: cell.layer, epochIndex: cell.to - 1 }, this.ctx.theme);
+  }
+
+  destroy(): void {
+    this.heatmap.destroy();
+    this.histogram.destroy();
+    this.loss.destroy();
+  }
+}

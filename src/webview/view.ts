@@ -1,0 +1,27 @@
+// What every view (run, compare, lrFind) offers the page controller.
+
+import type { HeatmapMetric, PanelView } from '../protocol';
+import type { Theme } from './theme';
+
+export interface RenderContext {
+  readonly theme: Theme;
+  readonly metric: HeatmapMetric;
+  readonly lossLog: boolean;
+}
+
+export interface Actions {
+  revealLayer(fileName: string, line: number): void;
+  setMetric(metric: HeatmapMetric): void;
+  setLossLog(log: boolean): void;
+  exportData(format: 'csv' | 'json'): void;
+  exportPng(dataUrl: string): void;
+  applyVariant(variantId: string): void;
+  applyLr(lr: number): void;
+}
+
+export interface View {
+  readonly element: HTMLElement;
+  /** Draws `view`, reusing the charts already made (in-place updates). */
+  render(view: PanelView, ctx: RenderContext): void;
+  destroy(): void;
+}

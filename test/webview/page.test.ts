@@ -1,0 +1,379 @@
+// The panel page in a real browser: dist/webview.js in the document panelHtml produces, CSP on,
+// with a fake acquireVsCodeApi standing in for VS Code. Needs `node scripts/build.mjs` first.
+
+import * as assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type BrowserContext, type ConsoleMessage, type Page } from 'playwright-core';
+import { panelHtml } from '../../src/panel/html';
+import type { HostToPanel, PanelToHost } from '../../src/protocol';
+import * as fx from './fixtures';
+import { DARK, HIGH_CONTRAST, LIGHT, type ThemeVars } from './themes';
+
+const ROOT = resolve(__dirname, '../../..');
+const ARTIFACTS = join(ROOT, 'test-artifacts/webview');
+
+interface Recorded {
+  posted: PanelToHost[];
+  csp: string[];
+}
+
+declare global {
+  interface Window {
+    __gf: Recorded;
+  }
+}
+
+function serve(): Promise<{ server: Server; origin: string }> {
+  const server = createServer((req, res) => {
+    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const files: Record<string, [string, string]> = {
+      '/dist/webview.js': ['dist/webview.js', 'text/javascript'],
+      '/media/panel.css': ['media/panel.css', 'text/css'],
+    };
+    const file = files[req.url ?? ''];
+    if (req.url === '/favicon.ico') {
+      res.writeHead(204);
+      res.end();
+    } else if (req.url === '/') {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end(panelHtml({ cspSource: origin, nonce: 'bm9uY2UtZm9yLXRlc3Q', scriptUri: `${origin}/dist/webview.js`, styleUri: `${origin}/media/panel.css`, title: 'Gradient Flow' }));
+    } else if (file) {
+      res.writeHead(200, { 'content-type': file[1] });
+      res.end(readFileSync(join(ROOT, file[0])));
+    } else {
+      res.writeHead(404);
+      res.end();
+    }
+  });
+  return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok({ server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` })));
+}
+
+/** Runs in the page before its scripts: the fake VS Code API, the theme, a CSP violation log. */
+function installFakeVsCode(): void {
+  const rec = { posted: [] as unknown[], csp: [] as string[] };
+  (window as unknown as { __gf: unknown }).__gf = rec;
+  document.addEventListener('securitypolicyviolation', (e) => rec.csp.push(`${e.violatedDirective} ${e.blockedURI}`));
+  let acquired = false;
+  (window as unknown as { acquireVsCodeApi: unknown }).acquireVsCodeApi = () => {
+    if (acquired) throw new Error('acquireVsCodeApi called twice');
+    acquired = true;
+    return {
+      // VS Code serialises with JSON, so the fake does too (NaN becomes null).
+      postMessage: (m: unknown) => rec.posted.push(JSON.parse(JSON.stringify(m))),
+      getState: () => {
+        const s = sessionStorage.getItem('gf-state');
+        return s ? JSON.parse(s) : undefined;
+      },
+      setState: (s: unknown) => {
+        sessionStorage.setItem('gf-state', JSON.stringify(s));
+        return s;
+      },
+    };
+  };
+  const theme = JSON.parse(sessionStorage.getItem('gf-theme') ?? 'null') as { bodyClass: string; vars: Record<string, string> } | null;
+  if (theme) {
+    // Init scripts run before <html> exists: apply as soon as each element is parsed.
+    let vars = false;
+    const apply = (): boolean => {
+      if (!vars && document.documentElement) {
+        for (const [k, v] of Object.entries(theme.vars)) document.documentElement.style.setProperty(k, v);
+        vars = true;
+      }
+      if (!document.body) return false;
+      document.body.className = theme.bodyClass;
+      return true;
+    };
+    if (!apply()) {
+      const obs = new MutationObserver(() => apply() && obs.disconnect());
+      obs.observe(document, { childList: true, subtree: true });
+    }
+  }
+}
+
+/** What VS Code does on a theme switch: new variables on <html>, a new class on <body>. */
+async function setTheme(page: Page, theme: ThemeVars): Promise<void> {
+  await page.evaluate((t) => {
+    sessionStorage.setItem('gf-theme', JSON.stringify(t));
+    document.documentElement.removeAttribute('style');
+    for (const [k, v] of Object.entries(t.vars)) document.documentElement.style.setProperty(k, v);
+    document.body.className = t.bodyClass;
+  }, theme);
+  await page.waitForTimeout(150);
+}
+
+async function send(page: Page, msg: HostToPanel | Record<string, unknown> | string): Promise<void> {
+  // Through JSON like VS Code's postMessage.
+  await page.evaluate((json) => window.postMessage(JSON.parse(json), '*'), JSON.stringify(msg));
+}
+
+async function posted(page: Page): Promise<PanelToHost[]> {
+  return page.evaluate(() => window.__gf.posted);
+}
+
+/** The last posted message, once it matches: chart.js handles clicks in the next animation frame. */
+async function expectPosted(page: Page, expected: PanelToHost): Promise<void> {
+  const want = JSON.stringify(expected);
+  try {
+    await page.waitForFunction((w) => JSON.stringify(window.__gf.posted.at(-1)) === w, want, { timeout: 3000 });
+  } catch {
+    assert.deepEqual((await posted(page)).at(-1), expected);
+  }
+}
+
+async function heatmapGeometry(page: Page, nth = 0): Promise<{ x: number; y: number; left: number; top: number; width: number; height: number; rows: number; columns: number }> {
+  const box = page.locator('.heatmap-box').nth(nth);
+  await box.scrollIntoViewIfNeeded();
+  await page.waitForFunction((i) => Boolean(document.querySelectorAll<HTMLElement>('.heatmap-box')[i]?.dataset.plot), nth);
+  const data = await box.evaluate((el: HTMLElement) => ({ plot: el.dataset.plot ?? '', rows: Number(el.dataset.rows), columns: Number(el.dataset.columns) }));
+  const bb = await box.boundingBox();
+  assert.ok(bb);
+  const [left = 0, top = 0, width = 0, height = 0] = data.plot.split(',').map(Number);
+  return { x: bb.x, y: bb.y, left, top, width, height, rows: data.rows, columns: data.columns };
+}
+
+/** Page coordinates of the centre of the cell of `layer` at `epoch` (the x axis spans 0.5..total+0.5). */
+function cellCenter(g: Awaited<ReturnType<typeof heatmapGeometry>>, layer: number, epoch: number, total = 50): { x: number; y: number } {
+  return { x: g.x + g.left + ((epoch - 0.5) / total) * g.width, y: g.y + g.top + ((layer + 0.5) / g.rows) * g.height };
+}
+
+/** Runs of opaque pixels down the middle of the plot: one per painted heatmap row. */
+async function paintedRows(page: Page, nth = 0): Promise<{ runs: number; opaque: number }> {
+  return page.evaluate((i) => {
+    const box = document.querySelectorAll<HTMLElement>('.heatmap-box')[i];
+    const canvas = box?.querySelector('canvas');
+    const ctx = canvas?.getContext('2d');
+    if (!box || !canvas || !ctx) return { runs: -1, opaque: 0 };
+    const [left = 0, top = 0, width = 0, height = 0] = (box.dataset.plot ?? '').split(',').map(Number);
+    const dpr = canvas.width / canvas.clientWidth;
+    // A strip a few pixels wide, so a one-pixel gap between columns cannot hide a cell.
+    const strip = 8;
+    const x = Math.round((left + width * 0.5) * dpr);
+    const px = ctx.getImageData(x, Math.round(top * dpr), strip, Math.round(height * dpr)).data;
+    let runs = 0;
+    let opaque = 0;
+    let inRun = false;
+    for (let row = 0; row * strip * 4 < px.length; row++) {
+      let solid = false;
+      for (let c = 0; c < strip; c++) solid ||= (px[(row * strip + c) * 4 + 3] ?? 0) === 255;
+      if (solid) opaque++;
+      if (solid && !inRun) runs++;
+      inRun = solid;
+    }
+    return { runs, opaque };
+  }, nth);
+}
+
+describe('webview page (chromium)', function () {
+  this.timeout(120_000);
+  let server: Server;
+  let origin: string;
+  let context: BrowserContext;
+  let page: Page;
+  let userDataDir: string;
+  const problems: string[] = [];
+  const warnings: string[] = [];
+
+  before(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    ({ server, origin } = await serve());
+    userDataDir = mkdtempSync(join(tmpdir(), 'gf-chromium-'));
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: '/usr/bin/chromium',
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      viewport: { width: 1100, height: 900 },
+      deviceScaleFactor: 2,
+    });
+    await context.addInitScript(installFakeVsCode);
+    page = context.pages()[0] ?? (await context.newPage());
+    page.on('console', (m: ConsoleMessage) => {
+      if (m.type() === 'error' || /Content Security Policy/i.test(m.text())) problems.push(`console.${m.type()}: ${m.text()}`);
+      if (m.type() === 'warning') warnings.push(m.text());
+    });
+    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+    await page.goto(origin);
+    await setTheme(page, DARK);
+    await page.reload();
+  });
+
+  after(async () => {
+    await context?.close();
+    server?.close();
+    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+  });
+
+  afterEach(async () => {
+    const csp = await page.evaluate(() => window.__gf.csp);
+    assert.deepEqual(csp, [], 'CSP violations');
+    assert.deepEqual(problems, [], 'console errors or page errors');
+  });
+
+  it('says ready once and waits for the host', async () => {
+    assert.deepEqual(await posted(page), [{ type: 'ready' }]);
+    assert.match((await page.locator('main#app').textContent()) ?? '', /Waiting for a training run/);
+  });
+
+  it('draws a run snapshot: one heatmap row per layer, painted', async () => {
+    await send(page, { type: 'show', view: { kind: 'run', run: fx.run('r1', 40, 'running') }, metric: 'gradRms' });
+    const g = await heatmapGeometry(page);
+    assert.equal(g.rows, 3);
+    assert.equal(g.columns, 40);
+    const painted = await paintedRows(page);
+    assert.equal(painted.runs, 3, 'three separate painted rows down the plot');
+    assert.ok(painted.opaque > g.height * 2 * 0.8, 'rows fill most of the plot height');
+    assert.match((await page.locator('h1').textContent()) ?? '', /deep-sigmoid/);
+    assert.match((await page.locator('.view-header .meta').textContent()) ?? '', /running.*epoch 40 of 50/);
+  });
+
+  it('appends progress and follows the run to its end', async () => {
+    await send(page, { type: 'progress', runId: 'r1', records: fx.epochs(41, 45), findings: fx.FINDINGS, state: 'running' });
+    // An overlapping record (epoch 45 again) must not be drawn twice.
+    await send(page, { type: 'progress', runId: 'r1', records: fx.epochs(45, 50), findings: fx.FINDINGS, state: 'done' });
+    await page.waitForFunction(() => document.querySelector<HTMLElement>('.heatmap-box')?.dataset.columns === '50');
+    assert.match((await page.locator('.view-header .meta').textContent()) ?? '', /done.*epoch 50 of 50/);
+    assert.equal((await paintedRows(page)).runs, 3);
+  });
+
+  it('lists the layers with their verdicts, and Enter on a row reveals its line', async () => {
+    const rows = page.locator('.layer-table tbody tr');
+    assert.equal(await rows.count(), 3);
+    assert.deepEqual(await page.locator('.layer-table tbody td.verdict').allTextContents(), ['vanishing', 'saturated', 'ok']);
+    assert.match((await rows.nth(2).textContent()) ?? '', /L2.*7.*1.*sigmoid.*glorot_uniform/);
+    await rows.nth(1).focus();
+    await page.keyboard.press('Enter');
+    await expectPosted(page, { type: 'revealLayer', fileName: fx.FILE, line: 6 });
+    assert.equal(await page.locator('.findings-list li').count(), 2);
+  });
+
+  it('clicking a cell reveals its layer and opens its gradient histogram', async () => {
+    const g = await heatmapGeometry(page);
+    // Row 2 (the output layer, bottom row), epoch 38.
+    const c = cellCenter(g, 2, 38);
+    await page.mouse.click(c.x, c.y);
+    await expectPosted(page, { type: 'revealLayer', fileName: fx.FILE, line: 7 });
+    const hist = page.locator('section.histogram');
+    await hist.waitFor({ state: 'visible' });
+    assert.match((await hist.locator('h2').textContent()) ?? '', /L2 · line 7 · sigmoid · epoch 38$/);
+    const hover = cellCenter(g, 0, 12);
+    await page.mouse.move(hover.x, hover.y);
+    await page.waitForTimeout(100);
+    await page.screenshot({ path: join(ARTIFACTS, 'run-dark.png'), fullPage: true });
+  });
+
+  it('the heatmap is usable from the keyboard', async () => {
+    await page.locator('.heatmap-box canvas').focus();
+    // The cursor starts on the cell clicked last (the output layer's row).
+    await page.keyboard.press('End');
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('Enter');
+    await expectPosted(page, { type: 'revealLayer', fileName: fx.FILE, line: 6 });
+    assert.match((await page.locator('section.histogram h2').textContent()) ?? '', /L1 · line 6 .* epoch 50/);
+  });
+
+  it('changing the metric posts metricChanged and recolours with a linear scale', async () => {
+    await page.locator('vscode-single-select#metric').click();
+    await page.getByRole('option', { name: 'Saturated fraction' }).click();
+    await page.waitForFunction(() => /Saturated fraction/.test(document.querySelector('canvas.legend')?.getAttribute('aria-label') ?? ''));
+    await expectPosted(page, { type: 'metricChanged', metric: 'saturated' });
+    assert.match((await page.locator('canvas.legend').getAttribute('aria-label')) ?? '', /linear.*0%, 25%, 50%, 75%, 100%/);
+    await page.locator('vscode-single-select#metric').click();
+    await page.getByRole('option', { name: /update ratio/ }).click();
+    await page.waitForFunction(() => /healthy SGD/.test(document.querySelector('canvas.legend')?.getAttribute('aria-label') ?? ''));
+    await expectPosted(page, { type: 'metricChanged', metric: 'updateRatio' });
+    await page.screenshot({ path: join(ARTIFACTS, 'run-dark-update-ratio.png'), fullPage: true });
+  });
+
+  it('exports: PNG as a data URL, CSV and JSON as requests', async () => {
+    await page.getByRole('button', { name: 'Export PNG' }).click();
+    const png = (await posted(page)).at(-1);
+    assert.equal(png?.type, 'exportPng');
+    const dataUrl = png?.type === 'exportPng' ? png.dataUrl : '';
+    assert.match(dataUrl, /^data:image\/png;base64,/);
+    writeFileSync(join(ARTIFACTS, 'export.png'), Buffer.from(dataUrl.split(',')[1] ?? '', 'base64'));
+    await page.getByRole('button', { name: 'CSV' }).click();
+    await page.getByRole('button', { name: 'JSON' }).click();
+    assert.deepEqual((await posted(page)).slice(-2), [{ type: 'export', format: 'csv' }, { type: 'export', format: 'json' }]);
+  });
+
+  it('ignores malformed messages with a warning', async () => {
+    const before = warnings.length;
+    await send(page, { type: 'progress', runId: 5 });
+    await send(page, { type: 'show', view: { kind: 'run', run: { ...fx.run('bad', 3, 'running'), layers: 'nope' } }, metric: 'gradRms' });
+    await send(page, { type: 'progress', runId: 'not-this-run', records: [], findings: [], state: 'running' });
+    await send(page, 'hello');
+    await page.waitForTimeout(50);
+    const got = warnings.slice(before);
+    assert.equal(got.length, 4, got.join('\n'));
+    assert.match(got[0] ?? '', /malformed message \(runId: expected a string\)/);
+    assert.match(got[1] ?? '', /view\.run\.layers: expected an array/);
+    assert.match(got[2] ?? '', /unknown run not-this-run/);
+    assert.equal((await paintedRows(page)).runs, 3, 'the run is still drawn');
+  });
+
+  it('redraws a reloaded page from saved state before any host message', async () => {
+    await page.reload();
+    await page.waitForFunction(() => document.querySelector<HTMLElement>('.heatmap-box')?.dataset.plot);
+    assert.deepEqual(await posted(page), [{ type: 'ready' }], 'nothing but ready, and no host message was sent');
+    const g = await heatmapGeometry(page);
+    assert.equal(g.rows, 3);
+    assert.equal(g.columns, 50);
+    assert.equal((await paintedRows(page)).runs, 3);
+    assert.match((await page.locator('canvas.legend').getAttribute('aria-label')) ?? '', /update ratio/, 'the metric survived the reload');
+    assert.match((await page.locator('.view-header .meta').textContent()) ?? '', /done.*epoch 50 of 50/);
+  });
+
+  it('follows a switch to the light theme', async () => {
+    await page.locator('vscode-single-select#metric').click();
+    await page.getByRole('option', { name: /weight gradient/ }).click();
+    await setTheme(page, LIGHT);
+    const fg = await page.evaluate(() => getComputedStyle(document.body).color);
+    assert.equal(fg, 'rgb(59, 59, 59)');
+    assert.equal((await paintedRows(page)).runs, 3);
+    const g = await heatmapGeometry(page);
+    const c = cellCenter(g, 0, 15);
+    await page.mouse.click(c.x, c.y);
+    await expectPosted(page, { type: 'revealLayer', fileName: fx.FILE, line: 5 });
+    await page.locator('section.histogram').waitFor({ state: 'visible' });
+    const hover = cellCenter(g, 1, 30);
+    await page.mouse.move(hover.x, hover.y);
+    await page.waitForTimeout(100);
+    await page.screenshot({ path: join(ARTIFACTS, 'run-light.png'), fullPage: true });
+  });
+
+  it('compare: one shared scale, one card per variant, Apply posts applyVariant', async () => {
+    await setTheme(page, DARK);
+    await send(page, { type: 'show', view: { kind: 'compare', fileName: fx.FILE, variants: fx.variants() }, metric: 'gradRms' });
+    await page.locator('.compare-grid article').nth(2).waitFor();
+    assert.equal(await page.locator('.compare-grid article').count(), 3);
+    assert.equal(await page.locator('canvas.legend').count(), 1, 'one legend for all variants');
+    for (let i = 0; i < 3; i++) assert.equal((await paintedRows(page, i)).runs, 3);
+    assert.match((await page.locator('canvas.legend').getAttribute('aria-label')) ?? '', /ticks/);
+    await page.locator('.compare-grid article').nth(1).getByRole('button', { name: 'Apply' }).click();
+    await expectPosted(page, { type: 'applyVariant', variantId: 'relu-he' });
+    await send(page, { type: 'progress', runId: 'v3', records: [], findings: [], state: 'nonfinite', verdict: 'Diverged: loss NaN from epoch 31' });
+    await page.waitForFunction(() => /loss NaN from epoch 31/.test(document.querySelectorAll('.verdict-line')[2]?.textContent ?? ''));
+    await page.screenshot({ path: join(ARTIFACTS, 'compare-dark.png'), fullPage: true });
+  });
+
+  it('lrFind: smoothed loss on a log axis and a "Use lr" button', async () => {
+    await setTheme(page, LIGHT);
+    await send(page, { type: 'show', view: { kind: 'lrFind', lrFind: fx.lrFind() }, metric: 'gradRms' });
+    const use = page.getByRole('button', { name: 'Use lr = 0.012' });
+    await use.click();
+    await expectPosted(page, { type: 'applyLr', lr: 0.012 });
+    await page.screenshot({ path: join(ARTIFACTS, 'lrfind-light.png'), fullPage: true });
+  });
+
+  it('high contrast: thicker borders, still painted', async () => {
+    await setTheme(page, HIGH_CONTRAST);
+    await send(page, { type: 'show', view: { kind: 'run', run: fx.run('r2', 50, 'done') }, metric: 'deltaRms' });
+    await page.waitForFunction(() => document.querySelector<HTMLElement>('.heatmap-box')?.dataset.plot);
+    assert.equal(await page.locator('section.card').first().evaluate((el) => getComputedStyle(el).borderTopWidth), '2px');
+    assert.equal((await paintedRows(page)).runs, 3);
+    await page.screenshot({ path: join(ARTIFACTS, 'run-high-contrast.png'), fullPage: true });
+  });
+});
