@@ -368,6 +368,19 @@ describe('webview page (chromium)', function () {
     await page.screenshot({ path: join(ARTIFACTS, 'lrfind-light.png'), fullPage: true });
   });
 
+  it('downsamples a 3000-epoch run to the plot width, and keeps up with fast progress', async () => {
+    const long = { ...fx.run('long', 0, 'running'), totalEpochs: 3000, epochs: fx.epochs(1, 2000) };
+    await send(page, { type: 'show', view: { kind: 'run', run: long }, metric: 'gradRms' });
+    const g = await heatmapGeometry(page);
+    const bucket = Number(await page.locator('.heatmap-box').getAttribute('data-bucket'));
+    assert.equal(bucket, Math.ceil(3000 / Math.floor(g.width / 3)));
+    assert.equal(g.columns, Math.ceil(2000 / bucket));
+    for (let e = 2001; e <= 3000; e += 10) await send(page, { type: 'progress', runId: 'long', records: fx.epochs(e, e + 9), findings: fx.FINDINGS, state: e + 9 === 3000 ? 'done' : 'running' });
+    await page.waitForFunction((n) => document.querySelector<HTMLElement>('.heatmap-box')?.dataset.columns === String(n), Math.ceil(3000 / bucket));
+    assert.equal((await paintedRows(page)).runs, 3);
+    assert.match((await page.locator('.view-header .meta').textContent()) ?? '', /done.*epoch 3000 of 3000/);
+  });
+
   it('high contrast: thicker borders, still painted', async () => {
     await setTheme(page, HIGH_CONTRAST);
     await send(page, { type: 'show', view: { kind: 'run', run: fx.run('r2', 50, 'done') }, metric: 'deltaRms' });
