@@ -4,11 +4,11 @@
 
 import * as vscode from 'vscode';
 import { editsForChange, type TextEdit } from '../engine/index';
-import type { Change, Finding, FindingKind } from '../engine/types';
+import type { FindingKind } from '../engine/types';
 import { DIAGNOSTIC_SOURCE } from './diagnostics';
 import { FINDING_TITLES } from './diagnosticData';
 import type { FindingsStore } from './findingsStore';
-import type { FixCommandArgs } from './hoverText';
+import { changeForAll, isFixArgs } from './fixes';
 
 const FINDING_KINDS = new Set(Object.keys(FINDING_TITLES));
 
@@ -25,13 +25,6 @@ export function workspaceEdit(doc: vscode.TextDocument, edits: readonly TextEdit
     }
   }
   return we;
-}
-
-/** The same change on every line flagged with the given kind (for a layer change), else the change itself. */
-export function changeForAll(change: Change, findings: readonly Finding[], kind: FindingKind): Change {
-  if (change.kind !== 'layer') return change;
-  const lines = [...new Set(findings.filter((f) => f.kind === kind).map((f) => f.line))].sort((a, b) => a - b);
-  return { ...change, lines };
 }
 
 export class SpecCodeActionProvider implements vscode.CodeActionProvider {
@@ -79,15 +72,6 @@ export class SpecCodeActionProvider implements vscode.CodeActionProvider {
     }
     return actions;
   }
-}
-
-function isFixArgs(x: unknown): x is FixCommandArgs {
-  if (typeof x !== 'object' || x === null) return false;
-  const a = x as Record<string, unknown>;
-  const c = a.change as Record<string, unknown> | null | undefined;
-  if (typeof a.uri !== 'string' || typeof c !== 'object' || c === null) return false;
-  if (c.kind === 'layer') return Array.isArray(c.lines) && c.lines.every((l) => Number.isInteger(l));
-  return c.kind === 'option' && typeof c.statement === 'string' && typeof c.key === 'string' && typeof c.value === 'string';
 }
 
 /** The command behind the hovers' fix links: applies one change to the document. */

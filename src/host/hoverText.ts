@@ -107,7 +107,8 @@ export interface FixCommandArgs {
 /** The evidence behind a finding: what, the sparkline per layer, the ratios, the bound, the fixes. */
 export function findingHover(f: Finding, fixLinks: readonly FixLink[]): string {
   const parts: string[] = [];
-  parts.push(`**${FINDING_TITLES[f.kind]}** (${f.severity}) — ${f.layers.length === 1 ? `layer ${f.layers[0]}` : `layers ${f.layers.join(', ')}`}`);
+  const where = f.layers.length === 0 ? '' : f.layers.length === 1 ? ` — layer ${f.layers[0]}` : ` — layers ${f.layers.join(', ')}`;
+  parts.push(`**${FINDING_TITLES[f.kind]}** (${f.severity})${where}`);
   parts.push(escapeMarkdown(f.message));
   const ev = f.evidence;
   const series = ev.series ?? [];
@@ -115,13 +116,15 @@ export function findingHover(f: Finding, fixLinks: readonly FixLink[]): string {
     const { label, scale } = seriesLabel(f.kind);
     const shown = series.slice(0, 8);
     const rows = shown.map((s, j) => {
-      const finite = s.filter((v) => Number.isFinite(v));
-      const range = finite.length ? `${sci(Math.min(...finite))} … ${sci(Math.max(...finite))}` : 'non-finite';
-      return `layer ${f.layers[j] ?? j}: \`${sparkline(s, { scale })}\` ${range}`;
+      return `layer ${f.layers[j] ?? j}: \`${sparkline(s, { scale })}\` ${rangeOf(s)}`;
     });
     if (series.length > shown.length) rows.push(`… and ${series.length - shown.length} more`);
     parts.push(`${label} over ${series[0].length} epoch${series[0].length === 1 ? '' : 's'}:\n\n${rows.join('  \n')}`);
   }
+  // Findings about the whole run carry the loss and the largest update ratio per epoch instead.
+  const runSeries: [string, unknown][] = [['loss', ev.losses], ['largest update ratio ‖ΔW‖/‖W‖', ev.updateRatios]];
+  const runRows = runSeries.filter((e): e is [string, number[]] => numberArray(e[1]) && e[1].length > 0).map(([label, values]) => `${label}: \`${sparkline(values)}\` ${rangeOf(values)}`);
+  if (series.length === 0 && runRows.length > 0) parts.push(`Over ${(ev.losses as number[] | undefined)?.length ?? 0} epochs (log scale):\n\n${runRows.join('  \n')}`);
   const ratios: string[] = [];
   if (ev.gradRatio !== undefined) ratios.push(`∂L/∂W ${sci(ev.gradRatio)}`);
   if (ev.deltaRatio !== undefined) ratios.push(`∂L/∂z ${sci(ev.deltaRatio)}`);
@@ -129,6 +132,15 @@ export function findingHover(f: Finding, fixLinks: readonly FixLink[]): string {
   if (ev.bound) parts.push(`Bound: ${ev.bound.text} = ${sci(ev.bound.value)} (sigmoid′ ≤ 1/4 per layer)`);
   if (fixLinks.length) parts.push(`Fixes: ${fixLinks.map((l) => `[${escapeMarkdown(l.title)}](${l.uri})`).join(' · ')}`);
   return parts.join('\n\n');
+}
+
+function numberArray(x: unknown): x is number[] {
+  return Array.isArray(x) && x.every((v) => typeof v === 'number');
+}
+
+function rangeOf(values: readonly number[]): string {
+  const finite = values.filter((v) => Number.isFinite(v));
+  return finite.length ? `${sci(Math.min(...finite))} … ${sci(Math.max(...finite))}` : 'non-finite';
 }
 
 function escapeMarkdown(s: string): string {

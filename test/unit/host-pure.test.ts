@@ -6,6 +6,7 @@ import type { Finding } from '../../src/engine/types';
 import { isPanelToHost, isWorkerToHost } from '../../src/protocol';
 import { mergeDiagnostics, statementColumns, uniqueFindings } from '../../src/host/diagnosticData';
 import { FindingsStore } from '../../src/host/findingsStore';
+import { changeForAll, isFixArgs } from '../../src/host/fixes';
 import { commandUri, findingHover, initVariance, keywordHover } from '../../src/host/hoverText';
 import { decodePngDataUrl, RunData } from '../../src/host/runData';
 import { sci, sparkline } from '../../src/host/sparkline';
@@ -286,5 +287,44 @@ describe('host: run data and exports', () => {
     assert.equal(bytes.length, png.length);
     assert.equal(decodePngDataUrl(`data:image/png;base64,${Buffer.from('GIF89a').toString('base64')}`), null);
     assert.equal(decodePngDataUrl('data:image/png;base64,@@@'), null);
+  });
+});
+
+describe('host: fixes', () => {
+  const TWO = `data spiral samples=400 noise=0.1 seed=3
+input 2
+dense 16 sigmoid x4
+dense 16 sigmoid x4
+dense 1 sigmoid
+optimizer sgd lr=0.1
+train epochs=60 batch=32 seed=42
+`;
+  it('"fix all" puts a layer change on every line flagged with the same kind', () => {
+    const findings = trainToReport(check(TWO)).findings;
+    const v = findings.filter((f) => f.kind === 'vanishing');
+    assert.deepEqual(v.map((f) => f.line), [3, 4]);
+    const all = changeForAll(v[0].fixes[0].change, findings, 'vanishing');
+    assert.deepEqual(all.kind === 'layer' ? all.lines : null, [3, 4]);
+    const clip = { kind: 'option', statement: 'optimizer', key: 'clip', value: '1' } as const;
+    assert.equal(changeForAll(clip, findings, 'vanishing'), clip);
+  });
+  it('accepts only well-formed fix link arguments', () => {
+    assert.equal(isFixArgs({ uri: 'file:///a.nnspec', change: { kind: 'layer', lines: [3], activation: 'relu', init: 'he_normal' } }), true);
+    assert.equal(isFixArgs({ uri: 'file:///a.nnspec', change: { kind: 'option', statement: 'optimizer', key: 'clip', value: '1' } }), true);
+    for (const bad of [
+      null, {}, { uri: 1, change: {} }, { uri: 'x', change: { kind: 'layer', lines: [] } }, { uri: 'x', change: { kind: 'layer', lines: [0] } },
+      { uri: 'x', change: { kind: 'layer', lines: [1], activation: 'relu\ndata xor' } }, { uri: 'x', change: { kind: 'option', statement: 'network', key: 'a', value: '1' } },
+      { uri: 'x', change: { kind: 'option', statement: 'train', key: 'epochs', value: '1 # x' } },
+    ]) assert.equal(isFixArgs(bad), false, JSON.stringify(bad));
+  });
+  it('a finding about the whole run shows the loss over the epochs, without a layer', () => {
+    const f: Finding = {
+      kind: 'budget', severity: 'info', layers: [], line: 7, message: 'Still improving.', fixes: [],
+      evidence: { losses: [0.7, 0.5, 0.3, 0.2], updateRatios: [1e-3, 1e-3, 8e-4, 5e-4] },
+    };
+    const md = findingHover(f, []);
+    assert.match(md, /^\*\*Iteration budget\*\* \(info\)\n/);
+    assert.match(md, /loss: `[▁▂▃▄▅▆▇█]{4}` 0\.2 … 0\.7/);
+    assert.match(md, /largest update ratio/);
   });
 });

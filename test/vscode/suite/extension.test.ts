@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { check } from '../../../src/engine/index';
 import type { GradientFlowApi, RunOutcome } from '../../../src/host/api';
 
 const EXTENSION_ID = 'gradient-flow.gradient-flow';
@@ -125,6 +126,39 @@ describe('Gradient Flow in the extension host', function () {
     });
   });
 
+  describe('the examples', () => {
+    const folder = () => vscode.workspace.workspaceFolders![0].uri.fsPath;
+    const specs = () => fs.readdirSync(folder()).filter((f) => f.endsWith('.nnspec')).sort();
+
+    it('each example opens with the engine\'s problems as diagnostics, and none is an error', async () => {
+      assert.ok(specs().length > 0, 'the workspace has examples');
+      for (const name of specs()) {
+        const file = path.join(folder(), name);
+        const text = fs.readFileSync(file, 'utf8');
+        const expected = check(text, { fileName: file, readFile: (p) => ({ ok: true, text: fs.readFileSync(path.resolve(folder(), p), 'utf8') }) })
+          .problems.map((p) => `${p.line - 1}:${p.code}`)
+          .sort();
+        const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
+        const actual = () => diagnostics(doc.uri).map((d) => `${d.range.start.line}:${String(d.code)}`).sort();
+        await waitFor(`${name}'s diagnostics ${expected.join(', ')} (have ${actual().join(', ')})`, () => actual().join() === expected.join());
+        assert.equal(diagnostics(doc.uri).filter((d) => d.severity === vscode.DiagnosticSeverity.Error).length, 0, `${name} has no error`);
+      }
+    });
+
+    it('Train & Inspect on examples/deep-sigmoid.nnspec ends with a vanishing diagnostic on its first dense line', async () => {
+      const file = path.join(folder(), 'deep-sigmoid.nnspec');
+      const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
+      await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
+      const firstDense = doc.getText().split(/\r?\n/).findIndex((l) => /^\s*dense\b/.test(l));
+      const o = await vscode.commands.executeCommand<RunOutcome>('nnspec.trainAndInspect', doc.uri);
+      assert.equal(o?.state, 'done');
+      await waitFor('the vanishing diagnostic on the first dense line', () => diagnostics(doc.uri, 'vanishing').some((d) => d.range.start.line === firstDense));
+      const hover = hoverText(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, new vscode.Position(firstDense, 1)));
+      assert.match(hover, /Vanishing gradient[\s\S]*Ratio to the output layer/);
+      await closeAllEditors();
+    });
+  });
+
   describe('Train & Inspect', () => {
     let editor: vscode.TextEditor;
     let uri: vscode.Uri;
@@ -208,6 +242,53 @@ describe('Gradient Flow in the extension host', function () {
       const args = JSON.parse(decodeURIComponent(link[1])) as unknown[];
       assert.equal(await vscode.commands.executeCommand('nnspec.applyFix', ...args), true);
       assert.equal(e2.document.lineAt(4).text, 'dense 16 tanh init=glorot_uniform x8');
+    });
+
+    it('offers "fix all" for a kind flagged on several lines, and it changes every one', async () => {
+      const e3 = await openFixture('two-sigmoid-blocks.nnspec');
+      const u3 = e3.document.uri;
+      assert.equal((await api.train(u3)).state, 'done');
+      const ds = await waitFor('two vanishing diagnostics', () => {
+        const x = diagnostics(u3, 'vanishing');
+        return x.length === 2 && x;
+      });
+      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', u3, ds[0].range, vscode.CodeActionKind.QuickFix.value);
+      const all = actions.find((a) => a.title === 'Use relu with he_normal init — fix all 2 vanishing lines');
+      assert.ok(all?.edit, `offered: ${actions.map((a) => a.title).join(' | ')}`);
+      assert.ok(await vscode.workspace.applyEdit(all.edit));
+      assert.equal(e3.document.lineAt(3).text, 'dense 16 relu x4 init=he_normal');
+      assert.equal(e3.document.lineAt(4).text, 'dense 16 relu x4 init=he_normal');
+    });
+
+    it('the panel reloads its page when shown again after being hidden, and the host answers its ready', async () => {
+      const before = await waitFor('the panel', () => {
+        const p = api.panel();
+        return p && p.readyCount > 0 && p;
+      }, 30_000);
+      // Another editor on top of the panel hides it; closing that editor shows the panel again.
+      const other = await vscode.workspace.openTextDocument({ language: 'plaintext', content: 'on top of the panel' });
+      await vscode.window.showTextDocument(other, { viewColumn: vscode.ViewColumn.Two, preview: false });
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+      const after = await waitFor('the page to say ready again', () => {
+        const p = api.panel();
+        return p && p.readyCount > before.readyCount && p;
+      }, 30_000);
+      assert.equal(after.runId, before.runId, 'the same run is shown');
+    });
+
+    it('trains on save when nnspec.trainOnSave is on', async () => {
+      const config = vscode.workspace.getConfiguration('nnspec');
+      await config.update('trainOnSave', true, vscode.ConfigurationTarget.Global);
+      try {
+        const e4 = await openFixture('deep-sigmoid.nnspec', 'on-save.nnspec');
+        const u4 = e4.document.uri;
+        await e4.edit((e) => e.insert(new vscode.Position(0, 0), '# saved\n'));
+        assert.ok(await e4.document.save());
+        await waitFor('a run to start on save', () => api.isRunning(u4));
+        await waitFor('its findings', () => diagnostics(u4, 'vanishing').length > 0, 30_000);
+      } finally {
+        await config.update('trainOnSave', undefined, vscode.ConfigurationTarget.Global);
+      }
     });
   });
 
