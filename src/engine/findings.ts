@@ -299,7 +299,8 @@ function runFindings(spec: Spec, records: readonly EpochRecord[], layerFindings:
     });
     const named = small.length ? ` ${layerNames(small)} ${small.length === 1 ? 'has a gradient' : 'have gradients'} of zero or under a tenth of the output layer's.` : ' No layer\'s gradient is much smaller than the output layer\'s; the step size or the data may be at fault.';
     const fixes: Fix[] = small.length ? [{ title: 'Use relu with he_normal init on those layers', change: { kind: 'layer', lines: [...new Set(small.map((k) => spec.layers[k].line))], activation: 'relu', init: 'he_normal' } }] : [];
-    fixes.push(setLr(nice(lr * 10), `Raise the learning rate to ${nice(lr * 10)} (×10)`));
+    // With small-gradient layers the step size is not the cause; without them it may be.
+    if (small.length === 0) fixes.push(setLr(nice(lr * 10), `Raise the learning rate to ${nice(lr * 10)} (×10)`));
     out.push({
       kind: 'plateau', severity: 'warning', layers: small, line: trainLine,
       message: `Plateau: the loss stayed within ${sci((winMax - winMin) / winMean * 100)}% of ${sci(winMean)} over the last quarter while accuracy is ${(last.accuracy * 100).toFixed(1)}%, chance level for ${classes} classes.${named}`,

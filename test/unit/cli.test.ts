@@ -38,12 +38,12 @@ describe('nnspec CLI (dist/cli.js)', () => {
   it('train: a heatmap, a layer table and the vanishing finding for deep-sigmoid', () => {
     const r = nnspec('train', example('deep-sigmoid.nnspec'), '--epochs', '60');
     assert.equal(r.code, 0, r.err);
-    assert.match(r.out, /deep-sigmoid: 8 layers, 1697 parameters, 60 epochs/);
+    assert.match(r.out, /deep-sigmoid: 9 layers, 1969 parameters, 60 epochs/);
     assert.match(r.out, /Gradient magnitude/);
     const heat = r.out.split('\n').filter((l) => /^L\d /.test(l));
-    assert.equal(heat.length, 8, 'one heatmap row per layer');
+    assert.equal(heat.length, 9, 'one heatmap row per layer');
     assert.ok(heat.every((l) => l.length >= 21 + 60), 'a cell per epoch');
-    assert.match(r.out, /deep-sigmoid\.nnspec:7: warning: vanishing: Layer 0 vanishing/);
+    assert.match(r.out, /deep-sigmoid\.nnspec:8: warning: vanishing: Layer 0 vanishing/);
     assert.match(r.out, /fix: Use relu with he_normal init/);
   });
 
@@ -53,15 +53,15 @@ describe('nnspec CLI (dist/cli.js)', () => {
     const report = JSON.parse(r.out);
     assert.equal(report.version, 1);
     assert.equal(report.network.name, 'deep-sigmoid');
-    assert.equal(report.network.params, 1697);
-    assert.equal(report.network.layers.length, 8);
+    assert.equal(report.network.params, 1969);
+    assert.equal(report.network.layers.length, 9);
     assert.deepEqual(Object.keys(report.network.layers[0]), ['index', 'line', 'units', 'activation', 'init', 'params', 'predicted']);
-    assert.equal(report.network.layers[0].init, 'normal(0, 1)');
-    assert.equal(report.network.layers[7].predicted.deltaRatio, 1);
+    assert.equal(report.network.layers[0].init, 'glorot_uniform');
+    assert.equal(report.network.layers[8].predicted.deltaRatio, 1);
     assert.equal(report.epochs.length, 40);
     assert.deepEqual(Object.keys(report.epochs[0].layers[0]).slice(0, 12), ['gradRms', 'gradMeanAbs', 'gradMaxAbs', 'deltaRms', 'updateRatio', 'weightRms', 'actMean', 'actStd', 'dead', 'saturated', 'zeroGrad', 'nonFinite']);
     assert.equal(report.stopped, null);
-    assert.ok(report.findings.some((f: { kind: string; line: number }) => f.kind === 'vanishing' && f.line === 7));
+    assert.ok(report.findings.some((f: { kind: string; line: number }) => f.kind === 'vanishing' && f.line === 8));
     assert.equal(nnspec('train', example('relu-he.nnspec'), '--epochs', '20', '--json', '--fail-on', 'error').code, 0);
   });
 

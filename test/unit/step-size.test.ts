@@ -8,7 +8,7 @@ import type { Finding } from '../../src/engine/types';
 import { spiralNet } from './helpers';
 
 const relu4 = (lr: string, epochs: number) => spiralNet('dense 16 relu init=he_normal x4', { lr, epochs });
-const findings = (text: string): Finding[] => trainToReport(check(text)).findings;
+const findings = (text: string): readonly Finding[] => trainToReport(check(text)).findings;
 const kinds = (fs: readonly Finding[]) => fs.map((f) => f.kind);
 
 describe('step size, budget and plateau (issue 6 canonical cases)', () => {

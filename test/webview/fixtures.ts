@@ -27,7 +27,7 @@ function histogram(center: number, weights: number, rand: () => number): number[
   for (let i = 0; i < weights; i++) {
     // Sum of uniforms: a cheap bell curve, one decade wide.
     const l = center + (rand() + rand() + rand() - 1.5) * 1.2;
-    const bin = Math.min(HISTOGRAM.bins - 1, Math.max(0, Math.floor((l - HISTOGRAM.min) / HISTOGRAM.width)));
+    const bin = Math.min(HISTOGRAM.bins - 1, Math.max(0, Math.floor((l - HISTOGRAM.min) / ((HISTOGRAM.max - HISTOGRAM.min) / HISTOGRAM.bins))));
     counts[bin] = (counts[bin] ?? 0) + 1;
   }
   return counts;

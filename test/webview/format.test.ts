@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { basename, epochRange, formatFraction, formatMetric, formatSci, formatTick, formatValue, layerLabel } from '../../src/webview/format';
-import { binRangeLabel, HISTOGRAM, histogramBin, histogramEdges } from '../../src/webview/histogramBins';
+import { binRangeLabel, HISTOGRAM, histogramEdges } from '../../src/webview/histogramBins';
+import { binOf as histogramBin } from '../../src/engine/histogram';
 
 describe('webview formatting', () => {
   it('writes statistics plainly when short, scientifically when not', () => {
