@@ -4,6 +4,7 @@
 
 import { check } from '../src/engine/index';
 import type { Dataset, Spec } from '../src/engine/types';
+import type { Trainer } from '../src/engine/train';
 
 export interface BenchNet {
   readonly name: string;
@@ -52,7 +53,7 @@ export function specText(n: BenchNet): string {
   const init = n.activation === 'relu' ? 'he_normal' : 'glorot_uniform';
   return [
     `network bench`,
-    `data xor samples=${n.batch}`,
+    `data xor samples=${n.batch * BATCHES}`,
     `input 2`,
     `dense ${n.width} ${n.activation} init=${init} x${n.hidden}`,
     `dense 1 sigmoid`,
@@ -62,8 +63,17 @@ export function specText(n: BenchNet): string {
   ].join('\n');
 }
 
-/** Deterministic uniform numbers in [-1, 1) (xorshift), so both engines see the same batch. */
-export function syntheticBatch(n: BenchNet): { x: Float64Array; y: Float64Array } {
+/** Batches in the synthetic data set; a step trains on the next one, round robin. */
+export const BATCHES = 16;
+
+/**
+ * A synthetic data set of BATCHES batches: uniform inputs in [-1, 1) and coin-flip labels that
+ * have nothing to do with them (deterministic xorshift, so both engines see the same numbers).
+ * With no signal to learn and many samples, the loss stays near log 2 and the gradients keep their
+ * size for the whole benchmark; on one fixed batch the networks would drive the loss to zero, the
+ * gradients into float32's subnormal range, and the timings with them.
+ */
+export function syntheticData(n: BenchNet): { x: Float64Array; y: Float64Array } {
   let s = 0x9e3779b9;
   const next = (): number => {
     s ^= s << 13; s >>>= 0;
@@ -71,10 +81,11 @@ export function syntheticBatch(n: BenchNet): { x: Float64Array; y: Float64Array 
     s ^= s << 5; s >>>= 0;
     return s / 2 ** 31 - 1;
   };
-  const x = new Float64Array(n.batch * n.input);
+  const samples = n.batch * BATCHES;
+  const x = new Float64Array(samples * n.input);
   for (let i = 0; i < x.length; i++) x[i] = next();
-  const y = new Float64Array(n.batch);
-  for (let r = 0; r < n.batch; r++) y[r] = x[r * n.input] * (n.input > 1 ? x[r * n.input + 1] : 1) > 0 ? 1 : 0;
+  const y = new Float64Array(samples);
+  for (let r = 0; r < samples; r++) y[r] = next() > 0 ? 1 : 0;
   return { x, y };
 }
 
@@ -83,8 +94,22 @@ export function engineSetup(n: BenchNet, precision: 'float32' | 'float64' = 'flo
   const result = check(specText(n));
   const errors = result.problems.filter((p) => p.severity === 'error');
   if (errors.length) throw new Error(`bench spec: ${errors.map((e) => e.message).join('; ')}`);
-  const { x, y } = syntheticBatch(n);
+  const { x, y } = syntheticData(n);
   const spec: Spec = { ...result.spec, input: n.input, train: { ...result.spec.train, precision } };
-  const dataset: Dataset = { n: n.batch, features: n.input, classes: 2, x, y, classNames: [], featureNames: [] };
+  const dataset: Dataset = { n: n.batch * BATCHES, features: n.input, classes: 2, x, y, classNames: [], featureNames: [] };
   return { spec, dataset };
+}
+
+/** One step of our engine on the next batch, as `Trainer.run` does it (minus the epoch's bookkeeping). */
+export function engineStepper(t: Trainer, n: BenchNet): () => void {
+  const B = n.batch;
+  let batch = 0;
+  return () => {
+    t.loadBatch(batch * B, B);
+    t.forward(B);
+    t.outputGradient(B);
+    t.backward(B);
+    t.update(B);
+    batch = (batch + 1) % BATCHES;
+  };
 }

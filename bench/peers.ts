@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { LEARNING_RATE, layerShapes, syntheticBatch, type BenchNet } from './networks';
+import { BATCHES, LEARNING_RATE, layerShapes, syntheticData, type BenchNet } from './networks';
 
 export type Backend = 'cpu' | 'wasm';
 
@@ -48,15 +48,21 @@ export function peerModel(n: BenchNet, backend: Backend): PeerModel {
   const shapes = layerShapes(n);
   const Ws = shapes.map(([i, o], k) => tf.variable(tf.tensor2d(initialWeights(i, o, 1234 + k), [i, o]), true, `W${k}_${backend}_${n.hidden}_${n.width}`));
   const bs = shapes.map(([, o], k) => tf.variable(tf.zeros([o]), true, `b${k}_${backend}_${n.hidden}_${n.width}`));
-  const { x, y } = syntheticBatch(n);
-  const X = tf.tensor2d(Float32Array.from(x), [n.batch, n.input]);
-  const T = tf.tensor2d(Float32Array.from(y), [n.batch, 1]);
+  const { x, y } = syntheticData(n);
+  const Xs: tf.Tensor2D[] = [];
+  const Ts: tf.Tensor2D[] = [];
+  for (let b = 0; b < BATCHES; b++) {
+    Xs.push(tf.tensor2d(Float32Array.from(x.subarray(b * n.batch * n.input, (b + 1) * n.batch * n.input)), [n.batch, n.input]));
+    Ts.push(tf.tensor2d(Float32Array.from(y.subarray(b * n.batch, (b + 1) * n.batch)), [n.batch, 1]));
+  }
+  let batch = 0;
   const vars = [...Ws, ...bs];
   const optimizer = tf.train.sgd(LEARNING_RATE);
   const act = (z: tf.Tensor): tf.Tensor => (n.activation === 'tanh' ? tf.tanh(z) : n.activation === 'relu' ? tf.relu(z) : tf.sigmoid(z));
 
   const loss = (): tf.Scalar => {
-    let h: tf.Tensor = X;
+    const T = Ts[batch];
+    let h: tf.Tensor = Xs[batch];
     for (let k = 0; k < shapes.length; k++) {
       const z = tf.add(tf.matMul(h as tf.Tensor2D, Ws[k]), bs[k]);
       h = k < shapes.length - 1 ? act(z) : z;
@@ -77,10 +83,11 @@ export function peerModel(n: BenchNet, backend: Backend): PeerModel {
       });
       const values = out.dataSync();
       out.dispose();
+      batch = (batch + 1) % BATCHES;
       return values[0];
     },
     dispose(): void {
-      tf.dispose([...vars, X, T]);
+      tf.dispose([...vars, ...Xs, ...Ts]);
       optimizer.dispose();
     },
   };

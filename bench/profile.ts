@@ -2,7 +2,7 @@
 //   node [--cpu-prof] out/bench/profile.js NETWORK_INDEX [on|off] [SECONDS] [float32|float64]
 
 import { Trainer } from '../src/engine/train';
-import { NETWORKS, engineSetup, flopsPerStep } from './networks';
+import { NETWORKS, engineSetup, engineStepper, flopsPerStep } from './networks';
 import { median, stepsPerSecond } from './timing';
 
 const n = NETWORKS[Number(process.argv[2] ?? 0)];
@@ -11,14 +11,7 @@ const seconds = Number(process.argv[4] ?? 3);
 const precision = (process.argv[5] ?? 'float32') as 'float32' | 'float64';
 const { spec, dataset } = engineSetup(n, precision);
 const t = new Trainer(spec, dataset, { statistics, epochs: 1 });
-const B = n.batch;
-const step = (): void => {
-  t.loadBatch(0, B);
-  t.forward(B);
-  t.outputGradient(B);
-  t.backward(B);
-  t.update(B);
-};
+const step = engineStepper(t, n);
 stepsPerSecond(step, 500);
 const samples: number[] = [];
 for (let s = 0; s < seconds * 4; s++) samples.push(stepsPerSecond(step, 250));

@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { Trainer } from '../src/engine/train';
-import { NETWORKS, engineSetup, flopsPerStep, type BenchNet } from './networks';
+import { NETWORKS, engineSetup, engineStepper, flopsPerStep, type BenchNet } from './networks';
 import { median, stepsPerSecond } from './timing';
 
 const argv = process.argv.slice(2);
@@ -36,17 +36,7 @@ interface Contender {
 function engineContender(n: BenchNet, statistics: boolean, precision: 'float32' | 'float64' = 'float32'): Contender {
   const { spec, dataset } = engineSetup(n, precision);
   const t = new Trainer(spec, dataset, { statistics, epochs: 1 });
-  const B = n.batch;
-  return {
-    label: `engine${statistics ? '' : ' (stats off)'}${precision === 'float64' ? ' f64' : ''}`,
-    step: () => {
-      t.loadBatch(0, B);
-      t.forward(B);
-      t.outputGradient(B);
-      t.backward(B);
-      t.update(B);
-    },
-  };
+  return { label: `engine${statistics ? '' : ' (stats off)'}${precision === 'float64' ? ' f64' : ''}`, step: engineStepper(t, n) };
 }
 
 interface Row {
