@@ -44,9 +44,13 @@ export function activate(context: vscode.ExtensionContext): GradientFlowApi {
     },
     panel: () => {
       const p = InspectorPanel.instance;
-      return p ? { runId: p.shownRun?.id, readyCount: p.readyCount } : undefined;
+      return p ? { runId: p.shownRun?.id, readyCount: p.readyCount, ignoredMessages: p.ignoredMessages } : undefined;
     },
     closePanel: () => InspectorPanel.instance?.panel.dispose(),
+    testing: {
+      postFromPanel: async (message) => InspectorPanel.instance?.receive(message),
+      setSaveDialog: (pick) => (runs.saveDialog = pick),
+    },
   };
 }
 

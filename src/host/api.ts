@@ -34,7 +34,14 @@ export interface GradientFlowApi {
   /** Error messages shown to the user since activation, oldest first. */
   readonly errors: readonly string[];
   /** The panel, if open: the run it shows and how often its page said `ready`. */
-  panel(): { readonly runId: string | undefined; readonly readyCount: number } | undefined;
+  panel(): { readonly runId: string | undefined; readonly readyCount: number; readonly ignoredMessages: number } | undefined;
   /** Closes the panel, as its close button does. */
   closePanel(): void;
+  /** Test hooks. */
+  readonly testing: {
+    /** Hands a message to the panel's host as if its page had posted it (validated the same way). */
+    postFromPanel(message: unknown): Promise<void>;
+    /** Replaces the save dialog of exports; undefined restores it. */
+    setSaveDialog(pick: ((options: vscode.SaveDialogOptions) => Thenable<vscode.Uri | undefined>) | undefined): void;
+  };
 }

@@ -23,6 +23,8 @@ export interface PanelContext {
   setMetric(metric: HeatmapMetric): void;
   /** The panel was closed (stop what it showed). */
   closed(run: RunData | undefined): void;
+  /** Asks where to save an export (the save dialog; tests put their own here). */
+  pickSaveTarget(options: vscode.SaveDialogOptions): Thenable<vscode.Uri | undefined>;
 }
 
 function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
@@ -64,8 +66,9 @@ export class InspectorPanel implements vscode.Disposable {
   private readonly batcher: Batcher<EpochRecord[]>;
   private readonly subscriptions: vscode.Disposable[] = [];
   private disposed = false;
-  /** Times the page said `ready` (for tests). */
+  /** Times the page said `ready`, and messages dropped as malformed (for tests). */
   readyCount = 0;
+  ignoredMessages = 0;
 
   private constructor(
     readonly panel: vscode.WebviewPanel,
@@ -117,8 +120,10 @@ export class InspectorPanel implements vscode.Disposable {
     void this.panel.webview.postMessage(message);
   }
 
-  private async receive(raw: unknown): Promise<void> {
+  /** A message from the page: validated, then answered. (Public so tests can post as the page does.) */
+  async receive(raw: unknown): Promise<void> {
     if (!isPanelToHost(raw)) {
+      this.ignoredMessages++;
       console.warn('Gradient Flow: ignored a malformed message from the panel');
       return;
     }
@@ -191,7 +196,7 @@ export class InspectorPanel implements vscode.Disposable {
     const base = `${(run.name || basename(run.fileName)).replace(/[^\w.-]+/g, '_')}-${ext === 'png' ? 'heatmap' : 'stats'}.${ext}`;
     const defaultUri = isAbsolute(run.fileName) ? vscode.Uri.file(join(dirname(run.fileName), base)) : undefined;
     const label = ext === 'png' ? 'PNG image' : ext.toUpperCase();
-    const target = await vscode.window.showSaveDialog({ ...(defaultUri ? { defaultUri } : {}), filters: { [label]: [ext] }, saveLabel: 'Export' });
+    const target = await this.ctx.pickSaveTarget({ ...(defaultUri ? { defaultUri } : {}), filters: { [label]: [ext] }, saveLabel: 'Export' });
     if (!target) return;
     await vscode.workspace.fs.writeFile(target, bytes);
     void vscode.window.showInformationMessage(`Gradient Flow: saved ${vscode.workspace.asRelativePath(target)}.`);

@@ -41,6 +41,8 @@ export class Runs implements vscode.Disposable {
   readonly onDidChangeRuns = this.changed.event;
   readonly errors: string[] = [];
   readonly panelContext: PanelContext;
+  /** Replaces the save dialog of exports (a test hook); undefined: the real dialog. */
+  saveDialog: ((options: vscode.SaveDialogOptions) => Thenable<vscode.Uri | undefined>) | undefined;
   private readonly workerFile: string;
   private readonly subscriptions: vscode.Disposable[] = [];
 
@@ -53,6 +55,7 @@ export class Runs implements vscode.Disposable {
       closed: (run) => {
         for (const a of this.active.values()) if (a.data === run) a.session.stop();
       },
+      pickSaveTarget: (options) => (this.saveDialog ? this.saveDialog(options) : vscode.window.showSaveDialog(options)),
     };
     this.subscriptions.push(
       this.changed,

@@ -292,6 +292,79 @@ describe('Gradient Flow in the extension host', function () {
     });
   });
 
+  describe('the panel host', () => {
+    let editor: vscode.TextEditor;
+    let uri: vscode.Uri;
+    const saved: vscode.Uri[] = [];
+
+    before(async () => {
+      await closeAllEditors();
+      editor = await openFixture('deep-sigmoid.nnspec', 'panel-host.nnspec');
+      uri = editor.document.uri;
+      assert.equal((await api.train(uri, { epochs: 5 })).state, 'done');
+      await waitFor('the panel page', () => (api.panel()?.readyCount ?? 0) > 0, 30_000);
+      api.testing.setSaveDialog(async (options) => {
+        const name = path.basename(options.defaultUri!.fsPath);
+        const target = vscode.Uri.file(path.join(dir, `saved-${saved.length}-${name}`));
+        saved.push(target);
+        return target;
+      });
+    });
+    after(() => api.testing.setSaveDialog(undefined));
+
+    it('shows a CodeLens "Train & Inspect" on the first statement', async () => {
+      const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
+      const lens = lenses.find((l) => l.command?.command === 'nnspec.trainAndInspect');
+      assert.ok(lens, JSON.stringify(lenses.map((l) => l.command?.title)));
+      assert.equal(lens.range.start.line, 1, 'the `network` line, after the comment');
+      assert.match(lens.command!.title, /Train & Inspect/);
+    });
+
+    it('exports the statistics as CSV and JSON through the save dialog', async () => {
+      await api.testing.postFromPanel({ type: 'export', format: 'csv' });
+      const csvFile = saved[saved.length - 1];
+      assert.match(csvFile.fsPath, /fixture-deep-sigmoid-stats\.csv$/);
+      const rows = fs.readFileSync(csvFile.fsPath, 'utf8').trim().split('\n');
+      assert.match(rows[0], /^epoch,loss,accuracy,layer,line,activation,gradRms,/);
+      assert.equal(rows.length, 1 + 5 * 9);
+      await api.testing.postFromPanel({ type: 'export', format: 'json' });
+      const report = JSON.parse(fs.readFileSync(saved[saved.length - 1].fsPath, 'utf8')) as { version: number; epochs: unknown[]; network: { layers: unknown[] } };
+      assert.equal(report.version, 1);
+      assert.equal(report.epochs.length, 5);
+      assert.equal(report.network.layers.length, 9);
+    });
+
+    it('saves the heatmap PNG from its data URL, and refuses what is not a PNG', async () => {
+      const png = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a5ddd3b40000000049454e44ae426082', 'hex');
+      await api.testing.postFromPanel({ type: 'exportPng', dataUrl: `data:image/png;base64,${png.toString('base64')}` });
+      const file = saved[saved.length - 1];
+      assert.match(file.fsPath, /heatmap\.png$/);
+      assert.deepEqual(fs.readFileSync(file.fsPath), png);
+      const count = saved.length;
+      await api.testing.postFromPanel({ type: 'exportPng', dataUrl: `data:image/png;base64,${Buffer.from('<svg/>').toString('base64')}` });
+      assert.equal(saved.length, count, 'no save dialog for a non-PNG');
+    });
+
+    it('drops malformed messages from the page', async () => {
+      const before = api.panel()!.ignoredMessages;
+      for (const m of [null, { type: 'export', format: 'exe' }, { type: 'revealLayer', fileName: editor.document.fileName, line: -1 }, { command: 'export' }]) {
+        await api.testing.postFromPanel(m);
+      }
+      assert.equal(api.panel()!.ignoredMessages, before + 4);
+    });
+
+    it('reveals a layer\'s line in the editor when the page asks, for the file it shows only', async () => {
+      await api.testing.postFromPanel({ type: 'revealLayer', fileName: editor.document.fileName, line: 5 });
+      const active = vscode.window.activeTextEditor;
+      assert.equal(active?.document.uri.toString(), uri.toString());
+      assert.equal(active.selection.start.line, 4);
+      const other = await openFixture('mistake.nnspec', 'not-shown.nnspec');
+      await vscode.window.showTextDocument(editor.document, vscode.ViewColumn.One);
+      await api.testing.postFromPanel({ type: 'revealLayer', fileName: other.document.fileName, line: 3 });
+      assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), uri.toString(), 'another file is not opened');
+    });
+  });
+
   describe('the worker\'s lifecycle', () => {
     beforeEach(closeAllEditors);
 
