@@ -11,7 +11,7 @@ import * as vscode from 'vscode';
 import type { EpochRecord } from '../engine/types';
 import { panelHtml } from '../panel/html';
 import { isPanelToHost, type HeatmapMetric, type HostToPanel, type PanelToHost } from '../protocol';
-import { decodePngDataUrl, type RunData } from './runData';
+import { decodePngDataUrl, progressMessage, showMessage, type RunData } from './runData';
 import { Batcher } from './throttle';
 
 export const PANEL_VIEW_TYPE = 'nnspec.inspector';
@@ -92,7 +92,7 @@ export class InspectorPanel implements vscode.Disposable {
     this.batcher.dispose();
     this.run = run;
     this.panel.title = `Gradient Flow: ${run.name || basename(run.fileName)}`;
-    this.post({ type: 'show', view: { kind: 'run', run: run.snapshot() }, metric: this.ctx.metric() });
+    this.post(showMessage(run, this.ctx.metric()));
   }
 
   /** New epochs of a run: batched into at most ~10 messages a second. */
@@ -112,7 +112,7 @@ export class InspectorPanel implements vscode.Disposable {
   private postProgress(records: EpochRecord[]): void {
     const run = this.run;
     if (!run) return;
-    this.post({ type: 'progress', runId: run.id, records, findings: run.findings, state: run.state });
+    this.post(progressMessage(run, records));
   }
 
   private post(message: HostToPanel): void {
@@ -139,7 +139,7 @@ export class InspectorPanel implements vscode.Disposable {
       case 'ready':
         this.readyCount++;
         this.batcher.dispose();
-        if (this.run) this.post({ type: 'show', view: { kind: 'run', run: this.run.snapshot() }, metric: this.ctx.metric() });
+        if (this.run) this.post(showMessage(this.run, this.ctx.metric()));
         return;
       case 'metricChanged':
         this.ctx.setMetric(msg.metric);

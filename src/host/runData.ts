@@ -3,7 +3,7 @@
 
 import type { EpochRecord, Finding, LayerStatName, Problem, Report, ReportLayer, StopReason } from '../engine/types';
 import { toJson } from '../engine/index';
-import type { RunSnapshot, RunState, WorkerToHost } from '../protocol';
+import type { HeatmapMetric, HostToPanel, RunSnapshot, RunState, WorkerToHost } from '../protocol';
 import { uniqueFindings } from './diagnosticData';
 
 export class RunData {
@@ -113,6 +113,16 @@ export class RunData {
   toCsv(): string {
     return statisticsCsv(this.layers, this.epochs);
   }
+}
+
+/** The panel's `show` for a run: everything it needs to draw it from scratch. */
+export function showMessage(run: RunData, metric: HeatmapMetric): HostToPanel {
+  return { type: 'show', view: { kind: 'run', run: run.snapshot() }, metric };
+}
+
+/** The panel's `progress` for a run: new epochs, the findings so far and the state. */
+export function progressMessage(run: RunData, records: readonly EpochRecord[]): HostToPanel {
+  return { type: 'progress', runId: run.id, records, findings: run.findings, state: run.state };
 }
 
 export const STAT_COLUMNS: readonly LayerStatName[] = [
