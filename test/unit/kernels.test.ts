@@ -1,0 +1,173 @@
+// The engine's matrix products and batched activation passes against naive loops. The kernels sum
+// each output in a float64 local, in increasing order of the summed index (the bias first), exactly
+// as the naive loops below do, so the results must agree to the last bit — in Float64Array and, as
+// both round only the final sum, in Float32Array too.
+
+import { strict as assert } from 'node:assert';
+import { forwardProduct, inputGradientProduct, weightGradientProduct } from '../../src/engine/kernels';
+import { backwardPass, derivativeAt, forwardPass, type Vec } from '../../src/engine/activations';
+import type { Activation } from '../../src/engine/types';
+
+const SIZES = [1, 3, 5, 7, 17];
+const TYPES = [Float64Array, Float32Array] as const;
+
+function random(seed: number): () => number {
+  let s = seed >>> 0 || 1;
+  return () => {
+    s ^= s << 13; s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5; s >>>= 0;
+    return s / 2 ** 31 - 1;
+  };
+}
+
+function filled(T: (typeof TYPES)[number], n: number, next: () => number): Vec {
+  const v = new T(n);
+  for (let i = 0; i < n; i++) v[i] = next();
+  return v;
+}
+
+/** Every output written: start the outputs as NaN. */
+function nans(T: (typeof TYPES)[number], n: number): Vec {
+  return new T(n).fill(NaN);
+}
+
+function assertSameBits(actual: Vec, expected: Vec, what: string): void {
+  assert.equal(actual.length, expected.length, what);
+  for (let i = 0; i < actual.length; i++) {
+    if (!Object.is(actual[i], expected[i])) assert.fail(`${what}: entry ${i} is ${actual[i]}, expected ${expected[i]}`);
+  }
+}
+
+function eachShape(fn: (T: (typeof TYPES)[number], nb: number, k: number, m: number, next: () => number) => void): void {
+  let seed = 1;
+  for (const T of TYPES) for (const nb of SIZES) for (const k of SIZES) for (const m of SIZES) fn(T, nb, k, m, random(seed++));
+}
+
+describe('kernels: the three products against naive triple loops, bit for bit', () => {
+  it('forwardProduct: Z = X·W + b', () => {
+    eachShape((T, nb, k, m, next) => {
+      const X = filled(T, nb * k, next), W = filled(T, k * m, next), b = filled(T, m, next);
+      const Z = nans(T, nb * m);
+      forwardProduct(X, W, b, Z, nb, k, m);
+      const E = new T(nb * m);
+      for (let i = 0; i < nb; i++) {
+        for (let j = 0; j < m; j++) {
+          let c = b[j];
+          for (let p = 0; p < k; p++) c += X[i * k + p] * W[p * m + j];
+          E[i * m + j] = c;
+        }
+      }
+      assertSameBits(Z, E, `${T.name} forward nb=${nb} k=${k} m=${m}`);
+    });
+  });
+
+  it('inputGradientProduct: G = D·Wᵀ', () => {
+    eachShape((T, nb, k, m, next) => {
+      const D = filled(T, nb * m, next), W = filled(T, k * m, next);
+      const G = nans(T, nb * k);
+      inputGradientProduct(D, W, G, nb, k, m);
+      const E = new T(nb * k);
+      for (let i = 0; i < nb; i++) {
+        for (let p = 0; p < k; p++) {
+          let c = 0;
+          for (let j = 0; j < m; j++) c += D[i * m + j] * W[p * m + j];
+          E[i * k + p] = c;
+        }
+      }
+      assertSameBits(G, E, `${T.name} input gradient nb=${nb} k=${k} m=${m}`);
+    });
+  });
+
+  it('weightGradientProduct: dW = scale·Xᵀ·D, db = scale·Σ_rows D', () => {
+    eachShape((T, nb, k, m, next) => {
+      const X = filled(T, nb * k, next), D = filled(T, nb * m, next);
+      const dW = nans(T, k * m), db = nans(T, m);
+      const scale = 1 / nb;
+      weightGradientProduct(X, D, dW, db, nb, k, m, scale);
+      const EW = new T(k * m), Eb = new T(m);
+      for (let p = 0; p < k; p++) {
+        for (let j = 0; j < m; j++) {
+          let c = 0;
+          for (let i = 0; i < nb; i++) c += X[i * k + p] * D[i * m + j];
+          EW[p * m + j] = c * scale;
+        }
+      }
+      for (let j = 0; j < m; j++) {
+        let c = 0;
+        for (let i = 0; i < nb; i++) c += D[i * m + j];
+        Eb[j] = c * scale;
+      }
+      assertSameBits(dW, EW, `${T.name} weight gradient nb=${nb} k=${k} m=${m}`);
+      assertSameBits(db, Eb, `${T.name} bias gradient nb=${nb} k=${k} m=${m}`);
+    });
+  });
+
+  it('keeps non-finite values where the naive loop has them', () => {
+    const nb = 5, k = 7, m = 3;
+    const next = random(99);
+    const X = filled(Float64Array, nb * k, next), W = filled(Float64Array, k * m, next), b = filled(Float64Array, m, next);
+    X[2 * k + 4] = NaN;
+    W[1 * m + 2] = Infinity;
+    const Z = nans(Float64Array, nb * m);
+    forwardProduct(X, W, b, Z, nb, k, m);
+    for (let i = 0; i < nb; i++) {
+      for (let j = 0; j < m; j++) {
+        let c = b[j];
+        for (let p = 0; p < k; p++) c += X[i * k + p] * W[p * m + j];
+        assert.ok(Object.is(Z[i * m + j], c), `entry ${i},${j}`);
+      }
+    }
+  });
+});
+
+describe('activation passes: the per-activation loops against the generic definition', () => {
+  const acts: Activation[] = [
+    { kind: 'linear' }, { kind: 'sigmoid' }, { kind: 'tanh' }, { kind: 'relu' }, { kind: 'leaky_relu', slope: 0.2 },
+    { kind: 'elu', alpha: 1 }, { kind: 'selu' }, { kind: 'gelu' }, { kind: 'silu' }, { kind: 'softplus' }, { kind: 'softsign' },
+  ] as Activation[];
+  const saturating = new Set(['sigmoid', 'tanh', 'softsign']);
+  const maxDerivative: Record<string, number> = { sigmoid: 0.25, tanh: 1, softsign: 1 };
+
+  for (const act of acts) {
+    it(`${act.kind}: backwardPass with statistics = D·f′(z) with Σδ², saturation and alive units`, () => {
+      for (const T of TYPES) {
+        for (const [rows, cols] of [[1, 1], [3, 5], [7, 17]]) {
+          const next = random(rows * 31 + cols);
+          const n = rows * cols;
+          const Z = filled(T, n, () => next() * 6);
+          Z[0] = 0;
+          if (n > 2) Z[2] = -0;
+          const A = new T(n);
+          forwardPass(act, Z, A, rows, cols, null);
+          const D0 = filled(T, n, next);
+          const D = new T(n);
+          D.set(D0);
+          const sums = { deltaSq: 0, saturated: 0, alive: new Uint8Array(cols) };
+          backwardPass(act, Z, A, D, rows, cols, sums);
+          // The generic definition, in the same order.
+          const E = new T(n);
+          let dsq = 0;
+          let sat = 0;
+          const alive = new Uint8Array(cols);
+          const limit = 0.05 * (maxDerivative[act.kind] ?? 1);
+          for (let r = 0; r < rows; r++) {
+            for (let j = 0; j < cols; j++) {
+              const i = r * cols + j;
+              const d = derivativeAt(act, Z[i], A[i]);
+              const v = D0[i] * d;
+              E[i] = v;
+              dsq += v * v;
+              if (d !== 0) alive[j] = 1;
+              if (saturating.has(act.kind) && d < limit) sat++;
+            }
+          }
+          assertSameBits(D, E, `${T.name} ${act.kind} ${rows}×${cols}`);
+          assert.ok(Object.is(sums.deltaSq, dsq), `${act.kind} Σδ² ${sums.deltaSq} vs ${dsq}`);
+          assert.equal(sums.saturated, sat, `${act.kind} saturated`);
+          assert.deepEqual([...sums.alive], [...alive], `${act.kind} alive`);
+        }
+      }
+    });
+  }
+});
