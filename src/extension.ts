@@ -2,7 +2,7 @@
 // context.subscriptions. The behaviour lives in src/host/, one small module per feature.
 
 import * as vscode from 'vscode';
-import type { GradientFlowApi } from './host/api';
+import { createApi, type GradientFlowApi } from './host/api';
 import { SpecCodeActionProvider } from './host/codeActions';
 import { SpecCodeLensProvider } from './host/codeLens';
 import { registerCommands } from './host/commands';
@@ -34,24 +34,7 @@ export function activate(context: vscode.ExtensionContext): GradientFlowApi {
     { dispose: () => InspectorPanel.instance?.dispose() },
   );
 
-  return {
-    train: async (uri, options) => runs.train(await vscode.workspace.openTextDocument(uri), options),
-    stop: (uri) => void runs.stop(uri),
-    isRunning: (uri) => runs.isRunning(uri),
-    findings: (uri) => findings.get(uri.toString()),
-    get errors() {
-      return [...runs.errors];
-    },
-    panel: () => {
-      const p = InspectorPanel.instance;
-      return p ? { runId: p.shownRun?.id, readyCount: p.readyCount, ignoredMessages: p.ignoredMessages } : undefined;
-    },
-    closePanel: () => InspectorPanel.instance?.panel.dispose(),
-    testing: {
-      postFromPanel: async (message) => InspectorPanel.instance?.receive(message),
-      setSaveDialog: (pick) => (runs.saveDialog = pick),
-    },
-  };
+  return createApi(runs, findings);
 }
 
 export function deactivate(): void {}

@@ -1,9 +1,12 @@
 // What activate() returns: a small typed API for the in-extension-host tests (and other extensions),
 // so they await a run's end instead of sleeping.
 
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
 import type { Finding, Problem, StopReason } from '../engine/types';
 import type { RunState } from '../protocol';
+import type { FindingsStore } from './findingsStore';
+import { InspectorPanel } from './panel';
+import type { Runs } from './runs';
 
 export interface RunOptions {
   /** Overrides the spec's epochs. */
@@ -43,5 +46,26 @@ export interface GradientFlowApi {
     postFromPanel(message: unknown): Promise<void>;
     /** Replaces the save dialog of exports; undefined restores it. */
     setSaveDialog(pick: ((options: vscode.SaveDialogOptions) => Thenable<vscode.Uri | undefined>) | undefined): void;
+  };
+}
+
+export function createApi(runs: Runs, findings: FindingsStore): GradientFlowApi {
+  return {
+    train: async (uri, options) => runs.train(await vscode.workspace.openTextDocument(uri), options),
+    stop: (uri) => void runs.stop(uri),
+    isRunning: (uri) => runs.isRunning(uri),
+    findings: (uri) => findings.get(uri.toString()),
+    get errors() {
+      return [...runs.errors];
+    },
+    panel: () => {
+      const p = InspectorPanel.instance;
+      return p ? { runId: p.shownRun?.id, readyCount: p.readyCount, ignoredMessages: p.ignoredMessages } : undefined;
+    },
+    closePanel: () => InspectorPanel.instance?.panel.dispose(),
+    testing: {
+      postFromPanel: async (message) => InspectorPanel.instance?.receive(message),
+      setSaveDialog: (pick) => (runs.saveDialog = pick),
+    },
   };
 }

@@ -103,6 +103,7 @@ export class Runs implements vscode.Disposable {
     panel.showRun(data);
 
     let run: ActiveRun | undefined;
+    const thresholds = thresholdOverrides();
     const session = new TrainingSession(
       this.workerFile,
       {
@@ -111,7 +112,7 @@ export class Runs implements vscode.Disposable {
         ...(options.epochs !== undefined ? { epochs: options.epochs } : {}),
         ...(options.seed !== undefined ? { seed: options.seed } : {}),
         ...(options.crashAtEpoch !== undefined ? { crashAtEpoch: options.crashAtEpoch } : {}),
-        ...(thresholdOverrides() ? { thresholds: thresholdOverrides() } : {}),
+        ...(thresholds ? { thresholds } : {}),
       },
       (msg) => run && this.receive(run, msg),
     );
