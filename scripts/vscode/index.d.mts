@@ -62,3 +62,9 @@ export declare function launchChromium(o?: {
   viewport?: { width: number; height: number };
 }): Promise<Chromium>;
 export declare function waitForWorkbench(page: Page, timeout?: number): Promise<void>;
+
+/** Package the built extension as a .vsix with @vscode/vsce, offline; returns the file's path. */
+export function packageVsix(out: string, root?: string): string;
+export const VSCE_FLAGS: string[];
+/** Install a .vsix with code-server's `--install-extension` into `extensionsDir`; returns its output. */
+export function installVsix(vsix: string, extensionsDir: string, work: string, root?: string): string;

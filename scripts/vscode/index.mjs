@@ -372,6 +372,34 @@ export function installExtensionCopy(extensionsDir, root = repoRoot()) {
   return dest;
 }
 
+/**
+ * Package the built extension as a .vsix with @vscode/vsce, offline (run the build first). The same
+ * command as `npm run package`. Returns the file's path.
+ */
+export function packageVsix(out, root = repoRoot()) {
+  mkdirSync(dirname(out), { recursive: true });
+  const vsce = join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
+  const r = spawnSync(process.execPath, [vsce, 'package', ...VSCE_FLAGS, '--out', out], { cwd: root, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`vsce package failed:\n${r.stdout}\n${r.stderr}`);
+  return out;
+}
+
+/** vsce's flags: no node_modules (the bundles carry everything), and no repository to link to. */
+export const VSCE_FLAGS = ['--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links'];
+
+/** Install a .vsix into `extensionsDir` with code-server's own `--install-extension`, as a user would. */
+export function installVsix(vsix, extensionsDir, work, root = repoRoot()) {
+  const entry = requireCodeServer(root);
+  const xdg = join(work, 'xdg');
+  for (const d of [extensionsDir, join(xdg, 'config'), join(xdg, 'data'), join(xdg, 'cache')]) mkdirSync(d, { recursive: true });
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VSCODE_')));
+  Object.assign(env, { XDG_CONFIG_HOME: join(xdg, 'config'), XDG_DATA_HOME: join(xdg, 'data'), XDG_CACHE_HOME: join(xdg, 'cache') });
+  const r = spawnSync(process.execPath, [entry, '--config', '/dev/null', '--user-data-dir', join(work, 'user-data'),
+    '--extensions-dir', extensionsDir, '--install-extension', vsix], { cwd: work, env, encoding: 'utf8', timeout: 120_000 });
+  if (r.status !== 0) throw new Error(`code-server --install-extension failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
+  return r.stdout;
+}
+
 // ---------------------------------------------------------------------------------------------------
 // Chromium
 

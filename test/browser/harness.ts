@@ -15,7 +15,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Frame, Locator, Page } from 'playwright-core';
 import {
-  copyExamples, freshWorkDir, installExtensionCopy, launchChromium, repoRoot, sleep, startCodeServer,
+  copyExamples, freshWorkDir, installExtensionCopy, installVsix, launchChromium, repoRoot, sleep, startCodeServer,
   waitForWorkbench, workbenchUrl, type CodeServer, type Chromium,
 } from '../../scripts/vscode/index.mjs';
 
@@ -44,9 +44,11 @@ export interface WorkbenchOptions {
   /** Files to add to the workspace before it opens: { 'sub/a.nnspec': 'text' } (files written later may
    *  take a moment to reach the explorer; openFile refreshes it if needed). */
   files?: Record<string, string>;
+  /** Install this .vsix with code-server's --install-extension instead of copying the built tree. */
+  vsix?: string;
 }
 
-export async function openWorkbench(name = 'browser', { settings = {}, files = {} }: WorkbenchOptions = {}): Promise<Workbench> {
+export async function openWorkbench(name = 'browser', { settings = {}, files = {}, vsix }: WorkbenchOptions = {}): Promise<Workbench> {
   const work = freshWorkDir(name, ROOT);
   const workspace = copyExamples(work, ROOT, 'workspace');
   for (const [rel, text] of Object.entries(files)) {
@@ -54,7 +56,8 @@ export async function openWorkbench(name = 'browser', { settings = {}, files = {
     fs.writeFileSync(path.join(workspace, rel), text);
   }
   const extensionsDir = path.join(work, 'extensions');
-  installExtensionCopy(extensionsDir, ROOT);
+  if (vsix) installVsix(vsix, extensionsDir, work, ROOT);
+  else installExtensionCopy(extensionsDir, ROOT);
   let server: CodeServer | undefined;
   let chromium: Chromium | undefined;
   try {
@@ -197,7 +200,7 @@ export async function gotoLine(page: Page, line: number, column = 1): Promise<vo
   await page.keyboard.press('Control+g');
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible' });
-  await input.fill(`${line}:${column}`);
+  await input.fill(`:${line}:${column}`); // the ":" prefix keeps the quick input in go-to-line mode
   await page.keyboard.press('Enter');
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => {});
 }
