@@ -6,7 +6,7 @@ import { lexLine, parseCall } from '../engine/lexer';
 import type { Change, Finding, FindingKind } from '../engine/types';
 import { ACTIVATIONS, DATA_SOURCES, INITS, LOSSES, OPTIMIZERS, STATEMENTS } from '../engine/vocabulary';
 import { FINDING_TITLES } from './diagnosticData';
-import { sparkline, sci } from './sparkline';
+import { sharedDomain, sparkline, sci } from './sparkline';
 import { activationDoc, optionsOf } from './suggestions';
 
 const has = (table: object, key: string): boolean => Object.prototype.hasOwnProperty.call(table, key);
@@ -109,17 +109,18 @@ export function findingHover(f: Finding, fixLinks: readonly FixLink[]): string {
   const parts: string[] = [];
   const where = f.layers.length === 0 ? '' : f.layers.length === 1 ? ` — layer ${f.layers[0]}` : ` — layers ${f.layers.join(', ')}`;
   parts.push(`**${FINDING_TITLES[f.kind]}** (${f.severity})${where}`);
-  parts.push(escapeMarkdown(f.message));
+  // The message itself is the diagnostic's, which the same hover shows.
   const ev = f.evidence;
   const series = ev.series ?? [];
   if (series.length > 0) {
     const { label, scale } = seriesLabel(f.kind);
     const shown = series.slice(0, 8);
+    const domain = sharedDomain(shown, scale);
     const rows = shown.map((s, j) => {
-      return `layer ${f.layers[j] ?? j}: \`${sparkline(s, { scale })}\` ${rangeOf(s)}`;
+      return `layer ${f.layers[j] ?? j}: \`${sparkline(s, { scale, domain })}\` ${rangeOf(s)}`;
     });
     if (series.length > shown.length) rows.push(`… and ${series.length - shown.length} more`);
-    parts.push(`${label} over ${series[0].length} epoch${series[0].length === 1 ? '' : 's'}:\n\n${rows.join('  \n')}`);
+    parts.push(`${label} over ${series[0].length} epoch${series[0].length === 1 ? '' : 's'}, one scale for all rows (${sci(domain[0])} … ${sci(domain[1])}):\n\n${rows.join('  \n')}`);
   }
   // Findings about the whole run carry the loss and the largest update ratio per epoch instead.
   const runSeries: [string, unknown][] = [['loss', ev.losses], ['largest update ratio ‖ΔW‖/‖W‖', ev.updateRatios]];

@@ -9,7 +9,7 @@ import { FindingsStore } from '../../src/host/findingsStore';
 import { changeForAll, isFixArgs } from '../../src/host/fixes';
 import { commandUri, findingHover, initVariance, keywordHover } from '../../src/host/hoverText';
 import { decodePngDataUrl, RunData } from '../../src/host/runData';
-import { sci, sparkline } from '../../src/host/sparkline';
+import { sci, sharedDomain, sparkline } from '../../src/host/sparkline';
 import { remapFindings, statementLineMap } from '../../src/host/staleness';
 import { suggestionsAt } from '../../src/host/suggestions';
 import { Batcher, type Clock } from '../../src/host/throttle';
@@ -326,5 +326,17 @@ train epochs=60 batch=32 seed=42
     assert.match(md, /^\*\*Iteration budget\*\* \(info\)\n/);
     assert.match(md, /loss: `[▁▂▃▄▅▆▇█]{4}` 0\.2 … 0\.7/);
     assert.match(md, /largest update ratio/);
+  });
+});
+
+describe('host: sparkline scales', () => {
+  it('draws several series on one scale, at least a decade tall on a log scale', () => {
+    const domain = sharedDomain([[1e-8, 1.1e-8], [1e-4, 1e-3]], 'log');
+    assert.deepEqual(domain.map((v) => Math.round(Math.log10(v))), [-8, -3]);
+    assert.equal(sparkline([1e-8, 1.1e-8], { domain }), '▁▁', 'a flat series stays low');
+    assert.equal(sparkline([1e-4, 1e-3], { domain }), '▇█');
+    const flat = sharedDomain([[2e-5, 2.2e-5]], 'log');
+    assert.ok(Math.log10(flat[1] / flat[0]) >= 0.999);
+    assert.deepEqual(sharedDomain([[0.2, 0.4]], 'linear'), [0, 1]);
   });
 });
