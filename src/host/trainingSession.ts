@@ -31,7 +31,8 @@ export const STOP_GRACE_MS = 2000;
 
 export class TrainingSession {
   readonly ended: Promise<SessionEnd>;
-  private readonly worker: Worker;
+  /** Undefined when the worker could not even start (its bundle missing, say). */
+  private readonly worker: Worker | undefined;
   private readonly cancelFlag: Int32Array;
   private end: SessionEnd | undefined;
   private resolveEnd!: (end: SessionEnd) => void;
@@ -42,10 +43,18 @@ export class TrainingSession {
     this.ended = new Promise((resolve) => (this.resolveEnd = resolve));
     const buffer = new SharedArrayBuffer(4);
     this.cancelFlag = new Int32Array(buffer);
-    this.worker = new Worker(workerFile, { stdout: false, stderr: false });
-    this.worker.on('message', (raw: unknown) => this.receive(raw));
-    this.worker.on('error', (err: Error) => this.finish({ kind: 'failed', message: `The training worker crashed: ${err.message}` }));
-    this.worker.on('exit', (code) => {
+    let worker: Worker | undefined;
+    try {
+      worker = new Worker(workerFile, { stdout: false, stderr: false });
+    } catch (e) {
+      this.worker = undefined;
+      this.finish({ kind: 'failed', message: `The training worker could not start: ${e instanceof Error ? e.message : String(e)}` });
+      return;
+    }
+    this.worker = worker;
+    worker.on('message', (raw: unknown) => this.receive(raw));
+    worker.on('error', (err: Error) => this.finish({ kind: 'failed', message: `The training worker crashed: ${err.message}` }));
+    worker.on('exit', (code) => {
       if (this.stopRequested) this.finish({ kind: 'cancelled' });
       else this.finish({ kind: 'failed', message: `The training worker exited unexpectedly (exit code ${code}).` });
     });
@@ -60,7 +69,7 @@ export class TrainingSession {
       ...(request.thresholds !== undefined ? { thresholds: request.thresholds } : {}),
       ...(request.crashAtEpoch !== undefined ? { crashAtEpoch: request.crashAtEpoch } : {}),
     };
-    this.worker.postMessage(start);
+    worker.postMessage(start);
   }
 
   get running(): boolean {
@@ -101,7 +110,7 @@ export class TrainingSession {
     if (this.end) return;
     this.end = end;
     if (this.graceTimer !== undefined) clearTimeout(this.graceTimer);
-    void this.worker.terminate().catch(() => undefined);
+    void this.worker?.terminate().catch(() => undefined);
     this.resolveEnd(end);
   }
 }

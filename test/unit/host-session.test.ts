@@ -87,4 +87,11 @@ describe('host: training session (real worker)', () => {
     session.dispose();
     assert.deepEqual(await session.ended, { kind: 'cancelled' });
   });
+
+  it('a missing worker bundle is a failure, not an exception', async () => {
+    const session = new TrainingSession(join(__dirname, 'no-such-worker.js'), { text: SPEC, fileName: '/tmp/spec.nnspec' }, () => undefined);
+    const end = await session.ended;
+    assert.equal(end.kind, 'failed');
+    assert.match(end.kind === 'failed' ? end.message : '', /no-such-worker/);
+  });
 });
