@@ -51,7 +51,7 @@ export class SpecCodeActionProvider implements vscode.CodeActionProvider {
           action.isPreferred = i === 0;
           actions.push(action);
           if (fix.change.kind === 'layer' && sameKind.size > 1) {
-            const every = new vscode.CodeAction(`${fix.title} — fix all ${sameKind.size} ${kind} lines`, vscode.CodeActionKind.QuickFix);
+            const every = new vscode.CodeAction(`Fix all ${kind} layers: ${fix.title} (${sameKind.size} lines)`, vscode.CodeActionKind.QuickFix);
             every.edit = workspaceEdit(doc, editsForChange(text, changeForAll(fix.change, all, kind)));
             every.diagnostics = [diag];
             actions.push(every);

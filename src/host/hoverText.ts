@@ -67,6 +67,8 @@ export function keywordHover(lineText: string, column: number): string | null {
   if (t.kind !== 'word') return null;
   const word = parseCall(t.text)?.name ?? t.text;
   if (keyword === 'dense' && i === 2) return activationHover(word);
+  const repeat = /^x(\d+)$/.exec(t.text);
+  if (keyword === 'dense' && i > 2 && repeat) return `**\`${t.text}\`**: this line stands for ${repeat[1]} identical layers, one after another (each with its own weights).`;
   if (i === 1 && keyword === 'data' && has(DATA_SOURCES, word)) return `**data source \`${word}\`**\n\n${DATA_SOURCES[word as keyof typeof DATA_SOURCES].doc}`;
   if (i === 1 && keyword === 'loss' && has(LOSSES, word)) return `**loss \`${word}\`**\n\n${LOSSES[word as keyof typeof LOSSES]}`;
   if (i === 1 && keyword === 'optimizer' && has(OPTIMIZERS, word)) return `**optimizer \`${word}\`**\n\n${OPTIMIZERS[word as keyof typeof OPTIMIZERS]}`;

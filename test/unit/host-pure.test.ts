@@ -164,6 +164,7 @@ describe('host: hover text', () => {
     assert.match(keywordHover('optimizer adam', 11)!, /Kingma/);
     assert.match(keywordHover('data spiral samples=400', 7)!, /spiral arms/);
     assert.equal(keywordHover('dense 16 relu', 7), null);
+    assert.match(keywordHover('dense 16 relu x6', 15)!, /6 identical layers/);
     assert.equal(keywordHover('dense 16 relu # sigmoid', 18), null);
   });
   it('shows a finding\'s evidence: sparklines, the ratios, the bound and the fixes as command links', () => {

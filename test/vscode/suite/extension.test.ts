@@ -253,7 +253,7 @@ describe('Gradient Flow in the extension host', function () {
         return x.length === 2 && x;
       });
       const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', u3, ds[0].range, vscode.CodeActionKind.QuickFix.value);
-      const all = actions.find((a) => a.title === 'Use relu with he_normal init — fix all 2 vanishing lines');
+      const all = actions.find((a) => a.title === 'Fix all vanishing layers: Use relu with he_normal init (2 lines)');
       assert.ok(all?.edit, `offered: ${actions.map((a) => a.title).join(' | ')}`);
       assert.ok(await vscode.workspace.applyEdit(all.edit));
       assert.equal(e3.document.lineAt(3).text, 'dense 16 relu x4 init=he_normal');
