@@ -95,6 +95,9 @@ export class Runs implements vscode.Disposable {
       this.active.delete(key);
       previous.session.stop();
     }
+    // A run keeps its file's editor: a preview tab would otherwise close (and stop the run) as soon
+    // as another file is previewed in its place.
+    if (vscode.window.activeTextEditor?.document === doc) void vscode.commands.executeCommand('workbench.action.keepEditor');
     const text = doc.getText();
     const label = basename(doc.fileName);
     const data = new RunData(`run-${Date.now()}-${++runCounter}`, doc.fileName, label, text);
