@@ -10,9 +10,24 @@
 // triple loop — in float64 bit for bit. With Float32Array buffers only the final value is rounded.
 
 import type { Vec } from './activations';
+import { simd } from './simd';
+
+/**
+ * Products of at least this many multiply-adds go to the WebAssembly SIMD kernel (simd.ts), which
+ * gives the same numbers bit for bit; smaller ones stay here, where copying in and out would cost
+ * more than it saves.
+ */
+let simdMinWork = 8192;
+
+/** For tests and benchmarks: the size from which products use SIMD (Infinity: never, 0: always). Returns whether SIMD is available. */
+export function setSimdThreshold(work: number): boolean {
+  simdMinWork = work;
+  return simd !== null;
+}
 
 /** Z[nb×m] = X[nb×k] · W[k×m] + b (bias broadcast over rows). */
 export function forwardProduct(X: Vec, W: Vec, b: Vec, Z: Vec, nb: number, k: number, m: number): void {
+  if (simd && nb * k * m >= simdMinWork) return simd.product(X, false, W, false, b, Z, nb, k, m, 1);
   const m4 = m - (m % 4);
   let i = 0;
   for (; i + 3 <= nb; i += 3) {
@@ -69,6 +84,7 @@ export function forwardProduct(X: Vec, W: Vec, b: Vec, Z: Vec, nb: number, k: nu
 
 /** G[nb×k] = D[nb×m] · Wᵀ, the gradient flowing to the layer's input. */
 export function inputGradientProduct(D: Vec, W: Vec, G: Vec, nb: number, k: number, m: number): void {
+  if (simd && nb * k * m >= simdMinWork) return simd.product(D, false, W, true, null, G, nb, m, k, 1);
   const k4 = k - (k % 4);
   let i = 0;
   for (; i + 3 <= nb; i += 3) {
@@ -126,6 +142,11 @@ export function inputGradientProduct(D: Vec, W: Vec, G: Vec, nb: number, k: numb
 
 /** dW[k×m] = scale · Xᵀ[k×nb] · D[nb×m] and db[m] = scale · Σ_rows D: the weight and bias gradients. */
 export function weightGradientProduct(X: Vec, D: Vec, dW: Vec, db: Vec, nb: number, k: number, m: number, scale: number): void {
+  if (simd && nb * k * m >= simdMinWork) {
+    simd.product(X, true, D, false, null, dW, k, nb, m, scale);
+    biasGradient(D, db, nb, m, scale);
+    return;
+  }
   const m4 = m - (m % 4);
   let p = 0;
   for (; p + 3 <= k; p += 3) {
@@ -173,6 +194,11 @@ export function weightGradientProduct(X: Vec, D: Vec, dW: Vec, db: Vec, nb: numb
       dW[o + j] = c * scale;
     }
   }
+  biasGradient(D, db, nb, m, scale);
+}
+
+/** db[m] = scale · Σ_rows D. */
+function biasGradient(D: Vec, db: Vec, nb: number, m: number, scale: number): void {
   for (let j = 0; j < m; j++) {
     let c = 0;
     for (let i = 0, d = j; i < nb; i++, d += m) c += D[d];

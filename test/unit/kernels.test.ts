@@ -4,7 +4,7 @@
 // both round only the final sum, in Float32Array too.
 
 import { strict as assert } from 'node:assert';
-import { forwardProduct, inputGradientProduct, weightGradientProduct } from '../../src/engine/kernels';
+import { forwardProduct, inputGradientProduct, setSimdThreshold, weightGradientProduct } from '../../src/engine/kernels';
 import { backwardPass, derivativeAt, forwardPass, type Vec } from '../../src/engine/activations';
 import type { Activation } from '../../src/engine/types';
 
@@ -44,7 +44,15 @@ function eachShape(fn: (T: (typeof TYPES)[number], nb: number, k: number, m: num
   for (const T of TYPES) for (const nb of SIZES) for (const k of SIZES) for (const m of SIZES) fn(T, nb, k, m, random(seed++));
 }
 
-describe('kernels: the three products against naive triple loops, bit for bit', () => {
+const DEFAULT_SIMD_THRESHOLD = 8192;
+
+for (const mode of ['scalar', 'simd'] as const) describe(`kernels (${mode}): the three products against naive triple loops, bit for bit`, () => {
+  before(function () {
+    const available = setSimdThreshold(mode === 'simd' ? 0 : Infinity);
+    if (mode === 'simd' && !available) this.skip();
+  });
+  after(() => void setSimdThreshold(DEFAULT_SIMD_THRESHOLD));
+
   it('forwardProduct: Z = X·W + b', () => {
     eachShape((T, nb, k, m, next) => {
       const X = filled(T, nb * k, next), W = filled(T, k * m, next), b = filled(T, m, next);
@@ -101,6 +109,37 @@ describe('kernels: the three products against naive triple loops, bit for bit', 
       assertSameBits(dW, EW, `${T.name} weight gradient nb=${nb} k=${k} m=${m}`);
       assertSameBits(db, Eb, `${T.name} bias gradient nb=${nb} k=${k} m=${m}`);
     });
+  });
+
+  it('handles arrays longer than the product (a last, short batch)', () => {
+    const next = random(7);
+    const nb = 5, k = 6, m = 9, capacity = 11;
+    const X = filled(Float32Array, capacity * k, next), W = filled(Float32Array, k * m, next), b = filled(Float32Array, m, next);
+    const D = filled(Float32Array, capacity * m, next);
+    const Z = nans(Float32Array, capacity * m), G = nans(Float32Array, capacity * k), dW = nans(Float32Array, k * m), db = nans(Float32Array, m);
+    forwardProduct(X, W, b, Z, nb, k, m);
+    inputGradientProduct(D, W, G, nb, k, m);
+    weightGradientProduct(X, D, dW, db, nb, k, m, 0.25);
+    for (let i = nb * m; i < capacity * m; i++) assert.ok(Number.isNaN(Z[i]), 'rows past nb untouched');
+    for (let i = 0; i < nb; i++) {
+      for (let j = 0; j < m; j++) {
+        let c = b[j];
+        for (let p = 0; p < k; p++) c += X[i * k + p] * W[p * m + j];
+        assert.ok(Object.is(Z[i * m + j], Math.fround(c)));
+      }
+      for (let p = 0; p < k; p++) {
+        let c = 0;
+        for (let j = 0; j < m; j++) c += D[i * m + j] * W[p * m + j];
+        assert.ok(Object.is(G[i * k + p], Math.fround(c)));
+      }
+    }
+    for (let p = 0; p < k; p++) {
+      for (let j = 0; j < m; j++) {
+        let c = 0;
+        for (let i = 0; i < nb; i++) c += X[i * k + p] * D[i * m + j];
+        assert.ok(Object.is(dW[p * m + j], Math.fround(c * 0.25)));
+      }
+    }
   });
 
   it('keeps non-finite values where the naive loop has them', () => {

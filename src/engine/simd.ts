@@ -1,0 +1,251 @@
+// The matrix product in WebAssembly SIMD, for the layers big enough to pay for copying into and
+// out of the module's memory. Plain JavaScript does one multiply-add per instruction at best; the
+// f64x2 instructions do two, and V8 runs them at about four times the throughput of the
+// register-blocked kernels in kernels.ts (29 against 6.5 GFLOP/s on the benchmark machine).
+//
+// Same numbers, bit for bit: each SIMD lane holds a different output, summed in float64 in
+// increasing order of the inner index (the bias first), as the scalar kernels and the naive loop
+// do, and WebAssembly never fuses a multiply and an add. Float32 buffers are widened exactly to
+// float64 on the way in and rounded once, to nearest even as a Float32Array store does, on the
+// way out.
+//
+// The module (two functions) is assembled below from its instructions, a few hundred bytes; where
+// WebAssembly or its SIMD is missing (or a Content-Security-Policy forbids compiling), `simd` is
+// null and the scalar kernels do all the work.
+
+import type { Vec } from './activations';
+
+// ---- A minimal assembler: just the instructions the two functions use. ----
+
+const uleb = (n: number): number[] => {
+  const out: number[] = [];
+  do {
+    let byte = n & 0x7f;
+    n >>>= 7;
+    if (n !== 0) byte |= 0x80;
+    out.push(byte);
+  } while (n !== 0);
+  return out;
+};
+const sleb = (n: number): number[] => {
+  const out: number[] = [];
+  for (;;) {
+    const byte = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && (byte & 0x40) === 0) || (n === -1 && (byte & 0x40) !== 0)) return [...out, byte];
+    out.push(byte | 0x80);
+  }
+};
+const I32 = 0x7f, F64 = 0x7c, V128 = 0x7b;
+const op = {
+  get: (i: number) => [0x20, ...uleb(i)],
+  set: (i: number) => [0x21, ...uleb(i)],
+  tee: (i: number) => [0x22, ...uleb(i)],
+  i32: (n: number) => [0x41, ...sleb(n)],
+  add: [0x6a], mul: [0x6c], shl: [0x74], ltU: [0x49], eqz: [0x45],
+  block: [0x02, 0x40], loop: [0x03, 0x40], end: [0x0b],
+  br: (depth: number) => [0x0c, ...uleb(depth)],
+  brIf: (depth: number) => [0x0d, ...uleb(depth)],
+  f64Load: [0x2b, 3, 0], f64Store: [0x39, 3, 0],
+  v128Load: (offset: number) => [0xfd, 0x00, 4, ...uleb(offset)],
+  v128Store: (offset: number) => [0xfd, 0x0b, 4, ...uleb(offset)],
+  /** v128.load64_splat: one f64 from memory into both lanes. */
+  splatLoad: [0xfd, 0x0a, 3, 0],
+  f64x2Splat: [0xfd, 0x14],
+  f64x2Add: [0xfd, 0xf0, 0x01],
+  f64x2Mul: [0xfd, 0xf2, 0x01],
+};
+
+/** A function body: its locals (after the parameters) as [count, type] runs, and its code. */
+function body(locals: [number, number][], code: number[][]): number[] {
+  const bytes = [...uleb(locals.length), ...locals.flatMap(([n, t]) => [...uleb(n), t]), ...code.flat(), ...op.end];
+  return [...uleb(bytes.length), ...bytes];
+}
+
+/** `while (i < limit) { ...inner }` around `inner`, which ends by advancing i; depth 0 continues, 1 breaks. */
+function whileLess(i: number, limit: number, inner: number[][]): number[][] {
+  return [op.block, op.loop, op.get(i), op.get(limit), op.ltU, op.eqz, op.brIf(1), ...inner, op.br(0), op.end, op.end];
+}
+
+/**
+ * gemm(A, B, bias, C, rows, inner, cols, scale): C = (bias + A·B) · scale over byte addresses of
+ * float64 row-major matrices A [rows × inner], B [inner × cols], bias [cols], C [rows × cols];
+ * rows and cols multiples of 4. Tiles of 4 rows × 4 columns: 8 f64x2 accumulators.
+ */
+function gemmBody(): number[] {
+  let n = 0;
+  const A = n++, B = n++, bias = n++, C = n++, rows = n++, inner = n++, cols = n++, scale = n++;
+  const firstI32 = n;
+  const r = n++, c = n++, a0 = n++, a1 = n++, a2 = n++, a3 = n++, aEnd = n++, bp = n++, rowBytes = n++, innerBytes = n++, cp = n++;
+  const firstV128 = n;
+  const acc = [n++, n++, n++, n++, n++, n++, n++, n++];
+  const lo = n++, hi = n++, t = n++, s = n++;
+  const aRows = [a0, a1, a2, a3];
+  const code: number[][] = [
+    op.get(cols), op.i32(3), op.shl, op.set(rowBytes),
+    op.get(inner), op.i32(3), op.shl, op.set(innerBytes),
+    op.get(scale), op.f64x2Splat, op.set(s),
+    op.i32(0), op.set(r),
+    ...whileLess(r, rows, [
+      op.i32(0), op.set(c),
+      ...whileLess(c, cols, [
+        // The accumulators start at bias[c .. c+4], in every row.
+        op.get(bias), op.get(c), op.i32(3), op.shl, op.add, op.tee(bp), op.v128Load(0), op.set(acc[0]),
+        op.get(bp), op.v128Load(16), op.set(acc[1]),
+        ...[1, 2, 3].flatMap((k) => [op.get(acc[0]), op.set(acc[2 * k]), op.get(acc[1]), op.set(acc[2 * k + 1])]),
+        // a0..a3 walk rows r..r+3 of A; bp walks column block c of B, one row of B per step.
+        op.get(A), op.get(r), op.get(innerBytes), op.mul, op.add, op.tee(a0),
+        op.get(innerBytes), op.add, op.tee(a1), op.get(innerBytes), op.add, op.tee(a2), op.get(innerBytes), op.add, op.set(a3),
+        op.get(a0), op.get(innerBytes), op.add, op.set(aEnd),
+        op.get(B), op.get(c), op.i32(3), op.shl, op.add, op.set(bp),
+        ...whileLess(a0, aEnd, [
+          op.get(bp), op.v128Load(0), op.set(lo), op.get(bp), op.v128Load(16), op.set(hi),
+          ...aRows.flatMap((a, k) => [
+            op.get(a), op.splatLoad, op.set(t),
+            op.get(acc[2 * k]), op.get(t), op.get(lo), op.f64x2Mul, op.f64x2Add, op.set(acc[2 * k]),
+            op.get(acc[2 * k + 1]), op.get(t), op.get(hi), op.f64x2Mul, op.f64x2Add, op.set(acc[2 * k + 1]),
+            op.get(a), op.i32(8), op.add, op.set(a),
+          ]),
+          op.get(bp), op.get(rowBytes), op.add, op.set(bp),
+        ]),
+        // C[r+k, c .. c+4] = acc · scale.
+        op.get(C), op.get(r), op.get(rowBytes), op.mul, op.add, op.get(c), op.i32(3), op.shl, op.add, op.set(cp),
+        ...[0, 1, 2, 3].flatMap((k) => [
+          op.get(cp), op.get(acc[2 * k]), op.get(s), op.f64x2Mul, op.v128Store(0),
+          op.get(cp), op.get(acc[2 * k + 1]), op.get(s), op.f64x2Mul, op.v128Store(16),
+          op.get(cp), op.get(rowBytes), op.add, op.set(cp),
+        ]),
+        op.get(c), op.i32(4), op.add, op.set(c),
+      ]),
+      op.get(r), op.i32(4), op.add, op.set(r),
+    ]),
+  ];
+  return body([[firstV128 - firstI32, I32], [n - firstV128, V128]], code);
+}
+
+/** transpose(src, dst, rows, cols, dstStride): dst[c·dstStride + r] = src[r·cols + c], float64, byte addresses. */
+function transposeBody(): number[] {
+  let n = 0;
+  const src = n++, dst = n++, rows = n++, cols = n++, dstStride = n++;
+  const first = n;
+  const r = n++, c = n++, sp = n++, dp = n++, strideBytes = n++;
+  const code: number[][] = [
+    op.get(dstStride), op.i32(3), op.shl, op.set(strideBytes),
+    op.get(src), op.set(sp),
+    op.i32(0), op.set(r),
+    ...whileLess(r, rows, [
+      op.get(dst), op.get(r), op.i32(3), op.shl, op.add, op.set(dp),
+      op.i32(0), op.set(c),
+      ...whileLess(c, cols, [
+        op.get(dp), op.get(sp), op.f64Load, op.f64Store,
+        op.get(sp), op.i32(8), op.add, op.set(sp),
+        op.get(dp), op.get(strideBytes), op.add, op.set(dp),
+        op.get(c), op.i32(1), op.add, op.set(c),
+      ]),
+      op.get(r), op.i32(1), op.add, op.set(r),
+    ]),
+  ];
+  return body([[n - first, I32]], code);
+}
+
+function moduleBytes(): Uint8Array {
+  const section = (id: number, bytes: number[]): number[] => [id, ...uleb(bytes.length), ...bytes];
+  const name = (s: string): number[] => [...uleb(s.length), ...Array.from(s, (ch) => ch.charCodeAt(0))];
+  const types = [2, 0x60, 8, I32, I32, I32, I32, I32, I32, I32, F64, 0, 0x60, 5, I32, I32, I32, I32, I32, 0];
+  return new Uint8Array([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, types),
+    ...section(3, [2, 0, 1]), // function 0 has type 0 (gemm), function 1 type 1 (transpose)
+    ...section(5, [1, 0x00, 1]), // one memory, at least one page
+    ...section(7, [3, ...name('gemm'), 0x00, 0, ...name('transpose'), 0x00, 1, ...name('memory'), 0x02, 0]),
+    ...section(10, [2, ...gemmBody(), ...transposeBody()]),
+  ]);
+}
+
+interface Exports {
+  gemm(A: number, B: number, bias: number, C: number, rows: number, inner: number, cols: number, scale: number): void;
+  transpose(src: number, dst: number, rows: number, cols: number, dstStride: number): void;
+  memory: WebAssembly.Memory;
+}
+
+// ---- The products, in the module's memory. ----
+
+class SimdProduct {
+  private readonly wasm: Exports;
+  private f64: Float64Array;
+
+  constructor(wasm: Exports) {
+    this.wasm = wasm;
+    this.f64 = new Float64Array(wasm.memory.buffer);
+  }
+
+  /** Makes the memory at least `doubles` float64 long (growing it is rare: the sizes repeat). */
+  private reserve(doubles: number): void {
+    const bytes = doubles * 8;
+    const have = this.wasm.memory.buffer.byteLength;
+    if (bytes > have) {
+      this.wasm.memory.grow(Math.ceil((bytes - have) / 65536));
+      this.f64 = new Float64Array(this.wasm.memory.buffer);
+    }
+  }
+
+  /**
+   * C[rows × cols] = (bias + A·B) · scale, no bias when `bias` is null (the sums then start at +0,
+   * as the scalar kernels' do). A is stored [rows × inner], or [inner × rows] when `aTransposed`;
+   * B [inner × cols], or [cols × inner] when `bTransposed`. The arrays may be longer than the
+   * product needs (a batch buffer holds more rows than the last batch of an epoch).
+   */
+  product(A: Vec, aTransposed: boolean, B: Vec, bTransposed: boolean, bias: Vec | null, C: Vec, rows: number, inner: number, cols: number, scale: number): void {
+    const rows4 = (rows + 3) & ~3;
+    const cols4 = (cols + 3) & ~3;
+    const bWhole = !bTransposed && cols === cols4;
+    // Regions, in float64 units: A, B, bias, C, and a scratch where a transposed operand lands
+    // first. A plain operand is copied whole (one fast copy), so its region takes all of it.
+    const oA = 0;
+    const oB = oA + Math.max(rows4 * inner, aTransposed ? 0 : A.length);
+    const oBias = oB + Math.max(inner * cols4, bWhole ? B.length : 0);
+    const oC = oBias + cols4;
+    const oScratch = oC + rows4 * cols4;
+    this.reserve(oScratch + Math.max(aTransposed ? A.length : 0, bTransposed ? B.length : 0));
+    const f = this.f64;
+    // A: rows beyond `rows` (padding up to rows4) hold whatever is there; their outputs are dropped.
+    if (!aTransposed) {
+      f.set(A, oA);
+    } else {
+      f.set(A, oScratch);
+      this.wasm.transpose(oScratch * 8, oA * 8, inner, rows, inner);
+    }
+    // B, with its rows `cols4` apart; padding columns likewise hold anything.
+    if (bTransposed) {
+      f.set(B, oScratch);
+      this.wasm.transpose(oScratch * 8, oB * 8, cols, inner, cols4);
+    } else if (bWhole) {
+      f.set(B, oB);
+    } else {
+      for (let q = 0; q < inner; q++) {
+        for (let j = 0, s = q * cols, d = oB + q * cols4; j < cols; j++) f[d + j] = B[s + j];
+      }
+    }
+    if (bias) for (let j = 0; j < cols; j++) f[oBias + j] = bias[j];
+    else f.fill(0, oBias, oBias + cols4);
+    this.wasm.gemm(oA * 8, oB * 8, oBias * 8, oC * 8, rows4, inner, cols4, scale);
+    for (let i = 0; i < rows; i++) {
+      for (let j = 0, s = oC + i * cols4, d = i * cols; j < cols; j++) C[d + j] = f[s + j];
+    }
+  }
+}
+
+function instantiate(): SimdProduct | null {
+  try {
+    if (typeof WebAssembly !== 'object') return null;
+    const bytes = moduleBytes();
+    if (!WebAssembly.validate(bytes)) return null;
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes));
+    return new SimdProduct(instance.exports as unknown as Exports);
+  } catch {
+    return null;
+  }
+}
+
+/** The SIMD product, or null where WebAssembly SIMD is unavailable. */
+export const simd: SimdProduct | null = instantiate();
