@@ -63,16 +63,68 @@ export interface ForwardSums {
 
 /**
  * A = f(Z) over `n` entries (`rows` × `cols`); softmax works row by row. Adds Σa and Σa² to `sums`
- * when given (statistics on).
+ * when given (statistics on): in the same loop for the common activations (the stored, rounded
+ * output is read back, so the sums are those of the second pass the others take, bit for bit).
  */
 export function forwardPass(act: Activation, Z: Vec, A: Vec, rows: number, cols: number, sums: ForwardSums | null): void {
   const n = rows * cols;
+  const stats = sums !== null;
+  let s = 0;
+  let s2 = 0;
+  let folded = true;
   switch (act.kind) {
-    case 'linear': for (let i = 0; i < n; i++) A[i] = Z[i]; break;
-    case 'sigmoid': for (let i = 0; i < n; i++) { const z = Z[i]; if (z >= 0) A[i] = 1 / (1 + Math.exp(-z)); else { const e = Math.exp(z); A[i] = e / (1 + e); } } break;
-    case 'tanh': for (let i = 0; i < n; i++) A[i] = Math.tanh(Z[i]); break;
-    case 'relu': for (let i = 0; i < n; i++) { const z = Z[i]; A[i] = z > 0 ? z : 0; } break;
-    case 'leaky_relu': { const s = act.slope; for (let i = 0; i < n; i++) { const z = Z[i]; A[i] = z > 0 ? z : s * z; } break; }
+    case 'linear':
+      for (let i = 0; i < n; i++) {
+        A[i] = Z[i];
+        if (stats) { const a = A[i]; s += a; s2 += a * a; }
+      }
+      break;
+    case 'sigmoid':
+      for (let i = 0; i < n; i++) {
+        const z = Z[i];
+        if (z >= 0) A[i] = 1 / (1 + Math.exp(-z));
+        else { const e = Math.exp(z); A[i] = e / (1 + e); }
+        if (stats) { const a = A[i]; s += a; s2 += a * a; }
+      }
+      break;
+    case 'tanh':
+      for (let i = 0; i < n; i++) {
+        A[i] = Math.tanh(Z[i]);
+        if (stats) { const a = A[i]; s += a; s2 += a * a; }
+      }
+      break;
+    case 'relu':
+      for (let i = 0; i < n; i++) {
+        const z = Z[i];
+        A[i] = z > 0 ? z : 0;
+        if (stats) { const a = A[i]; s += a; s2 += a * a; }
+      }
+      break;
+    case 'leaky_relu': {
+      const slope = act.slope;
+      for (let i = 0; i < n; i++) {
+        const z = Z[i];
+        A[i] = z > 0 ? z : slope * z;
+        if (stats) { const a = A[i]; s += a; s2 += a * a; }
+      }
+      break;
+    }
+    default:
+      folded = false;
+      otherForward(act, Z, A, rows, cols);
+  }
+  if (!sums) return;
+  if (!folded) {
+    for (let i = 0; i < n; i++) { const a = A[i]; s += a; s2 += a * a; }
+  }
+  sums.sum += s;
+  sums.sumSq += s2;
+}
+
+/** The less common activations, and softmax. */
+function otherForward(act: Activation, Z: Vec, A: Vec, rows: number, cols: number): void {
+  const n = rows * cols;
+  switch (act.kind) {
     case 'elu': { const a = act.alpha; for (let i = 0; i < n; i++) { const z = Z[i]; A[i] = z > 0 ? z : a * Math.expm1(z); } break; }
     case 'selu': for (let i = 0; i < n; i++) { const z = Z[i]; A[i] = z > 0 ? SELU_LAMBDA * z : SELU_LAMBDA * SELU_ALPHA * Math.expm1(z); } break;
     case 'gelu': for (let i = 0; i < n; i++) { const z = Z[i]; A[i] = 0.5 * z * (1 + erf(z * Math.SQRT1_2)); } break;
@@ -89,13 +141,7 @@ export function forwardPass(act: Activation, Z: Vec, A: Vec, rows: number, cols:
         for (let j = 0; j < cols; j++) A[o + j] = Math.exp(Z[o + j] - max) / total;
       }
       break;
-  }
-  if (sums) {
-    let s = 0;
-    let s2 = 0;
-    for (let i = 0; i < n; i++) { const a = A[i]; s += a; s2 += a * a; }
-    sums.sum += s;
-    sums.sumSq += s2;
+    default: throw new Error(`otherForward: ${act.kind}`);
   }
 }
 

@@ -148,7 +148,7 @@ function transposeBody(): number[] {
   return body([[n - first, I32]], code);
 }
 
-function moduleBytes(): Uint8Array {
+function moduleBytes(): Uint8Array<ArrayBuffer> {
   const section = (id: number, bytes: number[]): number[] => [id, ...uleb(bytes.length), ...bytes];
   const name = (s: string): number[] => [...uleb(s.length), ...Array.from(s, (ch) => ch.charCodeAt(0))];
   const types = [2, 0x60, 8, I32, I32, I32, I32, I32, I32, I32, F64, 0, 0x60, 5, I32, I32, I32, I32, I32, 0];

@@ -316,19 +316,31 @@ export class Trainer {
     let max = 0;
     let zeros = 0;
     let bad = 0;
+    // The usual case first, with no test for finiteness in the loop: a NaN or ±Infinity anywhere
+    // makes Σ|g| non-finite (as does overflow), and then the careful loop below starts over.
     for (let i = 0; i < n; i++) {
       const v = g[i];
       // Math.abs, not a test of the sign: half the gradients are negative, so that branch would be
-      // mispredicted half the time. (|−0| is +0 here, −0 before: the same once added to Σ|g| ≥ +0.)
+      // mispredicted half the time.
       const av = Math.abs(v);
-      // NaN and ±Infinity fail this test; an exact zero adds nothing to the sums but is counted.
-      if (av < Infinity) {
-        s2 += v * v;
-        s1 += av;
-        if (av > max) max = av;
-        zeros += av === 0 ? 1 : 0;
-      } else {
-        bad++;
+      s2 += v * v;
+      s1 += av;
+      if (av > max) max = av;
+      zeros += av === 0 ? 1 : 0;
+    }
+    if (!(s1 < Infinity)) {
+      s2 = s1 = max = zeros = 0;
+      for (let i = 0; i < n; i++) {
+        const v = g[i];
+        const av = Math.abs(v);
+        if (av < Infinity) {
+          s2 += v * v;
+          s1 += av;
+          if (av > max) max = av;
+          zeros += av === 0 ? 1 : 0;
+        } else {
+          bad++;
+        }
       }
     }
     a.gradRms += Math.sqrt(s2 / n);
