@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { packageVsix } from '../../scripts/vscode/index.mjs';
-import { ARTIFACTS, ROOT, activeEditor, findFrameWith, hoverAt, hoverOver, openFile, openWorkbench, poll, runCommand, type Workbench } from './harness';
+import { ARTIFACTS, ROOT, activeEditor, findFrameWith, hoverAt, openFile, openWorkbench, poll, runCommand, type Workbench } from './harness';
 
 /** Names of the entries of a .zip, from its central directory. */
 function zipEntries(file: string): string[] {
