@@ -29,6 +29,18 @@ describe('static analysis (before training)', () => {
     assert.ok(Math.abs(r.predicted[0].actStd - 0.5 * Math.sqrt(second)) < 1e-12);
   });
 
+  it('predicts an exploding error through relu layers with normal(0, 1) and warns', () => {
+    const r = check(spiralNet('dense 16 relu init=normal(0, 1) x10'));
+    // Each layer multiplies E[δ²] by E[relu′²]·16·1 = 8, about 2.8 in RMS.
+    const d = r.predicted.map((p) => p.deltaRatio);
+    for (let k = 0; k < 9; k++) assert.ok(Math.abs(d[k] / d[k + 1] - Math.sqrt(8)) < 0.3, String(d[k] / d[k + 1]));
+    const p = r.problems.find((q) => q.code === 'static-exploding');
+    assert.ok(p, JSON.stringify(r.problems));
+    assert.equal(p.severity, 'warning');
+    assert.equal(p.line, 4);
+    assert.match(p.message, /times the output layer's \(over 1e3\)/);
+  });
+
   it('lints relu with glorot, bce without sigmoid, and saturating tanh', () => {
     const codes = (t: string) => check(t).problems.map((p) => `${p.line}:${p.code}`);
     assert.ok(codes(spiralNet('dense 16 relu init=glorot_uniform x2')).includes('4:init-mismatch'));
