@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { check, gradcheck, toJson, trainToReport, type CheckResult, type ReadResult } from '../engine/index';
-import type { Problem, Severity } from '../engine/types';
+import type { Dataset, Problem, Severity } from '../engine/types';
 import { findLearningRate } from '../engine/lrfind';
 import { heatmap, layerTable, lrPlot, progressBar } from './terminal';
 
@@ -203,17 +203,24 @@ function runTrain(args: Args, io: Io): number {
   return 0;
 }
 
-function runGradcheck(args: Args, io: Io): number {
+/** The one FILE of a command that trains, checked; its errors go to stderr and null means exit 1. */
+function loadTrainable(args: Args, io: Io): { file: string; result: CheckResult; dataset: Dataset } | null {
   const file = single(args);
   const loaded = load(file);
   if ('error' in loaded) {
     io.err(`${loaded.error}\n`);
-    return 1;
+    return null;
   }
   const { result } = loaded;
   for (const p of result.problems) if (p.severity === 'error') io.err(formatProblem(file, p) + '\n');
-  if (!result.trainable || !result.dataset) return 1;
-  const rows = gradcheck(result.spec, result.dataset);
+  return result.trainable && result.dataset ? { file, result, dataset: result.dataset } : null;
+}
+
+function runGradcheck(args: Args, io: Io): number {
+  const loaded = loadTrainable(args, io);
+  if (!loaded) return 1;
+  const { result, dataset } = loaded;
+  const rows = gradcheck(result.spec, dataset);
   const limit = 1e-6;
   if (args.flags.has('--json')) io.out(toJson(rows, 2) + '\n');
   else {
@@ -224,16 +231,10 @@ function runGradcheck(args: Args, io: Io): number {
 }
 
 function runLrFind(args: Args, io: Io): number {
-  const file = single(args);
-  const loaded = load(file);
-  if ('error' in loaded) {
-    io.err(`${loaded.error}\n`);
-    return 1;
-  }
-  const { result } = loaded;
-  for (const p of result.problems) if (p.severity === 'error') io.err(formatProblem(file, p) + '\n');
-  if (!result.trainable || !result.dataset) return 1;
-  const found = findLearningRate(result.spec, result.dataset);
+  const loaded = loadTrainable(args, io);
+  if (!loaded) return 1;
+  const { result, dataset } = loaded;
+  const found = findLearningRate(result.spec, dataset);
   if (args.flags.has('--json')) {
     io.out(toJson({ current: result.spec.optimizer.lr, ...found }, 2) + '\n');
     return 0;
