@@ -55,6 +55,13 @@ export function saturates(act: Activation): boolean {
   return act.kind === 'sigmoid' || act.kind === 'tanh' || act.kind === 'softsign';
 }
 
+/**
+ * A two-entry table for choosing without a branch: `pick[+(cond)]` is pick[1] when cond holds,
+ * else pick[0]. With random signs (relu's z > 0, sigmoid's z ≥ 0) a branch is mispredicted half
+ * the time and costs more than the element's own work; the comparison as a 0/1 index does not.
+ */
+const pick = new Float64Array(2);
+
 /** Running sums a forward pass adds to, for actMean and actStd. */
 export interface ForwardSums {
   sum: number;
@@ -80,10 +87,14 @@ export function forwardPass(act: Activation, Z: Vec, A: Vec, rows: number, cols:
       }
       break;
     case 'sigmoid':
+      // 1 / (1 + e^−z) for z ≥ 0 and e^z / (1 + e^z) below, so that e never overflows: both are
+      // (z ≥ 0 ? 1 : e) / (1 + e) with e = e^−|z|.
+      pick[1] = 1;
       for (let i = 0; i < n; i++) {
         const z = Z[i];
-        if (z >= 0) A[i] = 1 / (1 + Math.exp(-z));
-        else { const e = Math.exp(z); A[i] = e / (1 + e); }
+        const e = Math.exp(-Math.abs(z));
+        pick[0] = e;
+        A[i] = pick[+(z >= 0)] / (1 + e);
         if (stats) { const a = A[i]; s += a; s2 += a * a; }
       }
       break;
@@ -94,9 +105,12 @@ export function forwardPass(act: Activation, Z: Vec, A: Vec, rows: number, cols:
       }
       break;
     case 'relu':
+      // z > 0 ? z : 0 (NaN and −0 give +0).
+      pick[0] = 0;
       for (let i = 0; i < n; i++) {
         const z = Z[i];
-        A[i] = z > 0 ? z : 0;
+        pick[1] = z;
+        A[i] = pick[+(z > 0)];
         if (stats) { const a = A[i]; s += a; s2 += a * a; }
       }
       break;
@@ -104,7 +118,9 @@ export function forwardPass(act: Activation, Z: Vec, A: Vec, rows: number, cols:
       const slope = act.slope;
       for (let i = 0; i < n; i++) {
         const z = Z[i];
-        A[i] = z > 0 ? z : slope * z;
+        pick[0] = slope * z;
+        pick[1] = z;
+        A[i] = pick[+(z > 0)];
         if (stats) { const a = A[i]; s += a; s2 += a * a; }
       }
       break;
@@ -165,8 +181,15 @@ export function backwardPass(act: Activation, Z: Vec, A: Vec, D: Vec, rows: numb
       case 'linear': return;
       case 'sigmoid': for (let i = 0; i < n; i++) { const a = A[i]; D[i] *= a * (1 - a); } return;
       case 'tanh': for (let i = 0; i < n; i++) { const a = A[i]; D[i] *= 1 - a * a; } return;
-      case 'relu': for (let i = 0; i < n; i++) if (!(Z[i] > 0)) D[i] = 0; return;
-      case 'leaky_relu': { const s = act.slope; for (let i = 0; i < n; i++) if (!(Z[i] > 0)) D[i] *= s; return; }
+      case 'relu': // D stays where z > 0, else +0.
+        pick[0] = 0;
+        for (let i = 0; i < n; i++) { pick[1] = D[i]; D[i] = pick[+(Z[i] > 0)]; }
+        return;
+      case 'leaky_relu': { // D stays where z > 0, else D·slope.
+        const s = act.slope;
+        for (let i = 0; i < n; i++) { const d = D[i]; pick[0] = d * s; pick[1] = d; D[i] = pick[+(Z[i] > 0)]; }
+        return;
+      }
       default: for (let i = 0; i < n; i++) D[i] *= derivativeAt(act, Z[i], A[i]); return;
     }
   }
@@ -189,21 +212,25 @@ export function backwardPass(act: Activation, Z: Vec, A: Vec, D: Vec, rows: numb
           D[i] = v;
           dsq += v * v;
           if (d !== 0) alive[j] = 1;
-          if (d < limit) sat++;
+          sat += +(d < limit);
         }
       }
       break;
     }
     case 'relu':
     case 'leaky_relu': {
-      const slope = act.kind === 'relu' ? 0 : act.slope;
+      // f′ = z > 0 ? 1 : slope; a unit is alive once f′ ≠ 0 (always, for a leaky relu).
+      pick[0] = act.kind === 'relu' ? 0 : act.slope;
+      pick[1] = 1;
+      const leak = +(pick[0] !== 0);
       for (let r = 0; r < rows; r++) {
         for (let j = 0, i = r * cols; j < cols; j++, i++) {
-          const d = Z[i] > 0 ? 1 : slope;
+          const on = +(Z[i] > 0);
+          const d = pick[on];
           const v = D[i] * d;
           D[i] = v;
           dsq += v * v;
-          if (d !== 0) alive[j] = 1;
+          alive[j] |= on | leak;
         }
       }
       break;

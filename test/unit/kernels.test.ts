@@ -5,7 +5,7 @@
 
 import { strict as assert } from 'node:assert';
 import { forwardProduct, inputGradientProduct, setSimdThreshold, weightGradientProduct } from '../../src/engine/kernels';
-import { backwardPass, derivativeAt, forwardPass, type Vec } from '../../src/engine/activations';
+import { activation, backwardPass, derivativeAt, forwardPass, type Vec } from '../../src/engine/activations';
 import type { Activation } from '../../src/engine/types';
 
 const SIZES = [1, 3, 5, 7, 17];
@@ -206,6 +206,49 @@ describe('activation passes: the per-activation loops against the generic defini
           assert.equal(sums.saturated, sat, `${act.kind} saturated`);
           assert.deepEqual([...sums.alive], [...alive], `${act.kind} alive`);
         }
+      }
+    });
+  }
+
+  const specialZ = [0, -0, 1e-30, -1e-30, 50, -50, 800, -800, Infinity, -Infinity, NaN];
+  for (const act of acts.filter((a) => ['linear', 'sigmoid', 'tanh', 'relu', 'leaky_relu'].includes(a.kind))) {
+    it(`${act.kind}: forwardPass = f(z) entry by entry, with Σa and Σa², also at ±0, extremes and non-finite z`, () => {
+      for (const T of TYPES) {
+        const next = random(5);
+        const Z = filled(T, 7 * 9, () => next() * 8);
+        specialZ.forEach((z, i) => (Z[i * 3] = z));
+        const A = nans(T, Z.length);
+        const sums = { sum: 0, sumSq: 0 };
+        forwardPass(act, Z, A, 7, 9, sums);
+        const E = new T(Z.length);
+        let s = 0, s2 = 0;
+        for (let i = 0; i < Z.length; i++) {
+          E[i] = activation(act, Z[i]);
+          s += E[i];
+          s2 += E[i] * E[i];
+        }
+        assertSameBits(A, E, `${T.name} ${act.kind} forward`);
+        assert.ok(Object.is(sums.sum, s) && Object.is(sums.sumSq, s2), `${act.kind} sums`);
+      }
+    });
+
+    it(`${act.kind}: backwardPass without statistics = D·f′(z), zeroing where relu is off`, () => {
+      for (const T of TYPES) {
+        const next = random(6);
+        const Z = filled(T, 5 * 6, () => next() * 4);
+        specialZ.forEach((z, i) => (Z[i * 2] = z));
+        const A = new T(Z.length);
+        forwardPass(act, Z, A, 5, 6, null);
+        const D = filled(T, Z.length, next);
+        const E = new T(Z.length);
+        for (let i = 0; i < Z.length; i++) {
+          const z = Z[i];
+          const a = A[i];
+          // The definition the engine had before its branch-free loops.
+          E[i] = act.kind === 'relu' ? (z > 0 ? D[i] : 0) : act.kind === 'leaky_relu' ? (z > 0 ? D[i] : D[i] * act.slope) : act.kind === 'linear' ? D[i] : D[i] * derivativeAt(act, z, a);
+        }
+        backwardPass(act, Z, A, D, 5, 6, null);
+        assertSameBits(D, E, `${T.name} ${act.kind} backward`);
       }
     });
   }
