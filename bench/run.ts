@@ -92,6 +92,25 @@ function table(rows: readonly Row[]): string {
   return lines.join('\n');
 }
 
+/** The issue's targets, each with the measured value and whether it is met. */
+function targets(rows: readonly Row[]): string {
+  const lines = ['Targets (issue 3):'];
+  const check = (what: string, value: number, goal: number, unit: string, atMost = false): void => {
+    if (!Number.isFinite(value)) return;
+    const ok = atMost ? value <= goal : value >= goal;
+    lines.push(`  ${ok ? 'met    ' : 'NOT met'}  ${what}: ${value.toFixed(1)}${unit} (${atMost ? '≤' : '≥'} ${goal}${unit})`);
+  };
+  rows.forEach(({ net, sps }, i) => {
+    const on = sps['engine'];
+    const short = net.name.split(',')[0];
+    if (i === 0 || i === 1) check(`${short} engine/tfjs-wasm`, on / sps['tfjs-wasm'], 2, '×');
+    if (i === 2) check(`${short} engine/tfjs-wasm`, on / sps['tfjs-wasm'], 10, '×');
+    check(`${short} engine/tfjs-cpu`, on / sps['tfjs-cpu'], 6, '×');
+    check(`${short} statistics overhead`, (sps['engine (stats off)'] / on - 1) * 100, 10, '%', true);
+  });
+  return lines.join('\n');
+}
+
 function machine(): string {
   let cpu = os.cpus()[0]?.model ?? 'unknown';
   try {
@@ -118,6 +137,7 @@ async function main(): Promise<void> {
     process.stderr.write(`  done: ${n.name}\n`);
   }
   console.log(table(rows));
+  if (!only) console.log('\n' + targets(rows));
   if (!flag('--no-extra')) {
     console.log('\n' + runScript('cli.js'));
     console.log('\n' + runScript('memory.js', ['--expose-gc']));

@@ -179,6 +179,9 @@ class SimdProduct {
     this.f64 = new Float64Array(wasm.memory.buffer);
   }
 
+  /** Views of the memory by (offset, length), made once: the same few products repeat every step. */
+  private readonly views = new Map<number, Float64Array>();
+
   /** Makes the memory at least `doubles` float64 long (growing it is rare: the sizes repeat). */
   private reserve(doubles: number): void {
     const bytes = doubles * 8;
@@ -186,7 +189,19 @@ class SimdProduct {
     if (bytes > have) {
       this.wasm.memory.grow(Math.ceil((bytes - have) / 65536));
       this.f64 = new Float64Array(this.wasm.memory.buffer);
+      this.views.clear();
     }
+  }
+
+  /** f64[offset .. offset + length) as a typed array, for one native copy out. */
+  private view(offset: number, length: number): Float64Array {
+    const key = offset * 0x100000000 + length;
+    let v = this.views.get(key);
+    if (!v) {
+      v = this.f64.subarray(offset, offset + length);
+      this.views.set(key, v);
+    }
+    return v;
   }
 
   /**
@@ -229,8 +244,13 @@ class SimdProduct {
     if (bias) for (let j = 0; j < cols; j++) f[oBias + j] = bias[j];
     else f.fill(0, oBias, oBias + cols4);
     this.wasm.gemm(oA * 8, oB * 8, oBias * 8, oC * 8, rows4, inner, cols4, scale);
-    for (let i = 0; i < rows; i++) {
-      for (let j = 0, s = oC + i * cols4, d = i * cols; j < cols; j++) C[d + j] = f[s + j];
+    // Out: one native copy (rounding to float32 as a store does) when the rows are contiguous.
+    if (cols === cols4) {
+      C.set(this.view(oC, rows * cols));
+    } else {
+      for (let i = 0; i < rows; i++) {
+        for (let j = 0, s = oC + i * cols4, d = i * cols; j < cols; j++) C[d + j] = f[s + j];
+      }
     }
   }
 }
