@@ -205,3 +205,35 @@ function biasGradient(D: Vec, db: Vec, nb: number, m: number, scale: number): vo
     db[j] = c * scale;
   }
 }
+
+/**
+ * Σg², Σ|g|, max|g| and the count of exact zeros of `g`, summed in index order, into out[0..3]:
+ * the weight gradient's statistics. Every entry is taken as finite; a NaN or ±Infinity shows as a
+ * non-finite Σ|g|, and the caller then makes its careful pass. Long arrays go to WebAssembly
+ * (the same sums, bit for bit, at a fraction of the cost).
+ */
+export function gradientSums(g: Vec, out: Float64Array): void {
+  const n = g.length;
+  if (simd && n >= simdMinSums) return simd.gradientSums(g, out);
+  let s2 = 0;
+  let s1 = 0;
+  let max = 0;
+  let zeros = 0;
+  for (let i = 0; i < n; i++) {
+    const v = g[i];
+    // Math.abs, not a test of the sign: half the gradients are negative, so that branch would be
+    // mispredicted half the time.
+    const av = Math.abs(v);
+    s2 += v * v;
+    s1 += av;
+    if (av > max) max = av;
+    zeros += av === 0 ? 1 : 0;
+  }
+  out[0] = s2;
+  out[1] = s1;
+  out[2] = max;
+  out[3] = zeros;
+}
+
+/** Gradients of at least this many entries have their statistics summed in WebAssembly. */
+const simdMinSums = 256;

@@ -47,6 +47,10 @@ const op = {
   br: (depth: number) => [0x0c, ...uleb(depth)],
   brIf: (depth: number) => [0x0d, ...uleb(depth)],
   f64Load: [0x2b, 3, 0], f64Store: [0x39, 3, 0],
+  f64StoreAt: (offset: number) => [0x39, 3, ...uleb(offset)],
+  f64Abs: [0x99], f64Add: [0xa0], f64Mul: [0xa2], f64Gt: [0x64], f64Eq: [0x61], select: [0x1b],
+  f64Zero: [0x44, 0, 0, 0, 0, 0, 0, 0, 0],
+  f64FromI32: [0xb8],
   v128Load: (offset: number) => [0xfd, 0x00, 4, ...uleb(offset)],
   v128Store: (offset: number) => [0xfd, 0x0b, 4, ...uleb(offset)],
   /** v128.load64_splat: one f64 from memory into both lanes. */
@@ -148,23 +152,54 @@ function transposeBody(): number[] {
   return body([[n - first, I32]], code);
 }
 
+/**
+ * sums(addr, n, out): over the n float64 at addr, in order, Σv², Σ|v|, max|v| and the count of
+ * zeros, written to out[0..3]: a weight gradient's statistics, as train.ts's loop computes them.
+ */
+function sumsBody(): number[] {
+  let n = 0;
+  const addr = n++, count = n++, out = n++;
+  const firstI32 = n;
+  const p = n++, end = n++, zeros = n++;
+  const firstF64 = n;
+  const v = n++, av = n++, s2 = n++, s1 = n++, max = n++;
+  const code: number[][] = [
+    op.get(addr), op.set(p),
+    op.get(addr), op.get(count), op.i32(3), op.shl, op.add, op.set(end),
+    ...whileLess(p, end, [
+      op.get(p), op.f64Load, op.tee(v), op.f64Abs, op.set(av),
+      op.get(s2), op.get(v), op.get(v), op.f64Mul, op.f64Add, op.set(s2),
+      op.get(s1), op.get(av), op.f64Add, op.set(s1),
+      op.get(av), op.get(max), op.get(av), op.get(max), op.f64Gt, op.select, op.set(max),
+      op.get(zeros), op.get(av), op.f64Zero, op.f64Eq, op.add, op.set(zeros),
+      op.get(p), op.i32(8), op.add, op.set(p),
+    ]),
+    op.get(out), op.get(s2), op.f64StoreAt(0),
+    op.get(out), op.get(s1), op.f64StoreAt(8),
+    op.get(out), op.get(max), op.f64StoreAt(16),
+    op.get(out), op.get(zeros), op.f64FromI32, op.f64StoreAt(24),
+  ];
+  return body([[firstF64 - firstI32, I32], [n - firstF64, F64]], code);
+}
+
 function moduleBytes(): Uint8Array<ArrayBuffer> {
   const section = (id: number, bytes: number[]): number[] => [id, ...uleb(bytes.length), ...bytes];
   const name = (s: string): number[] => [...uleb(s.length), ...Array.from(s, (ch) => ch.charCodeAt(0))];
-  const types = [2, 0x60, 8, I32, I32, I32, I32, I32, I32, I32, F64, 0, 0x60, 5, I32, I32, I32, I32, I32, 0];
+  const types = [3, 0x60, 8, I32, I32, I32, I32, I32, I32, I32, F64, 0, 0x60, 5, I32, I32, I32, I32, I32, 0, 0x60, 3, I32, I32, I32, 0];
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, types),
-    ...section(3, [2, 0, 1]), // function 0 has type 0 (gemm), function 1 type 1 (transpose)
+    ...section(3, [3, 0, 1, 2]), // function i has type i: gemm, transpose, sums
     ...section(5, [1, 0x00, 1]), // one memory, at least one page
-    ...section(7, [3, ...name('gemm'), 0x00, 0, ...name('transpose'), 0x00, 1, ...name('memory'), 0x02, 0]),
-    ...section(10, [2, ...gemmBody(), ...transposeBody()]),
+    ...section(7, [4, ...name('gemm'), 0x00, 0, ...name('transpose'), 0x00, 1, ...name('sums'), 0x00, 2, ...name('memory'), 0x02, 0]),
+    ...section(10, [3, ...gemmBody(), ...transposeBody(), ...sumsBody()]),
   ]);
 }
 
 interface Exports {
   gemm(A: number, B: number, bias: number, C: number, rows: number, inner: number, cols: number, scale: number): void;
   transpose(src: number, dst: number, rows: number, cols: number, dstStride: number): void;
+  sums(addr: number, n: number, out: number): void;
   memory: WebAssembly.Memory;
 }
 
@@ -252,6 +287,22 @@ class SimdProduct {
         for (let j = 0, s = oC + i * cols4, d = i * cols; j < cols; j++) C[d + j] = f[s + j];
       }
     }
+  }
+
+  /**
+   * Σg², Σ|g|, max|g| and the exact zeros of `g`, in index order, into out[0..3] (all entries taken
+   * as finite: a non-finite one shows as a non-finite Σ|g|, for the caller to handle).
+   */
+  gradientSums(g: Vec, out: Float64Array): void {
+    const n = g.length;
+    this.reserve(n + 4);
+    this.f64.set(g, 4);
+    this.wasm.sums(32, n, 0);
+    const f = this.f64;
+    out[0] = f[0];
+    out[1] = f[1];
+    out[2] = f[2];
+    out[3] = f[3];
   }
 }
 

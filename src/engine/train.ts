@@ -4,7 +4,7 @@
 
 import type { Dataset, EpochRecord, LayerStats, LossName, OptimizerSpec, Spec, StopReason } from './types';
 import { backwardPass, forwardPass, type BackwardSums, type ForwardSums, type Vec } from './activations';
-import { forwardProduct, inputGradientProduct, weightGradientProduct } from './kernels';
+import { forwardProduct, gradientSums, inputGradientProduct, weightGradientProduct } from './kernels';
 import { buildNetwork, type Layer, type Network } from './network';
 import { histogramOf } from './histogram';
 import { Rng } from './rng';
@@ -65,6 +65,8 @@ export class Trainer {
   private epoch = 0;
   /** Per-layer squared norms of the step's raw gradient (for clipping and statistics). */
   private readonly gradSq: Float64Array;
+  /** gradientSums' results: Σg², Σ|g|, max|g|, zeros. */
+  private readonly sums = new Float64Array(4);
 
   constructor(spec: Spec, data: Dataset, options: TrainOptions = {}) {
     if (spec.input === null || spec.layers.length === 0) throw new Error('Trainer needs a valid spec: input and at least one dense layer');
@@ -311,23 +313,15 @@ export class Trainer {
   private gradientStats(l: Layer, a: LayerAccumulator): number {
     const g = l.dW;
     const n = g.length;
-    let s2 = 0;
-    let s1 = 0;
-    let max = 0;
-    let zeros = 0;
+    // The usual case first, with no test for finiteness: a NaN or ±Infinity anywhere makes Σ|g|
+    // non-finite (as does overflow), and then the careful loop below starts over.
+    const sums = this.sums;
+    gradientSums(g, sums);
+    let s2 = sums[0];
+    let s1 = sums[1];
+    let max = sums[2];
+    let zeros = sums[3];
     let bad = 0;
-    // The usual case first, with no test for finiteness in the loop: a NaN or ±Infinity anywhere
-    // makes Σ|g| non-finite (as does overflow), and then the careful loop below starts over.
-    for (let i = 0; i < n; i++) {
-      const v = g[i];
-      // Math.abs, not a test of the sign: half the gradients are negative, so that branch would be
-      // mispredicted half the time.
-      const av = Math.abs(v);
-      s2 += v * v;
-      s1 += av;
-      if (av > max) max = av;
-      zeros += av === 0 ? 1 : 0;
-    }
     if (!(s1 < Infinity)) {
       s2 = s1 = max = zeros = 0;
       for (let i = 0; i < n; i++) {

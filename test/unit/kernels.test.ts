@@ -4,7 +4,7 @@
 // both round only the final sum, in Float32Array too.
 
 import { strict as assert } from 'node:assert';
-import { forwardProduct, inputGradientProduct, setSimdThreshold, weightGradientProduct } from '../../src/engine/kernels';
+import { forwardProduct, gradientSums, inputGradientProduct, setSimdThreshold, weightGradientProduct } from '../../src/engine/kernels';
 import { activation, backwardPass, derivativeAt, forwardPass, type Vec } from '../../src/engine/activations';
 import type { Activation } from '../../src/engine/types';
 
@@ -138,6 +138,30 @@ for (const mode of ['scalar', 'simd'] as const) describe(`kernels (${mode}): the
         let c = 0;
         for (let i = 0; i < nb; i++) c += X[i * k + p] * D[i * m + j];
         assert.ok(Object.is(dW[p * m + j], Math.fround(c * 0.25)));
+      }
+    }
+  });
+
+  it('gradientSums: Σg², Σ|g|, max|g| and zeros in index order', () => {
+    for (const T of TYPES) {
+      for (const n of [1, 3, 17, 255, 256, 1000, 4099]) {
+        const next = random(n);
+        const g = filled(T, n, () => next() * 1e-3);
+        for (let i = 0; i < n; i += 7) g[i] = i % 14 ? -0 : 0;
+        const out = new Float64Array(4);
+        gradientSums(g, out);
+        let s2 = 0, s1 = 0, max = 0, zeros = 0;
+        for (let i = 0; i < n; i++) {
+          const v = g[i];
+          s2 += v * v;
+          s1 += Math.abs(v);
+          if (Math.abs(v) > max) max = Math.abs(v);
+          if (v === 0) zeros++;
+        }
+        assert.deepEqual([...out], [s2, s1, max, zeros], `${T.name} n=${n}`);
+        g[n >> 1] = NaN;
+        gradientSums(g, out);
+        assert.ok(!(out[1] < Infinity), 'a NaN shows in Σ|g|');
       }
     }
   });
