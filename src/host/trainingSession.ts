@@ -4,9 +4,11 @@
 // Training never runs on the extension host's thread. No vscode here, so the unit tests drive it.
 
 import { Worker } from 'node:worker_threads';
-import { isWorkerToHost, type StartTraining, type ThresholdOverrides, type WorkerToHost } from '../protocol';
+import { isWorkerToHost, type RunMode, type StartTraining, type ThresholdOverrides, type WorkerToHost } from '../protocol';
 
 export interface SessionRequest {
+  /** 'train' (the default) or 'lrFind', the learning-rate range test. */
+  readonly mode?: RunMode;
   readonly text: string;
   readonly fileName: string;
   readonly epochs?: number;
@@ -17,7 +19,7 @@ export interface SessionRequest {
 }
 
 export type SessionEnd =
-  /** The worker sent its report (its `stopped` says whether it was cancelled). */
+  /** The worker sent its report (its `stopped` says whether it was cancelled), or its lr-find result. */
   | { readonly kind: 'done' }
   /** The spec has errors; nothing was trained. */
   | { readonly kind: 'rejected' }
@@ -60,7 +62,7 @@ export class TrainingSession {
     });
     const start: StartTraining = {
       type: 'start',
-      mode: 'train',
+      mode: request.mode ?? 'train',
       text: request.text,
       fileName: request.fileName,
       cancel: buffer,
@@ -101,7 +103,7 @@ export class TrainingSession {
     } catch (e) {
       console.error('Gradient Flow: handling a worker message failed', e);
     }
-    if (raw.type === 'done') this.finish({ kind: 'done' });
+    if (raw.type === 'done' || raw.type === 'lrFound') this.finish({ kind: 'done' });
     else if (raw.type === 'rejected') this.finish({ kind: 'rejected' });
     else if (raw.type === 'failed') this.finish({ kind: 'failed', message: raw.message });
   }

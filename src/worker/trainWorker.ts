@@ -1,6 +1,7 @@
 // The training worker (its own bundle, dist/worker.js): receives one StartTraining, checks the spec
 // with CSVs read from disk, trains it with the engine, and posts the epochs in batches (about every
-// 50 ms), the findings that are already certain, and the report. Cancellation is a SharedArrayBuffer
+// 50 ms), the findings that are already certain, and the report; in mode 'lrFind' it runs the
+// learning-rate range test instead and posts its points and suggestion. Cancellation is a SharedArrayBuffer
 // flag the engine asks between steps. Any exception becomes a `failed` message; the test hook
 // `crashAtEpoch` instead throws out of the worker, as a real crash would.
 
@@ -8,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parentPort } from 'node:worker_threads';
 import { buildReport, certainFindings, check, diagnoseRun, reportLayers, Trainer, type ReadResult } from '../engine/index';
+import { findLearningRate } from '../engine/lrfind';
 import type { EpochRecord, Spec } from '../engine/types';
 import type { StartTraining, WorkerToHost } from '../protocol';
 
@@ -37,8 +39,14 @@ function train(port: NonNullable<typeof parentPort>, msg: StartTraining): void {
     post(port, { type: 'rejected', problems: result.problems });
     return;
   }
+  if (msg.mode === 'lrFind') {
+    // The range test from the initial weights; a cancel ends the sweep early with the points so far.
+    const found = findLearningRate(result.spec, result.dataset, { isCancelled: () => Atomics.load(cancelled, 0) !== 0 });
+    post(port, { type: 'lrFound', points: found.points, suggested: found.suggested });
+    return;
+  }
   if (msg.mode !== 'train') {
-    post(port, { type: 'failed', message: `The training worker does not run "${msg.mode}" yet.` });
+    post(port, { type: 'failed', message: `The training worker does not run "${String(msg.mode)}".` });
     return;
   }
   // Thresholds from the settings apply when the spec does not set its own.
