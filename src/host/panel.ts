@@ -1,17 +1,18 @@
 // The host side of the Gradient Flow panel: one WebviewPanel beside the editor that shows the last
-// run. It serves the page (src/panel/html.ts) under a Content-Security-Policy with a fresh nonce,
+// run, comparison or learning-rate sweep (a PanelContent). It serves the page (src/panel/html.ts) under a Content-Security-Policy with a fresh nonce,
 // limits the webview to dist/ and media/, keeps the run's data and re-posts a full `show` whenever
 // the page says `ready` (after being hidden, or reloaded: no retainContextWhenHidden), batches
-// progress to at most ~10 messages a second, and answers the page's requests, every one of which
+// progress to at most ~10 messages a second in all (a comparison's runs share them), and answers the page's requests, every one of which
 // is validated first.
 
 import { randomBytes } from 'node:crypto';
-import { basename, dirname, isAbsolute, join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { EpochRecord } from '../engine/types';
 import { panelHtml } from '../panel/html';
 import { isPanelToHost, type HeatmapMetric, type HostToPanel, type PanelToHost } from '../protocol';
-import { decodePngDataUrl, progressMessage, showMessage, type RunData } from './runData';
+import { baseName, type PanelContent } from './panelContent';
+import { decodePngDataUrl, type RunData } from './runData';
 import { Batcher } from './throttle';
 
 export const PANEL_VIEW_TYPE = 'nnspec.inspector';
@@ -21,8 +22,6 @@ export interface PanelContext {
   readonly extensionUri: vscode.Uri;
   metric(): HeatmapMetric;
   setMetric(metric: HeatmapMetric): void;
-  /** The panel was closed (stop what it showed). */
-  closed(run: RunData | undefined): void;
   /** Asks where to save an export (the save dialog; tests put their own here). */
   pickSaveTarget(options: vscode.SaveDialogOptions): Thenable<vscode.Uri | undefined>;
 }
@@ -62,8 +61,8 @@ export class InspectorPanel implements vscode.Disposable {
     return InspectorPanel.current;
   }
 
-  private run: RunData | undefined;
-  private readonly batcher: Batcher<EpochRecord[]>;
+  private content: PanelContent | undefined;
+  private batcher: Batcher<Progress>;
   private readonly subscriptions: vscode.Disposable[] = [];
   private disposed = false;
   /** Times the page said `ready`, and messages dropped as malformed (for tests). */
@@ -75,7 +74,7 @@ export class InspectorPanel implements vscode.Disposable {
     private readonly ctx: PanelContext,
   ) {
     panel.webview.options = webviewOptions(ctx.extensionUri);
-    this.batcher = new Batcher((batches) => this.postProgress(batches.flat()), PROGRESS_INTERVAL_MS);
+    this.batcher = this.newBatcher(1);
     this.subscriptions.push(
       panel.webview.onDidReceiveMessage((m: unknown) => void this.receive(m)),
       panel.onDidDispose(() => this.dispose()),
@@ -83,36 +82,53 @@ export class InspectorPanel implements vscode.Disposable {
     panel.webview.html = this.html();
   }
 
+  /** The run shown, when the panel shows a single run. */
   get shownRun(): RunData | undefined {
-    return this.run;
+    return this.content?.kind === 'run' ? this.content.runs[0] : undefined;
   }
 
-  /** Switches the panel to a run (a new one, or the last one again). */
-  showRun(run: RunData): void {
+  get shown(): PanelContent | undefined {
+    return this.content;
+  }
+
+  /**
+   * Switches the panel to a content (a new one, or the same again after it changed shape). Progress
+   * is batched so the page gets at most ~10 messages a second in all: one message per run with news,
+   * so the interval grows with the number of runs.
+   */
+  show(content: PanelContent): void {
     this.batcher.dispose();
-    this.run = run;
-    this.panel.title = `Gradient Flow: ${run.name || basename(run.fileName)}`;
-    this.post(showMessage(run, this.ctx.metric()));
+    if (content !== this.content) this.batcher = this.newBatcher(content.runs.length);
+    this.content = content;
+    this.panel.title = content.title();
+    this.post({ type: 'show', view: content.view(), metric: this.ctx.metric() });
   }
 
-  /** New epochs of a run: batched into at most ~10 messages a second. */
+  /** New epochs of a run: batched. */
   progress(run: RunData, records: readonly EpochRecord[]): void {
-    if (run !== this.run) return;
-    if (run.name) this.panel.title = `Gradient Flow: ${run.name}`;
-    this.batcher.push([...records]);
+    if (!this.content?.runs.includes(run)) return;
+    this.panel.title = this.content.title();
+    this.batcher.push({ run, records: [...records] });
   }
 
-  /** The run ended: what is pending goes out now, with the final state and findings. */
+  /** A run ended: what is pending goes out now, with the run's final state and findings. */
   runEnded(run: RunData): void {
-    if (run !== this.run) return;
+    const content = this.content;
+    if (!content?.runs.includes(run)) return;
     this.batcher.flush();
-    this.postProgress([]);
+    this.post(content.progress(run, []));
   }
 
-  private postProgress(records: EpochRecord[]): void {
-    const run = this.run;
-    if (!run) return;
-    this.post(progressMessage(run, records));
+  private newBatcher(runs: number): Batcher<Progress> {
+    return new Batcher((items) => this.postProgress(items), PROGRESS_INTERVAL_MS * Math.max(1, runs));
+  }
+
+  private postProgress(items: Progress[]): void {
+    const content = this.content;
+    if (!content) return;
+    const byRun = new Map<RunData, EpochRecord[]>();
+    for (const { run, records } of items) byRun.set(run, [...(byRun.get(run) ?? []), ...records]);
+    for (const [run, records] of byRun) if (content.runs.includes(run)) this.post(content.progress(run, records));
   }
 
   private post(message: HostToPanel): void {
@@ -139,7 +155,7 @@ export class InspectorPanel implements vscode.Disposable {
       case 'ready':
         this.readyCount++;
         this.batcher.dispose();
-        if (this.run) this.post(showMessage(this.run, this.ctx.metric()));
+        if (this.content) this.post({ type: 'show', view: this.content.view(), metric: this.ctx.metric() });
         return;
       case 'metricChanged':
         this.ctx.setMetric(msg.metric);
@@ -165,22 +181,30 @@ export class InspectorPanel implements vscode.Disposable {
         await this.save(run, 'png', bytes);
         return;
       }
-      case 'applyVariant':
-      case 'applyLr':
-        // Views of Compare and the learning-rate finder, which this panel does not show.
+      case 'applyVariant': {
+        const content = this.content;
+        if (content?.applyVariant) await content.applyVariant(msg.variantId);
+        else void vscode.window.showInformationMessage('Gradient Flow: this panel no longer holds that comparison. Run Compare Activations… again.');
         return;
+      }
+      case 'applyLr': {
+        const content = this.content;
+        if (content?.applyLr) await content.applyLr(msg.lr);
+        else void vscode.window.showInformationMessage('Gradient Flow: this panel no longer holds that learning-rate sweep. Run Find Learning Rate again.');
+        return;
+      }
     }
   }
 
   private requireRun(): RunData | undefined {
-    if (!this.run) void vscode.window.showInformationMessage('Gradient Flow: no run in this window to export yet. Run Train & Inspect first.');
-    return this.run;
+    const run = this.content?.exportRun;
+    if (!run) void vscode.window.showInformationMessage('Gradient Flow: no single run in this window to export. Run Train & Inspect first.');
+    return run;
   }
 
   /** Reveals a layer's line, for a file this panel shows (the page names it; nothing else is opened). */
   private async revealLayer(fileName: string, line: number): Promise<void> {
-    const run = this.run;
-    if (!run || run.fileName !== fileName) return;
+    if (!this.content || this.content.fileName !== fileName) return;
     const open = vscode.workspace.textDocuments.find((d) => d.fileName === fileName || d.uri.toString() === fileName);
     const doc = open ?? (isAbsolute(fileName) ? await vscode.workspace.openTextDocument(vscode.Uri.file(fileName)) : undefined);
     if (!doc) return;
@@ -193,7 +217,7 @@ export class InspectorPanel implements vscode.Disposable {
   }
 
   private async save(run: RunData, ext: 'csv' | 'json' | 'png', bytes: Uint8Array): Promise<void> {
-    const base = `${(run.name || basename(run.fileName)).replace(/[^\w.-]+/g, '_')}-${ext === 'png' ? 'heatmap' : 'stats'}.${ext}`;
+    const base = `${(run.name || baseName(run.fileName)).replace(/[^\w.-]+/g, '_')}-${ext === 'png' ? 'heatmap' : 'stats'}.${ext}`;
     const defaultUri = isAbsolute(run.fileName) ? vscode.Uri.file(join(dirname(run.fileName), base)) : undefined;
     const label = ext === 'png' ? 'PNG image' : ext.toUpperCase();
     const target = await this.ctx.pickSaveTarget({ ...(defaultUri ? { defaultUri } : {}), filters: { [label]: [ext] }, saveLabel: 'Export' });
@@ -219,11 +243,16 @@ export class InspectorPanel implements vscode.Disposable {
     this.disposed = true;
     if (InspectorPanel.current === this) InspectorPanel.current = undefined;
     this.batcher.dispose();
-    const run = this.run;
+    const content = this.content;
     for (const s of this.subscriptions) s.dispose();
     this.panel.dispose();
-    this.ctx.closed(run);
+    content?.closed();
   }
+}
+
+interface Progress {
+  readonly run: RunData;
+  readonly records: EpochRecord[];
 }
 
 /** Restores the panel after a window reload. */

@@ -1,7 +1,9 @@
 // The runs of Train & Inspect, one per document at most: starts a TrainingSession in the worker,
 // feeds its messages to the panel, the status bar and a cancellable progress notification, turns
 // certain and final findings into diagnostics, and reports failures as error messages. Starting a
-// run of a file stops its previous one; closing the file or the panel stops it too.
+// run of a file stops its previous one; closing the file or the panel stops it too. Other work on
+// workers (a comparison, a learning-rate sweep) is tracked here as a Job, so Stop Training, closing
+// the file and the `nnspec.training` context key cover it as well.
 
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
@@ -11,6 +13,7 @@ import type { RunOptions, RunOutcome } from './api';
 import type { SpecDiagnostics } from './diagnostics';
 import type { FindingsStore } from './findingsStore';
 import { InspectorPanel, type PanelContext } from './panel';
+import { runContent } from './panelContent';
 import { RunData } from './runData';
 import { defaultMetric, thresholdOverrides } from './settings';
 import type { TrainingStatusBar } from './statusBar';
@@ -22,7 +25,14 @@ interface ActiveRun {
   readonly uri: vscode.Uri;
   readonly data: RunData;
   readonly session: TrainingSession;
+  readonly content: ReturnType<typeof runContent>;
   report?: (step: { increment?: number; message?: string }) => void;
+}
+
+/** Work on workers other than Train & Inspect, stopped with the runs. */
+export interface Job {
+  readonly uri: vscode.Uri;
+  stop(): void;
 }
 
 export interface RunsContext {
@@ -37,13 +47,14 @@ let runCounter = 0;
 
 export class Runs implements vscode.Disposable {
   private readonly active = new Map<string, ActiveRun>();
+  private readonly jobs = new Set<Job>();
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeRuns = this.changed.event;
   readonly errors: string[] = [];
   readonly panelContext: PanelContext;
   /** Replaces the save dialog of exports (a test hook); undefined: the real dialog. */
   saveDialog: ((options: vscode.SaveDialogOptions) => Thenable<vscode.Uri | undefined>) | undefined;
-  private readonly workerFile: string;
+  readonly workerFile: string;
   private readonly subscriptions: vscode.Disposable[] = [];
 
   constructor(private readonly ctx: RunsContext) {
@@ -52,9 +63,6 @@ export class Runs implements vscode.Disposable {
       extensionUri: ctx.extensionUri,
       metric: () => ctx.globalState.get<HeatmapMetric>(METRIC_KEY) ?? defaultMetric(),
       setMetric: (m) => void ctx.globalState.update(METRIC_KEY, m),
-      closed: (run) => {
-        for (const a of this.active.values()) if (a.data === run) a.session.stop();
-      },
       pickSaveTarget: (options) => (this.saveDialog ? this.saveDialog(options) : vscode.window.showSaveDialog(options)),
     };
     this.subscriptions.push(
@@ -72,14 +80,23 @@ export class Runs implements vscode.Disposable {
   }
 
   isRunning(uri: vscode.Uri): boolean {
-    return this.active.has(uri.toString());
+    return this.active.has(uri.toString()) || [...this.jobs].some((j) => j.uri.toString() === uri.toString());
   }
 
-  /** Stops the document's run, or every run; returns whether one was running. */
+  /** Stops the document's run and jobs, or every one; returns whether one was running. */
   stop(uri?: vscode.Uri): boolean {
     const runs = uri ? [this.active.get(uri.toString())].filter((a): a is ActiveRun => a !== undefined) : [...this.active.values()];
+    const jobs = [...this.jobs].filter((j) => !uri || j.uri.toString() === uri.toString());
     for (const a of runs) a.session.stop();
-    return runs.length > 0;
+    for (const j of jobs) j.stop();
+    return runs.length + jobs.length > 0;
+  }
+
+  /** Tracks a job until the returned disposable is disposed (when it has ended). */
+  track(job: Job): vscode.Disposable {
+    this.jobs.add(job);
+    this.setTraining();
+    return { dispose: () => this.jobs.delete(job) && this.setTraining() };
   }
 
   showError(message: string): void {
@@ -102,10 +119,11 @@ export class Runs implements vscode.Disposable {
     const label = basename(doc.fileName);
     const data = new RunData(`run-${Date.now()}-${++runCounter}`, doc.fileName, label, text);
     data.name = label.replace(/\.nnspec$/i, '');
-    const panel = InspectorPanel.createOrShow(this.panelContext);
-    panel.showRun(data);
-
     let run: ActiveRun | undefined;
+    const content = runContent(data, () => run?.session.stop());
+    const panel = InspectorPanel.createOrShow(this.panelContext);
+    panel.show(content);
+
     const thresholds = thresholdOverrides();
     const session = new TrainingSession(
       this.workerFile,
@@ -119,7 +137,7 @@ export class Runs implements vscode.Disposable {
       },
       (msg) => run && this.receive(run, msg),
     );
-    run = { uri: doc.uri, data, session };
+    run = { uri: doc.uri, data, session, content };
     this.active.set(key, run);
     this.setTraining();
     this.ctx.statusBar.set({ kind: 'running', name: data.name, epoch: 0, total: 0 });
@@ -144,7 +162,7 @@ export class Runs implements vscode.Disposable {
     const superseded = this.active.get(run.uri.toString()) !== run;
     if (msg.type === 'started') {
       const panel = InspectorPanel.instance;
-      if (panel?.shownRun === data) panel.showRun(data);
+      if (panel?.shown === run.content) panel.show(run.content);
       if (!superseded) this.ctx.statusBar.set({ kind: 'running', name: data.name, epoch: 0, total: data.totalEpochs });
       return;
     }
@@ -209,13 +227,15 @@ export class Runs implements vscode.Disposable {
   }
 
   private setTraining(): void {
-    void vscode.commands.executeCommand('setContext', 'nnspec.training', this.active.size > 0);
+    void vscode.commands.executeCommand('setContext', 'nnspec.training', this.active.size + this.jobs.size > 0);
     this.changed.fire();
   }
 
   dispose(): void {
     for (const a of this.active.values()) a.session.dispose();
     this.active.clear();
+    for (const j of [...this.jobs]) j.stop();
+    this.jobs.clear();
     for (const s of this.subscriptions) s.dispose();
   }
 }
