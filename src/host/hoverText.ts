@@ -128,6 +128,11 @@ export function findingHover(f: Finding, fixLinks: readonly FixLink[]): string {
   const runSeries: [string, unknown][] = [['loss', ev.losses], ['largest update ratio ‖ΔW‖/‖W‖', ev.updateRatios]];
   const runRows = runSeries.filter((e): e is [string, number[]] => numberArray(e[1]) && e[1].length > 0).map(([label, values]) => `${label}: \`${sparkline(values)}\` ${rangeOf(values)}`);
   if (series.length === 0 && runRows.length > 0) parts.push(`Over ${(ev.losses as number[] | undefined)?.length ?? 0} epochs (log scale):\n\n${runRows.join('  \n')}`);
+  // The step size's numbers against the rule of thumb, and what else a run finding measured.
+  const healthy = 'about 1e-3 is healthy for SGD';
+  if (isFiniteNumber(ev.peakRatio)) parts.push(`Largest update ratio ‖ΔW‖/‖W‖ of the run: ${sci(ev.peakRatio)} (${healthy})`);
+  if (isFiniteNumber(ev.updateRatio)) parts.push(`Largest update ratio ‖ΔW‖/‖W‖ over the last quarter: ${sci(ev.updateRatio)} (${healthy})`);
+  if (numberArray(ev.smallLayers) && ev.smallLayers.length > 0) parts.push(`Layers with small gradients: ${ev.smallLayers.join(', ')}`);
   const ratios: string[] = [];
   if (ev.gradRatio !== undefined) ratios.push(`∂L/∂W ${sci(ev.gradRatio)}`);
   if (ev.deltaRatio !== undefined) ratios.push(`∂L/∂z ${sci(ev.deltaRatio)}`);
@@ -135,6 +140,10 @@ export function findingHover(f: Finding, fixLinks: readonly FixLink[]): string {
   if (ev.bound) parts.push(`Bound: ${ev.bound.text} = ${sci(ev.bound.value)} (sigmoid′ ≤ 1/4 per layer)`);
   if (fixLinks.length) parts.push(`Fixes: ${fixLinks.map((l) => `[${escapeMarkdown(l.title)}](${l.uri})`).join(' · ')}`);
   return parts.join('\n\n');
+}
+
+function isFiniteNumber(x: unknown): x is number {
+  return typeof x === 'number' && Number.isFinite(x);
 }
 
 function numberArray(x: unknown): x is number[] {
