@@ -6,13 +6,16 @@ import { createApi, type GradientFlowApi } from './host/api';
 import { SpecCodeActionProvider } from './host/codeActions';
 import { SpecCodeLensProvider } from './host/codeLens';
 import { registerCommands } from './host/commands';
+import { Comparer } from './host/compare';
 import { SpecCompletionProvider, TRIGGER_CHARACTERS } from './host/completion';
 import { LANGUAGE_ID, SpecDiagnostics } from './host/diagnostics';
 import { FindingsStore } from './host/findingsStore';
 import { SpecHoverProvider } from './host/hover';
+import { LrFinder } from './host/lrFinder';
 import { InspectorPanel, InspectorPanelSerializer, PANEL_VIEW_TYPE } from './host/panel';
 import { Runs } from './host/runs';
 import { TrainingStatusBar } from './host/statusBar';
+import { registerWalkthroughCommands } from './host/walkthrough';
 
 export function activate(context: vscode.ExtensionContext): GradientFlowApi {
   const selector: vscode.DocumentSelector = { language: LANGUAGE_ID };
@@ -25,7 +28,8 @@ export function activate(context: vscode.ExtensionContext): GradientFlowApi {
     diagnostics,
     statusBar,
     runs,
-    ...registerCommands(runs),
+    ...registerCommands(runs, new Comparer(runs), new LrFinder(runs)),
+    ...registerWalkthroughCommands(context.extensionUri, context.globalStorageUri, findings),
     vscode.languages.registerCompletionItemProvider(selector, new SpecCompletionProvider(), ...TRIGGER_CHARACTERS),
     vscode.languages.registerHoverProvider(selector, new SpecHoverProvider(findings)),
     vscode.languages.registerCodeActionsProvider(selector, new SpecCodeActionProvider(findings), SpecCodeActionProvider.metadata),

@@ -3,8 +3,10 @@
 
 import * as vscode from 'vscode';
 import type { Finding, Problem, StopReason } from '../engine/types';
-import type { RunState } from '../protocol';
+import type { PanelView, RunState } from '../protocol';
+import type { CompareOutcome } from './compare';
 import type { FindingsStore } from './findingsStore';
+import type { LrFindOutcome } from './lrFinder';
 import { InspectorPanel } from './panel';
 import type { Runs } from './runs';
 
@@ -29,6 +31,10 @@ export interface RunOutcome {
 export interface GradientFlowApi {
   /** Trains the document (as the command does) and resolves when the run ends. */
   train(uri: vscode.Uri, options?: RunOptions): Promise<RunOutcome>;
+  /** Compares variants of the document (ids as the engine's variantsOf names them; default: the four activation ones) and resolves when all have ended. */
+  compare(uri: vscode.Uri, variantIds?: readonly string[]): Promise<CompareOutcome | undefined>;
+  /** Runs the learning-rate range test on the document and resolves with its suggestion. */
+  findLearningRate(uri: vscode.Uri): Promise<LrFindOutcome | undefined>;
   /** Stops the document's run, or every run. */
   stop(uri?: vscode.Uri): void;
   isRunning(uri: vscode.Uri): boolean;
@@ -36,8 +42,8 @@ export interface GradientFlowApi {
   findings(uri: vscode.Uri): readonly Finding[];
   /** Error messages shown to the user since activation, oldest first. */
   readonly errors: readonly string[];
-  /** The panel, if open: the run it shows and how often its page said `ready`. */
-  panel(): { readonly runId: string | undefined; readonly readyCount: number; readonly ignoredMessages: number } | undefined;
+  /** The panel, if open: what it shows, the run (of a run view), how often its page said `ready`. */
+  panel(): { readonly kind: PanelView['kind'] | undefined; readonly runId: string | undefined; readonly readyCount: number; readonly ignoredMessages: number } | undefined;
   /** Closes the panel, as its close button does. */
   closePanel(): void;
   /** Test hooks. */
@@ -52,6 +58,9 @@ export interface GradientFlowApi {
 export function createApi(runs: Runs, findings: FindingsStore): GradientFlowApi {
   return {
     train: async (uri, options) => runs.train(await vscode.workspace.openTextDocument(uri), options),
+    compare: async (uri, variantIds) =>
+      vscode.commands.executeCommand<CompareOutcome | undefined>('nnspec.compare', { uri, variants: variantIds ? [...variantIds] : ['as-written', 'relu+he_normal', 'leaky_relu+he_normal', 'tanh+glorot_uniform'] }),
+    findLearningRate: async (uri) => vscode.commands.executeCommand<LrFindOutcome | undefined>('nnspec.findLearningRate', uri),
     stop: (uri) => void runs.stop(uri),
     isRunning: (uri) => runs.isRunning(uri),
     findings: (uri) => findings.get(uri.toString()),
@@ -60,7 +69,7 @@ export function createApi(runs: Runs, findings: FindingsStore): GradientFlowApi 
     },
     panel: () => {
       const p = InspectorPanel.instance;
-      return p ? { runId: p.shownRun?.id, readyCount: p.readyCount, ignoredMessages: p.ignoredMessages } : undefined;
+      return p ? { kind: p.shown?.kind, runId: p.shownRun?.id, readyCount: p.readyCount, ignoredMessages: p.ignoredMessages } : undefined;
     },
     closePanel: () => InspectorPanel.instance?.panel.dispose(),
     testing: {

@@ -9,6 +9,7 @@ import { DIAGNOSTIC_SOURCE } from './diagnostics';
 import { FINDING_TITLES } from './diagnosticData';
 import type { FindingsStore } from './findingsStore';
 import { changeForAll, isFixArgs } from './fixes';
+import { FIX_APPLIED_COMMAND } from './walkthrough';
 
 const FINDING_KINDS = new Set(Object.keys(FINDING_TITLES));
 
@@ -49,6 +50,7 @@ export class SpecCodeActionProvider implements vscode.CodeActionProvider {
           action.edit = workspaceEdit(doc, editsForChange(text, fix.change));
           action.diagnostics = [diag];
           action.isPreferred = i === 0;
+          action.command = { command: FIX_APPLIED_COMMAND, title: fix.title };
           actions.push(action);
           if (fix.change.kind === 'layer' && sameKind.size > 1) {
             const every = new vscode.CodeAction(`Fix all ${kind} layers: ${fix.title} (${sameKind.size} lines)`, vscode.CodeActionKind.QuickFix);

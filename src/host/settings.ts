@@ -1,8 +1,10 @@
 // The extension's settings (contributes.configuration in package.json), read where they are used.
 
+import { availableParallelism } from 'node:os';
 import * as vscode from 'vscode';
 import type { Thresholds } from '../engine/types';
 import { HEATMAP_METRICS, type HeatmapMetric, type ThresholdOverrides } from '../protocol';
+import { workerLimit } from './workerPool';
 
 const SECTION = 'nnspec';
 const THRESHOLD_KEYS = ['vanishing', 'exploding', 'dead', 'saturated'] as const satisfies readonly (keyof Thresholds)[];
@@ -26,4 +28,9 @@ export function thresholdOverrides(): ThresholdOverrides | undefined {
     if (typeof v === 'number' && Number.isFinite(v) && v > 0) out[key] = v;
   }
   return Object.keys(out).length > 0 ? out : undefined;
+}
+
+/** `nnspec.maxWorkers`: 0 (the default) means one per core; never below 1. */
+export function maxWorkers(): number {
+  return workerLimit(vscode.workspace.getConfiguration(SECTION).get<number>('maxWorkers', 0), availableParallelism());
 }

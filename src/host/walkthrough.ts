@@ -1,0 +1,71 @@
+// The commands behind the "Get started with Gradient Flow" walkthrough (contributes.walkthroughs):
+// open the deep-sigmoid example, show the hover of a flagged line, and the silent command a quick
+// fix of a finding runs after its edit, so the walkthrough can tick "apply the quick fix".
+
+import * as vscode from 'vscode';
+import { isSpec } from './diagnostics';
+import type { FindingsStore } from './findingsStore';
+
+export const OPEN_EXAMPLE_COMMAND = 'nnspec.openExample';
+export const SHOW_FINDING_COMMAND = 'nnspec.showFindingHover';
+export const FIX_APPLIED_COMMAND = 'nnspec.fixApplied';
+const EXAMPLE = 'deep-sigmoid.nnspec';
+
+async function exists(uri: vscode.Uri): Promise<boolean> {
+  try {
+    await vscode.workspace.fs.stat(uri);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The example to open: the workspace's own copy (examples/deep-sigmoid.nnspec, or deep-sigmoid.nnspec
+ * at a folder's root, as in `npm start`), else a copy of the extension's in its global storage, made
+ * fresh unless that copy is open, so the walkthrough never edits the installed extension's files.
+ */
+export async function exampleUri(extensionUri: vscode.Uri, storageUri: vscode.Uri): Promise<vscode.Uri> {
+  for (const folder of vscode.workspace.workspaceFolders ?? []) {
+    for (const rel of [['examples', EXAMPLE], [EXAMPLE]]) {
+      const uri = vscode.Uri.joinPath(folder.uri, ...rel);
+      if (await exists(uri)) return uri;
+    }
+  }
+  const copy = vscode.Uri.joinPath(storageUri, EXAMPLE);
+  const open = vscode.workspace.textDocuments.some((d) => d.uri.toString() === copy.toString());
+  if (!open) {
+    await vscode.workspace.fs.createDirectory(storageUri);
+    await vscode.workspace.fs.copy(vscode.Uri.joinPath(extensionUri, 'examples', EXAMPLE), copy, { overwrite: true });
+  }
+  return copy;
+}
+
+export function registerWalkthroughCommands(extensionUri: vscode.Uri, storageUri: vscode.Uri, findings: FindingsStore): vscode.Disposable[] {
+  return [
+    vscode.commands.registerCommand(OPEN_EXAMPLE_COMMAND, async (): Promise<vscode.Uri> => {
+      const uri = await exampleUri(extensionUri, storageUri);
+      const doc = await vscode.workspace.openTextDocument(uri);
+      // Beside the walkthrough when it has the focus, so its next steps stay in view.
+      await vscode.window.showTextDocument(doc, { viewColumn: vscode.window.activeTextEditor ? vscode.ViewColumn.Active : vscode.ViewColumn.Beside, preview: false });
+      return uri;
+    }),
+    vscode.commands.registerCommand(SHOW_FINDING_COMMAND, async (): Promise<boolean> => {
+      const editor = vscode.window.activeTextEditor ?? vscode.window.visibleTextEditors.find((e) => isSpec(e.document));
+      const first = editor && isSpec(editor.document) ? [...findings.get(editor.document.uri.toString())].sort((a, b) => a.line - b.line)[0] : undefined;
+      if (!editor || !first) {
+        void vscode.window.showInformationMessage('Gradient Flow: no flagged line yet. Run Train & Inspect on a .nnspec file first.');
+        return false;
+      }
+      await vscode.window.showTextDocument(editor.document, { viewColumn: editor.viewColumn ?? vscode.ViewColumn.One, preserveFocus: false });
+      const line = editor.document.lineAt(first.line - 1);
+      const at = new vscode.Position(line.lineNumber, line.firstNonWhitespaceCharacterIndex);
+      editor.selection = new vscode.Selection(at, at);
+      editor.revealRange(line.range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+      await vscode.commands.executeCommand('editor.action.showHover');
+      return true;
+    }),
+    // Run by a finding's quick fix after its edit; it does nothing but mark the walkthrough step.
+    vscode.commands.registerCommand(FIX_APPLIED_COMMAND, () => undefined),
+  ];
+}
