@@ -6,19 +6,51 @@ import { sci } from './analysis';
 
 const RELU_FIX: Fix = { title: 'Use relu with he_normal init', change: { kind: 'layer', lines: [], activation: 'relu', init: 'he_normal' } };
 
-/** The epochs a verdict looks at: the last quarter of the run (at least one epoch). */
-export function window(records: readonly EpochRecord[]): readonly EpochRecord[] {
-  const w = Math.max(1, Math.ceil(records.length / 4));
-  return records.slice(records.length - w);
+/**
+ * A run's per-epoch numbers, by column: an EpochHistory is one, and `statsOfRecords` makes one of
+ * an array of records. The findings read nothing else, so a long run never needs its records.
+ */
+export interface RunStats {
+  readonly length: number;
+  /** The 1-based epoch number of the i-th stored epoch. */
+  epochAt(i: number): number;
+  loss(): ArrayLike<number>;
+  /** NaN where there is no accuracy (regression). */
+  accuracy(): ArrayLike<number>;
+  stat(layer: number, name: LayerStatName): ArrayLike<number>;
 }
 
-/** Geometric mean of a statistic over epochs, ignoring zeros and non-finite values (0 when none). */
-function geoMean(records: readonly EpochRecord[], layer: number, stat: LayerStatName): number {
+export function statsOfRecords(records: readonly EpochRecord[]): RunStats {
+  const cache = new Map<string, Float64Array>();
+  const column = (key: string, get: (r: EpochRecord) => number): Float64Array => {
+    let c = cache.get(key);
+    if (!c) {
+      c = Float64Array.from(records, get);
+      cache.set(key, c);
+    }
+    return c;
+  };
+  return {
+    length: records.length,
+    epochAt: (i) => records[i].epoch,
+    loss: () => column('loss', (r) => r.loss),
+    accuracy: () => column('accuracy', (r) => r.accuracy ?? NaN),
+    stat: (layer, name) => column(`${layer}.${name}`, (r) => r.layers[layer][name]),
+  };
+}
+
+/** The first index of the epochs a verdict looks at: the last quarter of the run (at least one epoch). */
+export function windowStart(length: number): number {
+  return length - Math.max(1, Math.ceil(length / 4));
+}
+
+/** Geometric mean of values[from..to), ignoring zeros and non-finite values (0 when none). */
+function geoMean(values: ArrayLike<number>, from: number, to = values.length): number {
   let s = 0;
   let n = 0;
-  for (const r of records) {
-    const v = r.layers[layer][stat];
-    if (v > 0 && Number.isFinite(v)) {
+  for (let i = from; i < to; i++) {
+    const v = values[i];
+    if (v > 0 && v < Infinity) {
       s += Math.log(v);
       n++;
     }
@@ -26,14 +58,35 @@ function geoMean(records: readonly EpochRecord[], layer: number, stat: LayerStat
   return n === 0 ? 0 : Math.exp(s / n);
 }
 
-function mean(records: readonly EpochRecord[], layer: number, stat: LayerStatName): number {
+function mean(values: ArrayLike<number>, from: number, to = values.length): number {
   let s = 0;
-  for (const r of records) s += r.layers[layer][stat];
-  return records.length ? s / records.length : 0;
+  for (let i = from; i < to; i++) s += values[i];
+  return to > from ? s / (to - from) : 0;
 }
 
-function series(records: readonly EpochRecord[], layer: number): number[] {
-  return records.map((r) => r.layers[layer].gradRms);
+function max(values: ArrayLike<number>, from = 0, to = values.length): number {
+  let m = -Infinity;
+  for (let i = from; i < to; i++) if (values[i] > m) m = values[i];
+  return m;
+}
+
+function min(values: ArrayLike<number>, from = 0, to = values.length): number {
+  let m = Infinity;
+  for (let i = from; i < to; i++) if (values[i] < m) m = values[i];
+  return m;
+}
+
+/** At most `points` values for a sparkline: bucket means (in log space when `log`), never cut. */
+export function thin(values: ArrayLike<number>, points = 240, log = false): number[] {
+  const n = values.length;
+  if (n <= points) return Array.from(values);
+  const out: number[] = [];
+  for (let c = 0; c < points; c++) {
+    const a = Math.floor((c * n) / points);
+    const b = Math.max(a + 1, Math.floor(((c + 1) * n) / points));
+    out.push(log ? geoMean(values, a, b) : mean(values, a, b));
+  }
+  return out;
 }
 
 /** Groups flagged layers by their source line, so a `dense … x6` line gets one finding. */
@@ -66,54 +119,79 @@ const clip: Fix = { title: 'Clip the gradient to norm 1 (clip=1)', change: { kin
 
 export interface DiagnoseInput {
   readonly spec: Spec;
-  readonly records: readonly EpochRecord[];
+  /** The recorded epochs: the records themselves, or a columnar store such as EpochHistory. */
+  readonly records: readonly EpochRecord[] | RunStats;
   readonly stopped: StopReason;
 }
 
-/** Findings that later epochs cannot undo, for streaming during a run. */
-export function certainFindings(input: DiagnoseInput): Finding[] {
-  return diagnoseRun(input).filter((f) => f.kind === 'nonfinite');
+const asStats = (records: DiagnoseInput['records']): RunStats => (Array.isArray(records) ? statsOfRecords(records as readonly EpochRecord[]) : (records as RunStats));
+
+/** Findings that later epochs cannot undo, for streaming during a run: the non-finite one. */
+export function certainFindings({ spec, records, stopped }: DiagnoseInput): Finding[] {
+  const run = asStats(records);
+  return run.length === 0 || spec.layers.length === 0 ? [] : nonfinite(spec, run, stopped);
+}
+
+function nonfinite(spec: Spec, run: RunStats, stopped: StopReason): Finding[] {
+  const layers = spec.layers;
+  const L = layers.length - 1;
+  const E = run.length;
+  const counts = layers.map((_, k) => run.stat(k, 'nonFinite'));
+  const nonfiniteLayers = layers.map((_, k) => k).filter((k) => max(counts[k]) > 0);
+  if (stopped !== 'nonfinite' && nonfiniteLayers.length === 0) return [];
+  const losses = run.loss();
+  let at = E - 1;
+  for (let i = 0; i < E; i++) {
+    if (!Number.isFinite(losses[i]) || counts.some((c) => c[i] > 0)) {
+      at = i;
+      break;
+    }
+  }
+  const k = nonfiniteLayers.length > 0 ? nonfiniteLayers[0] : L;
+  let count = 0;
+  for (let i = 0; i < E; i++) count += counts[k][i];
+  const line = layers[k].line;
+  return [{
+    kind: 'nonfinite', severity: 'error', layers: [k], line,
+    message: `Training produced NaN or Infinity at epoch ${run.epochAt(at)}${count > 0 ? `: ${count} non-finite entries in layer ${k}'s weight gradient` : ' (the loss)'}. The gradient overflowed; clip it or lower the learning rate.`,
+    fixes: [clip, lowerLr(spec, 10)],
+    evidence: { series: [thin(run.stat(k, 'gradRms'), 240, true)] },
+  }];
 }
 
 export function diagnoseRun({ spec, records, stopped }: DiagnoseInput): Finding[] {
+  const run = asStats(records);
   const layers = spec.layers;
-  if (records.length === 0 || layers.length === 0) return [];
+  const E = run.length;
+  if (E === 0 || layers.length === 0) return [];
   const th = spec.diagnose;
   const L = layers.length - 1;
-  const findings: Finding[] = [];
-  const win = window(records);
-  const first = win[0].epoch;
-  const lastEpoch = win[win.length - 1].epoch;
+  const from = windowStart(E);
+  const first = run.epochAt(from);
+  const lastEpoch = run.epochAt(E - 1);
   const span = first === lastEpoch ? `epoch ${first}` : `epochs ${first}–${lastEpoch}`;
+  const findings: Finding[] = [];
   const add = (kind: FindingKind, severity: Severity, ks: readonly number[], message: string, fixes: readonly Fix[], evidence: Finding['evidence']) =>
     findings.push({ kind, severity, layers: ks, line: layers[ks[0]].line, message, fixes: fixes.map((f) => withLines(f, [layers[ks[0]].line])), evidence });
+  const series = (k: number, name: LayerStatName = 'gradRms') => thin(run.stat(k, name), 240, name === 'gradRms');
+  const at = (k: number, name: LayerStatName) => run.stat(k, name)[E - 1];
 
-  // nonfinite: certain the moment it happens.
-  const nonfiniteLayers = layers.map((_, k) => k).filter((k) => records.some((r) => r.layers[k].nonFinite > 0));
-  if (stopped === 'nonfinite' || nonfiniteLayers.length > 0) {
-    const at = records.find((r) => !Number.isFinite(r.loss) || r.layers.some((l) => l.nonFinite > 0))?.epoch ?? records[records.length - 1].epoch;
-    const k = nonfiniteLayers.length > 0 ? nonfiniteLayers[0] : L;
-    const count = records.reduce((s, r) => s + r.layers[k].nonFinite, 0);
-    add('nonfinite', 'error', [k],
-      `Training produced NaN or Infinity at epoch ${at}${count > 0 ? `: ${count} non-finite entries in layer ${k}'s weight gradient` : ' (the loss)'}. The gradient overflowed; clip it or lower the learning rate.`,
-      [clip, lowerLr(spec, 10)], { series: [series(records, k)] });
-  }
+  // nonfinite: certain the moment it happens. After a NaN the other statistics describe garbage,
+  // so the non-finite finding says all there is.
+  const bad = nonfinite(spec, run, stopped);
+  if (bad.length > 0) return bad;
 
-  // After a NaN the other statistics describe garbage; the non-finite finding says all there is.
-  if (findings.length > 0) return findings;
-
-  const last = records[records.length - 1];
-  const isDead = (k: number) => last.layers[k].dead >= th.dead && layers[k].activation.kind !== 'softmax';
+  const isDead = (k: number) => at(k, 'dead') >= th.dead && layers[k].activation.kind !== 'softmax';
   // A dead layer blocks the gradient of every layer below it; the dead finding explains those.
   const blocked = (k: number) => layers.some((_, j) => j >= k && j <= L && isDead(j));
 
-  const gOut = geoMean(win, L, 'gradRms');
-  const dOut = geoMean(win, L, 'deltaRms');
+  const gOut = geoMean(run.stat(L, 'gradRms'), from);
+  const dOut = geoMean(run.stat(L, 'deltaRms'), from);
   const vanishing: number[] = [];
   const exploding: number[] = [];
   const ratios = layers.map((_, k) => {
-    const g = geoMean(win, k, 'gradRms');
-    const d = geoMean(win, k, 'deltaRms');
+    const g = geoMean(run.stat(k, 'gradRms'), from);
+    const d = geoMean(run.stat(k, 'deltaRms'), from);
     return { g, d, gRatio: gOut > 0 ? g / gOut : NaN, dRatio: dOut > 0 ? d / dOut : NaN };
   });
   for (let k = 0; k < L; k++) {
@@ -121,12 +199,14 @@ export function diagnoseRun({ spec, records, stopped }: DiagnoseInput): Finding[
     if (!blocked(k) && (r.dRatio < th.vanishing || r.gRatio < th.vanishing)) vanishing.push(k);
   }
   // Exploding is an event, not a steady state: the worst epoch of the run counts, not only the last quarter.
+  const outG = run.stat(L, 'gradRms');
+  const outD = run.stat(L, 'deltaRms');
   const peak = layers.map((_, k) => {
+    const g = run.stat(k, 'gradRms');
+    const d = run.stat(k, 'deltaRms');
     let worst = { epoch: 0, dRatio: 0, gRatio: 0, g: 0 };
-    for (const r of records) {
-      const o = r.layers[L];
-      const s = r.layers[k];
-      const e = { epoch: r.epoch, dRatio: o.deltaRms > 0 ? s.deltaRms / o.deltaRms : 0, gRatio: o.gradRms > 0 ? s.gradRms / o.gradRms : 0, g: s.gradRms };
+    for (let i = 0; i < E; i++) {
+      const e = { epoch: run.epochAt(i), dRatio: outD[i] > 0 ? d[i] / outD[i] : 0, gRatio: outG[i] > 0 ? g[i] / outG[i] : 0, g: g[i] };
       if (Math.max(e.dRatio, e.gRatio) > Math.max(worst.dRatio, worst.gRatio) || (e.g > worst.g && e.g > th.exploding)) worst = e;
     }
     return worst;
@@ -149,11 +229,10 @@ export function diagnoseRun({ spec, records, stopped }: DiagnoseInput): Finding[
     if (act !== 'tanh') fixes.push({ title: 'Use tanh with glorot_uniform init', change: { kind: 'layer', lines: [], activation: 'tanh', init: 'glorot_uniform' } });
     add('vanishing', 'warning', ks,
       `${layerNames(ks)} vanishing: the backpropagated error ∂L/∂z is ${sci(r.dRatio)} of the output layer's and the weight gradient ∂L/∂W ${sci(r.gRatio)} of it (${span}; threshold ${th.vanishing}).${why} These layers barely learn.`,
-      fixes, { series: ks.map((k) => series(records, k)), gradRatio: r.gRatio, deltaRatio: r.dRatio, ...(bound ? { bound } : {}) });
+      fixes, { series: ks.map((k) => series(k)), gradRatio: r.gRatio, deltaRatio: r.dRatio, ...(bound ? { bound } : {}) });
   }
 
-  {
-    for (const ks of byLine(layers, exploding)) {
+  for (const ks of byLine(layers, exploding)) {
       const worst = ks.reduce((a, b) => (Math.max(peak[b].dRatio, peak[b].gRatio) > Math.max(peak[a].dRatio, peak[a].gRatio) ? b : a));
       const r = peak[worst];
       const l = layers[ks[0]];
@@ -164,26 +243,24 @@ export function diagnoseRun({ spec, records, stopped }: DiagnoseInput): Finding[
       }
       add('exploding', 'error', ks,
         `${layerNames(ks)} exploding: at epoch ${r.epoch} the backpropagated error ∂L/∂z was ${sci(r.dRatio)} times the output layer's and the weight gradient ∂L/∂W RMS ${sci(r.g)}, ${sci(r.gRatio)} times the output layer's (threshold ${th.exploding}). The gradient grows at every layer on its way to the input.`,
-        fixes, { series: ks.map((k) => series(records, k)), gradRatio: r.gRatio, deltaRatio: r.dRatio, epoch: r.epoch });
-    }
+        fixes, { series: ks.map((k) => series(k)), gradRatio: r.gRatio, deltaRatio: r.dRatio, epoch: r.epoch });
   }
 
   const dead = layers.map((_, k) => k).filter(isDead);
   for (const ks of byLine(layers, dead)) {
-    const worst = ks.reduce((a, b) => (last.layers[b].dead > last.layers[a].dead ? b : a));
-    const frac = last.layers[worst].dead;
+    const frac = Math.max(...ks.map((k) => at(k, 'dead')));
     const l = layers[ks[0]];
     const fixes: Fix[] = [{ title: 'Use leaky_relu with he_normal init', change: { kind: 'layer', lines: [], activation: 'leaky_relu', init: 'he_normal' } }];
     if (l.bias < 0) fixes.unshift({ title: 'Start the biases at 0 (bias=0)', change: { kind: 'layer', lines: [], bias: '0' } });
     fixes.push(lowerLr(spec, 10));
     add('dead', frac >= 1 ? 'error' : 'warning', ks,
-      `${layerNames(ks)} dead: ${Math.round(frac * 100)}% of the units had a zero derivative on every sample of epoch ${last.epoch} (threshold ${Math.round(th.dead * 100)}%), so no gradient flows through them${l.bias < 0 ? `; bias=${l.bias} pushes their inputs below zero` : ''}.`,
-      fixes, { series: ks.map((k) => records.map((r) => r.layers[k].dead)), dead: frac });
+      `${layerNames(ks)} dead: ${Math.round(frac * 100)}% of the units had a zero derivative on every sample of epoch ${lastEpoch} (threshold ${Math.round(th.dead * 100)}%), so no gradient flows through them${l.bias < 0 ? `; bias=${l.bias} pushes their inputs below zero` : ''}.`,
+      fixes, { series: ks.map((k) => series(k, 'dead')), dead: frac });
   }
 
-  const saturated = layers.map((_, k) => k).filter((k) => mean(win, k, 'saturated') >= th.saturated);
+  const saturated = layers.map((_, k) => k).filter((k) => mean(run.stat(k, 'saturated'), from) >= th.saturated);
   for (const ks of byLine(layers, saturated)) {
-    const frac = Math.max(...ks.map((k) => mean(win, k, 'saturated')));
+    const frac = Math.max(...ks.map((k) => mean(run.stat(k, 'saturated'), from)));
     const l = layers[ks[0]];
     const fixes: Fix[] = [];
     if (l.init.kind === 'normal' || l.init.kind === 'uniform' || l.init.kind === 'constant') fixes.push({ title: 'Use glorot_uniform init', change: { kind: 'layer', lines: [], init: 'glorot_uniform' } });
@@ -191,16 +268,16 @@ export function diagnoseRun({ spec, records, stopped }: DiagnoseInput): Finding[
     if (spec.data?.source === 'csv' && !spec.data.normalize) fixes.push({ title: 'Normalize the features (normalize=true)', change: { kind: 'option', statement: 'data', key: 'normalize', value: 'true' } });
     add('saturated', 'warning', ks,
       `${layerNames(ks)} saturated: ${Math.round(frac * 100)}% of (sample, unit) pairs have ${l.activation.kind}′ below 5% of its maximum (${span}; threshold ${Math.round(th.saturated * 100)}%): the units sit in the flat tails and pass almost no gradient.`,
-      fixes, { series: ks.map((k) => records.map((r) => r.layers[k].saturated)), saturated: frac });
+      fixes, { series: ks.map((k) => series(k, 'saturated')), saturated: frac });
   }
 
   const smooth = new Set(['sigmoid', 'tanh', 'softsign', 'softplus', 'elu', 'selu', 'gelu', 'silu', 'softmax']);
   const underflow = layers.map((_, k) => k).filter((k) => {
     const below = k === 0 ? null : layers[k - 1].activation.kind;
-    return smooth.has(layers[k].activation.kind) && (below === null || smooth.has(below)) && mean(win, k, 'zeroGrad') >= th.underflow;
+    return smooth.has(layers[k].activation.kind) && (below === null || smooth.has(below)) && mean(run.stat(k, 'zeroGrad'), from) >= th.underflow;
   });
   for (const ks of byLine(layers, underflow)) {
-    const frac = Math.max(...ks.map((k) => mean(win, k, 'zeroGrad')));
+    const frac = Math.max(...ks.map((k) => mean(run.stat(k, 'zeroGrad'), from)));
     const l = layers[ks[0]];
     const entries = ks.reduce((s, k) => s + (k === 0 ? (spec.input ?? 0) : layers[k - 1].units) * layers[k].units, 0);
     const precise = spec.train.precision === 'float32';
@@ -210,50 +287,56 @@ export function diagnoseRun({ spec, records, stopped }: DiagnoseInput): Finding[
     fixes.push(RELU_FIX);
     add('underflow', 'warning', ks,
       `${layerNames(ks)} underflow: ${Math.round(frac * entries)} of ${entries} weight-gradient entries (${(frac * 100).toFixed(1)}%) are exactly 0, though ${l.activation.kind}′ is never 0 in exact arithmetic: in ${spec.train.precision} ${l.activation.kind === 'sigmoid' ? 'sigmoid(z) rounds to exactly 1 for z above about ' + (precise ? '16.6' : '36.7') + ', so its derivative rounds to 0' : 'the derivative in the flat tails rounds to 0'} (${span}; threshold ${(th.underflow * 100).toFixed(0)}%).`,
-      fixes, { series: ks.map((k) => records.map((r) => r.layers[k].zeroGrad)), zeroGrad: frac });
+      fixes, { series: ks.map((k) => series(k, 'zeroGrad')), zeroGrad: frac });
   }
 
-  findings.push(...runFindings(spec, records, findings));
+  findings.push(...runFindings(spec, run, findings));
   findings.sort((a, b) => a.line - b.line || a.kind.localeCompare(b.kind));
   return findings;
 }
 
 /** Largest update ratio over the layers, per epoch. */
-function maxUpdateRatio(r: EpochRecord): number {
-  let m = 0;
-  for (const l of r.layers) if (l.updateRatio > m || !Number.isFinite(l.updateRatio)) m = l.updateRatio;
-  return m;
+function maxUpdateRatio(spec: Spec, run: RunStats): Float64Array {
+  const out = new Float64Array(run.length);
+  spec.layers.forEach((_, k) => {
+    const u = run.stat(k, 'updateRatio');
+    for (let i = 0; i < run.length; i++) if (u[i] > out[i] || !Number.isFinite(u[i])) out[i] = u[i];
+  });
+  return out;
 }
 
 const nice = (v: number): number => Number(v.toPrecision(2));
 const pow10 = (v: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, Math.pow(10, Math.round(Math.log10(v)))));
 
 /** Findings about the run as a whole: the step size, a plateau and the epoch budget. */
-function runFindings(spec: Spec, records: readonly EpochRecord[], layerFindings: readonly Finding[]): Finding[] {
+function runFindings(spec: Spec, run: RunStats, layerFindings: readonly Finding[]): Finding[] {
   const out: Finding[] = [];
   const th = spec.diagnose;
-  const E = records.length;
-  const losses = records.map((r) => r.loss);
-  const win = window(records);
-  const winMean = win.reduce((s, r) => s + r.loss, 0) / win.length;
+  const E = run.length;
+  const losses = run.loss();
+  const from = windowStart(E);
+  const winLength = E - from;
+  const winMean = mean(losses, from);
   const first = losses[0];
   const optLine = spec.lines.optimizer ?? spec.lines.train ?? spec.layers[spec.layers.length - 1].line;
   const trainLine = spec.lines.train ?? optLine;
   const lr = spec.optimizer.lr;
-  const lossEvidence = { losses: losses.slice(), updateRatios: records.map(maxUpdateRatio) };
+  const updateRatios = maxUpdateRatio(spec, run);
+  const lossEvidence = { losses: thin(losses), updateRatios: thin(updateRatios, 240, true) };
   const setLr = (value: number, title: string): Fix => ({ title, change: { kind: 'option', statement: 'optimizer', key: 'lr', value: String(value) } });
 
   // lr_too_high: the largest step moved weights by far more than the healthy ~1e-3 of their norm,
   // and the loss never settled (no real progress, a rise above its best, or repeated jumps).
-  const peakRatio = Math.max(...lossEvidence.updateRatios.map((v) => (Number.isFinite(v) ? v : 0)));
-  const bestBefore = Math.min(...losses.slice(0, Math.max(1, E - win.length)));
+  let peakRatio = 0;
+  for (let i = 0; i < E; i++) if (Number.isFinite(updateRatios[i]) && updateRatios[i] > peakRatio) peakRatio = updateRatios[i];
+  const bestBefore = min(losses, 0, Math.max(1, from));
   let jumps = 0;
   for (let i = 1; i < E; i++) if (losses[i] > losses[i - 1] * 1.1) jumps++;
   // The loss of a constant guess at the class frequencies; a run that ends there learnt nothing.
   const outUnits = spec.layers[spec.layers.length - 1].units;
   const chanceLoss = spec.loss === 'bce' ? Math.LN2 : spec.loss === 'cross_entropy' ? Math.log(outUnits) : Infinity;
   const noProgress = winMean >= 0.95 * Math.min(first, chanceLoss);
-  const rose = E > win.length && winMean > 1.1 * bestBefore;
+  const rose = from > 0 && winMean > 1.1 * bestBefore;
   // Vanishing layers also stop progress; then only a rising or jumping loss blames the step size.
   const vanishing = layerFindings.some((f) => f.kind === 'vanishing');
   const unsettled = (noProgress && !vanishing) || rose || jumps >= 3;
@@ -271,7 +354,7 @@ function runFindings(spec: Spec, records: readonly EpochRecord[], layerFindings:
   }
 
   // lr_too_low: every layer's steps are tiny and the loss falls, if at all, slowly.
-  const winRatio = Math.max(...spec.layers.map((_, k) => geoMean(win, k, 'updateRatio')));
+  const winRatio = Math.max(...spec.layers.map((_, k) => geoMean(run.stat(k, 'updateRatio'), from)));
   const slowFall = winMean <= first * 1.01 && winMean > first * 0.8;
   if (out.length === 0 && winRatio > 0 && winRatio < th.lrLow && slowFall) {
     const factor = pow10(1e-3 / winRatio, 10, 10000);
@@ -284,17 +367,18 @@ function runFindings(spec: Spec, records: readonly EpochRecord[], layerFindings:
   }
 
   // plateau: a flat loss with accuracy at chance, when the step size does not already explain it.
-  const last = records[E - 1];
+  const accuracy = run.accuracy()[E - 1];
   const classes = outUnits === 1 ? 2 : outUnits;
   const chance = 1 / classes;
-  const winMin = Math.min(...win.map((r) => r.loss));
-  const winMax = Math.max(...win.map((r) => r.loss));
-  const flat = E >= 8 && (winMax - winMin) <= 0.02 * winMean && winMean > 0.9 * first * 0.9;
-  if (out.length === 0 && flat && last.accuracy !== null && last.accuracy <= chance + 0.05) {
+  const winMin = min(losses, from);
+  const winMax = max(losses, from);
+  // Flat over the window, and still above 80% of where it started: it never got anywhere.
+  const flat = E >= 8 && winMax - winMin <= 0.02 * winMean && winMean > 0.8 * first;
+  if (out.length === 0 && flat && !Number.isNaN(accuracy) && accuracy <= chance + 0.05) {
     const L = spec.layers.length - 1;
-    const gOut = geoMean(win, L, 'gradRms');
+    const gOut = geoMean(run.stat(L, 'gradRms'), from);
     const small = spec.layers.map((_, k) => k).filter((k) => {
-      const g = geoMean(win, k, 'gradRms');
+      const g = geoMean(run.stat(k, 'gradRms'), from);
       return k < L && (g === 0 || g < 0.1 * gOut);
     });
     const named = small.length ? ` ${layerNames(small)} ${small.length === 1 ? 'has a gradient' : 'have gradients'} of zero or under a tenth of the output layer's.` : ' No layer\'s gradient is much smaller than the output layer\'s; the step size or the data may be at fault.';
@@ -303,15 +387,15 @@ function runFindings(spec: Spec, records: readonly EpochRecord[], layerFindings:
     if (small.length === 0) fixes.push(setLr(nice(lr * 10), `Raise the learning rate to ${nice(lr * 10)} (×10)`));
     out.push({
       kind: 'plateau', severity: 'warning', layers: small, line: trainLine,
-      message: `Plateau: the loss stayed within ${sci((winMax - winMin) / winMean * 100)}% of ${sci(winMean)} over the last quarter while accuracy is ${(last.accuracy * 100).toFixed(1)}%, chance level for ${classes} classes.${named}`,
+      message: `Plateau: the loss stayed within ${sci((winMax - winMin) / winMean * 100)}% of ${sci(winMean)} over the last quarter while accuracy is ${(accuracy * 100).toFixed(1)}%, chance level for ${classes} classes.${named}`,
       fixes, evidence: { ...lossEvidence, smallLayers: small },
     });
   }
 
   // budget: still improving at the end, or converged long before it.
   if (layerFindings.length === 0 && out.length === 0 && E >= 2) {
-    const n = Math.min(E, Math.max(3, win.length));
-    const tail = losses.slice(E - n);
+    const n = Math.min(E, Math.max(3, winLength));
+    const tail = Array.from(losses).slice(E - n);
     const rate = logSlope(tail);
     const relPerEpoch = Math.expm1(rate);
     if (rate < 0 && -relPerEpoch > 1e-3 && tail[tail.length - 1] < tail[0] * 0.99) {
@@ -325,8 +409,15 @@ function runFindings(spec: Spec, records: readonly EpochRecord[], layerFindings:
         evidence: { ...lossEvidence, moreEpochs: more, target },
       });
     } else if (E >= 20) {
-      const settled = losses.findIndex((v) => v <= winMean * 1.02) + 1;
-      if (settled > 0 && settled <= E / 2) {
+      // The first epoch from which the loss never again rose above 2% over its final level.
+      let settled = 1;
+      for (let i = E - 1; i >= 0; i--) {
+        if (losses[i] > winMean * 1.02) {
+          settled = i + 2;
+          break;
+        }
+      }
+      if (settled <= E / 2) {
         const epochs = Math.max(1, Math.ceil((settled * 1.2) / 10) * 10);
         out.push({
           kind: 'budget', severity: 'info', layers: [], line: trainLine,
