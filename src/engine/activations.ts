@@ -202,8 +202,8 @@ export function backwardPass(act: Activation, Z: Vec, A: Vec, D: Vec, rows: numb
   switch (act.kind) {
     case 'sigmoid':
     case 'tanh': {
-      const limit = 0.05 * ACTIVATIONS[act.kind].maxDerivative;
       const tanh = act.kind === 'tanh';
+      const limit = tanh ? TANH_SATURATED : SIGMOID_SATURATED;
       for (let r = 0; r < rows; r++) {
         for (let j = 0, i = r * cols; j < cols; j++, i++) {
           const a = A[i];
@@ -253,6 +253,10 @@ export function backwardPass(act: Activation, Z: Vec, A: Vec, D: Vec, rows: numb
   sums.deltaSq += dsq;
   sums.saturated += sat;
 }
+
+/** Where sigmoid′ and tanh′ count as saturated: 5% of their largest derivative (looked up once). */
+const SIGMOID_SATURATED = 0.05 * ACTIVATIONS.sigmoid.maxDerivative;
+const TANH_SATURATED = 0.05 * ACTIVATIONS.tanh.maxDerivative;
 
 /** f′ from the stored pre-activation and output, so float32 rounding of the output shows in f′. */
 export function derivativeAt(act: Activation, z: number, a: number): number {

@@ -219,13 +219,11 @@ class SimdProduct {
 
   /** Makes the memory at least `doubles` float64 long (growing it is rare: the sizes repeat). */
   private reserve(doubles: number): void {
-    const bytes = doubles * 8;
-    const have = this.wasm.memory.buffer.byteLength;
-    if (bytes > have) {
-      this.wasm.memory.grow(Math.ceil((bytes - have) / 65536));
-      this.f64 = new Float64Array(this.wasm.memory.buffer);
-      this.views.clear();
-    }
+    if (doubles <= this.f64.length) return;
+    const have = this.f64.length * 8;
+    this.wasm.memory.grow(Math.ceil((doubles * 8 - have) / 65536));
+    this.f64 = new Float64Array(this.wasm.memory.buffer);
+    this.views.clear();
   }
 
   /** f64[offset .. offset + length) as a typed array, for one native copy out. */
