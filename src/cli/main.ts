@@ -3,7 +3,7 @@
 
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { check, gradcheck, toJson, trainToReport, type CheckResult, type ReadResult } from '../engine/index';
+import { buildReport, check, gradcheck, toJson, trainRun, writeReportJson, type CheckResult, type ReadResult } from '../engine/index';
 import type { Dataset, Problem, Severity } from '../engine/types';
 import { findLearningRate } from '../engine/lrfind';
 import { heatmap, layerTable, lrPlot, progressBar } from './terminal';
@@ -164,13 +164,13 @@ function runTrain(args: Args, io: Io): number {
   const { result } = loaded;
   for (const p of result.problems) if (!json || p.severity === 'error') io.err(formatProblem(file, p) + '\n');
   if (!result.trainable) {
-    if (json) io.out(toJson(trainToReport(result), 2) + '\n');
+    if (json) io.out(toJson(buildReport(result, [], [], null), 2) + '\n');
     io.err(`${file}: not trained: fix the errors above first\n`);
     return 1;
   }
   const total = epochs ?? result.spec.train.epochs;
   let lastDraw = 0;
-  const report = trainToReport(result, {
+  const run = trainRun(result, {
     epochs, seed,
     onEpoch: (r) => {
       const now = Date.now();
@@ -181,25 +181,27 @@ function runTrain(args: Args, io: Io): number {
     },
   });
   if (io.progress) io.err('\n');
+  const findings = run.findings;
   if (json) {
-    io.out(toJson(report, 2) + '\n');
+    writeReportJson(io.out, result, run);
   } else {
     const style = { color: io.color && !args.flags.has('--no-color') };
-    const last = report.epochs[report.epochs.length - 1];
-    io.out(`${report.network.name}: ${report.network.layers.length} layers, ${report.network.params} parameters, ${report.epochs.length} epochs`);
+    const layers = buildReport(result, [], findings, run.stopped).network;
+    const last = run.history.length > 0 ? run.history.record(run.history.length - 1) : undefined;
+    io.out(`${layers.name}: ${layers.layers.length} layers, ${layers.params} parameters, ${run.history.length} epochs`);
     if (last) io.out(`, final loss ${last.loss.toFixed(4)}${last.accuracy !== null ? `, accuracy ${(last.accuracy * 100).toFixed(1)}%` : ''}`);
-    io.out(report.stopped ? ` (stopped: ${report.stopped})\n\n` : '\n\n');
+    io.out(run.stopped ? ` (stopped: ${run.stopped})\n\n` : '\n\n');
     io.out('Gradient magnitude ∂L/∂W RMS per layer and epoch (output layer on top):\n');
-    io.out(heatmap(report.network.layers, report.epochs, 'gradRms', width, style) + '\n');
-    io.out(layerTable(report.network.layers, report.epochs, report.findings) + '\n');
-    if (report.findings.length === 0) io.out('No findings: the gradient flows through every layer.\n');
-    for (const f of report.findings) {
+    io.out(heatmap(layers.layers, run.history, 'gradRms', width, style) + '\n');
+    io.out(layerTable(layers.layers, last, findings) + '\n');
+    if (findings.length === 0) io.out('No findings: the gradient flows through every layer.\n');
+    for (const f of findings) {
       io.out(`${file}:${f.line}: ${f.severity}: ${f.kind}: ${f.message}\n`);
       for (const fix of f.fixes) io.out(`    fix: ${fix.title}\n`);
     }
   }
   const threshold = failOn === undefined ? null : RANK[failOn as Severity];
-  if (threshold !== null && report.findings.some((f) => RANK[f.severity] >= threshold)) return 1;
+  if (threshold !== null && findings.some((f) => RANK[f.severity] >= threshold)) return 1;
   return 0;
 }
 
@@ -247,6 +249,11 @@ function runLrFind(args: Args, io: Io): number {
 }
 
 if (require.main === module) {
+  // A reader that stops early (`| head`) is not an error.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
   const code = main(process.argv.slice(2), {
     out: (s) => process.stdout.write(s),
     err: (s) => process.stderr.write(s),

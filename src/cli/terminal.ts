@@ -3,6 +3,7 @@
 
 import type { EpochRecord, Finding, LayerStatName, ReportLayer } from '../engine/types';
 import { sci } from '../engine/analysis';
+import { thin, type RunStats } from '../engine/findings';
 
 export interface Style {
   readonly color: boolean;
@@ -16,30 +17,10 @@ function paint(s: string, code: number, style: Style): string {
   return style.color ? `\x1b[48;5;${code}m${s}\x1b[0m` : s;
 }
 
-/** Columns of epochs averaged in log space, so a long run fits the width rather than being cut. */
-export function downsample(values: readonly number[], width: number): number[] {
-  if (values.length <= width) return [...values];
-  const out: number[] = [];
-  for (let c = 0; c < width; c++) {
-    const a = Math.floor((c * values.length) / width);
-    const b = Math.max(a + 1, Math.floor(((c + 1) * values.length) / width));
-    let s = 0;
-    let n = 0;
-    for (let i = a; i < b; i++) {
-      const v = values[i];
-      if (v > 0 && Number.isFinite(v)) {
-        s += Math.log10(v);
-        n++;
-      }
-    }
-    out.push(n > 0 ? Math.pow(10, s / n) : 0);
-  }
-  return out;
-}
-
-export function heatmap(layers: readonly ReportLayer[], epochs: readonly EpochRecord[], stat: LayerStatName, width: number, style: Style): string {
-  if (epochs.length === 0) return '(no epochs)\n';
-  const rows = layers.map((_, k) => downsample(epochs.map((e) => e.layers[k][stat]), width));
+/** Layers × epochs, each column an epoch or, in a long run, a bucket of epochs averaged in log space. */
+export function heatmap(layers: readonly ReportLayer[], run: RunStats, stat: LayerStatName, width: number, style: Style): string {
+  if (run.length === 0) return '(no epochs)\n';
+  const rows = layers.map((_, k) => thin(run.stat(k, stat), width, true));
   let lo = Infinity;
   let hi = -Infinity;
   for (const r of rows) for (const v of r) if (v > 0 && Number.isFinite(v)) { lo = Math.min(lo, Math.log10(v)); hi = Math.max(hi, Math.log10(v)); }
@@ -58,7 +39,8 @@ export function heatmap(layers: readonly ReportLayer[], epochs: readonly EpochRe
     lines.push(`${label(layers[k])} ${cells.join('')}`);
   }
   const cols = rows[0].length;
-  const axis = `epoch 1${' '.repeat(Math.max(1, cols - 7 - String(epochs.length).length))}${epochs.length}`;
+  const lastEpoch = run.epochAt(run.length - 1);
+  const axis = `epoch 1${' '.repeat(Math.max(1, cols - 7 - String(lastEpoch).length))}${lastEpoch}`;
   lines.push(`${' '.repeat(21)}${axis}`);
   const legend = style.color
     ? COLOURS.map((c) => paint('  ', c, style)).join('')
@@ -67,8 +49,7 @@ export function heatmap(layers: readonly ReportLayer[], epochs: readonly EpochRe
   return lines.join('\n') + '\n';
 }
 
-export function layerTable(layers: readonly ReportLayer[], epochs: readonly EpochRecord[], findings: readonly Finding[]): string {
-  const last = epochs[epochs.length - 1];
+export function layerTable(layers: readonly ReportLayer[], last: EpochRecord | undefined, findings: readonly Finding[]): string {
   const out = last ? last.layers[layers.length - 1] : undefined;
   const head = ['layer', 'line', 'units', 'activation', 'init', 'gradRms', '÷output', 'deltaRms', '÷output', 'dead', 'saturated', 'verdict'];
   const rows = layers.map((l, k) => {

@@ -7,11 +7,14 @@ import { analyze } from './analysis';
 import { paramCount } from './network';
 import { Trainer, type TrainOptions } from './train';
 import { diagnoseRun } from './findings';
+import { EpochHistory, type HistoryOptions } from './history';
 
 export type { ParseOptions, ReadResult } from './parser';
 export { Trainer } from './train';
 export type { TrainOptions } from './train';
-export { diagnoseRun, certainFindings } from './findings';
+export { diagnoseRun, certainFindings, statsOfRecords, thin } from './findings';
+export type { RunStats } from './findings';
+export { EpochHistory } from './history';
 export { editsForChange, applyEdits } from './edits';
 export type { TextEdit } from './edits';
 export { gradcheck } from './gradcheck';
@@ -64,20 +67,49 @@ export function buildReport(result: CheckResult, epochs: readonly EpochRecord[],
   };
 }
 
-/** Trains a checked spec to the end (or a cancellation) and returns the report. */
-export function trainToReport(result: CheckResult, options: TrainOptions & { onEpoch?: (r: EpochRecord) => void } = {}): Report {
-  if (!result.trainable || !result.dataset) return buildReport(result, [], [], null);
-  const trainer = new Trainer(result.spec, result.dataset, options);
-  const records: EpochRecord[] = [];
-  const it = trainer.run();
+export interface RunResult {
+  /** The epochs, by column. */
+  readonly history: EpochHistory;
+  readonly findings: Finding[];
+  readonly stopped: StopReason;
+}
+
+/**
+ * Trains a checked spec to the end (or a cancellation), keeping the epochs in an EpochHistory (in
+ * float64 unless told otherwise, so a report's numbers are the engine's to the last digit).
+ */
+export function trainRun(result: CheckResult, options: TrainOptions & { onEpoch?: (r: EpochRecord) => void; history?: HistoryOptions } = {}): RunResult {
+  const layers = result.spec.layers.length;
+  const history = new EpochHistory(layers, { precision: 'float64', capacity: options.epochs ?? result.spec.train.epochs, maxHistograms: 1024, ...options.history });
+  if (!result.trainable || !result.dataset) return { history, findings: [], stopped: null };
+  const it = new Trainer(result.spec, result.dataset, options).run();
   let step = it.next();
   while (!step.done) {
-    records.push(step.value);
+    history.push(step.value);
     options.onEpoch?.(step.value);
     step = it.next();
   }
   const stopped = step.value;
-  return buildReport(result, records, diagnoseRun({ spec: result.spec, records, stopped }), stopped);
+  return { history, findings: diagnoseRun({ spec: result.spec, records: history, stopped }), stopped };
+}
+
+/** Trains a checked spec and returns the whole report (for runs of modest length). */
+export function trainToReport(result: CheckResult, options: TrainOptions & { onEpoch?: (r: EpochRecord) => void } = {}): Report {
+  const run = trainRun(result, options);
+  return buildReport(result, run.history.records(), run.findings, run.stopped);
+}
+
+/**
+ * Writes the report as JSON piece by piece, one epoch a line, so a long run is never held as
+ * records or as one string. The same document as toJson(buildReport(…)), laid out differently.
+ */
+export function writeReportJson(write: (chunk: string) => void, result: CheckResult, run: RunResult): void {
+  const head = buildReport(result, [], run.findings, run.stopped);
+  // Pretty-printed as toJson(…, 2) would, one level in, except each epoch on a line of its own.
+  const field = (value: unknown) => toJson(value, 2).replace(/\n/g, '\n  ');
+  write(`{\n  "version": ${head.version},\n  "network": ${field(head.network)},\n  "epochs": [`);
+  for (let i = 0; i < run.history.length; i++) write(`${i === 0 ? '' : ','}\n    ${toJson(run.history.record(i))}`);
+  write(`${run.history.length > 0 ? '\n  ' : ''}],\n  "findings": ${field(head.findings)},\n  "problems": ${field(head.problems)},\n  "stopped": ${field(head.stopped)}\n}\n`);
 }
 
 /** JSON with non-finite numbers as null, as the report format requires. */

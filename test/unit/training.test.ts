@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { check, toJson, trainToReport, Trainer, diagnoseRun } from '../../src/engine/index';
+import { check, toJson, trainRun, trainToReport, Trainer, diagnoseRun, writeReportJson } from '../../src/engine/index';
 import type { Finding, Report } from '../../src/engine/types';
 import { spec, spiralNet } from './helpers';
 
@@ -148,6 +148,15 @@ describe('training: mechanics', () => {
       assert.equal(e.histograms[0].reduce((a, b) => a + b, 0), 16 - zeros);
       assert.equal(e.histograms[0].length, 32);
     }
+  });
+
+  it('streams the same JSON report as it builds, one epoch a line', () => {
+    const c = check(small);
+    const run = trainRun(c);
+    let text = '';
+    writeReportJson((chunk) => (text += chunk), c, run);
+    assert.deepEqual(JSON.parse(text), JSON.parse(toJson(trainToReport(c))));
+    assert.equal(text.split('\n').filter((l) => l.startsWith('    {"epoch":')).length, 15);
   });
 
   it('rebuilds the findings from the records alone', () => {
