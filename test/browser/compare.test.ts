@@ -1,0 +1,95 @@
+// Compare as a person meets it, in a real VS Code (code-server) in Chromium: open deep-sigmoid.nnspec,
+// run "Gradient Flow: Compare Activations…" from the palette, accept the picker's default selection
+// (the file as written and three activation variants), and find four heatmaps painted in the panel,
+// one row per layer each, with a verdict under each. Screenshot: test-artifacts/compare.png.
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import type { Frame, Page } from 'playwright-core';
+import { ROOT, activeEditor, findFrameWith, openFile, openWorkbench, poll, runCommand, type Workbench } from './harness';
+
+/** Per heatmap of the page: the runs of opaque pixels down the middle of its plot (one per painted row). */
+async function paintedRowsPerHeatmap(frame: Frame): Promise<number[]> {
+  return frame.evaluate(() =>
+    [...document.querySelectorAll<HTMLElement>('.compare-grid .heatmap-box')].map((box) => {
+      const canvas = box.querySelector('canvas');
+      const ctx = canvas?.getContext('2d');
+      if (!canvas || !ctx || !box.dataset.plot || canvas.clientWidth === 0) return -1;
+      const [left = 0, top = 0, width = 0, height = 0] = box.dataset.plot.split(',').map(Number);
+      const dpr = canvas.width / canvas.clientWidth;
+      const strip = 4;
+      const px = ctx.getImageData(Math.round((left + width / 2) * dpr), Math.round(top * dpr), strip, Math.max(1, Math.round(height * dpr))).data;
+      let runs = 0;
+      let inRun = false;
+      for (let row = 0; row * strip * 4 < px.length; row++) {
+        let solid = false;
+        for (let c = 0; c < strip; c++) solid ||= px[(row * strip + c) * 4 + 3] === 255;
+        if (solid && !inRun) runs++;
+        inRun = solid;
+      }
+      return runs;
+    }),
+  );
+}
+
+describe('Compare Activations… from the palette (code-server in Chromium)', function () {
+  this.timeout(180_000);
+  let wb: Workbench;
+  let page: Page;
+
+  before(async () => {
+    wb = await openWorkbench('browser-compare');
+    page = wb.page;
+  });
+  afterEach(function () { return wb?.screenshotOnFailure(this); });
+  after(() => wb?.close());
+
+  it('offers the variants with the file as written and three activation variants selected', async () => {
+    await openFile(page, 'deep-sigmoid.nnspec');
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill('>Gradient Flow: Compare Activations…');
+    await page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: 'Gradient Flow: Compare Activations…' }).first().click();
+    // The same quick input now holds the variant picker.
+    await page.locator('.quick-input-widget .quick-input-title').filter({ hasText: 'Compare Activations…' }).waitFor({ timeout: 20_000 });
+    const rows = page.locator('.quick-input-widget .monaco-list-row');
+    await poll('the variants to be listed', async () => (await rows.count()) >= 4, 10_000);
+    const checked = await page.locator('.quick-input-widget .monaco-list-row').evaluateAll((els) =>
+      els.filter((el) => (el.querySelector('input[type=checkbox]') as HTMLInputElement | null)?.checked || el.querySelector('.monaco-custom-toggle.checked')).map((el) => (el.textContent ?? '').trim()));
+    console.log(`    selected: ${checked.join(' | ')}`);
+    assert.equal(checked.length, 4, checked.join(' | '));
+    for (const label of ['as written', 'relu + he_normal', 'leaky_relu + he_normal', 'tanh + glorot_uniform']) assert.ok(checked.some((c) => c.includes(label)), label);
+    await page.keyboard.press('Enter');
+    await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 });
+  });
+
+  it('trains them and paints four heatmaps side by side, each with its verdict', async () => {
+    const frame = await findFrameWith(page, '.compare-grid .variant', 60_000);
+    await poll('four variants, all done', () => frame.evaluate(() => {
+      const cards = [...document.querySelectorAll('.compare-grid .variant')];
+      return cards.length === 4 && cards.every((c) => c.querySelector('.state-badge.done'));
+    }), 90_000);
+    const rows = await poll('four painted heatmaps of 9 rows', async () => {
+      const r = await paintedRowsPerHeatmap(frame);
+      return r.length === 4 && r.every((n) => n === 9) ? r : null;
+    }, 30_000);
+    assert.deepEqual(rows, [9, 9, 9, 9]);
+    const verdicts = await frame.$$eval('.compare-grid .variant .verdict-line', (els) => els.map((e) => e.textContent ?? ''));
+    console.log(`    verdicts: ${verdicts.join(' | ')}`);
+    assert.match(verdicts[0]!, /vanishing/);
+    assert.doesNotMatch(verdicts[1]!, /vanishing/);
+  });
+
+  it('the file is no longer busy: its CodeLens offers Train & Inspect again', async () => {
+    const lens = activeEditor(page).locator('.codelens-decoration');
+    await poll('the CodeLens to say Train & Inspect', async () => /Train & Inspect/.test(await lens.first().innerText()), 10_000);
+  });
+
+  it('screenshot: the panel maximized, four heatmaps on one colour scale', async () => {
+    await page.locator('.tabs-container .tab').filter({ hasText: 'Compare deep-sigmoid.nnspec' }).first().click();
+    await runCommand(page, 'Maximize Editor Group');
+    await page.waitForTimeout(1000); // the page re-lays out its charts on resize
+    const shot = await wb.screenshot('compare');
+    console.log(`    screenshot: ${path.relative(ROOT, shot)}`);
+  });
+});
