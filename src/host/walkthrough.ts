@@ -1,6 +1,8 @@
 // The commands behind the "Get started with Gradient Flow" walkthrough (contributes.walkthroughs):
-// open the deep-sigmoid example, show the hover of a flagged line, and the silent command a quick
-// fix of a finding runs after its edit, so the walkthrough can tick "apply the quick fix".
+// open the deep-sigmoid example, show the hover or the quick fixes of the first flagged line (the
+// walkthrough has the focus when its links run, so these put it back on the line first), and the
+// silent command a quick fix of a finding runs after its edit, so the walkthrough can tick "apply
+// the quick fix".
 
 import * as vscode from 'vscode';
 import { isSpec } from './diagnostics';
@@ -8,6 +10,7 @@ import type { FindingsStore } from './findingsStore';
 
 export const OPEN_EXAMPLE_COMMAND = 'nnspec.openExample';
 export const SHOW_FINDING_COMMAND = 'nnspec.showFindingHover';
+export const SHOW_FIXES_COMMAND = 'nnspec.showFindingFixes';
 export const FIX_APPLIED_COMMAND = 'nnspec.fixApplied';
 const EXAMPLE = 'deep-sigmoid.nnspec';
 
@@ -50,22 +53,27 @@ export function registerWalkthroughCommands(extensionUri: vscode.Uri, storageUri
       await vscode.window.showTextDocument(doc, { viewColumn: vscode.window.activeTextEditor ? vscode.ViewColumn.Active : vscode.ViewColumn.Beside, preview: false });
       return uri;
     }),
-    vscode.commands.registerCommand(SHOW_FINDING_COMMAND, async (): Promise<boolean> => {
-      const editor = vscode.window.activeTextEditor ?? vscode.window.visibleTextEditors.find((e) => isSpec(e.document));
-      const first = editor && isSpec(editor.document) ? [...findings.get(editor.document.uri.toString())].sort((a, b) => a.line - b.line)[0] : undefined;
-      if (!editor || !first) {
-        void vscode.window.showInformationMessage('Gradient Flow: no flagged line yet. Run Train & Inspect on a .nnspec file first.');
-        return false;
-      }
-      await vscode.window.showTextDocument(editor.document, { viewColumn: editor.viewColumn ?? vscode.ViewColumn.One, preserveFocus: false });
-      const line = editor.document.lineAt(first.line - 1);
-      const at = new vscode.Position(line.lineNumber, line.firstNonWhitespaceCharacterIndex);
-      editor.selection = new vscode.Selection(at, at);
-      editor.revealRange(line.range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
-      await vscode.commands.executeCommand('editor.action.showHover');
-      return true;
-    }),
+    vscode.commands.registerCommand(SHOW_FINDING_COMMAND, () => onFirstFinding(findings, 'editor.action.showHover')),
+    vscode.commands.registerCommand(SHOW_FIXES_COMMAND, () => onFirstFinding(findings, 'editor.action.quickFix')),
     // Run by a finding's quick fix after its edit; it does nothing but mark the walkthrough step.
     vscode.commands.registerCommand(FIX_APPLIED_COMMAND, () => undefined),
   ];
+}
+
+/** Focuses the first flagged line of the active (or a visible) .nnspec editor and runs `command` there. */
+async function onFirstFinding(findings: FindingsStore, command: string): Promise<boolean> {
+  const active = vscode.window.activeTextEditor;
+  const editor = active && isSpec(active.document) ? active : vscode.window.visibleTextEditors.find((e) => isSpec(e.document));
+  const first = editor ? [...findings.get(editor.document.uri.toString())].sort((a, b) => a.line - b.line)[0] : undefined;
+  if (!editor || !first) {
+    void vscode.window.showInformationMessage('Gradient Flow: no flagged line yet. Run Train & Inspect on a .nnspec file first.');
+    return false;
+  }
+  const shown = await vscode.window.showTextDocument(editor.document, { viewColumn: editor.viewColumn ?? vscode.ViewColumn.One, preserveFocus: false });
+  const line = shown.document.lineAt(first.line - 1);
+  const at = new vscode.Position(line.lineNumber, line.firstNonWhitespaceCharacterIndex);
+  shown.selection = new vscode.Selection(at, at);
+  shown.revealRange(line.range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+  await vscode.commands.executeCommand(command);
+  return true;
 }

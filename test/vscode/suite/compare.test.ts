@@ -276,11 +276,15 @@ describe('Compare, Find Learning Rate and the step size in the extension host', 
       assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), uri.toString());
     });
 
-    it('"Show the hover" puts the cursor on the first flagged line', async () => {
+    it('"Show the hover" and "Show the quick fixes" put the cursor on the first flagged line', async () => {
       const editor = await openCopy(path.join(FIXTURES, 'deep-sigmoid.nnspec'), 'walkthrough-hover.nnspec');
       assert.equal((await api.train(editor.document.uri)).state, 'done');
       assert.equal(await vscode.commands.executeCommand('nnspec.showFindingHover'), true);
       assert.equal(vscode.window.activeTextEditor?.selection.active.line, 4, 'the first dense line, flagged as vanishing');
+      await vscode.commands.executeCommand('cursorTop');
+      assert.equal(await vscode.commands.executeCommand('nnspec.showFindingFixes'), true);
+      assert.equal(vscode.window.activeTextEditor?.selection.active.line, 4, 'back on the flagged line for its quick fixes');
+      await vscode.commands.executeCommand('hideCodeActionWidget').then(undefined, () => undefined);
     });
   });
 });
