@@ -218,9 +218,20 @@ export function backwardPass(act: Activation, Z: Vec, A: Vec, D: Vec, rows: numb
       break;
     }
     case 'relu':
+      // f′ = z > 0 ? 1 : 0, the comparison itself as a number.
+      for (let r = 0; r < rows; r++) {
+        for (let j = 0, i = r * cols; j < cols; j++, i++) {
+          const on = +(Z[i] > 0);
+          const v = D[i] * on;
+          D[i] = v;
+          dsq += v * v;
+          alive[j] |= on;
+        }
+      }
+      break;
     case 'leaky_relu': {
-      // f′ = z > 0 ? 1 : slope; a unit is alive once f′ ≠ 0 (always, for a leaky relu).
-      pick[0] = act.kind === 'relu' ? 0 : act.slope;
+      // f′ = z > 0 ? 1 : slope; a unit is alive once f′ ≠ 0 (always, unless the slope is 0).
+      pick[0] = act.slope;
       pick[1] = 1;
       const leak = +(pick[0] !== 0);
       for (let r = 0; r < rows; r++) {
