@@ -24,9 +24,9 @@ export interface LrFindOutcome {
   readonly error?: string;
 }
 
-/** The lr written into the file: two significant digits, as the findings' fixes write them. */
+/** The lr written into the file: three significant digits, as the panel's "Use lr = X" button shows it. */
 export function lrText(lr: number): string {
-  return String(Number(lr.toPrecision(2)));
+  return String(Number(lr.toPrecision(3)));
 }
 
 /** One sweep's result, as the panel shows it. */

@@ -1,7 +1,8 @@
 // Compare as a person meets it, in a real VS Code (code-server) in Chromium: open deep-sigmoid.nnspec,
 // run "Gradient Flow: Compare Activations…" from the palette, accept the picker's default selection
 // (the file as written and three activation variants), and find four heatmaps painted in the panel,
-// one row per layer each, with a verdict under each. Screenshot: test-artifacts/compare.png.
+// one row per layer each, with a verdict under each. Then "Gradient Flow: Find Learning Rate" on
+// relu-he.nnspec plots its sweep. Screenshots: test-artifacts/compare.png and lr-find.png.
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import type { Frame, Page } from 'playwright-core';
@@ -91,5 +92,33 @@ describe('Compare Activations… from the palette (code-server in Chromium)', fu
     await page.waitForTimeout(1000); // the page re-lays out its charts on resize
     const shot = await wb.screenshot('compare');
     console.log(`    screenshot: ${path.relative(ROOT, shot)}`);
+  });
+
+  it('Find Learning Rate on relu-he.nnspec plots the sweep and offers the suggested lr', async () => {
+    await page.keyboard.press('Control+p');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill('relu-he.nnspec');
+    await page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: 'relu-he.nnspec' }).first().waitFor({ timeout: 10_000 });
+    await page.keyboard.press('Enter');
+    await page.locator('.tabs-container .tab.active').filter({ hasText: 'relu-he.nnspec' }).first().waitFor({ timeout: 20_000 });
+    await runCommand(page, 'Gradient Flow: Find Learning Rate');
+    const frame = await findFrameWith(page, '.lrfind-view canvas', 60_000);
+    const label = await poll('the plot with its suggestion', async () => {
+      const l = await frame.$eval('.lrfind-view canvas', (c) => c.getAttribute('aria-label') ?? '');
+      return /suggested lr/.test(l) ? l : null;
+    }, 30_000);
+    console.log(`    ${label}`);
+    const button = await frame.$eval('.lrfind-view vscode-button', (b) => b.textContent ?? '');
+    assert.match(button, /^Use lr = [\d.e-]+$/);
+    const painted = await frame.$eval('.lrfind-view canvas', (el) => {
+      const c = el as HTMLCanvasElement;
+      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let i = 3; i < d.length; i += 4) if (d[i]! > 0) n++;
+      return n;
+    });
+    assert.ok(painted > 1000, `${painted} painted pixels`);
+    console.log(`    screenshot: ${path.relative(ROOT, await wb.screenshot('lr-find'))}`);
   });
 });

@@ -200,7 +200,7 @@ describe('Compare, Find Learning Rate and the step size in the extension host', 
       const lr = outcome!.suggested!;
       await api.testing.postFromPanel({ type: 'applyLr', lr });
       const line = editor.document.lineAt(lineIndex(editor.document, /^optimizer\b/)).text;
-      assert.equal(line, `optimizer sgd lr=${Number(lr.toPrecision(2))} momentum=0.9`);
+      assert.equal(line, `optimizer sgd lr=${Number(lr.toPrecision(3))} momentum=0.9`, 'the lr as the page\'s button shows it');
       assert.ok(await editor.document.save());
     });
   });
