@@ -70,8 +70,9 @@ export interface ForwardSums {
 
 /**
  * A = f(Z) over `n` entries (`rows` × `cols`); softmax works row by row. Adds Σa and Σa² to `sums`
- * when given (statistics on): in the same loop for the common activations (the stored, rounded
- * output is read back, so the sums are those of the second pass the others take, bit for bit).
+ * when given (statistics on): in the same loop for linear and the relus (the stored, rounded output
+ * is read back, so the sums are those of a second pass, bit for bit), in a second pass for the
+ * others (where a Math call in the loop would make the running sums spill to memory).
  */
 export function forwardPass(act: Activation, Z: Vec, A: Vec, rows: number, cols: number, sums: ForwardSums | null): void {
   const n = rows * cols;
@@ -95,14 +96,14 @@ export function forwardPass(act: Activation, Z: Vec, A: Vec, rows: number, cols:
         const e = Math.exp(-Math.abs(z));
         pick[0] = e;
         A[i] = pick[+(z >= 0)] / (1 + e);
-        if (stats) { const a = A[i]; s += a; s2 += a * a; }
       }
+      folded = false;
       break;
     case 'tanh':
       for (let i = 0; i < n; i++) {
         A[i] = Math.tanh(Z[i]);
-        if (stats) { const a = A[i]; s += a; s2 += a * a; }
       }
+      folded = false;
       break;
     case 'relu':
       // z > 0 ? z : 0 (NaN and −0 give +0).
