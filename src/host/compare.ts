@@ -59,7 +59,7 @@ export class Comparison implements PanelContent, Job {
 
   constructor(
     private readonly host: Runs,
-    doc: vscode.TextDocument,
+    private readonly doc: vscode.TextDocument,
     /** The text the variants were made from; Apply checks the file still says it. */
     readonly sourceText: string,
     variants: readonly Variant[],
@@ -137,7 +137,7 @@ export class Comparison implements PanelContent, Job {
   async start(): Promise<CompareOutcome> {
     const tracked = this.host.track(this);
     try {
-      InspectorPanel.createOrShow(this.host.panelContext).show(this);
+      InspectorPanel.createOrShow(this.host.panelContext, this.doc).show(this);
       const pool = new WorkerPool(this.limit);
       const all = Promise.all(this.entries.map((e) => pool.run(() => this.train(e))));
       const total = this.entries.length;

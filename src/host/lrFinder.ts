@@ -119,7 +119,7 @@ export class LrFinder {
         break;
     }
     if (!found) return { state: 'cancelled', suggested: null, points: 0, currentLr };
-    InspectorPanel.createOrShow(this.runs.panelContext).show(new LrSweep(doc.uri, doc.fileName, points, suggested, currentLr));
+    InspectorPanel.createOrShow(this.runs.panelContext, doc).show(new LrSweep(doc.uri, doc.fileName, points, suggested, currentLr));
     const state = stopRequested ? 'cancelled' : 'done';
     const best: number | null = suggested;
     if (best !== null && state === 'done') {

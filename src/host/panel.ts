@@ -42,9 +42,14 @@ export class InspectorPanel implements vscode.Disposable {
     return InspectorPanel.current;
   }
 
-  /** Shows the panel beside the active editor, creating it if needed, without taking focus. */
-  static createOrShow(ctx: PanelContext): InspectorPanel {
-    const column = vscode.window.activeTextEditor ? vscode.ViewColumn.Beside : vscode.ViewColumn.One;
+  /**
+   * Shows the panel, creating it if needed, without taking focus: a new one goes beside the editor of
+   * `doc` when it is visible (so a walkthrough or another page with the focus stays in view), else
+   * beside the active editor.
+   */
+  static createOrShow(ctx: PanelContext, doc?: vscode.TextDocument): InspectorPanel {
+    const docColumn = doc && vscode.window.visibleTextEditors.find((e) => e.document === doc)?.viewColumn;
+    const column = docColumn !== undefined ? docColumn + 1 : vscode.window.activeTextEditor ? vscode.ViewColumn.Beside : vscode.ViewColumn.One;
     if (InspectorPanel.current) {
       InspectorPanel.current.panel.reveal(InspectorPanel.current.panel.viewColumn ?? column, true);
       return InspectorPanel.current;

@@ -121,7 +121,7 @@ export class Runs implements vscode.Disposable {
     data.name = label.replace(/\.nnspec$/i, '');
     let run: ActiveRun | undefined;
     const content = runContent(data, () => run?.session.stop());
-    const panel = InspectorPanel.createOrShow(this.panelContext);
+    const panel = InspectorPanel.createOrShow(this.panelContext, doc);
     panel.show(content);
 
     const thresholds = thresholdOverrides();
