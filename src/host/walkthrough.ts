@@ -13,6 +13,7 @@ export const SHOW_FINDING_COMMAND = 'nnspec.showFindingHover';
 export const SHOW_FIXES_COMMAND = 'nnspec.showFindingFixes';
 export const FIX_APPLIED_COMMAND = 'nnspec.fixApplied';
 const EXAMPLE = 'deep-sigmoid.nnspec';
+const FOCUS_SETTLE_MS = 150;
 
 async function exists(uri: vscode.Uri): Promise<boolean> {
   try {
@@ -74,6 +75,10 @@ async function onFirstFinding(findings: FindingsStore, command: string): Promise
   const at = new vscode.Position(line.lineNumber, line.firstNonWhitespaceCharacterIndex);
   shown.selection = new vscode.Selection(at, at);
   shown.revealRange(line.range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+  // A walkthrough button takes the focus back once its command has started; a quick-fix menu would
+  // close with it. So the widget opens a moment later, in an editor focused again.
+  await new Promise((resolve) => setTimeout(resolve, FOCUS_SETTLE_MS));
+  await vscode.window.showTextDocument(shown.document, { viewColumn: shown.viewColumn ?? vscode.ViewColumn.One, preserveFocus: false });
   await vscode.commands.executeCommand(command);
   return true;
 }
