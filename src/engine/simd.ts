@@ -231,6 +231,8 @@ class SimdProduct {
     const key = offset * 0x100000000 + length;
     let v = this.views.get(key);
     if (!v) {
+      // A long session trains many shapes; keep the cache small.
+      if (this.views.size >= 256) this.views.clear();
       v = this.f64.subarray(offset, offset + length);
       this.views.set(key, v);
     }
