@@ -34,8 +34,13 @@ describe('npm start (scripts/start.mjs)', function () {
     await chromium.page.goto(url);
     await waitForWorkbench(chromium.page);
     await editorTab(chromium.page, 'deep-sigmoid.nnspec').and(chromium.page.locator('.tab.active')).first().waitFor({ timeout: 30_000 });
-    const text = await chromium.page.locator('.editor-group-container.active .view-lines').first().innerText();
-    assert.match(text, /dense\s16\ssigmoid/); // Monaco renders spaces as no-break spaces
+    // The tab shows before its lines are rendered: wait for them (under load that takes a moment).
+    const lines = chromium.page.locator('.editor-group-container.active .view-lines').first();
+    const text = await poll('the editor\'s lines', async () => {
+      const t = await lines.innerText();
+      return /dense\s16\ssigmoid/.test(t) ? t : null; // Monaco renders spaces as no-break spaces
+    }, 20_000);
+    assert.match(text, /dense\s16\ssigmoid/);
     await chromium.page.screenshot({ path: path.join(ROOT, 'test-artifacts', 'npm-start.png') });
     await chromium.close();
     chromium = undefined;
