@@ -5,32 +5,8 @@
 // relu-he.nnspec plots its sweep. Screenshots: test-artifacts/compare.png and lr-find.png.
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
-import type { Frame, Page } from 'playwright-core';
-import { ROOT, activeEditor, findFrameWith, openFile, openWorkbench, poll, runCommand, type Workbench } from './harness';
-
-/** Per heatmap of the page: the runs of opaque pixels down the middle of its plot (one per painted row). */
-async function paintedRowsPerHeatmap(frame: Frame): Promise<number[]> {
-  return frame.evaluate(() =>
-    [...document.querySelectorAll<HTMLElement>('.compare-grid .heatmap-box')].map((box) => {
-      const canvas = box.querySelector('canvas');
-      const ctx = canvas?.getContext('2d');
-      if (!canvas || !ctx || !box.dataset.plot || canvas.clientWidth === 0) return -1;
-      const [left = 0, top = 0, width = 0, height = 0] = box.dataset.plot.split(',').map(Number);
-      const dpr = canvas.width / canvas.clientWidth;
-      const strip = 4;
-      const px = ctx.getImageData(Math.round((left + width / 2) * dpr), Math.round(top * dpr), strip, Math.max(1, Math.round(height * dpr))).data;
-      let runs = 0;
-      let inRun = false;
-      for (let row = 0; row * strip * 4 < px.length; row++) {
-        let solid = false;
-        for (let c = 0; c < strip; c++) solid ||= px[(row * strip + c) * 4 + 3] === 255;
-        if (solid && !inRun) runs++;
-        inRun = solid;
-      }
-      return runs;
-    }),
-  );
-}
+import type { Page } from 'playwright-core';
+import { ROOT, activeEditor, findFrameWith, openFile, openWorkbench, paintedHeatmapRows, poll, runCommand, type Workbench } from './harness';
 
 describe('Compare Activations… from the palette (code-server in Chromium)', function () {
   this.timeout(180_000);
@@ -71,7 +47,7 @@ describe('Compare Activations… from the palette (code-server in Chromium)', fu
       return cards.length === 4 && cards.every((c) => c.querySelector('.state-badge.done'));
     }), 90_000);
     const rows = await poll('four painted heatmaps of 9 rows', async () => {
-      const r = await paintedRowsPerHeatmap(frame);
+      const r = await paintedHeatmapRows(frame, '.compare-grid .heatmap-box');
       return r.length === 4 && r.every((n) => n === 9) ? r : null;
     }, 30_000);
     assert.deepEqual(rows, [9, 9, 9, 9]);

@@ -295,3 +295,30 @@ export function pixelAt(c: { width: number; data: number[] }, x: number, y: numb
   const i = (Math.floor(y) * c.width + Math.floor(x)) * 4;
   return [c.data[i]!, c.data[i + 1]!, c.data[i + 2]!, c.data[i + 3]!];
 }
+
+/**
+ * Per heatmap of the panel matching `selector` (each a `.heatmap-box`): the runs of opaque pixels
+ * down the middle of its plot, one per painted row (-1 while a heatmap has not laid out yet).
+ */
+export async function paintedHeatmapRows(frame: Frame, selector = '.heatmap-box'): Promise<number[]> {
+  return frame.evaluate((sel) =>
+    [...document.querySelectorAll<HTMLElement>(sel)].map((box) => {
+      const canvas = box.querySelector('canvas');
+      const ctx = canvas?.getContext('2d');
+      if (!canvas || !ctx || !box.dataset.plot || canvas.clientWidth === 0) return -1;
+      const [left = 0, top = 0, width = 0, height = 0] = box.dataset.plot.split(',').map(Number);
+      const dpr = canvas.width / canvas.clientWidth;
+      // A strip a few pixels wide, so a one-pixel gap between columns cannot hide a cell.
+      const strip = 4;
+      const px = ctx.getImageData(Math.round((left + width / 2) * dpr), Math.round(top * dpr), strip, Math.max(1, Math.round(height * dpr))).data;
+      let runs = 0;
+      let inRun = false;
+      for (let row = 0; row * strip * 4 < px.length; row++) {
+        let solid = false;
+        for (let c = 0; c < strip; c++) solid ||= px[(row * strip + c) * 4 + 3] === 255;
+        if (solid && !inRun) runs++;
+        inRun = solid;
+      }
+      return runs;
+    }), selector);
+}

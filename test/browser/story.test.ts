@@ -5,9 +5,9 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Frame, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { packageVsix } from '../../scripts/vscode/index.mjs';
-import { ARTIFACTS, ROOT, activeEditor, findFrameWith, hoverAt, openFile, openWorkbench, poll, runCommand, type Workbench } from './harness';
+import { ARTIFACTS, ROOT, activeEditor, findFrameWith, hoverAt, openFile, openWorkbench, paintedHeatmapRows, poll, runCommand, type Workbench } from './harness';
 
 /** Names of the entries of a .zip, from its central directory. */
 function zipEntries(file: string): string[] {
@@ -26,29 +26,6 @@ function zipEntries(file: string): string[] {
     p += 46 + nameLen + extra + comment;
   }
   return names;
-}
-
-/** Runs of opaque pixels down the middle of the heatmap's plot: one per painted row. */
-async function paintedRows(frame: Frame): Promise<number> {
-  return frame.evaluate(() => {
-    const box = document.querySelector<HTMLElement>('.heatmap-box');
-    const canvas = box?.querySelector('canvas');
-    const ctx = canvas?.getContext('2d');
-    if (!box || !canvas || !ctx || !box.dataset.plot) return -1;
-    const [left = 0, top = 0, width = 0, height = 0] = box.dataset.plot.split(',').map(Number);
-    const dpr = canvas.width / canvas.clientWidth;
-    const strip = 8;
-    const px = ctx.getImageData(Math.round((left + width / 2) * dpr), Math.round(top * dpr), strip, Math.round(height * dpr)).data;
-    let runs = 0;
-    let inRun = false;
-    for (let row = 0; row * strip * 4 < px.length; row++) {
-      let solid = false;
-      for (let c = 0; c < strip; c++) solid ||= px[(row * strip + c) * 4 + 3] === 255;
-      if (solid && !inRun) runs++;
-      inRun = solid;
-    }
-    return runs;
-  });
 }
 
 describe('the story, from the .vsix (code-server in Chromium)', function () {
@@ -95,7 +72,7 @@ describe('the story, from the .vsix (code-server in Chromium)', function () {
     const frame = await findFrameWith(page, '.heatmap-box[data-rows="9"]', 60_000);
     // The run has 300 epochs and ends in about a second; wait for its state to say done.
     await poll('the run to end', () => frame.evaluate(() => /done/i.test(document.body.innerText) && document.querySelectorAll('.layer-table tbody tr').length === 9), 60_000);
-    assert.equal(await poll('painted heatmap rows', async () => ((await paintedRows(frame)) === 9 ? 9 : null), 20_000), 9);
+    assert.equal(await poll('painted heatmap rows', async () => ((await paintedHeatmapRows(frame))[0] === 9 ? 9 : null), 20_000), 9);
     const verdicts = await frame.$$eval('.layer-table tbody tr', (rows) => rows.map((r) => r.textContent ?? ''));
     assert.match(verdicts[0]!, /vanishing/);
     assert.doesNotMatch(verdicts[8]!, /vanishing/);
