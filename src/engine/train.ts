@@ -67,6 +67,8 @@ export class Trainer {
   private readonly gradSq: Float64Array;
   /** gradientSums' results: Σg², Σ|g|, max|g|, zeros. */
   private readonly sums = new Float64Array(4);
+  /** fusedStep's results: Σg², Σ|g|, max|g|, zeros, ‖ΔW‖², ‖W‖². */
+  private readonly fusedSums = new Float64Array(6);
 
   constructor(spec: Spec, data: Dataset, options: TrainOptions = {}) {
     if (spec.input === null || spec.layers.length === 0) throw new Error('Trainer needs a valid spec: input and at least one dense layer');
@@ -285,6 +287,23 @@ export class Trainer {
     const layers = this.net.layers;
     const o = this.opt;
     const stats = this.stats;
+    if (stats && !(o.clip > 0)) {
+      // No clipping: the step does not wait for the gradient's norm, so the weight gradient's
+      // statistics (Σg², Σ|g|, max|g|, zeros) are summed in the update's own loop, in the same
+      // index order as a separate pass, with ‖ΔW‖² and ‖W‖².
+      this.step++;
+      const r = this.fusedSums;
+      for (let k = 0; k < layers.length; k++) {
+        const l = layers[k];
+        const a = this.acc[k];
+        fusedStep(o, this.step, l.W, l.dW, l.mW, l.vW, o.weightDecay, r);
+        this.applyStep(l.b, l.db, l.mb, l.vb, 1, 0, false);
+        this.addGradientStats(l.dW, a, r[0], r[1], r[2], r[3]);
+        a.updateRatio += ratioOf(r[4], r[5]);
+        a.steps++;
+      }
+      return;
+    }
     let total = 0;
     if (stats || o.clip > 0) {
       for (let k = 0; k < layers.length; k++) {
@@ -311,16 +330,18 @@ export class Trainer {
 
   /** One pass over ∂L/∂W: Σg², Σ|g|, max|g|, exact zeros, non-finite entries. Returns Σg². */
   private gradientStats(l: Layer, a: LayerAccumulator): number {
-    const g = l.dW;
-    const n = g.length;
-    // The usual case first, with no test for finiteness: a NaN or ±Infinity anywhere makes Σ|g|
-    // non-finite (as does overflow), and then the careful loop below starts over.
     const sums = this.sums;
-    gradientSums(g, sums);
-    let s2 = sums[0];
-    let s1 = sums[1];
-    let max = sums[2];
-    let zeros = sums[3];
+    gradientSums(l.dW, sums);
+    return this.addGradientStats(l.dW, a, sums[0], sums[1], sums[2], sums[3]);
+  }
+
+  /**
+   * Adds the step's weight-gradient sums (taken with every entry assumed finite) to the layer's
+   * accumulator. A NaN or ±Infinity anywhere makes Σ|g| non-finite (as does overflow), and then a
+   * careful pass over g starts over. Returns Σg² (NaN when an entry was not finite).
+   */
+  private addGradientStats(g: Vec, a: LayerAccumulator, s2: number, s1: number, max: number, zeros: number): number {
+    const n = g.length;
     let bad = 0;
     if (!(s1 < Infinity)) {
       s2 = s1 = max = zeros = 0;
@@ -405,8 +426,7 @@ export class Trainer {
       }
     }
     if (!ratio) return 0;
-    if (wsq === 0) return dsq === 0 ? 0 : Infinity;
-    return Math.sqrt(dsq / wsq);
+    return ratioOf(dsq, wsq);
   }
 
   private layerStats(l: Layer, a: LayerAccumulator): LayerStats {
@@ -432,6 +452,99 @@ export class Trainer {
       nonFinite: a.nonFinite,
     };
   }
+}
+
+/** ‖ΔW‖/‖W‖ from the squared norms. */
+function ratioOf(dsq: number, wsq: number): number {
+  if (wsq === 0) return dsq === 0 ? 0 : Infinity;
+  return Math.sqrt(dsq / wsq);
+}
+
+/**
+ * The optimizer's step on W (no clipping) with, in the same loop, the gradient's Σg², Σ|g|, max|g|
+ * and zeros (every entry taken as finite, as gradientSums does) and ‖ΔW‖², ‖W‖², each summed in
+ * index order, into out[0..5]. The weights are those of applyStep, bit for bit.
+ */
+function fusedStep(o: OptimizerSpec, step: number, W: Vec, G: Vec, M: Vec, V: Vec, decay: number, out: Float64Array): void {
+  const n = W.length;
+  const lr = o.lr;
+  let s2 = 0;
+  let s1 = 0;
+  let max = 0;
+  let zeros = 0;
+  let dsq = 0;
+  let wsq = 0;
+  switch (o.kind) {
+    case 'sgd':
+      if (o.momentum > 0) {
+        const mu = o.momentum;
+        const nesterov = o.nesterov;
+        for (let i = 0; i < n; i++) {
+          const w = W[i];
+          const gr = G[i];
+          const ag = Math.abs(gr);
+          s2 += gr * gr; s1 += ag; if (ag > max) max = ag; zeros += +(ag === 0);
+          const g = gr + decay * w;
+          const v = mu * M[i] + g;
+          M[i] = v;
+          W[i] = w - lr * (nesterov ? g + mu * v : v);
+          const d = W[i] - w; dsq += d * d; wsq += w * w;
+        }
+      } else {
+        for (let i = 0; i < n; i++) {
+          const w = W[i];
+          const gr = G[i];
+          const ag = Math.abs(gr);
+          s2 += gr * gr; s1 += ag; if (ag > max) max = ag; zeros += +(ag === 0);
+          W[i] = w - lr * (gr + decay * w);
+          const d = W[i] - w; dsq += d * d; wsq += w * w;
+        }
+      }
+      break;
+    case 'adam': {
+      const b1 = o.beta1;
+      const b2 = o.beta2;
+      const eps = o.eps;
+      const c1 = 1 - Math.pow(b1, step);
+      const c2 = 1 - Math.pow(b2, step);
+      for (let i = 0; i < n; i++) {
+        const w = W[i];
+        const gr = G[i];
+        const ag = Math.abs(gr);
+        s2 += gr * gr; s1 += ag; if (ag > max) max = ag; zeros += +(ag === 0);
+        const g = gr + decay * w;
+        const m = b1 * M[i] + (1 - b1) * g;
+        const v = b2 * V[i] + (1 - b2) * g * g;
+        M[i] = m;
+        V[i] = v;
+        W[i] = w - (lr * (m / c1)) / (Math.sqrt(v / c2) + eps);
+        const d = W[i] - w; dsq += d * d; wsq += w * w;
+      }
+      break;
+    }
+    case 'rmsprop': {
+      const rho = o.rho;
+      const eps = o.eps;
+      for (let i = 0; i < n; i++) {
+        const w = W[i];
+        const gr = G[i];
+        const ag = Math.abs(gr);
+        s2 += gr * gr; s1 += ag; if (ag > max) max = ag; zeros += +(ag === 0);
+        const g = gr + decay * w;
+        const s = rho * M[i] + (1 - rho) * g * g;
+        M[i] = s;
+        W[i] = w - (lr * g) / (Math.sqrt(s) + eps);
+        const d = W[i] - w; dsq += d * d; wsq += w * w;
+      }
+      break;
+    }
+  }
+  out[0] = s2;
+  out[1] = s1;
+  out[2] = max;
+  out[3] = zeros;
+  out[4] = dsq;
+  out[5] = wsq;
 }
 
 function sumSq(v: Vec): number {
