@@ -37,7 +37,7 @@ const which = process.argv.length > 2 ? process.argv.slice(2).map(Number) : NETW
 for (const i of which) {
   const { on, off } = parts(i);
   console.log(`${NETWORKS[i].name}: CPU µs per step, by part, stats on / off`);
-  names.forEach((name, f) => console.log(`  ${name.padEnd(11)} ${on[f].toFixed(1).padStart(9)} ${off[f].toFixed(1).padStart(9)}`));
+  names.forEach((name, f) => console.log(`  ${name.padEnd(11)} ${on[f].toFixed(2).padStart(9)} ${off[f].toFixed(2).padStart(9)}`));
   const sum = (v: number[]): number => v.reduce((a, b) => a + b, 0);
-  console.log(`  ${'total'.padEnd(11)} ${sum(on).toFixed(1).padStart(9)} ${sum(off).toFixed(1).padStart(9)}  overhead ${((sum(on) / sum(off) - 1) * 100).toFixed(1)}%`);
+  console.log(`  ${'total'.padEnd(11)} ${sum(on).toFixed(2).padStart(9)} ${sum(off).toFixed(2).padStart(9)}  overhead ${((sum(on) / sum(off) - 1) * 100).toFixed(1)}%`);
 }

@@ -175,7 +175,7 @@ export interface BackwardSums {
  * statistics folded into the same pass when `sums` is given. Not for softmax (its output layer takes
  * the fused loss gradient).
  */
-export function backwardPass(act: Activation, Z: Vec, A: Vec, D: Vec, rows: number, cols: number, sums: BackwardSums | null): void {
+export function backwardPass(act: Activation, Z: Vec, A: Vec, D: Vec, rows: number, cols: number, sums: BackwardSums | null, fwd: ForwardSums | null = null): void {
   const n = rows * cols;
   if (!sums) {
     switch (act.kind) {
@@ -205,16 +205,36 @@ export function backwardPass(act: Activation, Z: Vec, A: Vec, D: Vec, rows: numb
     case 'tanh': {
       const tanh = act.kind === 'tanh';
       const limit = tanh ? TANH_SATURATED : SIGMOID_SATURATED;
-      for (let r = 0; r < rows; r++) {
-        for (let j = 0, i = r * cols; j < cols; j++, i++) {
+      // One flat pass; a unit is alive once its f′ is non-zero on some row, which is every unit
+      // unless some f′ was exactly 0 (a = 0 or 1 in floating point), and only then are the columns
+      // looked at one by one.
+      let s = 0;
+      let s2 = 0;
+      let flat = 0;
+      for (let i = 0; i < n; i++) {
+        const a = A[i];
+        s += a;
+        s2 += a * a;
+        const d = tanh ? 1 - a * a : a * (1 - a);
+        const v = D[i] * d;
+        D[i] = v;
+        dsq += v * v;
+        flat += +(d === 0);
+        sat += +(d < limit);
+      }
+      if (flat === 0) {
+        for (let j = 0; j < cols; j++) alive[j] = 1;
+      } else {
+        for (let i = 0; i < n; i++) {
           const a = A[i];
           const d = tanh ? 1 - a * a : a * (1 - a);
-          const v = D[i] * d;
-          D[i] = v;
-          dsq += v * v;
-          if (d !== 0) alive[j] = 1;
-          sat += +(d < limit);
+          if (d !== 0) alive[i % cols] = 1;
         }
+      }
+      // Σa and Σa² of the forward pass when asked (foldsForwardSums), in the same index order.
+      if (fwd) {
+        fwd.sum += s;
+        fwd.sumSq += s2;
       }
       break;
     }
@@ -264,6 +284,15 @@ export function backwardPass(act: Activation, Z: Vec, A: Vec, D: Vec, rows: numb
   }
   sums.deltaSq += dsq;
   sums.saturated += sat;
+}
+
+/**
+ * Whether backwardPass (with `fwd`) can sum Σa and Σa² of the forward pass for this activation:
+ * sigmoid and tanh, whose forward loop cannot hold the sums (see forwardPass) but whose backward
+ * loop reads every output anyway. The trainer then gives forwardPass no sums for such layers.
+ */
+export function foldsForwardSums(act: Activation): boolean {
+  return act.kind === 'sigmoid' || act.kind === 'tanh';
 }
 
 /** Where sigmoid′ and tanh′ count as saturated: 5% of their largest derivative (looked up once). */

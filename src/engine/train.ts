@@ -3,7 +3,7 @@
 // per-epoch records that checks for cancellation between steps.
 
 import type { Dataset, EpochRecord, LayerStats, LossName, OptimizerSpec, Spec, StopReason } from './types';
-import { backwardPass, forwardPass, type BackwardSums, type ForwardSums, type Vec } from './activations';
+import { backwardPass, foldsForwardSums, forwardPass, type BackwardSums, type ForwardSums, type Vec } from './activations';
 import { forwardProduct, gradientSums, inputGradientProduct, weightGradientProduct } from './kernels';
 import { buildNetwork, type Layer, type Network } from './network';
 import { histogramOf } from './histogram';
@@ -171,7 +171,8 @@ export class Trainer {
     for (let k = 0; k < this.net.layers.length; k++) {
       const l = this.net.layers[k];
       forwardProduct(input, l.W, l.b, l.Z, nb, l.fanIn, l.units);
-      forwardPass(l.act, l.Z, l.A, nb, l.units, stats ? this.acc[k].fwd : null);
+      // Sigmoid and tanh layers have their Σa and Σa² summed in the backward pass (which reads A).
+      forwardPass(l.act, l.Z, l.A, nb, l.units, stats && !foldsForwardSums(l.act) ? this.acc[k].fwd : null);
       input = l.A;
     }
   }
@@ -248,7 +249,7 @@ export class Trainer {
       if (fused) {
         if (stats) this.outputStats(l, this.acc[k], nb);
       } else {
-        backwardPass(l.act, l.Z, l.A, l.D, nb, l.units, stats ? this.acc[k].bwd : null);
+        backwardPass(l.act, l.Z, l.A, l.D, nb, l.units, stats ? this.acc[k].bwd : null, stats ? this.acc[k].fwd : null);
       }
       const input = k === 0 ? this.net.X : layers[k - 1].A;
       weightGradientProduct(input, l.D, l.dW, l.db, nb, l.fanIn, l.units, scale);
@@ -267,19 +268,29 @@ export class Trainer {
     const { A, D, units } = l;
     let dsq = 0;
     let sat = 0;
+    let s = 0;
+    let s2 = 0;
+    const alive = a.bwd.alive;
     const sigmoid = l.act.kind === 'sigmoid';
     for (let r = 0; r < nb; r++) {
       for (let j = 0; j < units; j++) {
         const i = r * units + j;
         dsq += D[i] * D[i];
         const y = A[i];
+        s += y;
+        s2 += y * y;
         const d = y * (1 - y);
-        if (d !== 0) a.bwd.alive[j] = 1;
+        if (d !== 0) alive[j] = 1;
         if (sigmoid && d < 0.05 * 0.25) sat++;
       }
     }
     a.bwd.deltaSq += dsq;
     a.bwd.saturated += sat;
+    // A sigmoid output layer's forward sums are summed here (foldsForwardSums); softmax's were not.
+    if (sigmoid) {
+      a.fwd.sum += s;
+      a.fwd.sumSq += s2;
+    }
   }
 
   /** Clip, weight decay and the optimizer's step, with the gradient statistics in the same passes. */

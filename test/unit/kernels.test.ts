@@ -234,6 +234,43 @@ describe('activation passes: the per-activation loops against the generic defini
     });
   }
 
+  for (const kind of ['sigmoid', 'tanh'] as const) {
+    it(`${kind}: backwardPass also sums the forward pass's Σa and Σa² when given them, and finds dead columns where f′ is exactly 0`, () => {
+      const act = { kind } as Activation;
+      for (const T of TYPES) {
+        for (const flatAt of [[], [0, 3, 6, 9], [1, 4, 7, 10, 2]]) {
+          const rows = 4, cols = 3, n = rows * cols;
+          const next = random(7 + flatAt.length);
+          const Z = filled(T, n, () => next() * 4);
+          // Column 0 (i = 0, 3, 6, 9) saturates on every row, so its unit is dead; 1 on some rows.
+          for (const i of flatAt) Z[i] = i % 2 ? -800 : 800;
+          const A = new T(n);
+          forwardPass(act, Z, A, rows, cols, null);
+          const D0 = filled(T, n, next);
+          const D = new T(n);
+          D.set(D0);
+          const sums = { deltaSq: 0, saturated: 0, alive: new Uint8Array(cols) };
+          const fwd = { sum: 0.5, sumSq: 0.25 };
+          backwardPass(act, Z, A, D, rows, cols, sums, fwd);
+          const alive = new Uint8Array(cols);
+          let s = 0, s2 = 0, dsq = 0;
+          for (let i = 0; i < n; i++) {
+            s += A[i];
+            s2 += A[i] * A[i];
+            const d = derivativeAt(act, Z[i], A[i]);
+            const v = D0[i] * d;
+            dsq += v * v;
+            if (d !== 0) alive[i % cols] = 1;
+          }
+          assert.ok(Object.is(fwd.sum, 0.5 + s) && Object.is(fwd.sumSq, 0.25 + s2), `${T.name} ${kind} forward sums`);
+          assert.ok(Object.is(sums.deltaSq, dsq), `${T.name} ${kind} Σδ²`);
+          assert.deepEqual([...sums.alive], [...alive], `${T.name} ${kind} alive`);
+          if (flatAt.length === 4) assert.equal(alive[0], 0, 'column 0 is dead');
+        }
+      }
+    });
+  }
+
   const specialZ = [0, -0, 1e-30, -1e-30, 50, -50, 800, -800, Infinity, -Infinity, NaN];
   for (const act of acts.filter((a) => ['linear', 'sigmoid', 'tanh', 'relu', 'leaky_relu'].includes(a.kind))) {
     it(`${act.kind}: forwardPass = f(z) entry by entry, with Σa and Σa², also at ±0, extremes and non-finite z`, () => {
