@@ -84,12 +84,23 @@ export interface RunSnapshot {
   readonly name: string;
   readonly layers: readonly ReportLayer[];
   readonly totalEpochs: number;
+  /**
+   * One record per epoch, or, when `stride` is over 1, one per bucket of `stride` consecutive
+   * epochs (src/host/aggregate.ts): a record then covers the epochs after the previous record's up
+   * to its own `epoch` (the bucket's last), its statistics are the bucket's aggregates and its
+   * histograms (if any) are those of that last epoch.
+   */
   readonly epochs: readonly EpochRecord[];
+  /** Epochs per record, a power of two; absent for 1. A long run's snapshot stays at most PANEL_EPOCH_CAP records. */
+  readonly stride?: number;
   readonly findings: readonly Finding[];
   readonly state: RunState;
   readonly stopped: StopReason;
   readonly error?: string;
 }
+
+/** Most records a run's snapshot holds; a longer run is sent as bucket aggregates (`stride`). */
+export const PANEL_EPOCH_CAP = 2000;
 
 export interface LrFindSnapshot {
   readonly fileName: string;
@@ -116,7 +127,10 @@ export type HostToPanel =
   | {
       readonly type: 'progress';
       readonly runId: string;
+      /** Records of the same kind as the run's snapshot: bucket aggregates when `stride` is over 1. */
       readonly records: readonly EpochRecord[];
+      /** Epochs per record (absent: 1); records of a stride other than the page's run are not appended (a new 'show' follows). */
+      readonly stride?: number;
       readonly findings: readonly Finding[];
       readonly state: RunState;
       readonly verdict?: string;

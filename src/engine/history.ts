@@ -97,6 +97,13 @@ export class EpochHistory {
     return this.epochs[i];
   }
 
+  /** Bytes of the typed arrays the epochs are stored in (allocated capacity; histograms not counted). */
+  byteSize(): number {
+    let bytes = this.epochs.byteLength + this.losses.byteLength + this.accuracies.byteLength;
+    for (const c of this.columns) bytes += c.byteLength;
+    return bytes;
+  }
+
   /** Indices of the stored epochs that kept their histograms, ascending. */
   histogramIndices(): number[] {
     return [...this.histograms.keys()].sort((a, b) => a - b);

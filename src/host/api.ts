@@ -43,7 +43,18 @@ export interface GradientFlowApi {
   /** Error messages shown to the user since activation, oldest first. */
   readonly errors: readonly string[];
   /** The panel, if open: what it shows, the run (of a run view), how often its page said `ready`. */
-  panel(): { readonly kind: PanelView['kind'] | undefined; readonly runId: string | undefined; readonly readyCount: number; readonly ignoredMessages: number } | undefined;
+  panel():
+    | {
+        readonly kind: PanelView['kind'] | undefined;
+        readonly runId: string | undefined;
+        readonly readyCount: number;
+        readonly ignoredMessages: number;
+        /** The run view's snapshot now: its records and their stride (epochs per record). */
+        readonly snapshot?: { readonly records: number; readonly stride: number; readonly lastEpoch: number; readonly findings: number };
+        /** The most records the page was sent of one run at any time (a 'show' and the progress after it). */
+        readonly maxPageRecords: number;
+      }
+    | undefined;
   /** Closes the panel, as its close button does. */
   closePanel(): void;
   /** Test hooks. */
@@ -69,7 +80,10 @@ export function createApi(runs: Runs, findings: FindingsStore): GradientFlowApi 
     },
     panel: () => {
       const p = InspectorPanel.instance;
-      return p ? { kind: p.shown?.kind, runId: p.shownRun?.id, readyCount: p.readyCount, ignoredMessages: p.ignoredMessages } : undefined;
+      if (!p) return undefined;
+      const run = p.shownRun?.snapshot();
+      const snapshot = run && { records: run.epochs.length, stride: run.stride ?? 1, lastEpoch: run.epochs[run.epochs.length - 1]?.epoch ?? 0, findings: run.findings.length };
+      return { kind: p.shown?.kind, runId: p.shownRun?.id, readyCount: p.readyCount, ignoredMessages: p.ignoredMessages, ...(snapshot ? { snapshot } : {}), maxPageRecords: p.maxPageRecords };
     },
     closePanel: () => InspectorPanel.instance?.panel.dispose(),
     testing: {

@@ -15,7 +15,7 @@ import { lineChanges, variantChoices, variantVerdict } from './compareModel';
 import { readFileRelativeTo } from './fileAccess';
 import { InspectorPanel } from './panel';
 import type { PanelContent } from './panelContent';
-import { RunData } from './runData';
+import { progressMessage, RunData } from './runData';
 import type { Job, Runs } from './runs';
 import { maxWorkers, thresholdOverrides } from './settings';
 import { TrainingSession, type SessionEnd } from './trainingSession';
@@ -87,7 +87,7 @@ export class Comparison implements PanelContent, Job {
 
   progress(run: RunData, records: readonly EpochRecord[]): HostToPanel {
     const e = this.entries.find((x) => x.data === run);
-    return { type: 'progress', runId: run.id, records, findings: run.findings, state: run.state, ...(e ? { verdict: variantVerdict(run, e.started) } : {}) };
+    return { ...progressMessage(run, records), ...(e ? { verdict: variantVerdict(run, e.started) } : {}) };
   }
 
   closed(): void {
@@ -155,7 +155,7 @@ export class Comparison implements PanelContent, Job {
       );
       await all;
       return {
-        variants: this.entries.map((e) => ({ id: e.variant.id, label: e.variant.label, runId: e.data.id, state: e.data.state, verdict: variantVerdict(e.data, e.started), epochs: e.data.epochs.length, findings: e.data.findings })),
+        variants: this.entries.map((e) => ({ id: e.variant.id, label: e.variant.label, runId: e.data.id, state: e.data.state, verdict: variantVerdict(e.data, e.started), epochs: e.data.epochCount, findings: e.data.findings })),
         maxWorkers: this.limit,
         peakWorkers: pool.peak,
       };

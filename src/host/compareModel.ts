@@ -2,7 +2,7 @@
 // learning-rate variants, each once), the verdict line under a variant's heatmap at every stage of
 // its run, and the line edits that turn the file into a variant. Pure: no vscode.
 
-import type { Spec } from '../engine/types';
+import type { EpochRecord, Spec } from '../engine/types';
 import { variantsOf, verdict, type Variant } from '../engine/variants';
 import type { RunData } from './runData';
 
@@ -45,15 +45,21 @@ export function variantVerdict(run: RunData, started: boolean): string {
   switch (run.state) {
     case 'running':
       if (!started) return 'queued: waiting for a free worker';
-      return run.totalEpochs > 0 ? `training: epoch ${run.epochs.length} of ${run.totalEpochs}` : 'training';
+      return run.totalEpochs > 0 ? `training: epoch ${run.epochCount} of ${run.totalEpochs}` : 'training';
     case 'failed':
       return `failed: ${run.error ?? 'unknown error'}`;
     case 'cancelled':
-      return run.epochs.length === 0 ? 'stopped before it started' : `stopped at epoch ${run.epochs.length}: ${verdict(run.epochs, run.findings)}`;
+      return run.epochCount === 0 ? 'stopped before it started' : `stopped at epoch ${run.epochCount}: ${verdict(lastOf(run), run.findings)}`;
     case 'done':
     case 'nonfinite':
-      return verdict(run.epochs, run.findings);
+      return verdict(lastOf(run), run.findings);
   }
+}
+
+/** The verdict reads the last epoch only. */
+function lastOf(run: RunData): EpochRecord[] {
+  const last = run.lastRecord();
+  return last ? [last] : [];
 }
 
 export interface LineChange {

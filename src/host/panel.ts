@@ -6,6 +6,7 @@
 // is validated first.
 
 import { randomBytes } from 'node:crypto';
+import { open } from 'node:fs/promises';
 import { dirname, isAbsolute, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { EpochRecord } from '../engine/types';
@@ -67,6 +68,8 @@ export class InspectorPanel implements vscode.Disposable {
   }
 
   private content: PanelContent | undefined;
+  /** The panel stride of each run shown, as of the last `show`. */
+  private readonly strides = new Map<RunData, number>();
   private batcher: Batcher<Progress>;
   private readonly subscriptions: vscode.Disposable[] = [];
   private disposed = false;
@@ -106,7 +109,25 @@ export class InspectorPanel implements vscode.Disposable {
     if (content !== this.content) this.batcher = this.newBatcher(content.runs.length);
     this.content = content;
     this.panel.title = content.title();
+    this.postShow();
+  }
+
+  /**
+   * Posts the content from scratch, noting each run's panel stride: a long run's records are bucket
+   * aggregates, and when its stride doubles the page gets a fresh `show` instead of progress.
+   */
+  private postShow(): void {
+    const content = this.content;
+    if (!content) return;
+    this.strides.clear();
+    for (const run of content.runs) this.strides.set(run, run.panelStride);
     this.post({ type: 'show', view: content.view(), metric: this.ctx.metric() });
+  }
+
+  /** Whether a run's stride moved on since the page got its records. */
+  private strideChanged(runs: Iterable<RunData>): boolean {
+    for (const run of runs) if (this.strides.has(run) && this.strides.get(run) !== run.panelStride) return true;
+    return false;
   }
 
   /** New epochs of a run: batched. */
@@ -121,7 +142,8 @@ export class InspectorPanel implements vscode.Disposable {
     const content = this.content;
     if (!content?.runs.includes(run)) return;
     this.batcher.flush();
-    this.post(content.progress(run, []));
+    if (this.strideChanged([run])) this.postShow();
+    else this.post(content.progress(run, []));
   }
 
   private newBatcher(runs: number): Batcher<Progress> {
@@ -133,12 +155,44 @@ export class InspectorPanel implements vscode.Disposable {
     if (!content) return;
     const byRun = new Map<RunData, EpochRecord[]>();
     for (const { run, records } of items) byRun.set(run, [...(byRun.get(run) ?? []), ...records]);
+    if (this.strideChanged(byRun.keys())) {
+      this.postShow();
+      return;
+    }
     for (const [run, records] of byRun) if (content.runs.includes(run)) this.post(content.progress(run, records));
   }
 
   private post(message: HostToPanel): void {
     if (this.disposed) return;
+    this.follow(message);
     void this.panel.webview.postMessage(message);
+  }
+
+  /**
+   * What the page holds of each run, followed as its reducer does (src/webview/state.ts): records
+   * of a 'show', then those of progress of the same stride beyond its last epoch. For tests: the
+   * page's state stays bounded.
+   */
+  readonly pageRuns = new Map<string, { stride: number; records: number; lastEpoch: number }>();
+  /** The most records the page held of one run. */
+  maxPageRecords = 0;
+
+  private follow(message: HostToPanel): void {
+    if (message.type === 'show') {
+      this.pageRuns.clear();
+      const v = message.view;
+      const runs = v.kind === 'run' ? [v.run] : v.kind === 'compare' ? v.variants.map((x) => x.run) : [];
+      for (const r of runs) this.pageRuns.set(r.id, { stride: r.stride ?? 1, records: r.epochs.length, lastEpoch: r.epochs[r.epochs.length - 1]?.epoch ?? -Infinity });
+    } else {
+      const r = this.pageRuns.get(message.runId);
+      if (!r || (message.stride ?? 1) !== r.stride) return;
+      for (const rec of message.records) {
+        if (rec.epoch <= r.lastEpoch) continue;
+        r.records++;
+        r.lastEpoch = rec.epoch;
+      }
+    }
+    for (const r of this.pageRuns.values()) this.maxPageRecords = Math.max(this.maxPageRecords, r.records);
   }
 
   /** A message from the page: validated, then answered. (Public so tests can post as the page does.) */
@@ -160,7 +214,7 @@ export class InspectorPanel implements vscode.Disposable {
       case 'ready':
         this.readyCount++;
         this.batcher.dispose();
-        if (this.content) this.post({ type: 'show', view: this.content.view(), metric: this.ctx.metric() });
+        this.postShow();
         return;
       case 'metricChanged':
         this.ctx.setMetric(msg.metric);
@@ -171,8 +225,8 @@ export class InspectorPanel implements vscode.Disposable {
       case 'export': {
         const run = this.requireRun();
         if (!run) return;
-        const text = msg.format === 'csv' ? run.toCsv() : run.toJson();
-        await this.save(run, msg.format, Buffer.from(text, 'utf8'));
+        // Streamed from the run's columns, a piece at a time: a long run is never one string.
+        await this.save(run, msg.format, msg.format === 'csv' ? run.csvChunks() : run.jsonChunks());
         return;
       }
       case 'exportPng': {
@@ -221,13 +275,15 @@ export class InspectorPanel implements vscode.Disposable {
     editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
   }
 
-  private async save(run: RunData, ext: 'csv' | 'json' | 'png', bytes: Uint8Array): Promise<void> {
+  private async save(run: RunData, ext: 'csv' | 'json' | 'png', content: Uint8Array | Iterable<string>): Promise<void> {
     const base = `${(run.name || baseName(run.fileName)).replace(/[^\w.-]+/g, '_')}-${ext === 'png' ? 'heatmap' : 'stats'}.${ext}`;
     const defaultUri = isAbsolute(run.fileName) ? vscode.Uri.file(join(dirname(run.fileName), base)) : undefined;
     const label = ext === 'png' ? 'PNG image' : ext.toUpperCase();
     const target = await this.ctx.pickSaveTarget({ ...(defaultUri ? { defaultUri } : {}), filters: { [label]: [ext] }, saveLabel: 'Export' });
     if (!target) return;
-    await vscode.workspace.fs.writeFile(target, bytes);
+    if (content instanceof Uint8Array) await vscode.workspace.fs.writeFile(target, content);
+    else if (target.scheme === 'file') await writeChunks(target.fsPath, content);
+    else await vscode.workspace.fs.writeFile(target, Buffer.concat([...content].map((c) => Buffer.from(c, 'utf8'))));
     void vscode.window.showInformationMessage(`Gradient Flow: saved ${vscode.workspace.asRelativePath(target)}.`);
   }
 
@@ -252,6 +308,16 @@ export class InspectorPanel implements vscode.Disposable {
     for (const s of this.subscriptions) s.dispose();
     this.panel.dispose();
     content?.closed();
+  }
+}
+
+/** Writes the pieces to a local file one after the other (the whole text is never held at once). */
+async function writeChunks(path: string, chunks: Iterable<string>): Promise<void> {
+  const file = await open(path, 'w');
+  try {
+    for (const chunk of chunks) await file.write(chunk, null, 'utf8');
+  } finally {
+    await file.close();
   }
 }
 

@@ -1,10 +1,22 @@
 // One run's data as the host keeps it: what the worker said so far, folded into the snapshot the
-// panel draws from (and re-draws from after being hidden), and the exports. Pure: no vscode.
+// panel draws from (and re-draws from after being hidden), and the exports. The epochs are kept by
+// column in an EpochHistory (float32), not as records: 100,000 epochs × 30 layers take about
+// 150 MB. Histograms are kept for the epochs the panel can show (every epoch of a run of up to
+// PANEL_EPOCH_CAP epochs; the last epoch of each of its buckets beyond), within a budget of
+// HISTOGRAM_BUDGET layer-histograms. The panel gets at most PANEL_EPOCH_CAP records
+// (src/host/aggregate.ts). Pure: no vscode.
 
 import type { EpochRecord, Finding, LayerStatName, Problem, Report, ReportLayer, StopReason } from '../engine/types';
+import { EpochHistory } from '../engine/history';
 import { toJson } from '../engine/index';
-import type { HeatmapMetric, HostToPanel, RunSnapshot, RunState, WorkerToHost } from '../protocol';
+import { PANEL_EPOCH_CAP, type HeatmapMetric, type HostToPanel, type RunSnapshot, type RunState, type WorkerToHost } from '../protocol';
+import { aggregateBuckets, panelStride } from './aggregate';
 import { uniqueFindings } from './diagnosticData';
+
+/** Most layer-histograms (32 counts each) a run keeps: 2,000 epochs of 30 layers, fewer epochs of more layers. */
+export const HISTOGRAM_BUDGET = 60_000;
+
+type Histograms = EpochRecord['histograms'];
 
 export class RunData {
   name = '';
@@ -12,12 +24,18 @@ export class RunData {
   params = 0;
   totalEpochs = 0;
   problems: readonly Problem[] = [];
-  readonly epochs: EpochRecord[] = [];
+  /** The epochs so far, by column (created when the worker starts, sized for its epochs). */
+  history: EpochHistory | null = null;
   findings: readonly Finding[] = [];
   state: RunState = 'running';
   stopped: StopReason = null;
   error: string | undefined;
+  /** The worker's report, without its epochs (they are in `history`). */
   report: Report | undefined;
+  /** Histograms by stored epoch index: those whose index + 1 is a multiple of `histogramStride`, and the latest. */
+  private readonly histograms = new Map<number, Histograms>();
+  private histogramStride = 1;
+  private latestHistogram = -1;
 
   constructor(
     readonly id: string,
@@ -25,10 +43,37 @@ export class RunData {
     readonly label: string,
     /** The text that was trained, to tell later whether its findings still apply. */
     readonly text: string,
+    /** Most records of a panel snapshot (tests use small ones). */
+    readonly panelCap: number = PANEL_EPOCH_CAP,
   ) {}
 
   get finished(): boolean {
     return this.state !== 'running';
+  }
+
+  /** Epochs received so far. */
+  get epochCount(): number {
+    return this.history?.length ?? 0;
+  }
+
+  /** The i-th epoch, float32-rounded, with its histograms if they were kept. */
+  record(i: number): EpochRecord {
+    const history = this.history;
+    if (!history) throw new RangeError(`RunData.record(${i}) of 0`);
+    const r = history.record(i);
+    const h = this.histograms.get(i);
+    return h ? { ...r, histograms: h } : r;
+  }
+
+  /** The last epoch received, if any. */
+  lastRecord(): EpochRecord | undefined {
+    const n = this.epochCount;
+    return n > 0 ? this.record(n - 1) : undefined;
+  }
+
+  /** Epochs per panel record now: 1 up to `panelCap` epochs, then doubling. */
+  get panelStride(): number {
+    return panelStride(this.epochCount, this.panelCap);
   }
 
   /** Folds a worker message in; returns the epochs it added (for progress messages). */
@@ -40,21 +85,24 @@ export class RunData {
         this.params = msg.params;
         this.totalEpochs = msg.epochs;
         this.problems = msg.problems;
+        this.history ??= new EpochHistory(msg.layers.length, { capacity: msg.epochs, precision: 'float32', maxHistograms: 2 });
         return [];
       case 'epochs':
-        this.epochs.push(...msg.records);
+        this.add(msg.records);
         this.findings = uniqueFindings([...this.findings, ...msg.findings]);
         return [...msg.records];
       case 'done': {
         const r = msg.report;
-        this.report = r;
-        const added = r.epochs.slice(this.epochs.length);
-        this.epochs.push(...added);
+        // The worker streams every epoch and sends the report without them; a report that has
+        // epochs beyond those streamed (a test's, or an older worker's) adds them.
+        const added = r.epochs.slice(this.epochCount);
+        this.add(added);
+        this.report = { ...r, epochs: [] };
         this.findings = uniqueFindings(r.findings);
         this.stopped = r.stopped;
         this.state = r.stopped === 'cancelled' ? 'cancelled' : r.stopped === 'nonfinite' ? 'nonfinite' : 'done';
         if (this.layers.length === 0) this.layers = r.network.layers;
-        return added;
+        return [...added];
       }
       case 'rejected':
         this.problems = msg.problems;
@@ -66,6 +114,50 @@ export class RunData {
       case 'lrFound':
         return [];
     }
+  }
+
+  private add(records: readonly EpochRecord[]): void {
+    if (records.length === 0) return;
+    const history = (this.history ??= new EpochHistory(records[0].layers.length, { capacity: Math.max(this.totalEpochs, records.length), precision: 'float32', maxHistograms: 2 }));
+    for (const r of records) {
+      if (r.layers.length !== history.layers) continue;
+      const i = history.length;
+      history.push(r.histograms.length > 0 ? { ...r, histograms: [] } : r);
+      if (r.histograms.length > 0) this.keepHistograms(i, r.histograms);
+    }
+  }
+
+  /**
+   * Keeps the histograms of the epochs that end a panel bucket (index + 1 a multiple of the
+   * stride) and of the latest; when more than the budget are kept, the stride doubles. Both
+   * strides being powers of two, and this one never above the panel's while within the cap, every
+   * panel bucket's last epoch has its histograms (fewer of them for networks of many layers).
+   */
+  private keepHistograms(i: number, histograms: Histograms): void {
+    const previous = this.latestHistogram;
+    if (previous >= 0 && (previous + 1) % this.histogramStride !== 0) this.histograms.delete(previous);
+    this.histograms.set(i, histograms);
+    this.latestHistogram = i;
+    const layers = Math.max(1, histograms.length);
+    const budget = Math.max(2, Math.min(this.panelCap, Math.floor(HISTOGRAM_BUDGET / layers)));
+    while (Math.floor((i + 1) / this.histogramStride) > budget) {
+      this.histogramStride *= 2;
+      for (const k of [...this.histograms.keys()]) if ((k + 1) % this.histogramStride !== 0 && k !== i) this.histograms.delete(k);
+    }
+  }
+
+  /** Indices of the stored epochs whose histograms are kept, ascending. */
+  histogramIndices(): number[] {
+    return [...this.histograms.keys()].sort((a, b) => a - b);
+  }
+
+  /** Bytes of the stored statistics: the history's typed arrays plus 8 per histogram count (a lower bound of their arrays). */
+  storeBytes(): number {
+    const h = this.history;
+    let bytes = 0;
+    if (h) bytes += h.byteSize();
+    for (const hs of this.histograms.values()) for (const c of hs) bytes += 8 * c.length;
+    return bytes;
   }
 
   fail(message: string): void {
@@ -80,7 +172,26 @@ export class RunData {
     this.stopped = 'cancelled';
   }
 
+  /**
+   * The records the panel gets, from the bucket `fromBucket` on: every epoch (stride 1), or bucket
+   * aggregates. While the run is going only complete buckets are sent (a partial one would be
+   * sent again, grown); once it ended, the last partial bucket too.
+   */
+  panelRecords(fromBucket = 0, stride = this.panelStride): EpochRecord[] {
+    const history = this.history;
+    const n = this.epochCount;
+    if (!history || n === 0) return [];
+    if (stride === 1) {
+      const out: EpochRecord[] = [];
+      for (let i = fromBucket; i < n; i++) out.push(this.record(i));
+      return out;
+    }
+    const buckets = this.finished ? Math.ceil(n / stride) : Math.floor(n / stride);
+    return aggregateBuckets(history, history.layers, stride, fromBucket, buckets, (i) => this.histograms.get(i));
+  }
+
   snapshot(): RunSnapshot {
+    const stride = this.panelStride;
     return {
       id: this.id,
       label: this.label,
@@ -88,7 +199,8 @@ export class RunData {
       name: this.name,
       layers: this.layers,
       totalEpochs: this.totalEpochs,
-      epochs: this.epochs,
+      epochs: this.panelRecords(0, stride),
+      ...(stride > 1 ? { stride } : {}),
       findings: this.findings,
       state: this.state,
       stopped: this.stopped,
@@ -96,33 +208,87 @@ export class RunData {
     };
   }
 
-  /** The run as the CLI's JSON report (the statistics so far, if it is still running). */
-  toJson(): string {
-    const report: Report = this.report ?? {
+  /** The run as the CLI's JSON report (the statistics so far, if it is still running), in pieces. */
+  *jsonChunks(): Generator<string> {
+    const head: Report = {
       version: 1,
-      network: { name: this.name, params: this.params, layers: this.layers },
-      epochs: this.epochs,
-      findings: this.findings,
-      problems: this.problems,
-      stopped: this.stopped,
+      network: this.report?.network ?? { name: this.name, params: this.params, layers: this.layers },
+      epochs: [],
+      findings: this.report?.findings ?? this.findings,
+      problems: this.report?.problems ?? this.problems,
+      stopped: this.report?.stopped ?? this.stopped,
     };
-    return toJson(report, 2);
+    const field = (value: unknown) => toJson(value, 2).replace(/\n/g, '\n  ');
+    let chunk = `{\n  "version": ${head.version},\n  "network": ${field(head.network)},\n  "epochs": [`;
+    const n = this.epochCount;
+    for (let i = 0; i < n; i++) {
+      chunk += `${i === 0 ? '' : ','}\n    ${recordJson(this.record(i))}`;
+      if (chunk.length >= CHUNK_CHARS) {
+        yield chunk;
+        chunk = '';
+      }
+    }
+    yield `${chunk}${n > 0 ? '\n  ' : ''}],\n  "findings": ${field(head.findings)},\n  "problems": ${field(head.problems)},\n  "stopped": ${field(head.stopped)}\n}\n`;
   }
 
-  /** One row per epoch and layer, with every statistic. */
+  /** One row per epoch and layer, with every statistic, in pieces. */
+  *csvChunks(): Generator<string> {
+    yield* statisticsCsvChunks(this.layers, this.epochCount, (i) => this.record(i), f32String);
+  }
+
+  toJson(): string {
+    return [...this.jsonChunks()].join('');
+  }
+
   toCsv(): string {
-    return statisticsCsv(this.layers, this.epochs);
+    return [...this.csvChunks()].join('');
   }
 }
+
+/** Pieces of an export are about this long (characters). */
+const CHUNK_CHARS = 1 << 20;
+
+/** The shortest decimal that reads back as the same float32 (0.1f is "0.1", not 0.10000000149011612). */
+export function f32String(v: number): string {
+  if (!Number.isFinite(v) || v === 0 || Math.fround(v) !== v) return String(v);
+  for (let p = 6; p < 9; p++) {
+    const s = String(Number(v.toPrecision(p)));
+    if (Math.fround(Number(s)) === v) return s;
+  }
+  return String(Number(v.toPrecision(9)));
+}
+
+/** An epoch on one line, as toJson would write it (non-finite numbers as null), float32 statistics at their shortest. */
+function recordJson(r: EpochRecord): string {
+  return JSON.stringify(r, (_k, v: unknown) => {
+    if (typeof v !== 'number') return v;
+    if (!Number.isFinite(v)) return null;
+    return Math.fround(v) === v && !Number.isInteger(v) ? Number(f32String(v)) : v;
+  });
+}
+
+export type ProgressMessage = Extract<HostToPanel, { type: 'progress' }>;
 
 /** The panel's `show` for a run: everything it needs to draw it from scratch. */
 export function showMessage(run: RunData, metric: HeatmapMetric): HostToPanel {
   return { type: 'show', view: { kind: 'run', run: run.snapshot() }, metric };
 }
 
-/** The panel's `progress` for a run: new epochs, the findings so far and the state. */
-export function progressMessage(run: RunData, records: readonly EpochRecord[]): HostToPanel {
-  return { type: 'progress', runId: run.id, records, findings: run.findings, state: run.state };
+/**
+ * The panel's `progress` for a run: new epochs, the findings so far and the state. `records` are
+ * the epochs received since the last progress; at stride 1 they go as they are, else as the
+ * buckets that ended among them (and the last partial one once the run has ended).
+ */
+export function progressMessage(run: RunData, records: readonly EpochRecord[]): ProgressMessage {
+  const stride = run.panelStride;
+  if (stride === 1) return { type: 'progress', runId: run.id, records, findings: run.findings, state: run.state };
+  const n = run.epochCount;
+  // The buckets that end among the new records (the page skips any it already has), and the last
+  // partial one once the run has ended.
+  const firstNew = n - records.length;
+  const fromBucket = Math.max(0, Math.ceil((firstNew + 1) / stride) - 1);
+  const out = run.panelRecords(fromBucket, stride);
+  return { type: 'progress', runId: run.id, records: out, stride, findings: run.findings, state: run.state };
 }
 
 export const STAT_COLUMNS: readonly LayerStatName[] = [
@@ -130,15 +296,26 @@ export const STAT_COLUMNS: readonly LayerStatName[] = [
 ];
 
 export function statisticsCsv(layers: readonly ReportLayer[], epochs: readonly EpochRecord[]): string {
-  const rows = [['epoch', 'loss', 'accuracy', 'layer', 'line', 'activation', ...STAT_COLUMNS].join(',')];
-  const num = (v: number | null) => (v === null ? '' : Number.isFinite(v) ? String(v) : Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity');
-  for (const e of epochs) {
+  return [...statisticsCsvChunks(layers, epochs.length, (i) => epochs[i], String)].join('');
+}
+
+/** The CSV of `count` epochs got by index, in pieces of about a megabyte. */
+export function* statisticsCsvChunks(layers: readonly ReportLayer[], count: number, epochAt: (i: number) => EpochRecord, format: (v: number) => string): Generator<string> {
+  let chunk = ['epoch', 'loss', 'accuracy', 'layer', 'line', 'activation', ...STAT_COLUMNS].join(',') + '\n';
+  const num = (v: number | null) => (v === null ? '' : Number.isFinite(v) ? format(v) : Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity');
+  const loss = (v: number | null) => (v === null ? '' : Number.isFinite(v) ? String(v) : num(v));
+  for (let i = 0; i < count; i++) {
+    const e = epochAt(i);
     e.layers.forEach((s, k) => {
       const l = layers[k];
-      rows.push([e.epoch, num(e.loss), num(e.accuracy), k, l?.line ?? '', csvField(l?.activation ?? ''), ...STAT_COLUMNS.map((c) => num(s[c]))].join(','));
+      chunk += [e.epoch, loss(e.loss), loss(e.accuracy), k, l?.line ?? '', csvField(l?.activation ?? ''), ...STAT_COLUMNS.map((c) => num(s[c]))].join(',') + '\n';
     });
+    if (chunk.length >= CHUNK_CHARS) {
+      yield chunk;
+      chunk = '';
+    }
   }
-  return rows.join('\n') + '\n';
+  if (chunk.length > 0) yield chunk;
 }
 
 function csvField(s: string): string {

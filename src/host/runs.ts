@@ -169,7 +169,7 @@ export class Runs implements vscode.Disposable {
     if (msg.type !== 'epochs') return;
     InspectorPanel.instance?.progress(data, added);
     if (superseded) return;
-    const epoch = data.epochs.length;
+    const epoch = data.epochCount;
     this.ctx.statusBar.set({ kind: 'running', name: data.name, epoch, total: data.totalEpochs });
     if (data.totalEpochs > 0) run.report?.({ increment: (100 * added.length) / data.totalEpochs, message: `epoch ${epoch} of ${data.totalEpochs}` });
     if (msg.findings.length > 0) this.publishFindings(run, msg.findings);
@@ -220,7 +220,7 @@ export class Runs implements vscode.Disposable {
       state: data.state,
       stopped: data.stopped,
       ...(data.error !== undefined ? { error: data.error } : {}),
-      epochs: data.epochs.length,
+      epochs: data.epochCount,
       findings: data.findings,
       problems: data.problems,
     };

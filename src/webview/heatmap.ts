@@ -90,13 +90,16 @@ export class Heatmap {
     const { run, metric, domain, theme } = input;
     const total = Math.max(run.totalEpochs, lastEpoch(run));
     const plotWidth = chart.chartArea ? chart.chartArea.width : this.box.clientWidth - LABEL_ALLOWANCE[this.opts.compact ? 'compact' : 'full'];
-    this.bucket = bucketSize(total, maxColumnsFor(plotWidth));
+    // A long run arrives as records of `stride` epochs each: a column groups whole records.
+    const stride = run.stride ?? 1;
+    const perColumn = Math.max(1, Math.ceil(bucketSize(total, maxColumnsFor(plotWidth)) / stride));
+    this.bucket = perColumn * stride;
     const kind = scaleKindFor(metric);
     const labels = this.rowLabels();
     const cells: CellInfo[] = [];
     run.layers.forEach((_, layer) => {
-      for (const b of downsample(series(run, layer, metric), this.bucket, kind)) {
-        cells.push({ layer, first: epochAt(run, b.from), last: epochAt(run, b.to - 1), from: b.from, to: b.to, value: b.value });
+      for (const b of downsample(series(run, layer, metric), perColumn, kind)) {
+        cells.push({ layer, first: firstEpochOf(run, b.from), last: epochAt(run, b.to - 1), from: b.from, to: b.to, value: b.value });
       }
     });
     this.cells = cells;
@@ -203,7 +206,8 @@ export class Heatmap {
     const chart = this.chart;
     if (!input || !chart?.chartArea) return;
     const total = Math.max(input.run.totalEpochs, lastEpoch(input.run));
-    if (bucketSize(total, maxColumnsFor(chart.chartArea.width)) !== this.bucket) this.refresh();
+    const stride = input.run.stride ?? 1;
+    if (Math.max(1, Math.ceil(bucketSize(total, maxColumnsFor(chart.chartArea.width)) / stride)) * stride !== this.bucket) this.refresh();
   }
 
   private cellWidth(chart: MatrixChart, index: number, gap: number): number {
@@ -232,7 +236,8 @@ export class Heatmap {
     const c = this.cells[index];
     const input = this.input;
     if (!c || !input) return [];
-    const n = c.to - c.from;
+    // Epochs in the cell: its records, or the epochs they aggregate.
+    const n = (input.run.stride ?? 1) > 1 ? c.last - c.first + 1 : c.to - c.from;
     const lines = [n > 1 ? `${epochRange(c.first, c.last)} (mean of ${n}, in log space for magnitudes)` : epochRange(c.first, c.last)];
     const metrics: HeatmapMetric[] = [input.metric, ...(['gradRms', 'deltaRms', 'updateRatio'] as const).filter((m) => m !== input.metric)];
     for (const m of metrics) {
@@ -308,7 +313,8 @@ export class Heatmap {
     if (!input) return '';
     const { run, metric } = input;
     const last = run.epochs[run.epochs.length - 1];
-    const head = `${METRIC_LABELS[metric].long} for ${run.layers.length} layers (input side at the top), ${run.epochs.length} of ${run.totalEpochs} epochs${this.bucket > 1 ? `, ${this.bucket} epochs per column` : ''}.`;
+    const shown = (run.stride ?? 1) > 1 ? lastEpoch(run) : run.epochs.length;
+    const head = `${METRIC_LABELS[metric].long} for ${run.layers.length} layers (input side at the top), ${shown} of ${run.totalEpochs} epochs${this.bucket > 1 ? `, ${this.bucket} epochs per column` : ''}.`;
     if (!last) return `${head} No epochs yet.`;
     const values = run.layers.map((l, i) => `L${l.index} ${formatMetric(metric, last.layers[i]?.[metric] ?? NaN)}`).join(', ');
     return `${head} Epoch ${last.epoch}: ${values}. Arrow keys move between cells, Enter reveals the layer.`;
@@ -321,6 +327,12 @@ function lastEpoch(run: RunSnapshot): number {
 
 function epochAt(run: RunSnapshot, index: number): number {
   return run.epochs[index]?.epoch ?? index + 1;
+}
+
+/** The first epoch a record covers: itself, or (bucket aggregates) the one after the previous record's. */
+function firstEpochOf(run: RunSnapshot, index: number): number {
+  if ((run.stride ?? 1) <= 1) return epochAt(run, index);
+  return index === 0 ? 1 : epochAt(run, index - 1) + 1;
 }
 
 function clamp(v: number, lo: number, hi: number): number {

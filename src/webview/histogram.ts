@@ -66,7 +66,9 @@ export class HistogramView {
     const total = usable ? counts.reduce((a, b) => a + (Number.isFinite(b) ? b : 0), 0) : 0;
     this.note.textContent = usable
       ? `log10 |∂L/∂W| of the ${total} non-zero weight gradients at the last step of the epoch, in bins of half a decade.`
-      : 'No histogram was recorded for this layer at this epoch.';
+      : (t.run.stride ?? 1) > 1
+        ? `No histogram was kept for epoch ${record.epoch}: a run this long keeps those of some epochs only.`
+        : 'No histogram was recorded for this layer at this epoch.';
     this.canvas.setAttribute('aria-label', usable ? this.describe(counts, layer.index, record.epoch) : 'No histogram');
     if (!this.chart || this.chartTheme !== theme) this.build(theme);
     const chart = this.chart;

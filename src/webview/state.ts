@@ -22,7 +22,10 @@ export function reduce(state: PageState, msg: HostToPanel): { state: PageState; 
     // A 'show' snapshot can cross 'progress' messages already in flight; epochs the run already
     // has are skipped so none is drawn twice.
     const last = run.epochs.length ? (run.epochs[run.epochs.length - 1] as { epoch: number }).epoch : -Infinity;
-    const fresh = msg.records.filter((r) => r.epoch > last && r.layers.length === run.layers.length);
+    // Records of another stride (bucket aggregates of a long run, sent before the 'show' that
+    // doubled it) do not fit this run's records; the 'show' already has their epochs.
+    const sameStride = (msg.stride ?? 1) === (run.stride ?? 1);
+    const fresh = sameStride ? msg.records.filter((r) => r.epoch > last && r.layers.length === run.layers.length) : [];
     return { ...run, epochs: fresh.length ? [...run.epochs, ...fresh] : run.epochs, findings: msg.findings, state: msg.state };
   };
   let next: PanelView | null = null;

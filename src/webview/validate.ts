@@ -51,6 +51,11 @@ const finite: Check<number> = (v, path) => {
   if (typeof v !== 'number' || !Number.isFinite(v)) throw new Invalid(path, 'a finite number');
   return v;
 };
+/** Epochs per record: a positive integer (absent means 1). */
+const stride: Check<number> = (v, path) => {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new Invalid(path, 'a positive integer');
+  return v;
+};
 const bool: Check<boolean> = (v, path) => {
   if (typeof v !== 'boolean') throw new Invalid(path, 'a boolean');
   return v;
@@ -151,6 +156,7 @@ const runSnapshot: Check<RunSnapshot> = (v, path) => {
     layers,
     totalEpochs: finite(o.totalEpochs, `${path}.totalEpochs`),
     epochs,
+    ...(o.stride === undefined || o.stride === 1 ? {} : { stride: stride(o.stride, `${path}.stride`) }),
     findings: arr(finding)(o.findings, `${path}.findings`),
     state: oneOf(RUN_STATES)(o.state, `${path}.state`),
     stopped: o.stopped === null || o.stopped === undefined ? null : oneOf(['nonfinite', 'cancelled'] as const)(o.stopped, `${path}.stopped`),
@@ -199,6 +205,7 @@ const hostMessage: Check<HostToPanel> = (v, path) => {
     type,
     runId: str(o.runId, `${path}.runId`),
     records: arr(epochRecord)(o.records, `${path}.records`),
+    ...(o.stride === undefined || o.stride === 1 ? {} : { stride: stride(o.stride, `${path}.stride`) }),
     findings: arr(finding)(o.findings, `${path}.findings`),
     state: oneOf(RUN_STATES)(o.state, `${path}.state`),
   };

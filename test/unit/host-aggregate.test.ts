@@ -1,0 +1,178 @@
+// A long run reaches the panel as bucket aggregates (src/host/aggregate.ts): the pure functions,
+// RunData's snapshots and progress at a small cap, and a page that follows them through its own
+// validator and reducer ending with exactly the host's snapshot.
+import * as assert from 'node:assert/strict';
+import { check, EpochHistory, trainToReport } from '../../src/engine/index';
+import type { EpochRecord, LayerStats } from '../../src/engine/types';
+import { aggregateBuckets, aggregateRecord, linearMean, logMean, maxOf, panelStride, STAT_AGGREGATION } from '../../src/host/aggregate';
+import { f32String, progressMessage, RunData, showMessage } from '../../src/host/runData';
+import { PANEL_EPOCH_CAP, type HostToPanel, type RunSnapshot } from '../../src/protocol';
+import { reduce, INITIAL_STATE, type PageState } from '../../src/webview/state';
+import { parseHostMessage } from '../../src/webview/validate';
+
+const SPEC = `network agg
+data xor samples=16 seed=3
+input 2
+dense 4 sigmoid x2
+dense 1 sigmoid
+train epochs=50 batch=16 seed=1
+`;
+
+function stats(v: number): LayerStats {
+  return { gradRms: v, gradMeanAbs: v, gradMaxAbs: v, deltaRms: v, updateRatio: v, weightRms: v, actMean: v, actStd: v, dead: v, saturated: v, zeroGrad: v, nonFinite: v };
+}
+
+function record(epoch: number, v: number, layers = 2): EpochRecord {
+  return { epoch, loss: v, accuracy: epoch % 2 ? 0.5 : null, layers: Array.from({ length: layers }, () => stats(v)), histograms: [] };
+}
+
+function wire(m: HostToPanel): HostToPanel {
+  const parsed = parseHostMessage(JSON.parse(JSON.stringify(m)));
+  assert.ok(parsed.ok, parsed.ok ? '' : parsed.error);
+  return parsed.value;
+}
+
+describe('host: aggregation of a long run for the panel', () => {
+  it('a stride of 1 up to the cap, then the smallest power of two that fits', () => {
+    assert.equal(PANEL_EPOCH_CAP, 2000);
+    assert.equal(panelStride(0), 1);
+    assert.equal(panelStride(2000), 1);
+    assert.equal(panelStride(2001), 2);
+    assert.equal(panelStride(4000), 2);
+    assert.equal(panelStride(4001), 4);
+    assert.equal(panelStride(100_000), 64);
+    assert.ok(Math.ceil(100_000 / 64) <= 2000);
+    assert.equal(panelStride(17, 8), 4);
+  });
+
+  it('log-mean of magnitudes, max of extremes, mean of fractions; NaN and Infinity are never averaged away', () => {
+    assert.equal(logMean([1e-2, 1e-4]), Math.exp((Math.log(1e-2) + Math.log(1e-4)) / 2));
+    assert.ok(Math.abs(logMean([0, 1e-3, 0]) / 1e-3 - 1) < 1e-12, 'zeros left out');
+    assert.equal(logMean([0, 0]), 0);
+    assert.ok(Number.isNaN(logMean([1, NaN, Infinity])));
+    assert.equal(logMean([1, Infinity]), Infinity);
+    assert.equal(maxOf([1, 5, 2]), 5);
+    assert.ok(Number.isNaN(maxOf([1, NaN])));
+    assert.equal(linearMean([0.25, 0.75]), 0.5);
+    assert.equal(linearMean([1, Infinity]), Infinity);
+    assert.deepEqual(
+      Object.entries(STAT_AGGREGATION).filter(([, a]) => a === 'log').map(([n]) => n),
+      ['gradRms', 'gradMeanAbs', 'deltaRms', 'updateRatio', 'weightRms'],
+    );
+    assert.deepEqual(Object.entries(STAT_AGGREGATION).filter(([, a]) => a === 'max').map(([n]) => n), ['gradMaxAbs', 'nonFinite']);
+  });
+
+  it('one record per bucket, labelled by its last epoch, with the bucket aggregates', () => {
+    const h = new EpochHistory(2, { precision: 'float64' });
+    for (let e = 1; e <= 10; e++) h.push(record(e, 10 ** -e));
+    const r = aggregateRecord(h, 2, 0, 4);
+    assert.equal(r.epoch, 4);
+    assert.ok(Math.abs(r.layers[1].gradRms / 10 ** -2.5 - 1) < 1e-12, 'geometric mean of 1e-1..1e-4');
+    assert.equal(r.layers[0].gradMaxAbs, 0.1);
+    assert.equal(r.layers[0].dead, (0.1 + 0.01 + 0.001 + 0.0001) / 4);
+    assert.equal(r.loss, (0.1 + 0.01 + 0.001 + 0.0001) / 4);
+    assert.equal(r.accuracy, 0.5, 'the epochs with an accuracy');
+    const buckets = aggregateBuckets(h, 2, 4, 0, 3, (i) => (i === 3 ? [[1], [2]] : undefined));
+    assert.deepEqual(buckets.map((b) => b.epoch), [4, 8, 10], 'the last bucket is partial');
+    assert.deepEqual(buckets.map((b) => b.histograms.length), [2, 0, 0]);
+  });
+
+  it('a page that follows shows and progress ends with the host\'s snapshot, never holding more than the cap', () => {
+    const result = check(SPEC, { fileName: '/x/agg.nnspec' });
+    const report = trainToReport(result);
+    const cap = 8;
+    const run = new RunData('r', '/x/agg.nnspec', 'agg.nnspec', SPEC, cap);
+    let page: PageState = INITIAL_STATE;
+    const deliver = (m: HostToPanel) => {
+      const { state, change } = reduce(page, wire(m));
+      if (change.kind !== 'none') page = state;
+      const pageRun = page.view?.kind === 'run' ? page.view.run : undefined;
+      assert.ok((pageRun?.epochs.length ?? 0) <= cap, `the page holds ${pageRun?.epochs.length} records`);
+    };
+    // The panel's rule: a fresh 'show' when the run's stride moved on since the last one.
+    let shownStride = 0;
+    const show = () => {
+      shownStride = run.panelStride;
+      deliver(showMessage(run, 'gradRms'));
+    };
+    show();
+    run.apply({ type: 'started', name: 'agg', layers: report.network.layers, params: report.network.params, epochs: 50, problems: [] });
+    show();
+    const strides = new Set<number>();
+    for (let i = 0; i < 50; ) {
+      const n = 1 + ((i * 7) % 5);
+      const added = run.apply({ type: 'epochs', records: report.epochs.slice(i, i + n), findings: [] });
+      i += added.length;
+      strides.add(run.panelStride);
+      if (run.panelStride !== shownStride) show();
+      else deliver(progressMessage(run, added));
+    }
+    run.apply({ type: 'done', report: { ...report, epochs: [] } });
+    if (run.panelStride !== shownStride) show();
+    else deliver(progressMessage(run, []));
+    assert.deepEqual([...strides].sort((a, b) => a - b), [1, 2, 4, 8]);
+    const snap = run.snapshot();
+    assert.equal(snap.stride, 8);
+    assert.deepEqual(snap.epochs.map((e) => e.epoch), [8, 16, 24, 32, 40, 48, 50]);
+    assert.ok(snap.epochs.every((e) => e.histograms.length === 3), 'every bucket\'s last epoch has its histograms');
+    const pageRun = page.view?.kind === 'run' ? page.view.run : undefined;
+    assert.equal(pageRun?.stride, 8);
+    assert.deepEqual(pageRun?.epochs, (wire({ type: 'show', view: { kind: 'run', run: snap }, metric: 'gradRms' }) as { view: { run: RunSnapshot } }).view.run.epochs);
+    assert.equal(pageRun?.state, 'done');
+  });
+
+  it('a run within the cap is sent epoch by epoch, as before', () => {
+    const report = trainToReport(check(SPEC));
+    const run = new RunData('r', '/x/agg.nnspec', 'agg.nnspec', SPEC);
+    run.apply({ type: 'started', name: 'agg', layers: report.network.layers, params: report.network.params, epochs: 50, problems: [] });
+    const added = run.apply({ type: 'epochs', records: report.epochs, findings: [] });
+    const p = progressMessage(run, added);
+    assert.equal(p.records, added);
+    assert.equal(p.stride, undefined);
+    const snap = run.snapshot();
+    assert.equal(snap.stride, undefined);
+    assert.equal(snap.epochs.length, 50);
+    assert.deepEqual(snap.epochs.map((e) => e.histograms), report.epochs.map((e) => e.histograms));
+    assert.equal(snap.epochs[7].layers[1].gradRms, Math.fround(report.epochs[7].layers[1].gradRms), 'float32 columns');
+    assert.equal(snap.epochs[7].loss, report.epochs[7].loss, 'the loss in float64');
+  });
+
+  it('the page drops progress of another stride, and its validator checks the stride', () => {
+    const report = trainToReport(check(SPEC));
+    const run = new RunData('r', '/x/agg.nnspec', 'agg.nnspec', SPEC, 8);
+    run.apply({ type: 'started', name: 'agg', layers: report.network.layers, params: report.network.params, epochs: 50, problems: [] });
+    run.apply({ type: 'epochs', records: report.epochs.slice(0, 20), findings: [] });
+    const shown = reduce(INITIAL_STATE, wire(showMessage(run, 'gradRms'))).state;
+    const stale = reduce(shown, wire({ type: 'progress', runId: 'r', records: report.epochs.slice(20, 22), findings: [], state: 'running' }));
+    assert.equal(stale.change.kind, 'run');
+    const runOf = (s: PageState) => (s.view?.kind === 'run' ? s.view.run : undefined);
+    assert.deepEqual(runOf(stale.state)?.epochs, runOf(shown)?.epochs);
+    for (const bad of [0, 1.5, -2, 'two']) {
+      const p = parseHostMessage({ type: 'progress', runId: 'r', records: [], stride: bad, findings: [], state: 'running' });
+      assert.ok(!p.ok && /stride: expected a positive integer/.test(p.error), String(bad));
+    }
+  });
+
+  it('exports stream every epoch from the columns; float32 statistics at their shortest', () => {
+    assert.equal(f32String(Math.fround(0.1)), '0.1');
+    for (const v of [1.2345678e-7, 3.3, 123456.789, 2 ** -140]) {
+      const s = f32String(Math.fround(v));
+      assert.equal(Math.fround(Number(s)), Math.fround(v), s);
+      assert.ok(s.replace(/e.*$/, '').replace(/[-.]/g, '').replace(/^0+/, '').length <= 9, s);
+    }
+    assert.equal(f32String(0.1), '0.1', 'a float64 number as it is');
+    const report = trainToReport(check(SPEC));
+    const run = new RunData('r', '/x/agg.nnspec', 'agg.nnspec', SPEC, 8);
+    run.apply({ type: 'started', name: 'agg', layers: report.network.layers, params: report.network.params, epochs: 50, problems: [] });
+    run.apply({ type: 'epochs', records: report.epochs, findings: [] });
+    run.apply({ type: 'done', report: { ...report, epochs: [] } });
+    const csv = run.toCsv().trim().split('\n');
+    assert.equal(csv.length, 1 + 50 * 3);
+    const json = JSON.parse(run.toJson()) as { epochs: EpochRecord[]; findings: unknown[] };
+    assert.equal(json.epochs.length, 50);
+    assert.equal(json.epochs[49].layers[0].gradRms, Number(f32String(Math.fround(report.epochs[49].layers[0].gradRms))));
+    assert.deepEqual(json.findings, JSON.parse(JSON.stringify(report.findings)));
+    assert.deepEqual(run.histogramIndices(), [7, 15, 23, 31, 39, 47, 49], 'the last epoch of each bucket of 8, and the latest');
+    assert.deepEqual(json.epochs.flatMap((e, i) => (e.histograms.length > 0 ? [i] : [])), run.histogramIndices());
+  });
+});
