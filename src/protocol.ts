@@ -43,6 +43,11 @@ export interface WorkerEpochs {
 }
 export interface WorkerDone {
   readonly type: 'done';
+  /**
+   * The report; the training worker sends it with `epochs: []`, every epoch having gone out in
+   * `epochs` messages before it (a long run is never one message). A receiver keeps epochs it
+   * finds here beyond those streamed.
+   */
   readonly report: Report;
 }
 export interface WorkerRejected {
