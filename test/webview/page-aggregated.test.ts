@@ -1,0 +1,138 @@
+// The panel page with a run longer than the host's cap (src/host/aggregate.ts): the host's own
+// snapshot of a 5,000-epoch run (buckets of 4 epochs) drawn in Chromium. Columns group whole
+// buckets, a cell's tooltip names the epochs it covers, its histogram is that of the bucket's last
+// epoch, progress of a stale stride is dropped, and the saved state holds the buckets only.
+// Needs `node scripts/build.mjs` first.
+
+import * as assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { EpochRecord } from '../../src/engine/types';
+import { progressMessage, RunData, showMessage } from '../../src/host/runData';
+import { panelHtml } from '../../src/panel/html';
+import type { HostToPanel } from '../../src/protocol';
+import * as fx from './fixtures';
+
+const ROOT = resolve(__dirname, '../../..');
+const EPOCHS = 5000;
+
+function serve(): Promise<{ server: Server; origin: string }> {
+  const server = createServer((req, res) => {
+    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const files: Record<string, [string, string]> = {
+      '/dist/webview.js': ['dist/webview.js', 'text/javascript'],
+      '/media/panel.css': ['media/panel.css', 'text/css'],
+    };
+    const file = files[req.url ?? ''];
+    if (req.url === '/favicon.ico') {
+      res.writeHead(204);
+      res.end();
+    } else if (req.url === '/') {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end(panelHtml({ cspSource: origin, nonce: 'bm9uY2UtZm9yLXRlc3Q', scriptUri: `${origin}/dist/webview.js`, styleUri: `${origin}/media/panel.css`, title: 'Gradient Flow' }));
+    } else if (file) {
+      res.writeHead(200, { 'content-type': file[1] });
+      res.end(readFileSync(join(ROOT, file[0])));
+    } else {
+      res.writeHead(404);
+      res.end();
+    }
+  });
+  return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok({ server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` })));
+}
+
+function installFakeVsCode(): void {
+  (window as unknown as { acquireVsCodeApi: unknown }).acquireVsCodeApi = () => ({
+    postMessage: () => undefined,
+    getState: () => undefined,
+    setState: (s: unknown) => sessionStorage.setItem('gf-state', JSON.stringify(s)),
+  });
+}
+
+async function send(page: Page, msg: HostToPanel): Promise<void> {
+  await page.evaluate((json) => window.postMessage(JSON.parse(json), '*'), JSON.stringify(msg));
+}
+
+/** Epoch e of a long run: the fixture's epoch ((e - 1) mod 50) + 1, so the values stay in range. */
+function longEpochs(from: number, to: number): EpochRecord[] {
+  const base = fx.epochs(1, 50);
+  const out: EpochRecord[] = [];
+  for (let e = from; e <= to; e++) out.push({ ...base[(e - 1) % 50]!, epoch: e });
+  return out;
+}
+
+describe('webview page: a run sent as bucket aggregates (chromium)', function () {
+  this.timeout(120_000);
+  let server: Server;
+  let context: BrowserContext;
+  let page: Page;
+  let userDataDir: string;
+  const errors: string[] = [];
+
+  before(async () => {
+    let origin: string;
+    ({ server, origin } = await serve());
+    userDataDir = mkdtempSync(join(tmpdir(), 'gf-chromium-agg-'));
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: '/usr/bin/chromium',
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      viewport: { width: 1100, height: 900 },
+    });
+    await context.addInitScript(installFakeVsCode);
+    page = context.pages()[0] ?? (await context.newPage());
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    await page.goto(origin);
+  });
+
+  after(async () => {
+    await context?.close();
+    server?.close();
+    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+  });
+
+  it('draws buckets as cells covering their epochs, with the last epoch\'s histogram', async () => {
+    const run = new RunData('long', fx.FILE, 'deep-sigmoid.nnspec', '');
+    run.apply({ type: 'started', name: 'deep-sigmoid', layers: fx.LAYERS, params: 337, epochs: EPOCHS, problems: [] });
+    for (let e = 1; e <= EPOCHS; e += 500) run.apply({ type: 'epochs', records: longEpochs(e, e + 499), findings: fx.FINDINGS });
+    run.apply({ type: 'done', report: { version: 1, network: { name: 'deep-sigmoid', params: 337, layers: fx.LAYERS }, epochs: [], findings: fx.FINDINGS, problems: [], stopped: null } });
+    const show = showMessage(run, 'gradRms');
+    assert.ok(show.type === 'show' && show.view.kind === 'run');
+    assert.equal(show.view.run.stride, 4);
+    assert.equal(show.view.run.epochs.length, 1250);
+    await send(page, show);
+
+    const box = page.locator('.heatmap-box');
+    await page.waitForFunction(() => Boolean(document.querySelector<HTMLElement>('.heatmap-box')?.dataset.plot));
+    const data = await box.evaluate((el: HTMLElement) => ({ bucket: Number(el.dataset.bucket), columns: Number(el.dataset.columns) }));
+    assert.equal(data.bucket % 4, 0, `${data.bucket} epochs per column: whole buckets`);
+    assert.equal(data.columns, Math.ceil(1250 / (data.bucket / 4)));
+
+    // The first column from the keyboard: its epochs, then its histogram (the last epoch's).
+    const canvas = page.locator('.heatmap canvas').first();
+    await canvas.focus();
+    await page.keyboard.press('Home');
+    await page.keyboard.press('ArrowDown');
+    const live = await page.locator('.heatmap p[aria-live]').first().textContent();
+    assert.match(live ?? '', new RegExp(`epochs 1–${data.bucket} \\(mean of ${data.bucket}, in log space for magnitudes\\)`));
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => /epoch \d+$/.test(document.querySelector('#histogram-heading')?.textContent ?? ''));
+    assert.match((await page.locator('#histogram-heading').textContent()) ?? '', new RegExp(`· epoch ${data.bucket}$`));
+    assert.match((await page.locator('.histogram').textContent()) ?? '', /non-zero weight gradients/);
+    assert.match((await page.locator('.view-header .meta').textContent()) ?? '', /epoch 5000 of 5000/);
+
+    // Progress of another stride (in flight before a 'show') is not appended; the state stays bounded.
+    const stale = progressMessage(run, []);
+    await send(page, { ...stale, stride: 2, records: longEpochs(5001, 5002) });
+    await page.waitForTimeout(400);
+    const saved = await page.evaluate(() => JSON.parse(sessionStorage.getItem('gf-state') ?? 'null') as { view: { run: { epochs: unknown[]; stride: number } } });
+    assert.equal(saved.view.run.stride, 4);
+    assert.equal(saved.view.run.epochs.length, 1250);
+    assert.deepEqual(errors, []);
+  });
+});
