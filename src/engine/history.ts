@@ -25,6 +25,18 @@ export interface HistoryOptions {
   readonly maxHistograms?: number;
 }
 
+/** Layer-epochs allocated up front (192 MB of float32 columns); a bigger run starts smaller and grows by half. */
+export const UPFRONT_CELLS = 4_000_000;
+
+/**
+ * Epochs to allocate when a run starts: all of them when they fit in UPFRONT_CELLS (no growth,
+ * so no old and new columns side by side), else a share, so a huge spec that is stopped early
+ * never allocated its whole run.
+ */
+export function initialCapacity(epochs: number, layers: number): number {
+  return epochs * Math.max(1, layers) <= UPFRONT_CELLS ? epochs : Math.max(256, Math.floor(UPFRONT_CELLS / Math.max(1, layers) / 4));
+}
+
 type Column = Float32Array | Float64Array;
 
 export class EpochHistory {

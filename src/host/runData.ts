@@ -7,7 +7,7 @@
 // (src/host/aggregate.ts). Pure: no vscode.
 
 import type { EpochRecord, Finding, LayerStatName, Problem, Report, ReportLayer, StopReason } from '../engine/types';
-import { EpochHistory } from '../engine/history';
+import { EpochHistory, initialCapacity } from '../engine/history';
 import { toJson } from '../engine/index';
 import { PANEL_EPOCH_CAP, type HeatmapMetric, type HostToPanel, type RunSnapshot, type RunState, type WorkerToHost } from '../protocol';
 import { aggregateBuckets, panelStride } from './aggregate';
@@ -85,7 +85,7 @@ export class RunData {
         this.params = msg.params;
         this.totalEpochs = msg.epochs;
         this.problems = msg.problems;
-        this.history ??= new EpochHistory(msg.layers.length, { capacity: msg.epochs, precision: 'float32', maxHistograms: 2 });
+        this.history ??= new EpochHistory(msg.layers.length, { capacity: initialCapacity(msg.epochs, msg.layers.length), precision: 'float32', maxHistograms: 2 });
         return [];
       case 'epochs':
         this.add(msg.records);
@@ -118,7 +118,7 @@ export class RunData {
 
   private add(records: readonly EpochRecord[]): void {
     if (records.length === 0) return;
-    const history = (this.history ??= new EpochHistory(records[0].layers.length, { capacity: Math.max(this.totalEpochs, records.length), precision: 'float32', maxHistograms: 2 }));
+    const history = (this.history ??= new EpochHistory(records[0].layers.length, { capacity: initialCapacity(Math.max(this.totalEpochs, records.length), records[0].layers.length), precision: 'float32', maxHistograms: 2 }));
     for (const r of records) {
       if (r.layers.length !== history.layers) continue;
       const i = history.length;

@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parentPort } from 'node:worker_threads';
 import { buildReport, certainFindings, check, diagnoseRun, EpochHistory, reportLayers, Trainer, type ReadResult } from '../engine/index';
+import { initialCapacity } from '../engine/history';
 import { findLearningRate } from '../engine/lrfind';
 import type { EpochRecord, Spec } from '../engine/types';
 import type { StartTraining, WorkerToHost } from '../protocol';
@@ -74,7 +75,7 @@ function train(port: NonNullable<typeof parentPort>, msg: StartTraining): void {
   post(port, { type: 'started', name: spec.name, layers, params, epochs: trainer.epochs, problems: result.problems });
 
   // The findings read columns only: no histograms here (the host keeps those it shows).
-  const history = new EpochHistory(layers.length, { capacity: trainer.epochs, precision: workerPrecision(trainer.epochs, layers.length), maxHistograms: 2 });
+  const history = new EpochHistory(layers.length, { capacity: initialCapacity(trainer.epochs, layers.length), precision: workerPrecision(trainer.epochs, layers.length), maxHistograms: 2 });
   let pending: EpochRecord[] = [];
   let lastFlush = Date.now();
   let sentCertain = 0;

@@ -3,6 +3,7 @@
 // validator and reducer ending with exactly the host's snapshot.
 import * as assert from 'node:assert/strict';
 import { check, EpochHistory, trainToReport } from '../../src/engine/index';
+import { initialCapacity } from '../../src/engine/history';
 import type { EpochRecord, LayerStats } from '../../src/engine/types';
 import { aggregateBuckets, aggregateRecord, linearMean, logMean, maxOf, panelStride, STAT_AGGREGATION } from '../../src/host/aggregate';
 import { f32String, progressMessage, RunData, showMessage } from '../../src/host/runData';
@@ -43,6 +44,12 @@ describe('host: aggregation of a long run for the panel', () => {
     assert.equal(panelStride(100_000), 64);
     assert.ok(Math.ceil(100_000 / 64) <= 2000);
     assert.equal(panelStride(17, 8), 4);
+  });
+
+  it('a run is allocated whole when it fits 4,000,000 layer-epochs, else a share that grows', () => {
+    assert.equal(initialCapacity(100_000, 30), 100_000);
+    assert.equal(initialCapacity(100_000, 1000), 1000);
+    assert.equal(initialCapacity(100_000, 100_000), 256);
   });
 
   it('log-mean of magnitudes, max of extremes, mean of fractions; NaN and Infinity are never averaged away', () => {
