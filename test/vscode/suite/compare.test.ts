@@ -12,41 +12,14 @@ import * as vscode from 'vscode';
 import type { GradientFlowApi } from '../../../src/host/api';
 import type { CompareOutcome } from '../../../src/host/compare';
 import type { LrFindOutcome } from '../../../src/host/lrFinder';
+import { EXTENSION_ID, FIXTURES, diagnostics, hoverText, openCopy, waitFor } from './helpers';
 
-const EXTENSION_ID = 'gradient-flow.gradient-flow';
-const FIXTURES = path.resolve(__dirname, '..', '..', '..', '..', 'test', 'vscode', 'fixtures');
 const DEFAULT_VARIANTS = ['as-written', 'relu+he_normal', 'leaky_relu+he_normal', 'tanh+glorot_uniform'];
 
 let api: GradientFlowApi;
 let dir: string;
 
-async function waitFor<T>(what: string, probe: () => T | undefined | false, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = probe();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
 const folder = () => vscode.workspace.workspaceFolders![0].uri.fsPath;
-
-/** A fresh copy of a file (a workspace example or a fixture) in a temporary folder, opened and shown. */
-async function openCopy(source: string, as: string): Promise<vscode.TextEditor> {
-  const file = path.join(dir, as);
-  fs.copyFileSync(source, file);
-  const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
-  return vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
-}
-
-function diagnostics(uri: vscode.Uri, code?: string): vscode.Diagnostic[] {
-  return vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'nnspec' && (code === undefined || d.code === code));
-}
-
-function hoverText(hovers: vscode.Hover[]): string {
-  return hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n');
-}
 
 const denseLines = (doc: vscode.TextDocument) => doc.getText().split(/\r?\n/).filter((l) => /^\s*dense\b/.test(l));
 const lineIndex = (doc: vscode.TextDocument, re: RegExp) => doc.getText().split(/\r?\n/).findIndex((l) => re.test(l));
@@ -77,7 +50,7 @@ describe('Compare, Find Learning Rate and the step size in the extension host', 
     let outcome: CompareOutcome | undefined;
 
     before(async () => {
-      editor = await openCopy(path.join(folder(), 'deep-sigmoid.nnspec'), 'compare-deep-sigmoid.nnspec');
+      editor = await openCopy(path.join(folder(), 'deep-sigmoid.nnspec'), dir, 'compare-deep-sigmoid.nnspec');
       const t0 = Date.now();
       outcome = await compare(editor.document.uri);
       console.log(`      compare: 4 variants in ${Date.now() - t0} ms, at most ${outcome?.peakWorkers} workers at once (limit ${outcome?.maxWorkers})`);
@@ -137,7 +110,7 @@ describe('Compare, Find Learning Rate and the step size in the extension host', 
 
     it('nnspec.maxWorkers = 1 trains one variant at a time', async () => {
       await vscode.workspace.getConfiguration('nnspec').update('maxWorkers', 1, vscode.ConfigurationTarget.Global);
-      const editor = await openCopy(path.join(folder(), 'deep-sigmoid.nnspec'), 'one-worker.nnspec');
+      const editor = await openCopy(path.join(folder(), 'deep-sigmoid.nnspec'), dir, 'one-worker.nnspec');
       const o = await compare(editor.document.uri, ['as-written', 'relu+he_normal']);
       assert.ok(o);
       assert.equal(o.maxWorkers, 1);
@@ -147,7 +120,7 @@ describe('Compare, Find Learning Rate and the step size in the extension host', 
 
     it('Stop Training stops every variant, the queued ones too', async () => {
       await vscode.workspace.getConfiguration('nnspec').update('maxWorkers', 2, vscode.ConfigurationTarget.Global);
-      const editor = await openCopy(path.join(FIXTURES, 'long-run.nnspec'), 'compare-stop.nnspec');
+      const editor = await openCopy(path.join(FIXTURES, 'long-run.nnspec'), dir, 'compare-stop.nnspec');
       const uri = editor.document.uri;
       const running = compare(uri);
       await waitFor('the comparison to start', () => api.isRunning(uri));
@@ -161,7 +134,7 @@ describe('Compare, Find Learning Rate and the step size in the extension host', 
     });
 
     it('closing the panel stops the comparison', async () => {
-      const editor = await openCopy(path.join(FIXTURES, 'long-run.nnspec'), 'compare-close.nnspec');
+      const editor = await openCopy(path.join(FIXTURES, 'long-run.nnspec'), dir, 'compare-close.nnspec');
       const uri = editor.document.uri;
       const running = compare(uri, ['as-written', 'relu+he_normal']);
       await waitFor('the comparison to start', () => api.isRunning(uri));
@@ -178,7 +151,7 @@ describe('Compare, Find Learning Rate and the step size in the extension host', 
     let outcome: LrFindOutcome | undefined;
 
     before(async () => {
-      editor = await openCopy(path.join(folder(), 'relu-he.nnspec'), 'lr-find-relu-he.nnspec');
+      editor = await openCopy(path.join(folder(), 'relu-he.nnspec'), dir, 'lr-find-relu-he.nnspec');
       outcome = await vscode.commands.executeCommand<LrFindOutcome>('nnspec.findLearningRate', editor.document.uri);
     });
 
@@ -211,7 +184,7 @@ describe('Compare, Find Learning Rate and the step size in the extension host', 
     let optimizerLine: number;
 
     before(async () => {
-      editor = await openCopy(path.join(FIXTURES, 'lr-too-high.nnspec'), 'lr-too-high.nnspec');
+      editor = await openCopy(path.join(FIXTURES, 'lr-too-high.nnspec'), dir, 'lr-too-high.nnspec');
       uri = editor.document.uri;
       optimizerLine = lineIndex(editor.document, /^optimizer\b/);
       const o = await api.train(uri);
@@ -277,7 +250,7 @@ describe('Compare, Find Learning Rate and the step size in the extension host', 
     });
 
     it('"Show the hover" and "Show the quick fixes" put the cursor on the first flagged line', async () => {
-      const editor = await openCopy(path.join(FIXTURES, 'deep-sigmoid.nnspec'), 'walkthrough-hover.nnspec');
+      const editor = await openCopy(path.join(FIXTURES, 'deep-sigmoid.nnspec'), dir, 'walkthrough-hover.nnspec');
       assert.equal((await api.train(editor.document.uri)).state, 'done');
       assert.equal(await vscode.commands.executeCommand('nnspec.showFindingHover'), true);
       assert.equal(vscode.window.activeTextEditor?.selection.active.line, 4, 'the first dense line, flagged as vanishing');

@@ -10,38 +10,13 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { check } from '../../../src/engine/index';
 import type { GradientFlowApi, RunOutcome } from '../../../src/host/api';
-
-const EXTENSION_ID = 'gradient-flow.gradient-flow';
-const FIXTURES = path.resolve(__dirname, '..', '..', '..', '..', 'test', 'vscode', 'fixtures');
+import { EXTENSION_ID, FIXTURES, diagnostics, hoverText, openCopy, waitFor } from './helpers';
 
 let api: GradientFlowApi;
 let dir: string;
 
-async function waitFor<T>(what: string, probe: () => T | undefined | false, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = probe();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
 /** A fresh copy of a fixture in a temporary folder, opened and shown. */
-async function openFixture(name: string, as = name): Promise<vscode.TextEditor> {
-  const file = path.join(dir, as);
-  fs.copyFileSync(path.join(FIXTURES, name), file);
-  const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
-  return vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
-}
-
-function diagnostics(uri: vscode.Uri, code?: string): vscode.Diagnostic[] {
-  return vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'nnspec' && (code === undefined || d.code === code));
-}
-
-function hoverText(hovers: vscode.Hover[]): string {
-  return hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n');
-}
+const openFixture = (name: string, as = name): Promise<vscode.TextEditor> => openCopy(path.join(FIXTURES, name), dir, as);
 
 async function closeAllEditors(): Promise<void> {
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');

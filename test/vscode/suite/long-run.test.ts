@@ -9,8 +9,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { GradientFlowApi } from '../../../src/host/api';
 import { PANEL_EPOCH_CAP } from '../../../src/protocol';
-
-const EXTENSION_ID = 'gradient-flow.gradient-flow';
+import { EXTENSION_ID, waitFor } from './helpers';
 
 const SPEC = `# A tiny sigmoid network trained for many epochs: the panel gets bucket aggregates.
 network fixture-many-epochs
@@ -22,16 +21,6 @@ loss bce
 optimizer sgd lr=0.1
 train epochs=3000 batch=16 seed=42
 `;
-
-async function waitFor<T>(what: string, probe: () => T | undefined | false, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = probe();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe('A run longer than the panel\'s cap', function () {
   this.timeout(120_000);
