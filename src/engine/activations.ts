@@ -202,42 +202,11 @@ export function backwardPass(act: Activation, Z: Vec, A: Vec, D: Vec, rows: numb
   let sat = 0;
   switch (act.kind) {
     case 'sigmoid':
-    case 'tanh': {
-      const tanh = act.kind === 'tanh';
-      const limit = tanh ? TANH_SATURATED : SIGMOID_SATURATED;
-      // One flat pass; a unit is alive once its f′ is non-zero on some row, which is every unit
-      // unless some f′ was exactly 0 (a = 0 or 1 in floating point), and only then are the columns
-      // looked at one by one.
-      let s = 0;
-      let s2 = 0;
-      let flat = 0;
-      for (let i = 0; i < n; i++) {
-        const a = A[i];
-        s += a;
-        s2 += a * a;
-        const d = tanh ? 1 - a * a : a * (1 - a);
-        const v = D[i] * d;
-        D[i] = v;
-        dsq += v * v;
-        flat += +(d === 0);
-        sat += +(d < limit);
-      }
-      if (flat === 0) {
-        for (let j = 0; j < cols; j++) alive[j] = 1;
-      } else {
-        for (let i = 0; i < n; i++) {
-          const a = A[i];
-          const d = tanh ? 1 - a * a : a * (1 - a);
-          if (d !== 0) alive[i % cols] = 1;
-        }
-      }
-      // Σa and Σa² of the forward pass when asked (foldsForwardSums), in the same index order.
-      if (fwd) {
-        fwd.sum += s;
-        fwd.sumSq += s2;
-      }
-      break;
-    }
+      sigmoidBackward(A, D, n, cols, sums, fwd);
+      return;
+    case 'tanh':
+      tanhBackward(A, D, n, cols, sums, fwd);
+      return;
     case 'relu':
       // f′ = z > 0 ? 1 : 0, the comparison itself as a number.
       for (let r = 0; r < rows; r++) {
@@ -284,6 +253,82 @@ export function backwardPass(act: Activation, Z: Vec, A: Vec, D: Vec, rows: numb
   }
   sums.deltaSq += dsq;
   sums.saturated += sat;
+}
+
+/**
+ * Sigmoid's backward pass with statistics, in one flat loop: D ← D·a(1−a), Σδ² and the saturated
+ * count added to `sums`, Σa and Σa² to `fwd` when given. A unit is
+ * alive once its f′ is non-zero on some row, which is every unit unless some f′ was exactly 0
+ * (a = 0 or 1 in floating point); only when some entry is saturated (f′ below the limit, which
+ * 0 is) are the columns looked at one by one.
+ */
+function sigmoidBackward(A: Vec, D: Vec, n: number, cols: number, sums: BackwardSums, fwd: ForwardSums | null): void {
+  const limit = SIGMOID_SATURATED;
+  let s = 0;
+  let s2 = 0;
+  let dsq = 0;
+  let sat = 0;
+  for (let i = 0; i < n; i++) {
+    const a = A[i];
+    s += a;
+    s2 += a * a;
+    const d = a * (1 - a);
+    const v = D[i] * d;
+    D[i] = v;
+    dsq += v * v;
+    sat += +(d < limit);
+  }
+  // f′ = 0 is saturated too (the limit is above 0): with no saturated entry every unit is alive.
+  const alive = sums.alive;
+  if (sat === 0) {
+    for (let j = 0; j < cols; j++) alive[j] = 1;
+  } else {
+    for (let i = 0; i < n; i++) {
+      const a = A[i];
+      if (a * (1 - a) !== 0) alive[i % cols] = 1;
+    }
+  }
+  sums.deltaSq += dsq;
+  sums.saturated += sat;
+  if (fwd) {
+    fwd.sum += s;
+    fwd.sumSq += s2;
+  }
+}
+
+/** The same for tanh: D ← D·(1 − a²). */
+function tanhBackward(A: Vec, D: Vec, n: number, cols: number, sums: BackwardSums, fwd: ForwardSums | null): void {
+  const limit = TANH_SATURATED;
+  let s = 0;
+  let s2 = 0;
+  let dsq = 0;
+  let sat = 0;
+  for (let i = 0; i < n; i++) {
+    const a = A[i];
+    s += a;
+    s2 += a * a;
+    const d = 1 - a * a;
+    const v = D[i] * d;
+    D[i] = v;
+    dsq += v * v;
+    sat += +(d < limit);
+  }
+  // f′ = 0 is saturated too (the limit is above 0): with no saturated entry every unit is alive.
+  const alive = sums.alive;
+  if (sat === 0) {
+    for (let j = 0; j < cols; j++) alive[j] = 1;
+  } else {
+    for (let i = 0; i < n; i++) {
+      const a = A[i];
+      if (1 - a * a !== 0) alive[i % cols] = 1;
+    }
+  }
+  sums.deltaSq += dsq;
+  sums.saturated += sat;
+  if (fwd) {
+    fwd.sum += s;
+    fwd.sumSq += s2;
+  }
 }
 
 /**

@@ -266,28 +266,37 @@ export class Trainer {
   /** The output layer's backward statistics when its gradient came fused with the loss. */
   private outputStats(l: Layer, a: LayerAccumulator, nb: number): void {
     const { A, D, units } = l;
+    const n = nb * units;
     let dsq = 0;
     let sat = 0;
     let s = 0;
     let s2 = 0;
+    // One flat pass, as in the sigmoid and tanh backward passes: every unit is alive unless some
+    // f′ was exactly 0, which is below the saturation limit, so only when some entry saturated are
+    // the columns looked at one by one.
+    for (let i = 0; i < n; i++) {
+      const e = D[i];
+      dsq += e * e;
+      const y = A[i];
+      s += y;
+      s2 += y * y;
+      const d = y * (1 - y);
+      sat += +(d < 0.05 * 0.25);
+    }
     const alive = a.bwd.alive;
-    const sigmoid = l.act.kind === 'sigmoid';
-    for (let r = 0; r < nb; r++) {
-      for (let j = 0; j < units; j++) {
-        const i = r * units + j;
-        dsq += D[i] * D[i];
+    if (sat === 0) {
+      for (let j = 0; j < units; j++) alive[j] = 1;
+    } else {
+      for (let i = 0; i < n; i++) {
         const y = A[i];
-        s += y;
-        s2 += y * y;
-        const d = y * (1 - y);
-        if (d !== 0) alive[j] = 1;
-        if (sigmoid && d < 0.05 * 0.25) sat++;
+        if (y * (1 - y) !== 0) alive[i % units] = 1;
       }
     }
     a.bwd.deltaSq += dsq;
-    a.bwd.saturated += sat;
-    // A sigmoid output layer's forward sums are summed here (foldsForwardSums); softmax's were not.
-    if (sigmoid) {
+    // A sigmoid output layer's forward sums are summed here (foldsForwardSums); softmax's were
+    // not, and only sigmoid's outputs count as saturated.
+    if (l.act.kind === 'sigmoid') {
+      a.bwd.saturated += sat;
       a.fwd.sum += s;
       a.fwd.sumSq += s2;
     }
@@ -473,8 +482,9 @@ function ratioOf(dsq: number, wsq: number): number {
 
 /**
  * The optimizer's step on W (no clipping) with, in the same loop, the gradient's Σg², Σ|g|, max|g|
- * and zeros (every entry taken as finite, as gradientSums does) and ‖ΔW‖², ‖W‖², each summed in
- * index order, into out[0..5]. The weights are those of applyStep, bit for bit.
+ * and zeros (every entry taken as finite, as gradientSums does: |g| is then ≥ 0, so it is 0 where
+ * it is not > 0, a cheaper test than === 0) and ‖ΔW‖², ‖W‖², each summed in index order, into
+ * out[0..5]. The weights are those of applyStep, bit for bit.
  */
 function fusedStep(o: OptimizerSpec, step: number, W: Vec, G: Vec, M: Vec, V: Vec, decay: number, out: Float64Array): void {
   const n = W.length;
@@ -494,7 +504,7 @@ function fusedStep(o: OptimizerSpec, step: number, W: Vec, G: Vec, M: Vec, V: Ve
           const w = W[i];
           const gr = G[i];
           const ag = Math.abs(gr);
-          s2 += gr * gr; s1 += ag; if (ag > max) max = ag; zeros += +(ag === 0);
+          s2 += gr * gr; s1 += ag; if (ag > max) max = ag; zeros += +!(ag > 0);
           const g = gr + decay * w;
           const v = mu * M[i] + g;
           M[i] = v;
@@ -506,7 +516,7 @@ function fusedStep(o: OptimizerSpec, step: number, W: Vec, G: Vec, M: Vec, V: Ve
           const w = W[i];
           const gr = G[i];
           const ag = Math.abs(gr);
-          s2 += gr * gr; s1 += ag; if (ag > max) max = ag; zeros += +(ag === 0);
+          s2 += gr * gr; s1 += ag; if (ag > max) max = ag; zeros += +!(ag > 0);
           W[i] = w - lr * (gr + decay * w);
           const d = W[i] - w; dsq += d * d; wsq += w * w;
         }
@@ -522,7 +532,7 @@ function fusedStep(o: OptimizerSpec, step: number, W: Vec, G: Vec, M: Vec, V: Ve
         const w = W[i];
         const gr = G[i];
         const ag = Math.abs(gr);
-        s2 += gr * gr; s1 += ag; if (ag > max) max = ag; zeros += +(ag === 0);
+        s2 += gr * gr; s1 += ag; if (ag > max) max = ag; zeros += +!(ag > 0);
         const g = gr + decay * w;
         const m = b1 * M[i] + (1 - b1) * g;
         const v = b2 * V[i] + (1 - b2) * g * g;
@@ -540,7 +550,7 @@ function fusedStep(o: OptimizerSpec, step: number, W: Vec, G: Vec, M: Vec, V: Ve
         const w = W[i];
         const gr = G[i];
         const ag = Math.abs(gr);
-        s2 += gr * gr; s1 += ag; if (ag > max) max = ag; zeros += +(ag === 0);
+        s2 += gr * gr; s1 += ag; if (ag > max) max = ag; zeros += +!(ag > 0);
         const g = gr + decay * w;
         const s = rho * M[i] + (1 - rho) * g * g;
         M[i] = s;
