@@ -5,45 +5,18 @@
 // Needs `node scripts/build.mjs` first.
 
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import type { EpochRecord } from '../../src/engine/types';
 import { progressMessage, RunData, showMessage } from '../../src/host/runData';
-import { panelHtml } from '../../src/panel/html';
 import type { HostToPanel } from '../../src/protocol';
 import * as fx from './fixtures';
+import { servePanel } from './pageServer';
 
-const ROOT = resolve(__dirname, '../../..');
 const EPOCHS = 5000;
-
-function serve(): Promise<{ server: Server; origin: string }> {
-  const server = createServer((req, res) => {
-    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const files: Record<string, [string, string]> = {
-      '/dist/webview.js': ['dist/webview.js', 'text/javascript'],
-      '/media/panel.css': ['media/panel.css', 'text/css'],
-    };
-    const file = files[req.url ?? ''];
-    if (req.url === '/favicon.ico') {
-      res.writeHead(204);
-      res.end();
-    } else if (req.url === '/') {
-      res.writeHead(200, { 'content-type': 'text/html' });
-      res.end(panelHtml({ cspSource: origin, nonce: 'bm9uY2UtZm9yLXRlc3Q', scriptUri: `${origin}/dist/webview.js`, styleUri: `${origin}/media/panel.css`, title: 'Gradient Flow' }));
-    } else if (file) {
-      res.writeHead(200, { 'content-type': file[1] });
-      res.end(readFileSync(join(ROOT, file[0])));
-    } else {
-      res.writeHead(404);
-      res.end();
-    }
-  });
-  return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok({ server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` })));
-}
 
 function installFakeVsCode(): void {
   (window as unknown as { acquireVsCodeApi: unknown }).acquireVsCodeApi = () => ({
@@ -75,7 +48,7 @@ describe('webview page: a run sent as bucket aggregates (chromium)', function ()
 
   before(async () => {
     let origin: string;
-    ({ server, origin } = await serve());
+    ({ server, origin } = await servePanel());
     userDataDir = mkdtempSync(join(tmpdir(), 'gf-chromium-agg-'));
     context = await chromium.launchPersistentContext(userDataDir, {
       executablePath: '/usr/bin/chromium',

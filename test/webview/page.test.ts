@@ -2,15 +2,14 @@
 // with a fake acquireVsCodeApi standing in for VS Code. Needs `node scripts/build.mjs` first.
 
 import * as assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type ConsoleMessage, type Page } from 'playwright-core';
-import { panelHtml } from '../../src/panel/html';
 import type { HostToPanel, PanelToHost } from '../../src/protocol';
 import * as fx from './fixtures';
+import { servePanel } from './pageServer';
 import { DARK, HIGH_CONTRAST, LIGHT, type ThemeVars } from './themes';
 
 const ROOT = resolve(__dirname, '../../..');
@@ -25,31 +24,6 @@ declare global {
   interface Window {
     __gf: Recorded;
   }
-}
-
-function serve(): Promise<{ server: Server; origin: string }> {
-  const server = createServer((req, res) => {
-    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const files: Record<string, [string, string]> = {
-      '/dist/webview.js': ['dist/webview.js', 'text/javascript'],
-      '/media/panel.css': ['media/panel.css', 'text/css'],
-    };
-    const file = files[req.url ?? ''];
-    if (req.url === '/favicon.ico') {
-      res.writeHead(204);
-      res.end();
-    } else if (req.url === '/') {
-      res.writeHead(200, { 'content-type': 'text/html' });
-      res.end(panelHtml({ cspSource: origin, nonce: 'bm9uY2UtZm9yLXRlc3Q', scriptUri: `${origin}/dist/webview.js`, styleUri: `${origin}/media/panel.css`, title: 'Gradient Flow' }));
-    } else if (file) {
-      res.writeHead(200, { 'content-type': file[1] });
-      res.end(readFileSync(join(ROOT, file[0])));
-    } else {
-      res.writeHead(404);
-      res.end();
-    }
-  });
-  return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok({ server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` })));
 }
 
 /** Runs in the page before its scripts: the fake VS Code API, the theme, a CSP violation log. */
@@ -179,7 +153,7 @@ describe('webview page (chromium)', function () {
 
   before(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
-    ({ server, origin } = await serve());
+    ({ server, origin } = await servePanel());
     userDataDir = mkdtempSync(join(tmpdir(), 'gf-chromium-'));
     context = await chromium.launchPersistentContext(userDataDir, {
       executablePath: '/usr/bin/chromium',

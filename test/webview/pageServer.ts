@@ -1,0 +1,35 @@
+// The panel page served as VS Code would serve it into a webview, for the Chromium page tests.
+
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import { panelHtml } from '../../src/panel/html';
+
+const ROOT = resolve(__dirname, '../../..');
+
+/** Serves the panel's page (panelHtml with its CSP), dist/webview.js and media/panel.css on loopback. */
+export function servePanel(): Promise<{ server: Server; origin: string }> {
+  const server = createServer((req, res) => {
+    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const files: Record<string, [string, string]> = {
+      '/dist/webview.js': ['dist/webview.js', 'text/javascript'],
+      '/media/panel.css': ['media/panel.css', 'text/css'],
+    };
+    const file = files[req.url ?? ''];
+    if (req.url === '/favicon.ico') {
+      res.writeHead(204);
+      res.end();
+    } else if (req.url === '/') {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end(panelHtml({ cspSource: origin, nonce: 'bm9uY2UtZm9yLXRlc3Q', scriptUri: `${origin}/dist/webview.js`, styleUri: `${origin}/media/panel.css`, title: 'Gradient Flow' }));
+    } else if (file) {
+      res.writeHead(200, { 'content-type': file[1] });
+      res.end(readFileSync(join(ROOT, file[0])));
+    } else {
+      res.writeHead(404);
+      res.end();
+    }
+  });
+  return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok({ server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` })));
+}
