@@ -316,7 +316,8 @@ export class Trainer {
       for (let k = 0; k < layers.length; k++) {
         const l = layers[k];
         const a = this.acc[k];
-        fusedStep(o, this.step, l.W, l.dW, l.mW, l.vW, o.weightDecay, r);
+        if (o.kind === 'sgd' && !(o.momentum > 0)) sgdStep(l.W, l.dW, o.lr, o.weightDecay, r);
+        else fusedStep(o, this.step, l.W, l.dW, l.mW, l.vW, o.weightDecay, r);
         this.applyStep(l.b, l.db, l.mb, l.vb, 1, 0, false);
         this.addGradientStats(l.dW, a, r[0], r[1], r[2], r[3]);
         a.updateRatio += ratioOf(r[4], r[5]);
@@ -478,6 +479,31 @@ export class Trainer {
 function ratioOf(dsq: number, wsq: number): number {
   if (wsq === 0) return dsq === 0 ? 0 : Infinity;
   return Math.sqrt(dsq / wsq);
+}
+
+/** fusedStep for plain SGD (no momentum), in a function small enough to be inlined. */
+function sgdStep(W: Vec, G: Vec, lr: number, decay: number, out: Float64Array): void {
+  const n = W.length;
+  let s2 = 0;
+  let s1 = 0;
+  let max = 0;
+  let zeros = 0;
+  let dsq = 0;
+  let wsq = 0;
+  for (let i = 0; i < n; i++) {
+    const w = W[i];
+    const gr = G[i];
+    const ag = Math.abs(gr);
+    s2 += gr * gr; s1 += ag; if (ag > max) max = ag; zeros += +!(ag > 0);
+    W[i] = w - lr * (gr + decay * w);
+    const d = W[i] - w; dsq += d * d; wsq += w * w;
+  }
+  out[0] = s2;
+  out[1] = s1;
+  out[2] = max;
+  out[3] = zeros;
+  out[4] = dsq;
+  out[5] = wsq;
 }
 
 /**
