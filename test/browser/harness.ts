@@ -182,14 +182,28 @@ export async function statusBarLanguage(page: Page): Promise<string | null> {
 // ---------------------------------------------------------------------------------------------------
 // Commands, cursor, hovers
 
-/** Run a command from the palette by its title (as shown there, e.g. "Gradient Flow: Train & Inspect"). */
+/**
+ * Run a command from the palette by its title (as shown there, e.g. "Gradient Flow: Train & Inspect").
+ * Commands with an `editorLangId` when-clause are listed only while the editor has the focus; if the
+ * title does not show (focus still in a webview, say), the palette is closed, the editor focused, and
+ * it is tried once more.
+ */
 export async function runCommand(page: Page, title: string): Promise<void> {
-  await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible' });
-  await input.fill(`>${title}`);
   const row = page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: title }).first();
-  await row.waitFor({ state: 'visible', timeout: 10_000 });
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('F1');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(`>${title}`);
+    try {
+      await row.waitFor({ state: 'visible', timeout: attempt === 1 ? 5_000 : 10_000 });
+      break;
+    } catch (e) {
+      if (attempt > 1) throw e;
+      await page.keyboard.press('Escape');
+      await activeEditor(page).locator('.view-lines').first().click({ position: { x: 5, y: 5 } }).catch(() => {});
+    }
+  }
   await row.click();
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => {});
 }
