@@ -278,16 +278,7 @@ function sigmoidBackward(A: Vec, D: Vec, n: number, cols: number, sums: Backward
     dsq += v * v;
     sat += +(d < limit);
   }
-  // f′ = 0 is saturated too (the limit is above 0): with no saturated entry every unit is alive.
-  const alive = sums.alive;
-  if (sat === 0) {
-    for (let j = 0; j < cols; j++) alive[j] = 1;
-  } else {
-    for (let i = 0; i < n; i++) {
-      const a = A[i];
-      if (a * (1 - a) !== 0) alive[i % cols] = 1;
-    }
-  }
+  markAlive('sigmoid', A, n, cols, sat, sums.alive);
   sums.deltaSq += dsq;
   sums.saturated += sat;
   if (fwd) {
@@ -313,16 +304,7 @@ function tanhBackward(A: Vec, D: Vec, n: number, cols: number, sums: BackwardSum
     dsq += v * v;
     sat += +(d < limit);
   }
-  // f′ = 0 is saturated too (the limit is above 0): with no saturated entry every unit is alive.
-  const alive = sums.alive;
-  if (sat === 0) {
-    for (let j = 0; j < cols; j++) alive[j] = 1;
-  } else {
-    for (let i = 0; i < n; i++) {
-      const a = A[i];
-      if (1 - a * a !== 0) alive[i % cols] = 1;
-    }
-  }
+  markAlive('tanh', A, n, cols, sat, sums.alive);
   sums.deltaSq += dsq;
   sums.saturated += sat;
   if (fwd) {
@@ -341,7 +323,7 @@ export function foldsForwardSums(act: Activation): boolean {
 }
 
 /** Where sigmoid′ and tanh′ count as saturated: 5% of their largest derivative (looked up once). */
-const SIGMOID_SATURATED = 0.05 * ACTIVATIONS.sigmoid.maxDerivative;
+export const SIGMOID_SATURATED = 0.05 * ACTIVATIONS.sigmoid.maxDerivative;
 const TANH_SATURATED = 0.05 * ACTIVATIONS.tanh.maxDerivative;
 
 /** f′ from the stored pre-activation and output, so float32 rounding of the output shows in f′. */
@@ -359,5 +341,21 @@ export function derivativeAt(act: Activation, z: number, a: number): number {
     case 'softplus': return sigmoid(z);
     case 'softsign': { const d = 1 + Math.abs(z); return 1 / (d * d); }
     case 'softmax': return a * (1 - a);
+  }
+}
+
+/**
+ * Marks the units of a sigmoid or tanh layer (`cols` units, `n` entries of outputs A) whose f′ was
+ * non-zero on some row. f′ = 0 is below the saturation limit, so with no saturated entry
+ * (`saturated` = 0) every unit is alive and the entries need not be looked at one by one.
+ */
+export function markAlive(kind: 'sigmoid' | 'tanh', A: Vec, n: number, cols: number, saturated: number, alive: Uint8Array): void {
+  if (saturated === 0) {
+    for (let j = 0; j < cols; j++) alive[j] = 1;
+    return;
+  }
+  for (let i = 0; i < n; i++) {
+    const a = A[i];
+    if ((kind === 'sigmoid' ? a * (1 - a) : 1 - a * a) !== 0) alive[i % cols] = 1;
   }
 }

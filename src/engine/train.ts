@@ -3,7 +3,7 @@
 // per-epoch records that checks for cancellation between steps.
 
 import type { Dataset, EpochRecord, LayerStats, LossName, OptimizerSpec, Spec, StopReason } from './types';
-import { backwardPass, foldsForwardSums, forwardPass, type BackwardSums, type ForwardSums, type Vec } from './activations';
+import { backwardPass, foldsForwardSums, forwardPass, markAlive, SIGMOID_SATURATED, type BackwardSums, type ForwardSums, type Vec } from './activations';
 import { forwardProduct, gradientSums, inputGradientProduct, weightGradientProduct } from './kernels';
 import { buildNetwork, type Layer, type Network } from './network';
 import { histogramOf } from './histogram';
@@ -281,17 +281,9 @@ export class Trainer {
       s += y;
       s2 += y * y;
       const d = y * (1 - y);
-      sat += +(d < 0.05 * 0.25);
+      sat += +(d < SIGMOID_SATURATED);
     }
-    const alive = a.bwd.alive;
-    if (sat === 0) {
-      for (let j = 0; j < units; j++) alive[j] = 1;
-    } else {
-      for (let i = 0; i < n; i++) {
-        const y = A[i];
-        if (y * (1 - y) !== 0) alive[i % units] = 1;
-      }
-    }
+    markAlive('sigmoid', A, n, units, sat, a.bwd.alive);
     a.bwd.deltaSq += dsq;
     // A sigmoid output layer's forward sums are summed here (foldsForwardSums); softmax's were
     // not, and only sigmoid's outputs count as saturated.
