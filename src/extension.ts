@@ -3,18 +3,18 @@
 
 import * as vscode from 'vscode';
 import { createApi, type GradientFlowApi } from './host/api';
-import { SpecCodeActionProvider } from './host/codeActions';
-import { SpecCodeLensProvider } from './host/codeLens';
+import { SpecCodeActionProvider } from './host/language/codeActions';
+import { SpecCodeLensProvider } from './host/language/codeLens';
 import { registerCommands } from './host/commands';
-import { Comparer } from './host/compare';
-import { SpecCompletionProvider, TRIGGER_CHARACTERS } from './host/completion';
-import { LANGUAGE_ID, SpecDiagnostics } from './host/diagnostics';
-import { FindingsStore } from './host/findingsStore';
-import { SpecHoverProvider } from './host/hover';
-import { LrFinder } from './host/lrFinder';
-import { InspectorPanel, InspectorPanelSerializer, PANEL_VIEW_TYPE } from './host/panel';
-import { Runs } from './host/runs';
-import { TrainingStatusBar } from './host/statusBar';
+import { Comparer } from './host/runs/compare';
+import { SpecCompletionProvider, TRIGGER_CHARACTERS } from './host/language/completion';
+import { LANGUAGE_ID, SpecDiagnostics } from './host/language/diagnostics';
+import { FindingsStore } from './host/language/findingsStore';
+import { SpecHoverProvider } from './host/language/hover';
+import { LrFinder } from './host/runs/lrFinder';
+import { InspectorPanel, InspectorPanelSerializer, PANEL_VIEW_TYPE } from './host/panel/panel';
+import { Runs } from './host/runs/runs';
+import { TrainingStatusBar } from './host/runs/statusBar';
 import { registerWalkthroughCommands } from './host/walkthrough';
 
 export function activate(context: vscode.ExtensionContext): GradientFlowApi {

@@ -91,7 +91,7 @@ export interface RunSnapshot {
   readonly totalEpochs: number;
   /**
    * One record per epoch, or, when `stride` is over 1, one per bucket of `stride` consecutive
-   * epochs (src/host/aggregate.ts): a record then covers the epochs after the previous record's up
+   * epochs (src/host/panel/aggregate.ts): a record then covers the epochs after the previous record's up
    * to its own `epoch` (the bucket's last), its statistics are the bucket's aggregates and its
    * histograms (if any) are those of that last epoch.
    */

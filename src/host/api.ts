@@ -4,11 +4,11 @@
 import * as vscode from 'vscode';
 import type { Finding, Problem, StopReason } from '../engine/types';
 import type { PanelView, RunState } from '../protocol';
-import type { CompareOutcome } from './compare';
-import type { FindingsStore } from './findingsStore';
-import type { LrFindOutcome } from './lrFinder';
-import { InspectorPanel } from './panel';
-import type { Runs } from './runs';
+import type { CompareOutcome } from './runs/compare';
+import type { FindingsStore } from './language/findingsStore';
+import type { LrFindOutcome } from './runs/lrFinder';
+import { InspectorPanel } from './panel/panel';
+import type { Runs } from './runs/runs';
 
 export interface RunOptions {
   /** Overrides the spec's epochs. */

@@ -4,12 +4,12 @@
 
 import * as vscode from 'vscode';
 import type { RunOutcome } from './api';
-import { applyFix } from './codeActions';
-import { COMPARE_COMMAND, type CompareOutcome, type Comparer } from './compare';
-import { isSpec } from './diagnostics';
-import { APPLY_FIX_COMMAND } from './hover';
-import { FIND_LR_COMMAND, type LrFindOutcome, type LrFinder } from './lrFinder';
-import type { Runs } from './runs';
+import { applyFix } from './language/codeActions';
+import { COMPARE_COMMAND, type CompareOutcome, type Comparer } from './runs/compare';
+import { isSpec } from './language/diagnostics';
+import { APPLY_FIX_COMMAND } from './language/hover';
+import { FIND_LR_COMMAND, type LrFindOutcome, type LrFinder } from './runs/lrFinder';
+import type { Runs } from './runs/runs';
 import { trainOnSave } from './settings';
 
 export const TRAIN_COMMAND = 'nnspec.trainAndInspect';

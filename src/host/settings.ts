@@ -4,7 +4,7 @@ import { availableParallelism } from 'node:os';
 import * as vscode from 'vscode';
 import type { Thresholds } from '../engine/types';
 import { HEATMAP_METRICS, type HeatmapMetric, type ThresholdOverrides } from '../protocol';
-import { workerLimit } from './workerPool';
+import { workerLimit } from './runs/workerPool';
 
 const SECTION = 'nnspec';
 const THRESHOLD_KEYS = ['vanishing', 'exploding', 'dead', 'saturated'] as const satisfies readonly (keyof Thresholds)[];

@@ -5,8 +5,8 @@
 // the quick fix".
 
 import * as vscode from 'vscode';
-import { isSpec } from './diagnostics';
-import type { FindingsStore } from './findingsStore';
+import { isSpec } from './language/diagnostics';
+import type { FindingsStore } from './language/findingsStore';
 
 export const OPEN_EXAMPLE_COMMAND = 'nnspec.openExample';
 export const SHOW_FINDING_COMMAND = 'nnspec.showFindingHover';

@@ -1,12 +1,12 @@
-// A long run reaches the panel as bucket aggregates (src/host/aggregate.ts): the pure functions,
+// A long run reaches the panel as bucket aggregates (src/host/panel/aggregate.ts): the pure functions,
 // RunData's snapshots and progress at a small cap, and a page that follows them through its own
 // validator and reducer ending with exactly the host's snapshot.
 import * as assert from 'node:assert/strict';
 import { check, EpochHistory, trainToReport } from '../../src/engine/index';
 import { initialCapacity } from '../../src/engine/history';
 import type { EpochRecord, LayerStats } from '../../src/engine/types';
-import { aggregateBuckets, aggregateRecord, linearMean, logMean, maxOf, panelStride, STAT_AGGREGATION } from '../../src/host/aggregate';
-import { f32String, progressMessage, RunData, showMessage } from '../../src/host/runData';
+import { aggregateBuckets, aggregateRecord, linearMean, logMean, maxOf, panelStride, STAT_AGGREGATION } from '../../src/host/panel/aggregate';
+import { f32String, progressMessage, RunData, showMessage } from '../../src/host/panel/runData';
 import { PANEL_EPOCH_CAP, type HostToPanel, type RunSnapshot } from '../../src/protocol';
 import { reduce, INITIAL_STATE, type PageState } from '../../src/webview/state';
 import { parseHostMessage } from '../../src/webview/validate';

@@ -6,11 +6,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { check, trainToReport } from '../../src/engine/index';
 import type { WorkerToHost } from '../../src/protocol';
-import { lineChanges, variantChoices, variantVerdict } from '../../src/host/compareModel';
-import { findingHover } from '../../src/host/hoverText';
-import { RunData } from '../../src/host/runData';
-import { WorkerPool, workerLimit } from '../../src/host/workerPool';
-import { TrainingSession } from '../../src/host/trainingSession';
+import { lineChanges, variantChoices, variantVerdict } from '../../src/host/runs/compareModel';
+import { findingHover } from '../../src/host/language/hoverText';
+import { RunData } from '../../src/host/panel/runData';
+import { WorkerPool, workerLimit } from '../../src/host/runs/workerPool';
+import { TrainingSession } from '../../src/host/runs/trainingSession';
 
 import { spiralNet } from './helpers';
 

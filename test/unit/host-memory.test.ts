@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { EpochRecord, LayerStats, ReportLayer } from '../../src/engine/types';
-import { RunData } from '../../src/host/runData';
+import { RunData } from '../../src/host/panel/runData';
 
 const EPOCHS = 100_000;
 const LAYERS = 30;

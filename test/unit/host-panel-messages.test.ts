@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { check, trainToReport } from '../../src/engine/index';
 import type { HostToPanel } from '../../src/protocol';
-import { progressMessage, RunData, showMessage } from '../../src/host/runData';
+import { progressMessage, RunData, showMessage } from '../../src/host/panel/runData';
 import { parseHostMessage } from '../../src/webview/validate';
 
 const SPEC = `network msgs

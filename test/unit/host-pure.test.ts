@@ -4,15 +4,15 @@ import * as assert from 'node:assert/strict';
 import { check, trainToReport } from '../../src/engine/index';
 import type { Finding } from '../../src/engine/types';
 import { isPanelToHost, isWorkerToHost } from '../../src/protocol';
-import { mergeDiagnostics, statementColumns, uniqueFindings } from '../../src/host/diagnosticData';
-import { FindingsStore } from '../../src/host/findingsStore';
-import { changeForAll, isFixArgs } from '../../src/host/fixes';
-import { commandUri, findingHover, initVariance, keywordHover } from '../../src/host/hoverText';
-import { decodePngDataUrl, RunData } from '../../src/host/runData';
-import { sci, sharedDomain, sparkline } from '../../src/host/sparkline';
-import { remapFindings, statementLineMap } from '../../src/host/staleness';
-import { suggestionsAt } from '../../src/host/suggestions';
-import { Batcher, type Clock } from '../../src/host/throttle';
+import { mergeDiagnostics, statementColumns, uniqueFindings } from '../../src/host/language/diagnosticData';
+import { FindingsStore } from '../../src/host/language/findingsStore';
+import { changeForAll, isFixArgs } from '../../src/host/language/fixes';
+import { commandUri, findingHover, initVariance, keywordHover } from '../../src/host/language/hoverText';
+import { decodePngDataUrl, RunData } from '../../src/host/panel/runData';
+import { sci, sharedDomain, sparkline } from '../../src/host/language/sparkline';
+import { remapFindings, statementLineMap } from '../../src/host/language/staleness';
+import { suggestionsAt } from '../../src/host/language/suggestions';
+import { Batcher, type Clock } from '../../src/host/panel/throttle';
 
 const DEEP = `network deep
 data spiral samples=400 noise=0.1 seed=3

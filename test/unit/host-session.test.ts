@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { WorkerToHost } from '../../src/protocol';
-import { TrainingSession } from '../../src/host/trainingSession';
+import { TrainingSession } from '../../src/host/runs/trainingSession';
 
 const WORKER = join(__dirname, '..', '..', '..', 'dist', 'worker.js');
 const SPEC = `data moons samples=200 seed=1

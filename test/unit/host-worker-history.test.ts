@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { check, trainToReport } from '../../src/engine/index';
 import type { WorkerToHost } from '../../src/protocol';
-import { TrainingSession } from '../../src/host/trainingSession';
+import { TrainingSession } from '../../src/host/runs/trainingSession';
 import { FLOAT64_CELLS, workerPrecision } from '../../src/worker/trainWorker';
 
 const WORKER = join(__dirname, '..', '..', '..', 'dist', 'worker.js');

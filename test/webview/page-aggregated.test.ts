@@ -1,4 +1,4 @@
-// The panel page with a run longer than the host's cap (src/host/aggregate.ts): the host's own
+// The panel page with a run longer than the host's cap (src/host/panel/aggregate.ts): the host's own
 // snapshot of a 5,000-epoch run (buckets of 4 epochs) drawn in Chromium. Columns group whole
 // buckets, a cell's tooltip names the epochs it covers, its histogram is that of the bucket's last
 // epoch, progress of a stale stride is dropped, and the saved state holds the buckets only.
@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import type { EpochRecord } from '../../src/engine/types';
-import { progressMessage, RunData, showMessage } from '../../src/host/runData';
+import { progressMessage, RunData, showMessage } from '../../src/host/panel/runData';
 import type { HostToPanel } from '../../src/protocol';
 import * as fx from './fixtures';
 import { servePanel } from './pageServer';

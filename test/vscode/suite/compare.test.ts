@@ -10,8 +10,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { GradientFlowApi } from '../../../src/host/api';
-import type { CompareOutcome } from '../../../src/host/compare';
-import type { LrFindOutcome } from '../../../src/host/lrFinder';
+import type { CompareOutcome } from '../../../src/host/runs/compare';
+import type { LrFindOutcome } from '../../../src/host/runs/lrFinder';
 import { EXTENSION_ID, FIXTURES, diagnostics, hoverText, openCopy, waitFor } from './helpers';
 
 const DEFAULT_VARIANTS = ['as-written', 'relu+he_normal', 'leaky_relu+he_normal', 'tanh+glorot_uniform'];

@@ -4,14 +4,14 @@
 // 150 MB. Histograms are kept for the epochs the panel can show (every epoch of a run of up to
 // PANEL_EPOCH_CAP epochs; the last epoch of each of its buckets beyond), within a budget of
 // HISTOGRAM_BUDGET layer-histograms. The panel gets at most PANEL_EPOCH_CAP records
-// (src/host/aggregate.ts). Pure: no vscode.
+// (src/host/panel/aggregate.ts). Pure: no vscode.
 
-import type { EpochRecord, Finding, LayerStatName, Problem, Report, ReportLayer, StopReason } from '../engine/types';
-import { EpochHistory, initialCapacity } from '../engine/history';
-import { toJson } from '../engine/index';
-import { PANEL_EPOCH_CAP, type HeatmapMetric, type HostToPanel, type RunSnapshot, type RunState, type WorkerToHost } from '../protocol';
+import type { EpochRecord, Finding, LayerStatName, Problem, Report, ReportLayer, StopReason } from '../../engine/types';
+import { EpochHistory, initialCapacity } from '../../engine/history';
+import { toJson } from '../../engine/index';
+import { PANEL_EPOCH_CAP, type HeatmapMetric, type HostToPanel, type RunSnapshot, type RunState, type WorkerToHost } from '../../protocol';
 import { aggregateBuckets, panelStride } from './aggregate';
-import { uniqueFindings } from './diagnosticData';
+import { uniqueFindings } from '../language/diagnosticData';
 
 /** Most layer-histograms (32 counts each) a run keeps: 2,000 epochs of 30 layers, fewer epochs of more layers. */
 export const HISTOGRAM_BUDGET = 60_000;

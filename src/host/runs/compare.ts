@@ -7,17 +7,17 @@
 
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
-import { check } from '../engine/index';
-import type { EpochRecord, Finding } from '../engine/types';
-import type { Variant } from '../engine/variants';
-import type { HostToPanel, PanelView, RunState, WorkerToHost } from '../protocol';
+import { check } from '../../engine/index';
+import type { EpochRecord, Finding } from '../../engine/types';
+import type { Variant } from '../../engine/variants';
+import type { HostToPanel, PanelView, RunState, WorkerToHost } from '../../protocol';
 import { lineChanges, variantChoices, variantVerdict } from './compareModel';
-import { readFileRelativeTo } from './fileAccess';
-import { InspectorPanel } from './panel';
-import type { PanelContent } from './panelContent';
-import { progressMessage, RunData } from './runData';
+import { readFileRelativeTo } from '../language/fileAccess';
+import { InspectorPanel } from '../panel/panel';
+import type { PanelContent } from '../panel/panelContent';
+import { progressMessage, RunData } from '../panel/runData';
 import type { Job, Runs } from './runs';
-import { maxWorkers, thresholdOverrides } from './settings';
+import { maxWorkers, thresholdOverrides } from '../settings';
 import { TrainingSession, type SessionEnd } from './trainingSession';
 import { WorkerPool } from './workerPool';
 

@@ -2,7 +2,7 @@
 // them with their statements (comments, blank lines, spacing) or makes them stale (any change to a
 // statement), in which case they are dropped. Pure: no vscode (keys are URI strings).
 
-import type { Finding } from '../engine/types';
+import type { Finding } from '../../engine/types';
 import { uniqueFindings } from './diagnosticData';
 import { remapFindings } from './staleness';
 

@@ -3,8 +3,8 @@
 // scratch, how to report a run's progress, and answers the page's requests that belong to it.
 // Pure: no vscode.
 
-import type { EpochRecord } from '../engine/types';
-import type { HostToPanel, PanelView } from '../protocol';
+import type { EpochRecord } from '../../engine/types';
+import type { HostToPanel, PanelView } from '../../protocol';
 import { progressMessage, type RunData } from './runData';
 
 export interface PanelContent {

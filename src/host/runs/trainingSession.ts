@@ -4,7 +4,7 @@
 // Training never runs on the extension host's thread. No vscode here, so the unit tests drive it.
 
 import { Worker } from 'node:worker_threads';
-import { isWorkerToHost, type RunMode, type StartTraining, type ThresholdOverrides, type WorkerToHost } from '../protocol';
+import { isWorkerToHost, type RunMode, type StartTraining, type ThresholdOverrides, type WorkerToHost } from '../../protocol';
 
 export interface SessionRequest {
   /** 'train' (the default) or 'lrFind', the learning-rate range test. */

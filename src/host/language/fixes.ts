@@ -1,7 +1,7 @@
 // Fixes as data: the "fix all lines of this kind" change, and the check of a fix link's arguments
 // (a command URI from a hover can be invoked with anything). Pure: no vscode.
 
-import type { Change, Finding, FindingKind } from '../engine/types';
+import type { Change, Finding, FindingKind } from '../../engine/types';
 import type { FixCommandArgs } from './hoverText';
 
 /** The same change on every line flagged with the given kind (for a layer change), else the change itself. */

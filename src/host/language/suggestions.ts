@@ -3,10 +3,10 @@
 // the options of the current statement, data sources after `data `, values of enum and boolean
 // options. completion.ts turns these into vscode.CompletionItem. Pure: no vscode.
 
-import { lexLine, type Token } from '../engine/lexer';
-import type { OptionDef } from '../engine/vocabulary';
-import { ACTIVATIONS, DATA_SOURCES, DENSE_OPTIONS, DIAGNOSE_OPTIONS, INITS, LOSSES, OPTIMIZERS, OPTIMIZER_OPTIONS, STATEMENTS, TRAIN_OPTIONS } from '../engine/vocabulary';
-import type { DataSourceName, OptimizerName, StatementKeyword } from '../engine/types';
+import { lexLine, type Token } from '../../engine/lexer';
+import type { OptionDef } from '../../engine/vocabulary';
+import { ACTIVATIONS, DATA_SOURCES, DENSE_OPTIONS, DIAGNOSE_OPTIONS, INITS, LOSSES, OPTIMIZERS, OPTIMIZER_OPTIONS, STATEMENTS, TRAIN_OPTIONS } from '../../engine/vocabulary';
+import type { DataSourceName, OptimizerName, StatementKeyword } from '../../engine/types';
 
 export type SuggestionKind = 'keyword' | 'activation' | 'init' | 'option' | 'dataSource' | 'loss' | 'optimizer' | 'value';
 

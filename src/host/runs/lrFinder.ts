@@ -5,12 +5,12 @@
 
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
-import { check, editsForChange } from '../engine/index';
-import type { LrFindPoint, PanelView } from '../protocol';
-import { workspaceEdit } from './codeActions';
-import { readFileRelativeTo } from './fileAccess';
-import { InspectorPanel } from './panel';
-import type { PanelContent } from './panelContent';
+import { check, editsForChange } from '../../engine/index';
+import type { LrFindPoint, PanelView } from '../../protocol';
+import { workspaceEdit } from '../language/codeActions';
+import { readFileRelativeTo } from '../language/fileAccess';
+import { InspectorPanel } from '../panel/panel';
+import type { PanelContent } from '../panel/panelContent';
 import type { Job, Runs } from './runs';
 import { TrainingSession } from './trainingSession';
 

@@ -3,7 +3,7 @@
 
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import type { ReadResult } from '../engine/index';
+import type { ReadResult } from '../../engine/index';
 
 /** A readFile for the engine's check(); without a folder on disk (an untitled file) every read fails. */
 export function readFileRelativeTo(specPath: string | undefined): (path: string) => ReadResult {

@@ -3,13 +3,13 @@
 // the hovers' fix links run.
 
 import * as vscode from 'vscode';
-import { editsForChange, type TextEdit } from '../engine/index';
-import type { FindingKind } from '../engine/types';
+import { editsForChange, type TextEdit } from '../../engine/index';
+import type { FindingKind } from '../../engine/types';
 import { DIAGNOSTIC_SOURCE } from './diagnostics';
 import { FINDING_TITLES } from './diagnosticData';
 import type { FindingsStore } from './findingsStore';
 import { changeForAll, isFixArgs } from './fixes';
-import { FIX_APPLIED_COMMAND } from './walkthrough';
+import { FIX_APPLIED_COMMAND } from '../walkthrough';
 
 const FINDING_KINDS = new Set(Object.keys(FINDING_TITLES));
 

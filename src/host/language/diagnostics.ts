@@ -3,8 +3,8 @@
 // problem's code or the finding's kind.
 
 import * as vscode from 'vscode';
-import { check } from '../engine/index';
-import type { Severity } from '../engine/types';
+import { check } from '../../engine/index';
+import type { Severity } from '../../engine/types';
 import { mergeDiagnostics, type DiagnosticData } from './diagnosticData';
 import { readFileRelativeTo } from './fileAccess';
 import type { FindingsStore } from './findingsStore';

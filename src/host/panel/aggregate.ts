@@ -10,9 +10,9 @@
 // As on the page (src/webview/downsample.ts), a NaN in a bucket makes its aggregate NaN and an
 // infinity makes it Infinity. Pure: no vscode.
 
-import type { RunStats } from '../engine/findings';
-import type { EpochRecord, LayerStatName, LayerStats } from '../engine/types';
-import { PANEL_EPOCH_CAP } from '../protocol';
+import type { RunStats } from '../../engine/findings';
+import type { EpochRecord, LayerStatName, LayerStats } from '../../engine/types';
+import { PANEL_EPOCH_CAP } from '../../protocol';
 
 export type StatAggregation = 'log' | 'max' | 'mean';
 

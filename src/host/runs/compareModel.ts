@@ -2,9 +2,9 @@
 // learning-rate variants, each once), the verdict line under a variant's heatmap at every stage of
 // its run, and the line edits that turn the file into a variant. Pure: no vscode.
 
-import type { EpochRecord, Spec } from '../engine/types';
-import { variantsOf, verdict, type Variant } from '../engine/variants';
-import type { RunData } from './runData';
+import type { EpochRecord, Spec } from '../../engine/types';
+import { variantsOf, verdict, type Variant } from '../../engine/variants';
+import type { RunData } from '../panel/runData';
 
 export type VariantGroup = 'Activations and inits' | 'Optimizers' | 'Learning rates';
 

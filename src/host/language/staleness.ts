@@ -4,8 +4,8 @@
 // that list is unchanged the findings stay and move with their statements, else they are stale.
 // Pure: no vscode.
 
-import { lexLine } from '../engine/lexer';
-import type { Change, Finding } from '../engine/types';
+import { lexLine } from '../../engine/lexer';
+import type { Change, Finding } from '../../engine/types';
 
 export interface StatementLine {
   /** 1-based line. */

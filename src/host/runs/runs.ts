@@ -7,15 +7,15 @@
 
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
-import type { EpochRecord } from '../engine/types';
-import type { HeatmapMetric, WorkerToHost } from '../protocol';
-import type { RunOptions, RunOutcome } from './api';
-import type { SpecDiagnostics } from './diagnostics';
-import type { FindingsStore } from './findingsStore';
-import { InspectorPanel, type PanelContext } from './panel';
-import { runContent } from './panelContent';
-import { RunData } from './runData';
-import { defaultMetric, thresholdOverrides } from './settings';
+import type { EpochRecord } from '../../engine/types';
+import type { HeatmapMetric, WorkerToHost } from '../../protocol';
+import type { RunOptions, RunOutcome } from '../api';
+import type { SpecDiagnostics } from '../language/diagnostics';
+import type { FindingsStore } from '../language/findingsStore';
+import { InspectorPanel, type PanelContext } from '../panel/panel';
+import { runContent } from '../panel/panelContent';
+import { RunData } from '../panel/runData';
+import { defaultMetric, thresholdOverrides } from '../settings';
 import type { TrainingStatusBar } from './statusBar';
 import { TrainingSession, type SessionEnd } from './trainingSession';
 

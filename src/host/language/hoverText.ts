@@ -2,9 +2,9 @@
 // vocabulary tables) and the evidence behind a finding on a flagged line, with its fixes as command
 // links. hover.ts wraps these in vscode.MarkdownString. Pure: no vscode.
 
-import { lexLine, parseCall } from '../engine/lexer';
-import type { Change, Finding, FindingKind } from '../engine/types';
-import { ACTIVATIONS, DATA_SOURCES, INITS, LOSSES, OPTIMIZERS, STATEMENTS } from '../engine/vocabulary';
+import { lexLine, parseCall } from '../../engine/lexer';
+import type { Change, Finding, FindingKind } from '../../engine/types';
+import { ACTIVATIONS, DATA_SOURCES, INITS, LOSSES, OPTIMIZERS, STATEMENTS } from '../../engine/vocabulary';
 import { FINDING_TITLES } from './diagnosticData';
 import { sharedDomain, sparkline, sci } from './sparkline';
 import { activationDoc, optionsOf } from './suggestions';

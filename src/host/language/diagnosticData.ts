@@ -1,8 +1,8 @@
 // The editor's diagnostics as plain data: parse and static-analysis problems plus a run's findings,
 // merged without duplicates. diagnostics.ts turns these into vscode.Diagnostic. Pure: no vscode.
 
-import { lexLine } from '../engine/lexer';
-import type { Finding, FindingKind, Problem, ProblemCode, Severity } from '../engine/types';
+import { lexLine } from '../../engine/lexer';
+import type { Finding, FindingKind, Problem, ProblemCode, Severity } from '../../engine/types';
 
 export interface DiagnosticData {
   /** 0-based line and columns, as the editor counts. */
