@@ -1,9 +1,9 @@
 // The `nnspec` command line: check, train, gradcheck. The engine does the work; this file reads
 // files, parses arguments and prints.
 
-import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { buildReport, check, gradcheck, toJson, trainRun, writeReportJson, type CheckResult, type ReadResult } from '../engine/index';
+import { resolve } from 'node:path';
+import { buildReport, checkWithFiles, gradcheck, toJson, trainRun, writeReportJson, type CheckResult } from '../engine/index';
+import { dataFileReader, readRegularFile } from '../node/dataFiles';
 import type { Dataset, Problem, Severity } from '../engine/types';
 import { findLearningRate } from '../engine/lrfind';
 import { heatmap, layerTable, lrPlot, progressBar } from './terminal';
@@ -68,23 +68,11 @@ function intFlag(args: Args, name: string, min: number, max: number): number | u
   return n;
 }
 
-function load(file: string): { text: string; result: CheckResult } | { error: string } {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    return { error: `${file}: cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}` };
-  }
-  const dir = dirname(resolve(file));
-  const readFile = (p: string): ReadResult => {
-    try {
-      return { ok: true, text: readFileSync(resolve(dir, p), 'utf8') };
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      return { ok: false, error: code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : String(code ?? e) };
-    }
-  };
-  return { text, result: check(text, { fileName: file, readFile }) };
+async function load(file: string): Promise<{ text: string; result: CheckResult } | { error: string }> {
+  const read = await readRegularFile(resolve(file));
+  if (!read.ok) return { error: `${file}: cannot read: ${read.error}` };
+  const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(read.bytes);
+  return { text, result: await checkWithFiles(text, { fileName: file, read: dataFileReader(resolve(file)) }) };
 }
 
 function formatProblem(file: string, p: Problem): string {
@@ -93,7 +81,7 @@ function formatProblem(file: string, p: Problem): string {
 
 const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
 
-export function main(argv: readonly string[], io: Io): number {
+export async function main(argv: readonly string[], io: Io): Promise<number> {
   let args: Args;
   try {
     args = parseArgs(argv);
@@ -107,10 +95,10 @@ export function main(argv: readonly string[], io: Io): number {
   }
   try {
     switch (args.command) {
-      case 'check': return runCheck(args, io);
-      case 'train': return runTrain(args, io);
-      case 'gradcheck': return runGradcheck(args, io);
-      case 'lr-find': return runLrFind(args, io);
+      case 'check': return await runCheck(args, io);
+      case 'train': return await runTrain(args, io);
+      case 'gradcheck': return await runGradcheck(args, io);
+      case 'lr-find': return await runLrFind(args, io);
       default:
         io.err(`nnspec: unknown command '${args.command}'\n\n${USAGE}`);
         return 2;
@@ -124,12 +112,12 @@ export function main(argv: readonly string[], io: Io): number {
   }
 }
 
-function runCheck(args: Args, io: Io): number {
+async function runCheck(args: Args, io: Io): Promise<number> {
   if (args.files.length === 0) throw new UsageError('check needs at least one FILE');
   let failed = false;
   const all: { file: string; problems: readonly Problem[] }[] = [];
   for (const file of args.files) {
-    const loaded = load(file);
+    const loaded = await load(file);
     if ('error' in loaded) {
       io.err(`${loaded.error}\n`);
       failed = true;
@@ -148,7 +136,7 @@ function single(args: Args): string {
   return args.files[0];
 }
 
-function runTrain(args: Args, io: Io): number {
+async function runTrain(args: Args, io: Io): Promise<number> {
   const file = single(args);
   const failOn = args.flags.get('--fail-on');
   if (failOn !== undefined && failOn !== 'warning' && failOn !== 'error') throw new UsageError('--fail-on takes warning or error');
@@ -156,7 +144,7 @@ function runTrain(args: Args, io: Io): number {
   const seed = intFlag(args, '--seed', 0, 2 ** 32 - 1);
   const width = intFlag(args, '--width', 10, 1000) ?? 60;
   const json = args.flags.has('--json');
-  const loaded = load(file);
+  const loaded = await load(file);
   if ('error' in loaded) {
     io.err(`${loaded.error}\n`);
     return 1;
@@ -206,9 +194,9 @@ function runTrain(args: Args, io: Io): number {
 }
 
 /** The one FILE of a command that trains, checked; its errors go to stderr and null means exit 1. */
-function loadTrainable(args: Args, io: Io): { file: string; result: CheckResult; dataset: Dataset } | null {
+async function loadTrainable(args: Args, io: Io): Promise<{ file: string; result: CheckResult; dataset: Dataset } | null> {
   const file = single(args);
-  const loaded = load(file);
+  const loaded = await load(file);
   if ('error' in loaded) {
     io.err(`${loaded.error}\n`);
     return null;
@@ -218,8 +206,8 @@ function loadTrainable(args: Args, io: Io): { file: string; result: CheckResult;
   return result.trainable && result.dataset ? { file, result, dataset: result.dataset } : null;
 }
 
-function runGradcheck(args: Args, io: Io): number {
-  const loaded = loadTrainable(args, io);
+async function runGradcheck(args: Args, io: Io): Promise<number> {
+  const loaded = await loadTrainable(args, io);
   if (!loaded) return 1;
   const { result, dataset } = loaded;
   const rows = gradcheck(result.spec, dataset);
@@ -232,8 +220,8 @@ function runGradcheck(args: Args, io: Io): number {
   return rows.some((r) => !(r.worstRelativeError <= limit)) ? 1 : 0;
 }
 
-function runLrFind(args: Args, io: Io): number {
-  const loaded = loadTrainable(args, io);
+async function runLrFind(args: Args, io: Io): Promise<number> {
+  const loaded = await loadTrainable(args, io);
   if (!loaded) return 1;
   const { result, dataset } = loaded;
   const found = findLearningRate(result.spec, dataset);
@@ -254,11 +242,10 @@ if (require.main === module) {
     if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
     throw e;
   });
-  const code = main(process.argv.slice(2), {
+  void main(process.argv.slice(2), {
     out: (s) => process.stdout.write(s),
     err: (s) => process.stderr.write(s),
     progress: Boolean(process.stderr.isTTY),
     color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
-  });
-  process.exitCode = code;
+  }).then((code) => (process.exitCode = code));
 }

@@ -2,14 +2,20 @@
 // CLI, the worker and the tests alike.
 
 import type { Dataset, EpochRecord, Finding, PredictedLayer, Problem, Report, ReportLayer, Spec, StopReason } from './types';
-import { parseSpec, type ParseOptions } from './parser';
+import { parseSpec, type ParseOptions, type ParseResult } from './parser';
+import { loadData, loadDataNow, type ReadDataFile } from './data/load';
+import { dataShape, type DataLoad } from './data/sources';
+import { dataMismatches } from './dataMatch';
 import { analyze } from './analysis';
 import { paramCount } from './network';
 import { Trainer, type TrainOptions } from './train';
 import { diagnoseRun } from './findings';
 import { EpochHistory, type HistoryOptions } from './history';
 
-export type { ParseOptions, ReadResult } from './parser';
+export type { ParseOptions } from './parser';
+export { loadData } from './data/load';
+export type { FileRead, ReadDataFile } from './data/load';
+export type { DataLoad } from './data/sources';
 export { Trainer } from './train';
 export type { TrainOptions } from './train';
 export { diagnoseRun, certainFindings, statsOfRecords, thin } from './findings';
@@ -30,17 +36,46 @@ export interface CheckResult {
   readonly trainable: boolean;
 }
 
-export function check(text: string, options: ParseOptions = {}): CheckResult {
+export interface CheckOptions extends ParseOptions {
+  /** The data, already loaded (see loadData); without it, only a source that reads no file has samples. */
+  readonly data?: DataLoad;
+}
+
+/** Checks a spec now: its data must be given, or come from a source that reads no file. */
+export function check(text: string, options: CheckOptions = {}): CheckResult {
   const parsed = parseSpec(text, options);
-  const errors = parsed.problems.some((p) => p.severity === 'error');
-  const analysis = errors && parsed.spec.layers.length === 0 ? { predicted: [], problems: [] } : analyze(parsed.spec, parsed.dataset, parsed.featureStd);
-  const problems = [...parsed.problems, ...analysis.problems].sort((a, b) => a.line - b.line || a.startColumn - b.startColumn);
+  const data = options.data ?? (parsed.spec.data ? loadDataNow(parsed.spec.data) : null);
+  return checkParsed(parsed, data);
+}
+
+/** Checks a spec, reading the files its `data` line names with `read`. */
+export async function checkWithFiles(text: string, options: ParseOptions & { readonly read: ReadDataFile }): Promise<CheckResult> {
+  const parsed = parseSpec(text, options);
+  const data = parsed.spec.data ? await loadData(parsed.spec.data, options.read) : null;
+  return checkParsed(parsed, data);
+}
+
+function checkParsed(parsed: ParseResult, data: DataLoad | null): CheckResult {
+  const dataProblems: Problem[] = [];
+  const at = parsed.dataAt;
+  if (data && at) {
+    const put = (severity: Problem['severity']) => (message: string) => dataProblems.push({ severity, code: 'csv', message, ...at });
+    if (data.ok) data.warnings.forEach(put('warning'));
+    else data.errors.forEach(put('error'));
+    // A source whose shape needed the files is matched now; the others were matched while parsing.
+    if (data.ok && parsed.spec.data && dataShape(parsed.spec.data) === null) dataProblems.push(...dataMismatches(data.dataset, parsed.sites));
+  }
+  const dataset = data?.ok ? data.dataset : null;
+  const featureStd = data?.ok ? data.featureStd : null;
+  const errors = parsed.problems.some((p) => p.severity === 'error') || dataProblems.some((p) => p.severity === 'error');
+  const analysis = errors && parsed.spec.layers.length === 0 ? { predicted: [], problems: [] } : analyze(parsed.spec, dataset, featureStd);
+  const problems = [...parsed.problems, ...dataProblems, ...analysis.problems].sort((a, b) => a.line - b.line || a.startColumn - b.startColumn);
   return {
     spec: parsed.spec,
-    dataset: parsed.dataset,
+    dataset,
     problems,
     predicted: analysis.predicted,
-    trainable: !errors && parsed.dataset !== null && parsed.spec.input !== null && parsed.spec.layers.length > 0,
+    trainable: !errors && dataset !== null && parsed.spec.input !== null && parsed.spec.layers.length > 0,
   };
 }
 

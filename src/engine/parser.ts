@@ -3,8 +3,8 @@
 // one pass shows every problem in the file.
 
 import type {
-  Activation, DataSpec, Dataset, Init, LayerSpec, LossName, OptimizerName, OptimizerSpec, Precision, Problem, ProblemCode,
-  Severity, Spec, StatementKeyword, Thresholds, TrainSpec,
+  Activation, DataSpec, Init, LayerSpec, LossName, OptimizerName, OptimizerSpec, Precision, Problem, ProblemCode,
+  Severity, SourceRange, Spec, StatementKeyword, Thresholds, TrainSpec,
 } from './types';
 import { lexLine, parseCall, parseNumber, type Token } from './lexer';
 import { didYouMean } from './suggest';
@@ -12,25 +12,21 @@ import {
   ACTIVATIONS, DATA_SOURCES, DEFAULT_THRESHOLDS, DENSE_OPTIONS, DIAGNOSE_OPTIONS, INITS, LIMITS, LOSSES, OPTIMIZER_OPTIONS, OPTIMIZERS,
   STATEMENTS, TRAIN_OPTIONS, type OptionDef, type ValueType,
 } from './vocabulary';
-import { classesOf, featuresOf, generate } from './data';
-import { datasetFromCsv } from './csv';
-
-export type ReadResult = { readonly ok: true; readonly text: string } | { readonly ok: false; readonly error: string };
+import { dataShape } from './data/sources';
+import { dataMismatches, type MatchSites } from './dataMatch';
 
 export interface ParseOptions {
   /** The file's name, for the default network name. */
   readonly fileName?: string;
-  /** Reads a CSV named by a `data csv` line; the path is as written, relative to the spec's folder. */
-  readonly readFile?: (path: string) => ReadResult;
 }
 
 export interface ParseResult {
   readonly spec: Spec;
   readonly problems: Problem[];
-  /** The samples, when the data statement is valid and could be loaded. */
-  readonly dataset: Dataset | null;
-  /** Per feature, the standard deviation before any normalisation (CSV only). */
-  readonly featureStd: Float64Array | null;
+  /** Where the data is matched against the network once it is loaded. */
+  readonly sites: MatchSites;
+  /** The `data` line, where loading problems go; null when there is no valid one (spec.data is null). */
+  readonly dataAt: SourceRange | null;
 }
 
 interface Ctx {
@@ -257,7 +253,7 @@ export function parseSpec(text: string, options: ParseOptions = {}): ParseResult
   let name: string | null = null;
   let data: DataSpec | null = null;
   let dataLine = 0;
-  let dataTokenEnd = 0;
+  let dataLineEnd = 0;
   let input: number | null = null;
   let inputToken: Token | null = null;
   let loss: LossName | null = null;
@@ -300,7 +296,7 @@ export function parseSpec(text: string, options: ParseOptions = {}): ParseResult
       }
       case 'data': {
         dataLine = ctx.line;
-        dataTokenEnd = lines[li].length;
+        dataLineEnd = lines[li].length;
         const src = rest[0];
         const sources = Object.keys(DATA_SOURCES);
         if (!src || src.kind !== 'word') {
@@ -544,49 +540,18 @@ export function parseSpec(text: string, options: ParseOptions = {}): ParseResult
     }
   }
 
-  // Data: load it (unless its line had errors) and match it against input, the output and the loss.
-  let dataset: Dataset | null = null;
-  let featureStd: Float64Array | null = null;
-  const dctx = fileCtx(dataLine);
-  const spec0 = data as DataSpec | null;
-  if (spec0 !== null) {
-    if (spec0.source === 'csv') {
-      if (!options.readFile) {
-        report(dctx, 'error', 'csv', `Cannot read "${spec0.path}" here: no file access.`, 0, dataTokenEnd);
-      } else {
-        const read = options.readFile(spec0.path);
-        if (!read.ok) {
-          report(dctx, 'error', 'csv', `Cannot read "${spec0.path}": ${read.error}.`, 0, dataTokenEnd);
-        } else {
-          const r = datasetFromCsv(read.text, spec0);
-          if (!r.ok) {
-            for (const p of r.problems.slice(0, 10)) report(dctx, 'error', 'csv', `${spec0.path}:${p.line}:${p.column}: ${p.message}.`, 0, dataTokenEnd);
-            if (r.problems.length > 10) report(dctx, 'error', 'csv', `${spec0.path}: ${r.problems.length - 10} more problems like these.`, 0, dataTokenEnd);
-          } else {
-            dataset = r.dataset;
-            featureStd = r.featureStd;
-            for (const w of r.warnings) report(dctx, 'warning', 'csv', `${spec0.path}:${w.line}:${w.column}: ${w.message}.`, 0, dataTokenEnd);
-          }
-        }
-      }
-    } else {
-      dataset = generate(spec0);
-    }
-    const features = dataset ? dataset.features : spec0.source === 'csv' ? null : featuresOf(spec0.source);
-    const classes = dataset ? dataset.classes : spec0.source === 'csv' ? null : classesOf(spec0);
-    if (features !== null && input !== null && inputToken && input !== features) {
-      tokenError(fileCtx(inputLineNo), 'input-mismatch', `input is ${input} but the data has ${features} feature${features === 1 ? '' : 's'}; write \`input ${features}\`.`, inputToken);
-    }
-    if (classes !== null && out) {
-      if (classes === 0 && resolvedLoss !== 'mse') {
-        tokenError(fileCtx(seen.get('loss') ?? out.line), 'loss-mismatch', `The data has a real-valued target (regression), which needs \`loss mse\`, not ${resolvedLoss}.`, lossToken ?? out.activationToken);
-      } else if (resolvedLoss === 'cross_entropy' && out.units !== classes && outAct === 'softmax') {
-        tokenError(fileCtx(out.line), 'output-mismatch', `The data has ${classes} classes, so a softmax output needs ${classes} units; this one has ${out.units}. Write \`dense ${classes} softmax\`.`, out.unitsToken);
-      } else if (resolvedLoss === 'bce' && classes > 2) {
-        tokenError(fileCtx(seen.get('loss') ?? out.line), 'loss-mismatch', `bce is for 2 classes; the data has ${classes}. Use \`dense ${classes} softmax\` with \`loss cross_entropy\`.`, lossToken ?? out.activationToken);
-      }
-    }
-  }
+  // Where the data is matched against input, the output and the loss: now when the source knows its
+  // shape without files, else by check() once they are loaded.
+  const range = (line: number, t: Token): SourceRange => ({ line, startColumn: t.start, endColumn: t.end });
+  const sites: MatchSites = {
+    input: input !== null && inputToken ? { value: input, at: range(inputLineNo, inputToken) } : null,
+    output: out
+      ? { units: out.units, activation: out.activation.kind, unitsAt: range(out.line, out.unitsToken), lossAt: range(seen.get('loss') ?? out.line, lossToken ?? out.activationToken) }
+      : null,
+    loss: resolvedLoss,
+  };
+  const shape = data === null ? null : dataShape(data);
+  if (shape) problems.push(...dataMismatches(shape, sites));
 
   const lineOf = (k: Exclude<StatementKeyword, 'dense'>) => seen.get(k);
   const stmtLines: Spec['lines'] = Object.fromEntries(
@@ -611,7 +576,7 @@ export function parseSpec(text: string, options: ParseOptions = {}): ParseResult
     return { ...p, startColumn: start, endColumn: Math.max(start, Math.min(p.endColumn, len)) };
   });
   clamped.sort((p, q) => p.line - q.line || p.startColumn - q.startColumn);
-  return { spec, problems: clamped, dataset, featureStd };
+  return { spec, problems: clamped, sites, dataAt: data === null ? null : { line: dataLine, startColumn: 0, endColumn: dataLineEnd } };
 }
 
 export function defaultOptimizer(kind: OptimizerName): OptimizerSpec {

@@ -1,5 +1,5 @@
 // The training worker (its own bundle, dist/worker.js): receives one StartTraining, checks the spec
-// with CSVs read from disk, trains it with the engine, and posts the epochs in batches (about every
+// with its data files read from disk (src/node/dataFiles), trains it with the engine, and posts the epochs in batches (about every
 // 50 ms), the findings that are already certain, and the report (without its epochs: they were all
 // streamed). The run is kept in an EpochHistory (columns, no histograms), not as records, and the
 // findings are diagnosed from it; in mode 'lrFind' it runs the
@@ -7,10 +7,9 @@
 // flag the engine asks between steps. Any exception becomes a `failed` message; the test hook
 // `crashAtEpoch` instead throws out of the worker, as a real crash would.
 
-import { readFileSync } from 'node:fs';
-import { dirname, isAbsolute, resolve } from 'node:path';
 import { parentPort } from 'node:worker_threads';
-import { buildReport, certainFindings, check, diagnoseRun, EpochHistory, reportLayers, Trainer, type ReadResult } from '../engine/index';
+import { buildReport, certainFindings, checkWithFiles, diagnoseRun, EpochHistory, reportLayers, Trainer } from '../engine/index';
+import { dataFileReader } from '../node/dataFiles';
 import { initialCapacity } from '../engine/history';
 import { findLearningRate } from '../engine/lrfind';
 import type { EpochRecord, Spec } from '../engine/types';
@@ -33,22 +32,11 @@ function post(port: NonNullable<typeof parentPort>, msg: WorkerToHost): void {
   port.postMessage(msg);
 }
 
-function readRelative(specFile: string): (path: string) => ReadResult {
-  return (path) => {
-    try {
-      const full = isAbsolute(path) ? path : resolve(dirname(specFile), path);
-      return { ok: true, text: readFileSync(full, 'utf8') };
-    } catch (e) {
-      return { ok: false, error: e instanceof Error ? e.message : String(e) };
-    }
-  };
-}
-
 class TestCrash extends Error {}
 
-function train(port: NonNullable<typeof parentPort>, msg: StartTraining): void {
+async function train(port: NonNullable<typeof parentPort>, msg: StartTraining): Promise<void> {
   const cancelled = new Int32Array(msg.cancel);
-  const result = check(msg.text, { fileName: msg.fileName, readFile: readRelative(msg.fileName) });
+  const result = await checkWithFiles(msg.text, { fileName: msg.fileName, read: dataFileReader(msg.fileName) });
   if (!result.trainable || !result.dataset) {
     post(port, { type: 'rejected', problems: result.problems });
     return;
@@ -113,13 +101,14 @@ function train(port: NonNullable<typeof parentPort>, msg: StartTraining): void {
 
 const port = parentPort;
 if (port) {
-  port.once('message', (raw: unknown) => {
+  port.once('message', async (raw: unknown) => {
     const msg = raw as StartTraining;
     try {
       if (typeof msg !== 'object' || msg === null || msg.type !== 'start') throw new Error('The training worker expected a start message.');
-      train(port, msg);
+      await train(port, msg);
     } catch (e) {
-      if (e instanceof TestCrash) throw e;
+      // Out of the worker, uncaught, as a real crash would be.
+      if (e instanceof TestCrash) return void setImmediate(() => { throw e; });
       post(port, { type: 'failed', message: e instanceof Error ? e.message : String(e), ...(e instanceof Error && e.stack ? { stack: e.stack } : {}) });
     }
     port.close();

@@ -80,6 +80,6 @@ describe('nnspec CLI (dist/cli.js)', () => {
     assert.match(nnspec('frobnicate').err, /unknown command 'frobnicate'/);
     const missing = nnspec('check', join(dir, 'nope.nnspec'));
     assert.equal(missing.code, 1);
-    assert.match(missing.err, /nope\.nnspec: cannot read: ENOENT/);
+    assert.match(missing.err, /nope\.nnspec: cannot read: there is no file .*nope\.nnspec/);
   });
 });

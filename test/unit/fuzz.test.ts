@@ -1,12 +1,12 @@
 import { strict as assert } from 'node:assert';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { check } from '../../src/engine/index';
+import { checkWithFiles, type CheckResult } from '../../src/engine/index';
 import { Rng } from '../../src/engine/rng';
 
 const examplesDir = join(__dirname, '../../../examples');
 const examples = readdirSync(examplesDir).filter((f) => f.endsWith('.nnspec')).map((f) => readFileSync(join(examplesDir, f), 'utf8'));
-const readFile = (p: string) => (p === 'data/iris.csv' ? { ok: true as const, text: readFileSync(join(examplesDir, p), 'utf8') } : { ok: false as const, error: 'no such file' });
+const read = async (p: string) => (p === 'data/iris.csv' ? { ok: true as const, bytes: readFileSync(join(examplesDir, p)) } : { ok: false as const, error: 'no such file' });
 
 const WORDS = [
   'network', 'data', 'input', 'dense', 'loss', 'optimizer', 'train', 'diagnose', 'spiral', 'xor', 'csv', '"data/iris.csv"', '"x', 'relu',
@@ -47,11 +47,11 @@ function mutate(text: string, rng: Rng): string {
   return t;
 }
 
-function assertRangesInside(text: string): void {
+async function assertRangesInside(text: string): Promise<void> {
   const lines = text.split(/\r\n|\r|\n/);
-  let result: ReturnType<typeof check>;
+  let result: CheckResult;
   try {
-    result = check(text, { fileName: 'fuzz.nnspec', readFile });
+    result = await checkWithFiles(text, { fileName: 'fuzz.nnspec', read });
   } catch (e) {
     assert.fail(`check threw on ${JSON.stringify(text)}: ${(e as Error).stack}`);
   }
@@ -64,15 +64,15 @@ function assertRangesInside(text: string): void {
 }
 
 describe('fuzz: the parser never throws and every range is inside the text', () => {
-  it('on 3000 random specs', () => {
+  it('on 3000 random specs', async () => {
     const rng = new Rng(1234);
-    for (let i = 0; i < 3000; i++) assertRangesInside(randomSpec(rng));
+    for (let i = 0; i < 3000; i++) await assertRangesInside(randomSpec(rng));
   });
-  it('on 3000 mutations of the examples', () => {
+  it('on 3000 mutations of the examples', async () => {
     const rng = new Rng(99);
-    for (let i = 0; i < 3000; i++) assertRangesInside(mutate(examples[i % examples.length], rng));
+    for (let i = 0; i < 3000; i++) await assertRangesInside(mutate(examples[i % examples.length], rng));
   });
-  it('on the empty file, blank lines and binary noise', () => {
-    for (const t of ['', '\n\n\n', '\r', '\ufeff', '####', '"', '(((((', 'dense', String.fromCharCode(...Array.from({ length: 300 }, (_, i) => (i * 7919) % 65535))]) assertRangesInside(t);
+  it('on the empty file, blank lines and binary noise', async () => {
+    for (const t of ['', '\n\n\n', '\r', '\ufeff', '####', '"', '(((((', 'dense', String.fromCharCode(...Array.from({ length: 300 }, (_, i) => (i * 7919) % 65535))]) await assertRangesInside(t);
   });
 });

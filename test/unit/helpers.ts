@@ -1,6 +1,6 @@
 // Shared test helpers: specs from a few lines, and a file reader over an in-memory folder.
 
-import type { ReadResult } from '../../src/engine/index';
+import type { ReadDataFile } from '../../src/engine/index';
 
 export function spec(lines: string[]): string {
   return lines.join('\n') + '\n';
@@ -20,6 +20,6 @@ export function spiralNet(hidden: string, opts: { lr?: string; epochs?: number; 
   ]);
 }
 
-export function memoryFiles(files: Record<string, string>): (path: string) => ReadResult {
-  return (path) => (path in files ? { ok: true, text: files[path] } : { ok: false, error: 'no such file' });
+export function memoryFiles(files: Record<string, string>): ReadDataFile {
+  return async (path) => (path in files ? { ok: true, bytes: new TextEncoder().encode(files[path]) } : { ok: false, error: 'no such file' });
 }

@@ -3,7 +3,8 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { check } from '../../src/engine/index';
+import { check, checkWithFiles } from '../../src/engine/index';
+import { memoryFiles } from './helpers';
 
 const SNIPPETS = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'snippets', 'nnspec.json'), 'utf8')) as Record<string, { prefix: string | string[]; body: string[]; description: string }>;
 
@@ -36,7 +37,7 @@ describe('host: snippets', () => {
     assert.equal(result.spec.layers.length, 3);
   });
 
-  it('the one-line snippets expand to valid lines of a spec', () => {
+  it('the one-line snippets expand to valid lines of a spec', async () => {
     const base = 'data xor\ninput 2\n';
     const layer = expand(SNIPPETS['Dense layer'].body);
     for (const name of ['Dense layer', 'Adam optimizer', 'Diagnose thresholds']) {
@@ -47,7 +48,7 @@ describe('host: snippets', () => {
     }
     const csv = expand(SNIPPETS['CSV data'].body);
     assert.match(csv, /^data csv "data\.csv" target=label normalize=true$/);
-    const problems = check(`${csv}\ninput 4\n${layer}\ndense 1 sigmoid\n`, { readFile: () => ({ ok: true, text: 'a,b,c,d,label\n1,2,3,4,x\n2,3,4,5,y\n' }) }).problems;
+    const problems = (await checkWithFiles(`${csv}\ninput 4\n${layer}\ndense 1 sigmoid\n`, { read: memoryFiles({ 'data.csv': 'a,b,c,d,label\n1,2,3,4,x\n2,3,4,5,y\n' }) })).problems;
     assert.deepEqual(problems.filter((p) => p.severity === 'error').map((p) => p.message), []);
   });
 });

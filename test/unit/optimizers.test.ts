@@ -1,6 +1,14 @@
 import { strict as assert } from 'node:assert';
-import { check, Trainer } from '../../src/engine/index';
-import { memoryFiles, spec } from './helpers';
+import { check, Trainer, type DataLoad } from '../../src/engine/index';
+import { spec } from './helpers';
+
+/** The one sample x = 1, t = 2 (a real target), as a CSV `x,t\n1,2` would load. */
+const ONE_SAMPLE: DataLoad = {
+  ok: true,
+  dataset: { n: 1, features: 1, classes: 0, x: Float64Array.of(1), y: Float64Array.of(2), classNames: [], featureNames: ['x'] },
+  featureStd: Float64Array.of(0),
+  warnings: [],
+};
 
 /**
  * One sample (x = 1, t = 2) into one linear unit with w = 0.5 and b = 0 under mse: a = 0.5, the
@@ -9,7 +17,7 @@ import { memoryFiles, spec } from './helpers';
  */
 function weightsAfter(optimizer: string, steps: number): [number, number] {
   const text = spec(['data csv "one.csv"', 'input 1', 'dense 1 linear init=constant(0.5)', 'loss mse', optimizer, `train epochs=${steps} batch=1 shuffle=false precision=float64`]);
-  const c = check(text, { readFile: memoryFiles({ 'one.csv': 'x,t\n1,2\n' }) });
+  const c = check(text, { data: ONE_SAMPLE });
   assert.ok(c.trainable, JSON.stringify(c.problems));
   const t = new Trainer(c.spec, c.dataset!);
   for (const _ of t.run());

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { check } from '../../src/engine/index';
+import { check, checkWithFiles } from '../../src/engine/index';
 import { parseSpec } from '../../src/engine/parser';
 import type { Problem } from '../../src/engine/types';
 import { memoryFiles, spec } from './helpers';
@@ -19,8 +19,9 @@ const VALID = spec([
 ]);
 
 /** The one problem of a text, with its code, line and the text its range covers. */
-function only(text: string, files?: Record<string, string>): Problem & { covered: string } {
-  const errors = parseSpec(text, files ? { readFile: memoryFiles(files) } : {}).problems.filter((p) => p.severity === 'error');
+async function only(text: string, files?: Record<string, string>): Promise<Problem & { covered: string }> {
+  const problems = files ? (await checkWithFiles(text, { read: memoryFiles(files) })).problems : parseSpec(text).problems;
+  const errors = problems.filter((p) => p.severity === 'error');
   assert.equal(errors.length, 1, `expected one error, got ${JSON.stringify(errors, null, 1)}`);
   const p = errors[0];
   const line = text.split('\n')[p.line - 1];
@@ -53,7 +54,7 @@ describe('parser', () => {
     assert.equal(s.diagnose.vanishing, 1e-3);
     assert.equal(s.diagnose.exploding, 1e3);
     assert.deepEqual(s.lines, { network: 2, data: 3, input: 4, loss: 8, optimizer: 9, train: 10, diagnose: 11 });
-    assert.equal(r.dataset?.n, 400);
+    assert.equal(check(VALID).dataset?.n, 400);
   });
 
   it('fills the defaults of the format', () => {
@@ -109,8 +110,8 @@ describe('parser', () => {
     ['csv (missing file)', spec(['data csv "nope.csv"', 'input 2', 'dense 1 sigmoid']), 'csv', 'data csv "nope.csv"', /Cannot read "nope.csv": no such file/],
   ];
   for (const [name, text, code, covered, message] of cases) {
-    it(`reports ${name} with its range`, () => {
-      const p = only(text, code === 'csv' ? {} : undefined);
+    it(`reports ${name} with its range`, async () => {
+      const p = await only(text, code === 'csv' ? {} : undefined);
       assert.equal(p.code, code);
       assert.equal(p.covered, covered);
       if (message) assert.match(p.message, message);
@@ -154,9 +155,9 @@ describe('parser', () => {
 describe('CSV data', () => {
   const net = (data: string, input = 2, out = 'dense 1 sigmoid') => spec([data, `input ${input}`, out]);
 
-  it('reads quoted fields, CRLF, a BOM and a header, with text targets as sorted classes', () => {
+  it('reads quoted fields, CRLF, a BOM and a header, with text targets as sorted classes', async () => {
     const csv = '\ufeff"a","b, with comma",label\r\n1,2,"yes"\r\n3,"4",no\r\n\r\n5,6,yes\r\n';
-    const r = parseSpec(net('data csv "d.csv" target=label'), { readFile: memoryFiles({ 'd.csv': csv }) });
+    const r = await checkWithFiles(net('data csv "d.csv" target=label'), { read: memoryFiles({ 'd.csv': csv }) });
     assert.deepEqual(r.problems, []);
     assert.equal(r.dataset?.n, 3);
     assert.deepEqual([...(r.dataset?.x ?? [])], [1, 2, 3, 4, 5, 6]);
@@ -165,15 +166,15 @@ describe('CSV data', () => {
     assert.deepEqual(r.dataset?.featureNames, ['a', 'b, with comma']);
   });
 
-  it('reads a file without a header, target by index', () => {
-    const r = parseSpec(net('data csv "d.csv" header=false target=0'), { readFile: memoryFiles({ 'd.csv': '1,0.5,0.25\n0,1.5,2\n' }) });
+  it('reads a file without a header, target by index', async () => {
+    const r = await checkWithFiles(net('data csv "d.csv" header=false target=0'), { read: memoryFiles({ 'd.csv': '1,0.5,0.25\n0,1.5,2\n' }) });
     assert.deepEqual(r.problems, []);
     assert.deepEqual([...(r.dataset?.y ?? [])], [1, 0]);
     assert.deepEqual([...(r.dataset?.x ?? [])], [0.5, 0.25, 1.5, 2]);
   });
 
-  it('z-scores features with normalize=true', () => {
-    const r = parseSpec(net('data csv "d.csv" normalize=true', 1), { readFile: memoryFiles({ 'd.csv': 'x,y\n1,0\n3,1\n' }) });
+  it('z-scores features with normalize=true', async () => {
+    const r = await checkWithFiles(net('data csv "d.csv" normalize=true', 1), { read: memoryFiles({ 'd.csv': 'x,y\n1,0\n3,1\n' }) });
     assert.deepEqual([...(r.dataset?.x ?? [])], [-1, 1]);
   });
 
@@ -185,25 +186,25 @@ describe('CSV data', () => {
     ['an unknown target column', 'a,b,c\n1,2,0\n', /no column named `species`/],
   ];
   for (const [name, csv, message] of bad) {
-    it(`reports ${name} on the data line, naming the CSV's line and column`, () => {
+    it(`reports ${name} on the data line, naming the CSV's line and column`, async () => {
       const target = name.includes('target') ? ' target=species' : '';
-      const p = only(net(`data csv "d.csv"${target}`), { 'd.csv': csv });
+      const p = await only(net(`data csv "d.csv"${target}`), { 'd.csv': csv });
       assert.equal(p.code, 'csv');
       assert.equal(p.line, 1);
       assert.match(p.message, message);
     });
   }
 
-  it('matches input and classes against the CSV', () => {
+  it('matches input and classes against the CSV', async () => {
     const iris = 'a,b,c,species\n1,2,3,x\n2,3,4,y\n3,4,5,z\n';
-    const p = only(net('data csv "d.csv"', 3, 'dense 2 softmax'), { 'd.csv': iris });
+    const p = await only(net('data csv "d.csv"', 3, 'dense 2 softmax'), { 'd.csv': iris });
     assert.equal(p.code, 'output-mismatch');
     assert.match(p.message, /3 classes/);
   });
 
-  it('warns when features are on very different scales', () => {
+  it('warns when features are on very different scales', async () => {
     const csv = 'a,b,t\n' + Array.from({ length: 20 }, (_, i) => `${i * 1000},${i * 0.01},${i % 2}`).join('\n');
-    const r = check(net('data csv "d.csv"'), { readFile: memoryFiles({ 'd.csv': csv }) });
+    const r = await checkWithFiles(net('data csv "d.csv"'), { read: memoryFiles({ 'd.csv': csv }) });
     const p = r.problems.find((q) => q.code === 'feature-scale');
     assert.ok(p, JSON.stringify(r.problems));
     assert.equal(p.line, 1);

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { check, toJson, trainRun, trainToReport, Trainer, diagnoseRun, writeReportJson } from '../../src/engine/index';
+import { check, checkWithFiles, toJson, trainRun, trainToReport, Trainer, diagnoseRun, writeReportJson } from '../../src/engine/index';
 import type { Finding, Report } from '../../src/engine/types';
 import { spec, spiralNet } from './helpers';
 
@@ -165,11 +165,11 @@ describe('training: mechanics', () => {
     assert.deepEqual(diagnoseRun({ spec: c.spec, records: r.epochs, stopped: r.stopped }), r.findings);
   });
 
-  it('trains Iris from its CSV to high accuracy', () => {
+  it('trains Iris from its CSV to high accuracy', async () => {
     const { readFileSync } = require('node:fs') as typeof import('node:fs');
     const { join } = require('node:path') as typeof import('node:path');
     const dir = join(__dirname, '../../../examples');
-    const c = check(readFileSync(join(dir, 'iris.nnspec'), 'utf8'), { readFile: (p) => ({ ok: true, text: readFileSync(join(dir, p), 'utf8') }) });
+    const c = await checkWithFiles(readFileSync(join(dir, 'iris.nnspec'), 'utf8'), { read: async (p) => ({ ok: true, bytes: readFileSync(join(dir, p)) }) });
     assert.ok(c.trainable, JSON.stringify(c.problems));
     assert.equal(c.dataset?.n, 150);
     assert.equal(c.dataset?.classes, 3);

@@ -3,10 +3,10 @@
 // problem's code or the finding's kind.
 
 import * as vscode from 'vscode';
-import { check } from '../../engine/index';
+import { checkWithFiles } from '../../engine/index';
+import { dataFileReader } from '../../node/dataFiles';
 import type { Severity } from '../../engine/types';
 import { mergeDiagnostics, type DiagnosticData } from './diagnosticData';
-import { readFileRelativeTo } from './fileAccess';
 import type { FindingsStore } from './findingsStore';
 
 export const LANGUAGE_ID = 'nnspec';
@@ -31,12 +31,14 @@ export function toDiagnostic(d: DiagnosticData): vscode.Diagnostic {
 export class SpecDiagnostics implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection(DIAGNOSTIC_SOURCE);
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  /** Per document, the number of the latest check, so a slow check never overwrites a newer one. */
+  private readonly generations = new Map<string, number>();
   private readonly subscriptions: vscode.Disposable[] = [];
 
   constructor(private readonly findings: FindingsStore) {
     this.subscriptions.push(
       this.collection,
-      vscode.workspace.onDidOpenTextDocument((doc) => isSpec(doc) && this.refresh(doc)),
+      vscode.workspace.onDidOpenTextDocument((doc) => isSpec(doc) && void this.refresh(doc)),
       vscode.workspace.onDidChangeTextDocument((e) => {
         if (!isSpec(e.document) || e.contentChanges.length === 0) return;
         this.findings.textChanged(e.document.uri.toString(), e.document.getText());
@@ -46,25 +48,30 @@ export class SpecDiagnostics implements vscode.Disposable {
         const key = doc.uri.toString();
         this.cancel(key);
         this.collection.delete(doc.uri);
+        this.generations.delete(key);
         this.findings.delete(key);
       }),
     );
-    for (const doc of vscode.workspace.textDocuments) if (isSpec(doc)) this.refresh(doc);
+    for (const doc of vscode.workspace.textDocuments) if (isSpec(doc)) void this.refresh(doc);
   }
 
-  /** Checks the document now and publishes its problems and findings. */
-  refresh(doc: vscode.TextDocument): void {
-    this.cancel(doc.uri.toString());
+  /** Checks the document now (its data files read asynchronously) and publishes its problems and findings. */
+  async refresh(doc: vscode.TextDocument): Promise<void> {
+    const key = doc.uri.toString();
+    this.cancel(key);
     if (doc.isClosed) return;
+    const generation = (this.generations.get(key) ?? 0) + 1;
+    this.generations.set(key, generation);
     const text = doc.getText();
     const specPath = doc.uri.scheme === 'file' ? doc.uri.fsPath : undefined;
     let problems;
     try {
-      problems = check(text, { fileName: doc.fileName, readFile: readFileRelativeTo(specPath) }).problems;
+      problems = (await checkWithFiles(text, { fileName: doc.fileName, read: dataFileReader(specPath) })).problems;
     } catch (e) {
       console.error('Gradient Flow: checking the spec failed', e);
       problems = [];
     }
+    if (doc.isClosed || this.generations.get(key) !== generation) return;
     const data = mergeDiagnostics(text, problems, this.findings.get(doc.uri.toString()));
     this.collection.set(doc.uri, data.map(toDiagnostic));
   }
@@ -72,7 +79,7 @@ export class SpecDiagnostics implements vscode.Disposable {
   private schedule(doc: vscode.TextDocument): void {
     const key = doc.uri.toString();
     this.cancel(key);
-    this.timers.set(key, setTimeout(() => this.refresh(doc), DEBOUNCE_MS));
+    this.timers.set(key, setTimeout(() => void this.refresh(doc), DEBOUNCE_MS));
   }
 
   private cancel(key: string): void {

@@ -7,12 +7,12 @@
 
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
-import { check } from '../../engine/index';
+import { checkWithFiles } from '../../engine/index';
 import type { EpochRecord, Finding } from '../../engine/types';
 import type { Variant } from '../../engine/variants';
 import type { HostToPanel, PanelView, RunState, WorkerToHost } from '../../protocol';
 import { lineChanges, variantChoices, variantVerdict } from './compareModel';
-import { readFileRelativeTo } from '../language/fileAccess';
+import { dataFileReader } from '../../node/dataFiles';
 import { InspectorPanel } from '../panel/panel';
 import type { PanelContent } from '../panel/panelContent';
 import { progressMessage, RunData } from '../panel/runData';
@@ -225,7 +225,7 @@ export class Comparer {
   async compare(doc: vscode.TextDocument, variantIds?: readonly string[]): Promise<CompareOutcome | undefined> {
     const text = doc.getText();
     const specPath = doc.uri.scheme === 'file' ? doc.uri.fsPath : undefined;
-    const checked = check(text, { fileName: doc.fileName, readFile: readFileRelativeTo(specPath) });
+    const checked = await checkWithFiles(text, { fileName: doc.fileName, read: dataFileReader(specPath) });
     if (!checked.trainable) {
       const first = checked.problems.find((p) => p.severity === 'error');
       this.runs.showError(`Gradient Flow: ${basename(doc.fileName)} has errors, so it cannot be compared.${first ? ` Line ${first.line}: ${first.message}` : ''}`);

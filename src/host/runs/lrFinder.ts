@@ -5,10 +5,10 @@
 
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
-import { check, editsForChange } from '../../engine/index';
+import { checkWithFiles, editsForChange } from '../../engine/index';
 import type { LrFindPoint, PanelView } from '../../protocol';
 import { workspaceEdit } from '../language/codeActions';
-import { readFileRelativeTo } from '../language/fileAccess';
+import { dataFileReader } from '../../node/dataFiles';
 import { InspectorPanel } from '../panel/panel';
 import type { PanelContent } from '../panel/panelContent';
 import type { Job, Runs } from './runs';
@@ -83,7 +83,7 @@ export class LrFinder {
     const text = doc.getText();
     const label = basename(doc.fileName);
     const specPath = doc.uri.scheme === 'file' ? doc.uri.fsPath : undefined;
-    const checked = check(text, { fileName: doc.fileName, readFile: readFileRelativeTo(specPath) });
+    const checked = await checkWithFiles(text, { fileName: doc.fileName, read: dataFileReader(specPath) });
     const currentLr = checked.spec.optimizer.lr;
     let points: readonly LrFindPoint[] = [];
     let suggested: number | null = null;

@@ -179,7 +179,7 @@ export class Runs implements vscode.Disposable {
     const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === run.uri.toString());
     if (!doc) return;
     this.ctx.findings.set(run.uri.toString(), run.data.text, findings, doc.getText());
-    this.ctx.diagnostics.refresh(doc);
+    void this.ctx.diagnostics.refresh(doc);
   }
 
   private finish(run: ActiveRun, end: SessionEnd): RunOutcome {

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { check } from '../../../src/engine/index';
+import { checkWithFiles } from '../../../src/engine/index';
 import type { GradientFlowApi, RunOutcome } from '../../../src/host/api';
 import { EXTENSION_ID, FIXTURES, diagnostics, hoverText, openCopy, waitFor } from './helpers';
 
@@ -110,7 +110,7 @@ describe('Gradient Flow in the extension host', function () {
       for (const name of specs()) {
         const file = path.join(folder(), name);
         const text = fs.readFileSync(file, 'utf8');
-        const expected = check(text, { fileName: file, readFile: (p) => ({ ok: true, text: fs.readFileSync(path.resolve(folder(), p), 'utf8') }) })
+        const expected = (await checkWithFiles(text, { fileName: file, read: async (p) => ({ ok: true, bytes: fs.readFileSync(path.resolve(folder(), p)) }) }))
           .problems.map((p) => `${p.line - 1}:${p.code}`)
           .sort();
         const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));

@@ -1,7 +1,7 @@
 // The generated data sets. Each is deterministic given its seed; labels are class indices.
 
-import type { DataSpec, Dataset } from './types';
-import { Rng } from './rng';
+import type { DataSpec, Dataset } from '../types';
+import { Rng } from '../rng';
 
 type Generated = Exclude<DataSpec, { source: 'csv' }>;
 

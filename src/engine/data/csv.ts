@@ -1,9 +1,9 @@
 // CSV as it comes in the wild: a BOM, CRLF or LF or CR line ends, quoted fields with "" escapes and
 // embedded newlines, a header row or none. Problems name the CSV's own 1-based line and column.
 
-import type { Dataset } from './types';
-import { parseNumber } from './lexer';
-import { LIMITS } from './vocabulary';
+import type { Dataset } from '../types';
+import { parseNumber } from '../lexer';
+import { LIMITS } from '../vocabulary';
 
 export interface CsvRow {
   /** 1-based line where the row starts. */

@@ -1,0 +1,39 @@
+// Whether the network fits its data: `input` against the features, the output layer and the loss
+// against the classes. The parser calls it when the source knows its shape without files (the
+// generated sets); check() calls it once the files are loaded. The places to blame are kept by
+// the parser as MatchSites, so the check needs no second parse.
+
+import type { ActivationName, LossName, Problem, ProblemCode, SourceRange } from './types';
+import type { DataShape } from './data/sources';
+
+export interface MatchSites {
+  /** The `input N` value, when valid. */
+  readonly input: { readonly value: number; readonly at: SourceRange } | null;
+  /**
+   * The output layer (the last `dense` line), when valid, and where a loss that does not fit the
+   * data is blamed: the `loss` value, else the output's activation.
+   */
+  readonly output: { readonly units: number; readonly activation: ActivationName; readonly unitsAt: SourceRange; readonly lossAt: SourceRange } | null;
+  readonly loss: LossName;
+}
+
+const problem = (code: ProblemCode, message: string, at: SourceRange): Problem => ({ severity: 'error', code, message, ...at });
+
+export function dataMismatches(shape: DataShape, sites: MatchSites): Problem[] {
+  const problems: Problem[] = [];
+  const { features, classes } = shape;
+  const { input, output: out, loss } = sites;
+  if (input && input.value !== features) {
+    problems.push(problem('input-mismatch', `input is ${input.value} but the data has ${features} feature${features === 1 ? '' : 's'}; write \`input ${features}\`.`, input.at));
+  }
+  if (out) {
+    if (classes === 0 && loss !== 'mse') {
+      problems.push(problem('loss-mismatch', `The data has a real-valued target (regression), which needs \`loss mse\`, not ${loss}.`, out.lossAt));
+    } else if (loss === 'cross_entropy' && out.units !== classes && out.activation === 'softmax') {
+      problems.push(problem('output-mismatch', `The data has ${classes} classes, so a softmax output needs ${classes} units; this one has ${out.units}. Write \`dense ${classes} softmax\`.`, out.unitsAt));
+    } else if (loss === 'bce' && classes > 2) {
+      problems.push(problem('loss-mismatch', `bce is for 2 classes; the data has ${classes}. Use \`dense ${classes} softmax\` with \`loss cross_entropy\`.`, out.lossAt));
+    }
+  }
+  return problems;
+}
