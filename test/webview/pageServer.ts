@@ -8,8 +8,8 @@ import { panelHtml } from '../../src/panel/html';
 
 const ROOT = resolve(__dirname, '../../..');
 
-/** Serves the panel's page (panelHtml with its CSP), dist/webview.js and media/panel.css on loopback. */
-export function servePanel(): Promise<{ server: Server; origin: string }> {
+/** Serves the panel's page (from the repository at `root`) (panelHtml with its CSP), dist/webview.js and media/panel.css on loopback. */
+export function servePanel(root = ROOT): Promise<{ server: Server; origin: string }> {
   const server = createServer((req, res) => {
     const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const files: Record<string, [string, string]> = {
@@ -25,7 +25,7 @@ export function servePanel(): Promise<{ server: Server; origin: string }> {
       res.end(panelHtml({ cspSource: origin, nonce: 'bm9uY2UtZm9yLXRlc3Q', scriptUri: `${origin}/dist/webview.js`, styleUri: `${origin}/media/panel.css`, title: 'Gradient Flow' }));
     } else if (file) {
       res.writeHead(200, { 'content-type': file[1] });
-      res.end(readFileSync(join(ROOT, file[0])));
+      res.end(readFileSync(join(root, file[0])));
     } else {
       res.writeHead(404);
       res.end();

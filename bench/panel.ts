@@ -1,0 +1,304 @@
+// The panel page at scale: the page loaded standalone in Chromium (as test/webview serves it), fed
+// the host's own messages (src/host/runData.ts: a 'show' of a finished run, then a run streamed as
+// 'progress' every 100 ms, as the host's batcher posts them), for runs of 3 to 1,000 layers.
+//
+// Reported per run (median over tries):
+// - painted: from posting a finished run's 'show' until the first frame after the page's last
+//   busy stretch (a gap of over 50 ms between animation frames counts as busy), so a second draw
+//   after a resize is included;
+// - update: main-thread time per streamed 'progress' (CDP Performance.getMetrics TaskDuration, the
+//   time between posting it and the next post 100 ms later or later still if the page is busy):
+//   median, p90, max;
+// - long tasks (over 50 ms, PerformanceObserver) while streaming, and the longest task overall;
+// - metric switch and resize: like painted, from the change;
+// - saved state: the largest setState, as JSON characters, and the longest JSON.stringify of one.
+//
+//   node scripts/build.mjs && node out/bench/panel.js [--tries N] [--only 30x10000,...] [--root DIR]
+// (--root: a folder holding dist/webview.js and media/, e.g. a copy of an older build to compare.)
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type BrowserContext, type CDPSession, type Page } from 'playwright-core';
+import { HISTOGRAM } from '../src/engine/histogram';
+import type { EpochRecord, LayerStats, ReportLayer } from '../src/engine/types';
+import { progressMessage, RunData, showMessage } from '../src/host/runData';
+import type { HostToPanel } from '../src/protocol';
+import { servePanel } from '../test/webview/pageServer';
+
+interface Case {
+  readonly name: string;
+  readonly layers: number;
+  readonly epochs: number;
+  /** Progress messages the stream is cut into (the host sends one per 100 ms). */
+  readonly updates: number;
+}
+
+const CASES: readonly Case[] = [
+  { name: '3x300', layers: 3, epochs: 300, updates: 60 },
+  { name: '8x300', layers: 8, epochs: 300, updates: 60 },
+  { name: '30x10000', layers: 30, epochs: 10_000, updates: 200 },
+  { name: '200x2000', layers: 200, epochs: 2000, updates: 100 },
+  { name: '1000x300', layers: 1000, epochs: 300, updates: 30 },
+];
+
+const args = process.argv.slice(2);
+const opt = (name: string): string | undefined => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const TRIES = Number(opt('--tries') ?? 3);
+const ONLY = opt('--only')?.split(',');
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+function reportLayers(n: number): ReportLayer[] {
+  return Array.from({ length: n }, (_, i) => ({
+    index: i,
+    line: i + 4,
+    units: i === n - 1 ? 1 : 16,
+    activation: i === n - 1 ? 'sigmoid' : 'tanh',
+    init: 'glorot_uniform',
+    params: 272,
+    predicted: { actStd: 0.5, deltaRatio: 0.9 ** (n - 1 - i) },
+  }));
+}
+
+/** Epoch e of an n-layer run: gradients shrinking toward the input, decaying over time, with noise and histograms. */
+function record(e: number, n: number): EpochRecord {
+  const rand = rng(e * 7919 + n);
+  const layers: LayerStats[] = [];
+  const histograms: number[][] = [];
+  for (let i = 0; i < n; i++) {
+    const g = 3e-2 * Math.exp(-e / 400) * 0.93 ** (n - 1 - i) * (1 + (rand() - 0.5) * 0.3);
+    layers.push({
+      gradRms: g, gradMeanAbs: g * 0.8, gradMaxAbs: g * 4, deltaRms: g * 3, updateRatio: g * 0.05, weightRms: 0.6,
+      actMean: 0.1, actStd: 0.5, dead: 0, saturated: rand() * 0.1, zeroGrad: 0, nonFinite: 0,
+    });
+    const h = new Array<number>(HISTOGRAM.bins).fill(0);
+    const centre = Math.min(HISTOGRAM.bins - 3, Math.max(2, Math.round(((Math.log10(g) - HISTOGRAM.min) / (HISTOGRAM.max - HISTOGRAM.min)) * HISTOGRAM.bins)));
+    for (let k = -2; k <= 2; k++) h[centre + k] = 40 - 12 * Math.abs(k);
+    histograms.push(h);
+  }
+  return { epoch: e, loss: Math.exp(-e / 300) + 0.05 * rand(), accuracy: 0.5 + 0.4 * (1 - Math.exp(-e / 300)), layers, histograms };
+}
+
+function newRun(c: Case, id: string): RunData {
+  const run = new RunData(id, '/bench/deep.nnspec', 'deep.nnspec', '');
+  const layers = reportLayers(c.layers);
+  run.apply({ type: 'started', name: `deep-${c.layers}`, layers, params: 272 * c.layers, epochs: c.epochs, problems: [] });
+  return run;
+}
+
+function finish(run: RunData, c: Case): void {
+  const layers = reportLayers(c.layers);
+  run.apply({ type: 'done', report: { version: 1, network: { name: run.name, params: run.params, layers }, epochs: [], findings: [], problems: [], stopped: null } });
+}
+
+/** The host's messages for a streamed run: progress per chunk, a fresh 'show' when the panel stride doubles (as src/host/panel.ts does). */
+function streamMessages(c: Case): HostToPanel[] {
+  const run = newRun(c, `${c.name}-live`);
+  const out: HostToPanel[] = [showMessage(run, 'gradRms')];
+  let stride = run.panelStride;
+  const per = Math.ceil(c.epochs / c.updates);
+  for (let from = 1; from <= c.epochs; from += per) {
+    const records: EpochRecord[] = [];
+    for (let e = from; e < Math.min(c.epochs + 1, from + per); e++) records.push(record(e, c.layers));
+    run.apply({ type: 'epochs', records, findings: [] });
+    if (run.panelStride !== stride) {
+      stride = run.panelStride;
+      out.push(showMessage(run, 'gradRms'));
+    } else out.push(progressMessage(run, records));
+  }
+  finish(run, c);
+  out.push(progressMessage(run, []));
+  return out;
+}
+
+function finishedShow(c: Case): HostToPanel {
+  const run = newRun(c, `${c.name}-done`);
+  const chunk = 500;
+  for (let from = 1; from <= c.epochs; from += chunk) {
+    const records: EpochRecord[] = [];
+    for (let e = from; e < Math.min(c.epochs + 1, from + chunk); e++) records.push(record(e, c.layers));
+    run.apply({ type: 'epochs', records, findings: [] });
+  }
+  finish(run, c);
+  return showMessage(run, 'gradRms');
+}
+
+/** Runs in the page before its script: a fake VS Code API that measures setState, a long-task log. */
+function instrument(): void {
+  const w = window as unknown as Record<string, unknown>;
+  const saves: { chars: number; ms: number }[] = [];
+  const tasks: { start: number; duration: number }[] = [];
+  w.__saves = saves;
+  w.__tasks = tasks;
+  w.acquireVsCodeApi = () => ({
+    postMessage: () => undefined,
+    getState: () => undefined,
+    setState: (s: unknown) => {
+      const t = performance.now();
+      const json = JSON.stringify(s);
+      saves.push({ chars: json.length, ms: performance.now() - t });
+    },
+  });
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) tasks.push({ start: e.startTime, duration: e.duration });
+  }).observe({ type: 'longtask', buffered: true });
+  /** Milliseconds from `t0` to the first frame after the page's last busy stretch (gaps over 50 ms). */
+  w.__settle = (t0: number) =>
+    new Promise<number>((resolve) => {
+      let last = t0;
+      let painted = NaN;
+      const frame = (t: number): void => {
+        if (Number.isNaN(painted) || t - last > 50) painted = t;
+        last = t;
+        if (t - painted > 400) resolve(painted - t0);
+        else requestAnimationFrame(frame);
+      };
+      requestAnimationFrame(frame);
+    });
+}
+
+interface Try {
+  painted: number;
+  updates: number[];
+  streamLongTasks: number;
+  longestTask: number;
+  metricSwitch: number;
+  resize: number;
+  stateChars: number;
+  stateMs: number;
+}
+
+async function taskSeconds(cdp: CDPSession): Promise<number> {
+  const { metrics } = (await cdp.send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] };
+  return metrics.find((m) => m.name === 'TaskDuration')?.value ?? NaN;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+async function stage(page: Page, messages: readonly HostToPanel[]): Promise<void> {
+  await page.evaluate(() => ((window as unknown as { __msgs: unknown[] }).__msgs = []));
+  for (const m of messages) await page.evaluate((json) => (window as unknown as { __msgs: unknown[] }).__msgs.push(JSON.parse(json)), JSON.stringify(m));
+}
+
+async function oneTry(context: BrowserContext, origin: string, c: Case, show: HostToPanel, stream: HostToPanel[]): Promise<Try> {
+  const page = await context.newPage();
+  await page.setViewportSize({ width: 1100, height: 900 });
+  await page.goto(origin);
+  await page.waitForFunction(() => document.getElementById('app') !== null);
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Performance.enable');
+
+  // A finished run, shown.
+  await stage(page, [show]);
+  const painted = await page.evaluate(() => {
+    const w = window as unknown as { __msgs: unknown[]; __settle: (t0: number) => Promise<number> };
+    const t0 = performance.now();
+    window.postMessage(w.__msgs[0], '*');
+    return w.__settle(t0);
+  });
+
+  // Metric switch and resize on it.
+  const metricSwitch = await page.evaluate(() => {
+    const w = window as unknown as { __settle: (t0: number) => Promise<number> };
+    const select = document.querySelector('vscode-single-select#metric') as (HTMLElement & { value: string }) | null;
+    const t0 = performance.now();
+    if (select) {
+      select.value = 'deltaRms';
+      select.dispatchEvent(new Event('change'));
+    }
+    return w.__settle(t0);
+  });
+  const t0 = await page.evaluate(() => performance.now());
+  await page.setViewportSize({ width: 800, height: 900 });
+  const resize = await page.evaluate((start) => (window as unknown as { __settle: (t0: number) => Promise<number> }).__settle(start), t0);
+  await page.setViewportSize({ width: 1100, height: 900 });
+  await sleep(300);
+
+  // The same size of run, streamed.
+  await stage(page, stream);
+  const tasksBefore = await page.evaluate(() => (window as unknown as { __tasks: unknown[] }).__tasks.length);
+  const updates: number[] = [];
+  for (let i = 0; i < stream.length; i++) {
+    const a = await taskSeconds(cdp);
+    await page.evaluate((k) => window.postMessage((window as unknown as { __msgs: unknown[] }).__msgs[k], '*'), i);
+    await sleep(100);
+    const b = await taskSeconds(cdp);
+    if (i > 0) updates.push((b - a) * 1000);
+  }
+  await sleep(500);
+  const result = await page.evaluate((from) => {
+    const w = window as unknown as { __tasks: { start: number; duration: number }[]; __saves: { chars: number; ms: number }[] };
+    return {
+      streamLongTasks: w.__tasks.slice(from).length,
+      longestTask: Math.max(0, ...w.__tasks.map((t) => t.duration)),
+      stateChars: Math.max(0, ...w.__saves.map((s) => s.chars)),
+      stateMs: Math.max(0, ...w.__saves.map((s) => s.ms)),
+    };
+  }, tasksBefore);
+  await page.close();
+  return { painted, updates, metricSwitch, resize, ...result };
+}
+
+function quantile(xs: readonly number[], q: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  if (!s.length) return NaN;
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))] as number;
+}
+const median = (xs: readonly number[]): number => quantile(xs, 0.5);
+const ms = (v: number): string => (v >= 1000 ? `${(v / 1000).toFixed(1)} s` : `${Math.round(v)} ms`);
+const size = (chars: number): string => (chars >= 1e6 ? `${(chars / 1e6).toFixed(1)} MB` : `${Math.round(chars / 1e3)} kB`);
+
+async function main(): Promise<void> {
+  const { server, origin }: { server: Server; origin: string } = await servePanel(opt('--root') ?? resolve(__dirname, '../..'));
+  const dir = mkdtempSync(join(tmpdir(), 'gf-bench-panel-'));
+  const context = await chromium.launchPersistentContext(dir, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  await context.addInitScript(instrument);
+  const rows: string[] = [];
+  try {
+    for (const c of CASES) {
+      if (ONLY && !ONLY.includes(c.name)) continue;
+      const show = finishedShow(c);
+      const stream = streamMessages(c);
+      const tries: Try[] = [];
+      for (let t = 0; t < TRIES; t++) tries.push(await oneTry(context, origin, c, show, stream));
+      const all = tries.flatMap((t) => t.updates);
+      const m = (f: (t: Try) => number): number => median(tries.map(f));
+      const row = [
+        c.name,
+        ms(m((t) => t.painted)),
+        `${ms(median(all))} / ${ms(quantile(all, 0.9))} / ${ms(Math.max(...all))}`,
+        `${m((t) => t.streamLongTasks)} of ${stream.length - 1}`,
+        ms(m((t) => t.longestTask)),
+        `${ms(m((t) => t.metricSwitch))}, ${ms(m((t) => t.resize))}`,
+        `${size(m((t) => t.stateChars))}, ${ms(m((t) => t.stateMs))}`,
+      ];
+      rows.push(`| ${row.join(' | ')} |`);
+      console.log(rows[rows.length - 1]);
+    }
+  } finally {
+    await context.close();
+    server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  console.log(`\n${TRIES} tries each\n| run | painted | update median / p90 / max | long tasks streaming | longest task | metric switch, resize | saved state, longest save |\n|---|---|---|---|---|---|---|\n${rows.join('\n')}`);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
