@@ -23,7 +23,7 @@ import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type CDPSession, type Page } from 'playwright-core';
 import { HISTOGRAM } from '../src/engine/histogram';
 import type { EpochRecord, LayerStats, ReportLayer } from '../src/engine/types';
-import { progressMessage, RunData, showMessage } from '../src/host/runData';
+import { progressMessage, RunData, showMessage } from '../src/host/panel/runData';
 import type { HostToPanel } from '../src/protocol';
 import { servePanel } from '../test/webview/pageServer';
 
