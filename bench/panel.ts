@@ -191,7 +191,7 @@ async function stage(page: Page, messages: readonly HostToPanel[]): Promise<void
   for (const m of messages) await page.evaluate((json) => (window as unknown as { __msgs: unknown[] }).__msgs.push(JSON.parse(json)), JSON.stringify(m));
 }
 
-async function oneTry(context: BrowserContext, origin: string, c: Case, show: HostToPanel, stream: HostToPanel[]): Promise<Try> {
+async function oneTry(context: BrowserContext, origin: string, show: HostToPanel, stream: HostToPanel[]): Promise<Try> {
   const page = await context.newPage();
   await page.setViewportSize({ width: 1100, height: 900 });
   await page.goto(origin);
@@ -275,7 +275,7 @@ async function main(): Promise<void> {
       const show = finishedShow(c);
       const stream = streamMessages(c);
       const tries: Try[] = [];
-      for (let t = 0; t < TRIES; t++) tries.push(await oneTry(context, origin, c, show, stream));
+      for (let t = 0; t < TRIES; t++) tries.push(await oneTry(context, origin, show, stream));
       const all = tries.flatMap((t) => t.updates);
       const m = (f: (t: Try) => number): number => median(tries.map(f));
       const row = [
