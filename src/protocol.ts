@@ -102,6 +102,13 @@ export interface RunSnapshot {
   readonly state: RunState;
   readonly stopped: StopReason;
   readonly error?: string;
+  /** The gradient at the initial weights, before any step (the contract's initial record); drawn as epoch 0. */
+  readonly initial?: EpochRecord;
+  /**
+   * The heatmap's label of each layer's row, when the host has more to say than "L3 · line 8 ·
+   * relu" (for example that a layer is residual or normalized); the page's own label otherwise.
+   */
+  readonly rowLabels?: readonly string[];
 }
 
 /** Most records a run's snapshot holds; a longer run is sent as bucket aggregates (`stride`). */

@@ -105,7 +105,7 @@ export class CompareView implements View {
   private onCell(cell: CellInfo, run: RunSnapshot): void {
     const layer = run.layers[cell.layer];
     if (layer) this.actions.revealLayer(run.fileName, layer.line);
-    if (this.ctx) this.histogram.show({ run, layer: cell.layer, epochIndex: cell.to - 1 }, this.ctx.theme);
+    if (this.ctx && cell.to > cell.from) this.histogram.show({ run, layer: cell.layer, epochIndex: cell.to - 1 }, this.ctx.theme);
   }
 
   destroy(): void {

@@ -1,23 +1,30 @@
-// The gradient heatmap: one row per layer in source order (L0, the input side, at the TOP, the
-// output layer at the bottom, as the layers are written in the .nnspec file), one column per
-// epoch or per bucket of epochs when the run is longer than the plot is wide.
+// The gradient heatmap, drawn as an image: one pixel per cell in an ImageData, scaled to the plot
+// without smoothing. Rows are layers in source order (L0, the input side, at the TOP, the output
+// layer at the bottom, as the layers are written in the .nnspec file); columns are epochs, or
+// buckets of epochs when the run is longer than the plot is wide, and rows are groups of layers
+// when there are more layers than pixel rows. An `initial` record (the gradient before any step)
+// is its own column, epoch 0. As records arrive only the columns they touch are aggregated and
+// written again; the axes are redrawn only when the layout changes. Tooltips, click-to-line and the
+// keyboard cursor find the cell under the pointer from the geometry.
 
-import type { ActiveElement, ChartEvent, Plugin, TooltipItem } from 'chart.js';
+import type { EpochRecord } from '../engine/types';
 import type { HeatmapMetric, RunSnapshot } from '../protocol';
-import { Chart, tooltipStyle } from './charts';
-import { colorFor, scaleKindFor, type ColorDomain } from './colorScale';
+import { scaleKindFor, type ColorDomain } from './colorScale';
 import { h, uniqueId } from './dom';
-import { aggregate, bucketSize, downsample, maxColumnsFor } from './downsample';
+import { bucketSize, maxColumnsFor } from './downsample';
 import { epochRange, formatMetric, layerLabel, METRIC_LABELS } from './format';
+import { CellGrid, cellValue, sameShape, type GridShape } from './heatmapGrid';
+import { packedColor, paletteBytes } from './heatmapPalette';
 import type { Theme } from './theme';
-import { series } from './verdict';
 
 export interface CellInfo {
+  /** The first layer of the cell's row, and one past its last (a row groups layers when there are many). */
   readonly layer: number;
-  /** Epoch numbers of the first and last epoch in the cell. */
+  readonly layerEnd: number;
+  /** Epoch numbers of the first and last epoch in the cell (0 for the initial record). */
   readonly first: number;
   readonly last: number;
-  /** Indices into run.epochs, `to` exclusive. */
+  /** Indices into run.epochs, `to` exclusive; empty (from = to) for the initial record. */
   readonly from: number;
   readonly to: number;
   readonly value: number;
@@ -36,233 +43,376 @@ export interface HeatmapOptions {
   readonly onCell: (cell: CellInfo, run: RunSnapshot) => void;
 }
 
-type MatrixChart = Chart<'matrix', { x: number; y: string; v: number }[], string>;
+interface Layout {
+  readonly cssW: number;
+  readonly cssH: number;
+  readonly dpr: number;
+  /** The plot, in CSS pixels from the canvas' top left. */
+  readonly left: number;
+  readonly top: number;
+  readonly width: number;
+  readonly height: number;
+}
 
-/** Left margin taken by the row labels; only used to size the buckets before the first layout. */
-const LABEL_ALLOWANCE = { compact: 36, full: 150 };
+const ROW_PX = { compact: 20, full: 28 };
+const MAX_PLOT_H = { compact: 240, full: 600 };
+const AXIS_H = { compact: 18, full: 36 };
+const TOP_PAD = 4;
+const RIGHT_PAD = { compact: 4, full: 8 };
 
 export class Heatmap {
   readonly element: HTMLElement;
   readonly canvas: HTMLCanvasElement;
   private readonly box: HTMLDivElement;
+  private readonly note: HTMLParagraphElement;
+  private readonly tip: HTMLDivElement;
   private readonly summary: HTMLParagraphElement;
   private readonly live: HTMLParagraphElement;
-  private chart: MatrixChart | null = null;
-  private chartTheme: Theme | null = null;
+  private readonly off: HTMLCanvasElement;
   private input: HeatmapInput | null = null;
-  private cells: CellInfo[] = [];
+  private layout: Layout | null = null;
+  private grid: CellGrid | null = null;
+  private gridRun = '';
+  /** The initial record's value per row, when the run has one. */
+  private initial: Float64Array | null = null;
+  private image: ImageData | null = null;
+  private pixels: Uint32Array | null = null;
+  private colorKey: unknown[] = [];
+  private axesKey = '';
   private columns = 0;
   private bucket = 1;
-  private cursor: { layer: number; col: number } | null = null;
+  private cursor: { row: number; col: number } | null = null;
+  private readonly resize: ResizeObserver;
+  private observedWidth = -1;
+  /** The run's first record when the grid was made: a different one means a different run's records. */
+  private firstRecord: EpochRecord | undefined;
 
   constructor(private readonly opts: HeatmapOptions) {
     const summaryId = uniqueId('heatmap-summary');
     this.canvas = h('canvas', { role: 'img', tabindex: 0, 'aria-describedby': summaryId });
-    this.box = h('div', { class: 'heatmap-box' }, this.canvas);
+    this.tip = h('div', { class: 'heatmap-tip', role: 'tooltip', hidden: true });
+    this.box = h('div', { class: 'heatmap-box' }, this.canvas, this.tip);
+    this.note = h('p', { class: 'heatmap-note muted' });
     this.summary = h('p', { id: summaryId, class: 'sr-only' });
     this.live = h('p', { class: 'sr-only', 'aria-live': 'polite' });
-    this.element = h('div', { class: opts.compact ? 'heatmap compact' : 'heatmap' }, this.box, this.summary, this.live);
+    this.element = h('div', { class: opts.compact ? 'heatmap compact' : 'heatmap' }, this.box, opts.compact ? null : this.note, this.summary, this.live);
+    this.off = document.createElement('canvas');
     this.canvas.addEventListener('keydown', (e) => this.onKey(e));
-    this.canvas.addEventListener('focus', () => this.chart?.draw());
-    this.canvas.addEventListener('blur', () => this.chart?.draw());
+    this.canvas.addEventListener('focus', () => this.drawPlot());
+    this.canvas.addEventListener('blur', () => this.drawPlot());
+    this.canvas.addEventListener('mousemove', (e) => this.onHover(e));
+    this.canvas.addEventListener('mouseleave', () => (this.tip.hidden = true));
+    this.canvas.addEventListener('click', (e) => {
+      const cell = this.cellAt(e.offsetX, e.offsetY);
+      if (cell) this.activate(cell.row, cell.col);
+    });
+    // Only a change of width changes the buckets; a height change is our own doing.
+    this.resize = new ResizeObserver(() => {
+      const w = this.box.clientWidth;
+      if (w === this.observedWidth || !this.input) return;
+      this.observedWidth = w;
+      this.update(this.input);
+    });
+    this.resize.observe(this.box);
   }
 
   update(input: HeatmapInput): void {
-    const layersChanged = !this.input || this.input.run.layers.length !== input.run.layers.length;
     this.input = input;
-    const rows = input.run.layers.length;
-    const rowPx = this.opts.compact ? 20 : 28;
-    this.box.style.height = `${rows * rowPx + (this.opts.compact ? 28 : 58)}px`;
-    if (!this.chart || this.chartTheme !== input.theme || layersChanged) this.build(input.theme);
-    this.refresh();
+    const { run, metric, domain, theme } = input;
+    const mode = this.opts.compact ? 'compact' : 'full';
+    const layers = run.layers.length;
+    const plotH = Math.max(1, Math.min(layers * ROW_PX[mode], MAX_PLOT_H[mode]));
+    const cssH = plotH + TOP_PAD + AXIS_H[mode];
+    this.box.style.height = `${cssH}px`;
+    const cssW = Math.max(60, this.box.clientWidth);
+    this.observedWidth = this.box.clientWidth;
+    const labels = this.rowLabelsFor(run, 1);
+    const labelW = this.labelWidth(labels, theme);
+    const layout: Layout = { cssW, cssH, dpr: window.devicePixelRatio || 1, left: labelW, top: TOP_PAD, width: Math.max(10, cssW - labelW - RIGHT_PAD[mode]), height: plotH };
+
+    // Columns: records grouped so that a column is at least 3 px wide; rows: layers grouped so a row is at least 1 px.
+    const total = totalEpochs(run);
+    const stride = run.stride ?? 1;
+    const perColumn = Math.max(1, Math.ceil(bucketSize(total, maxColumnsFor(layout.width)) / stride));
+    this.bucket = perColumn * stride;
+    const perRow = Math.max(1, Math.ceil(layers / Math.max(1, Math.floor(plotH))));
+    const shape: GridShape = { layers, perRow, perColumn, metric, kind: scaleKindFor(metric) };
+    const runKey = `${run.id}|${stride}`;
+    const first = run.epochs[0];
+    if (!this.grid || this.gridRun !== runKey || !sameShape(this.grid.shape, shape) || run.epochs.length < this.grid.records || this.firstRecord !== first) {
+      this.grid = new CellGrid(shape);
+      this.gridRun = runKey;
+      this.image = null;
+    }
+    this.firstRecord = first;
+    const grid = this.grid;
+    const changedFrom = grid.update(run.epochs);
+    this.columns = grid.columns + (run.initial ? 1 : 0);
+    this.initial = run.initial ? initialValues(run.initial, shape, grid.rows) : null;
+
+    // Pixels: the whole image when the colours or its size changed, else the columns that did.
+    const lead = this.initial ? 1 : 0;
+    const width = Math.max(lead + grid.columnsFor(Math.ceil(total / stride)), lead + grid.columns, 1);
+    const colorKey = [domain.kind, domain.lo, domain.hi, theme, lead];
+    const recolor = !this.image || this.image.width < width || this.image.height !== grid.rows || colorKey.some((k, i) => k !== this.colorKey[i]);
+    if (recolor) {
+      if (!this.image || this.image.width < width || this.image.height !== grid.rows) {
+        this.image = new ImageData(width, grid.rows);
+        this.pixels = new Uint32Array(this.image.data.buffer);
+        this.off.width = width;
+        this.off.height = grid.rows;
+      }
+      this.colorKey = colorKey;
+    }
+    this.paint(recolor ? 0 : changedFrom, domain, theme);
+
+    const axesKey = [cssW, cssH, layout.dpr, labelW, total, lead, layers, perRow, theme.foreground, theme.muted, theme.grid, theme.fontSize, run.id, labels.join('\u0000').length].join('|');
+    this.layout = layout;
+    if (axesKey !== this.axesKey) {
+      this.axesKey = axesKey;
+      this.drawAll();
+    } else this.drawPlot();
+
+    this.canvas.setAttribute('aria-label', `Heatmap of ${METRIC_LABELS[metric].long} per layer and epoch`);
+    this.summary.textContent = this.describe();
+    this.note.textContent = this.noteText(perRow);
+    this.box.dataset.rows = String(layers);
+    this.box.dataset.columns = String(this.columns);
+    this.box.dataset.bucket = String(this.bucket);
+    this.box.dataset.layersPerRow = String(perRow);
+    this.box.dataset.plot = [layout.left, layout.top, layout.width, layout.height].map((n) => Math.round(n)).join(',');
   }
 
   destroy(): void {
-    this.chart?.destroy();
-    this.chart = null;
+    this.resize.disconnect();
+    this.input = null;
   }
 
-  /** Recomputes the cells from the run (new epochs, metric, width) and redraws in place. */
-  private refresh(): void {
-    const input = this.input;
-    const chart = this.chart;
-    if (!input || !chart) return;
-    const { run, metric, domain, theme } = input;
-    const total = Math.max(run.totalEpochs, lastEpoch(run));
-    const plotWidth = chart.chartArea ? chart.chartArea.width : this.box.clientWidth - LABEL_ALLOWANCE[this.opts.compact ? 'compact' : 'full'];
-    // A long run arrives as records of `stride` epochs each: a column groups whole records.
-    const stride = run.stride ?? 1;
-    const perColumn = Math.max(1, Math.ceil(bucketSize(total, maxColumnsFor(plotWidth)) / stride));
-    this.bucket = perColumn * stride;
-    const kind = scaleKindFor(metric);
-    const labels = this.rowLabels();
-    const cells: CellInfo[] = [];
-    run.layers.forEach((_, layer) => {
-      for (const b of downsample(series(run, layer, metric), perColumn, kind)) {
-        cells.push({ layer, first: firstEpochOf(run, b.from), last: epochAt(run, b.to - 1), from: b.from, to: b.to, value: b.value });
-      }
-    });
-    this.cells = cells;
-    this.columns = run.layers.length ? cells.length / run.layers.length : 0;
-    const dataset = chart.data.datasets[0];
-    if (!dataset) return;
-    dataset.data = cells.map((c) => ({ x: (c.first + c.last) / 2, y: labels[c.layer] ?? '', v: c.value }));
-    dataset.backgroundColor = cells.map((c) => colorFor(domain, c.value, theme));
-    chart.data.labels = labels;
-    const x = chart.options.scales?.x;
-    if (x) {
-      x.min = 0.5;
-      x.max = total + 0.5;
+  /** Writes the cells of columns `from`.. into the image and the offscreen canvas. */
+  private paint(from: number, domain: ColorDomain, theme: Theme): void {
+    const grid = this.grid;
+    const image = this.image;
+    const px = this.pixels;
+    if (!grid || !image || !px) return;
+    const p = paletteBytes(theme);
+    const lead = this.initial ? 1 : 0;
+    const w = image.width;
+    if (from === 0 && this.initial) for (let r = 0; r < grid.rows; r++) px[r * w] = packedColor(p, domain, this.initial[r] ?? NaN);
+    for (let r = 0; r < grid.rows; r++) {
+      const base = r * w + lead;
+      for (let c = from; c < grid.columns; c++) px[base + c] = packedColor(p, domain, grid.at(r, c));
     }
-    this.canvas.setAttribute('aria-label', `Heatmap of ${METRIC_LABELS[metric].long} per layer and epoch`);
-    this.summary.textContent = this.describe();
-    this.box.dataset.rows = String(run.layers.length);
-    this.box.dataset.columns = String(this.columns);
-    this.box.dataset.bucket = String(this.bucket);
-    chart.update('none');
+    const x0 = from === 0 ? 0 : lead + from;
+    const ctx = this.off.getContext('2d');
+    if (ctx && lead + grid.columns > x0) ctx.putImageData(image, 0, 0, x0, 0, lead + grid.columns - x0, grid.rows);
   }
 
-  private rowLabels(): string[] {
-    const layers = this.input?.run.layers ?? [];
-    return layers.map((l) => (this.opts.compact ? `L${l.index}` : layerLabel(l)));
-  }
-
-  private build(theme: Theme): void {
-    this.chart?.destroy();
-    this.chartTheme = theme;
-    const compact = this.opts.compact;
-    const gap = compact ? 0.5 : 1;
-    const background: Plugin<'matrix'> = {
-      id: 'gfBackground',
-      beforeDatasetsDraw: (chart) => {
-        const a = chart.chartArea;
-        chart.ctx.save();
-        chart.ctx.fillStyle = theme.empty;
-        chart.ctx.fillRect(a.left, a.top, a.width, a.height);
-        chart.ctx.restore();
-      },
-      afterDatasetsDraw: (chart) => this.drawCursor(chart as MatrixChart, theme),
-      afterRender: (chart) => {
-        const a = chart.chartArea;
-        this.box.dataset.plot = [a.left, a.top, a.width, a.height].map((n) => Math.round(n)).join(',');
-      },
-      resize: () => queueMicrotask(() => this.refreshIfBucketChanged()),
-    };
-    this.chart = new Chart<'matrix', { x: number; y: string; v: number }[], string>(this.canvas, {
-      type: 'matrix',
-      data: { labels: [], datasets: [{ label: 'heatmap', data: [], borderWidth: 0, width: (ctx) => this.cellWidth(ctx.chart as MatrixChart, ctx.dataIndex, gap), height: (ctx) => this.cellHeight(ctx.chart as MatrixChart, gap) }] },
-      options: {
-        responsive: true,
-        maintainAspectRatio: false,
-        animation: false,
-        layout: { padding: { top: 2, right: compact ? 4 : 8 } },
-        scales: {
-          x: {
-            type: 'linear',
-            offset: false,
-            grid: { display: false },
-            border: { color: theme.grid },
-            ticks: { precision: 0, maxTicksLimit: compact ? 5 : 11, maxRotation: 0, color: theme.muted },
-            // The axis runs from 0.5 to N + 0.5 so the cells sit on the epochs; label epochs only.
-            afterBuildTicks: (axis) => {
-              axis.ticks = axis.ticks.filter((t) => Number.isInteger(t.value) && t.value >= 1);
-            },
-            title: { display: !compact, text: 'epoch', color: theme.muted },
-          },
-          y: {
-            type: 'category',
-            offset: true,
-            reverse: false,
-            grid: { display: false },
-            border: { display: false },
-            ticks: { color: theme.foreground, padding: 6, autoSkip: false },
-          },
-        },
-        plugins: {
-          legend: { display: false },
-          tooltip: {
-            ...tooltipStyle(theme),
-            callbacks: {
-              title: (items: TooltipItem<'matrix'>[]) => this.tooltipTitle(items),
-              label: (item: TooltipItem<'matrix'>) => this.tooltipLines(item.dataIndex),
-              footer: () => (compact ? 'Click to reveal the layer' : 'Click: reveal the layer, show its gradient histogram'),
-            },
-          },
-        },
-        onClick: (_e: ChartEvent, elements: ActiveElement[]) => {
-          const el = elements[0];
-          if (el) this.activate(el.index);
-        },
-        onHover: (_e: ChartEvent, elements: ActiveElement[]) => {
-          this.canvas.style.cursor = elements.length ? 'pointer' : 'default';
-        },
-      },
-      plugins: [background],
-    });
-  }
-
-  private refreshIfBucketChanged(): void {
+  /** Axes, labels and the plot: after a change of size, labels or span. */
+  private drawAll(): void {
     const input = this.input;
-    const chart = this.chart;
-    if (!input || !chart?.chartArea) return;
-    const total = Math.max(input.run.totalEpochs, lastEpoch(input.run));
-    const stride = input.run.stride ?? 1;
-    if (Math.max(1, Math.ceil(bucketSize(total, maxColumnsFor(chart.chartArea.width)) / stride)) * stride !== this.bucket) this.refresh();
+    const layout = this.layout;
+    if (!input || !layout) return;
+    const { cssW, cssH, dpr } = layout;
+    const w = Math.round(cssW * dpr);
+    const hgt = Math.round(cssH * dpr);
+    if (this.canvas.width !== w) this.canvas.width = w;
+    if (this.canvas.height !== hgt) this.canvas.height = hgt;
+    this.canvas.style.width = `${cssW}px`;
+    this.canvas.style.height = `${cssH}px`;
+    const ctx = this.canvas.getContext('2d');
+    if (!ctx) return;
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.clearRect(0, 0, cssW, cssH);
+    this.drawAxes(ctx, layout, input);
+    this.drawPlot();
   }
 
-  private cellWidth(chart: MatrixChart, index: number, gap: number): number {
-    const c = this.cells[index];
-    const x = chart.scales.x;
-    if (!c || !x) return 0;
-    const w = Math.abs(x.getPixelForValue(c.last + 0.5) - x.getPixelForValue(c.first - 0.5));
-    return Math.max(1, w >= 5 ? w - gap : w);
+  private drawAxes(ctx: CanvasRenderingContext2D, l: Layout, input: HeatmapInput): void {
+    const { run, theme } = input;
+    const compact = this.opts.compact;
+    const grid = this.grid;
+    if (!grid) return;
+    ctx.font = `${theme.fontSize - (compact ? 2 : 1)}px ${theme.fontFamily}`;
+    // Row labels: every row when there is room, else every k-th so they do not overlap.
+    const rowPx = l.height / grid.rows;
+    const every = Math.max(1, Math.ceil((theme.fontSize + 2) / rowPx));
+    const labels = this.rowLabelsFor(run, grid.shape.perRow);
+    ctx.fillStyle = theme.foreground;
+    ctx.textAlign = 'right';
+    ctx.textBaseline = 'middle';
+    for (let r = 0; r < grid.rows; r += every) ctx.fillText(labels[r] ?? '', l.left - 6, l.top + (r + 0.5) * rowPx);
+    // The epoch axis: the plot spans x0 - 0.5 .. total + 0.5, with integer ticks.
+    const total = totalEpochs(run);
+    const x0 = run.initial ? 0 : 1;
+    const span = total - x0 + 1;
+    ctx.strokeStyle = theme.grid;
+    ctx.beginPath();
+    ctx.moveTo(l.left, l.top + l.height + 0.5);
+    ctx.lineTo(l.left + l.width, l.top + l.height + 0.5);
+    ctx.stroke();
+    ctx.fillStyle = theme.muted;
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'top';
+    const step = niceStep(span, compact ? 5 : 11);
+    for (let e = Math.ceil(x0 / step) * step; e <= total; e += step) {
+      if (e < x0) continue;
+      const x = l.left + ((e - x0 + 0.5) / span) * l.width;
+      // The last label may not run past the canvas' edge.
+      const half = ctx.measureText(String(e)).width / 2;
+      ctx.fillText(String(e), Math.min(x, l.cssW - half - 1), l.top + l.height + 4);
+    }
+    if (!compact) ctx.fillText('epoch', l.left + l.width / 2, l.top + l.height + 20);
   }
 
-  private cellHeight(chart: MatrixChart, gap: number): number {
-    const a = chart.chartArea;
-    const rows = this.input?.run.layers.length ?? 1;
-    return a ? Math.max(1, a.height / rows - gap) : 0;
+  /** The plot area only: the image scaled to it, gaps between rows, the keyboard cursor. */
+  private drawPlot(): void {
+    const input = this.input;
+    const l = this.layout;
+    const grid = this.grid;
+    const ctx = this.canvas.getContext('2d');
+    if (!input || !l || !grid || !ctx) return;
+    const { theme } = input;
+    ctx.setTransform(l.dpr, 0, 0, l.dpr, 0, 0);
+    ctx.clearRect(l.left, l.top, l.width, l.height);
+    ctx.fillStyle = theme.empty;
+    ctx.fillRect(l.left, l.top, l.width, l.height);
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(l.left, l.top, l.width, l.height);
+    ctx.clip();
+    ctx.imageSmoothingEnabled = false;
+    const geo = this.geometry();
+    if (this.initial) ctx.drawImage(this.off, 0, 0, 1, grid.rows, geo.initialX, l.top, geo.initialW, l.height);
+    if (grid.columns > 0) ctx.drawImage(this.off, geo.lead, 0, grid.columns, grid.rows, geo.x, l.top, grid.columns * geo.colW, l.height);
+    ctx.restore();
+    // Gaps between rows (and between the epoch-0 column and the rest) when they are wide enough to keep.
+    const rowPx = l.height / grid.rows;
+    const gap = this.opts.compact ? 0.5 : 1;
+    if (rowPx >= 5) for (let r = 1; r < grid.rows; r++) ctx.clearRect(l.left, l.top + r * rowPx - gap / 2, l.width, gap);
+    if (this.initial && geo.initialW >= 5) ctx.clearRect(geo.x - gap / 2, l.top, gap, l.height);
+    if (this.cursor && document.activeElement === this.canvas) {
+      const r = this.cellRect(this.cursor.row, this.cursor.col);
+      ctx.strokeStyle = theme.focus;
+      ctx.lineWidth = 2;
+      ctx.strokeRect(r.x - 1, r.y - 1, r.w + 2, r.h + 2);
+    }
   }
 
-  private tooltipTitle(items: TooltipItem<'matrix'>[]): string {
-    const item = items[0];
-    const c = item ? this.cells[item.dataIndex] : undefined;
-    const layer = c && this.input?.run.layers[c.layer];
-    return layer ? layerLabel(layer) : '';
+  /** Where the columns go: the epoch-0 column (if any) one epoch wide, then columns of `bucket` epochs. */
+  private geometry(): { lead: number; initialX: number; initialW: number; x: number; colW: number } {
+    const l = this.layout as Layout;
+    const run = (this.input as HeatmapInput).run;
+    const x0 = run.initial ? 0 : 1;
+    const pxPerEpoch = l.width / (totalEpochs(run) - x0 + 1);
+    const lead = run.initial ? 1 : 0;
+    return { lead, initialX: l.left, initialW: pxPerEpoch, x: l.left + lead * pxPerEpoch, colW: this.bucket * pxPerEpoch };
+  }
+
+  private cellRect(row: number, col: number): { x: number; y: number; w: number; h: number } {
+    const l = this.layout as Layout;
+    const geo = this.geometry();
+    const rowH = l.height / (this.grid?.rows ?? 1);
+    const x = col < geo.lead ? geo.initialX : geo.x + (col - geo.lead) * geo.colW;
+    const w = col < geo.lead ? geo.initialW : Math.min(geo.colW, l.left + l.width - x);
+    return { x, y: l.top + row * rowH, w, h: rowH };
+  }
+
+  /** The (row, column) under a point of the canvas, in CSS pixels. */
+  private cellAt(px: number, py: number): { row: number; col: number } | null {
+    const l = this.layout;
+    const grid = this.grid;
+    if (!l || !grid || !this.input) return null;
+    if (px < l.left || px >= l.left + l.width || py < l.top || py >= l.top + l.height) return null;
+    const row = Math.min(grid.rows - 1, Math.floor(((py - l.top) / l.height) * grid.rows));
+    const geo = this.geometry();
+    let col: number;
+    if (geo.lead && px < geo.x) col = 0;
+    else col = geo.lead + Math.floor((px - geo.x) / geo.colW);
+    return col < this.columns ? { row, col } : null;
+  }
+
+  /** A cell's layers, epochs and record indices. */
+  cell(row: number, col: number): CellInfo | null {
+    const input = this.input;
+    const grid = this.grid;
+    if (!input || !grid) return null;
+    const { run } = input;
+    const perRow = grid.shape.perRow;
+    const layer = row * perRow;
+    const layerEnd = Math.min(run.layers.length, layer + perRow);
+    const lead = this.initial ? 1 : 0;
+    if (col < lead) return { layer, layerEnd, first: 0, last: 0, from: 0, to: 0, value: this.initial?.[row] ?? NaN };
+    const c = col - lead;
+    const from = c * grid.shape.perColumn;
+    const to = Math.min(run.epochs.length, from + grid.shape.perColumn);
+    if (from >= to) return null;
+    return { layer, layerEnd, first: firstEpochOf(run, from), last: epochAt(run, to - 1), from, to, value: grid.at(row, c) };
+  }
+
+  /** The title of a cell's tooltip: its layer, or its range of layers. */
+  cellTitle(c: CellInfo): string {
+    const layers = this.input?.run.layers ?? [];
+    const labels = this.input?.run.rowLabels;
+    const one = (i: number): string => labels?.[i] ?? (layers[i] ? layerLabel(layers[i]) : `L${i}`);
+    if (c.layerEnd - c.layer <= 1) return one(c.layer);
+    const a = layers[c.layer];
+    const b = layers[c.layerEnd - 1];
+    return `L${c.layer}–L${c.layerEnd - 1}${a && b ? ` · lines ${a.line}–${b.line}` : ''} (${c.layerEnd - c.layer} layers)`;
   }
 
   /** The exact numbers behind a cell: the shown metric first, then the three magnitudes. */
-  tooltipLines(index: number): string[] {
-    const c = this.cells[index];
+  tooltipLines(c: CellInfo): string[] {
     const input = this.input;
-    if (!c || !input) return [];
+    if (!input) return [];
+    const { run } = input;
+    const initial = c.to === c.from;
     // Epochs in the cell: its records, or the epochs they aggregate.
-    const n = (input.run.stride ?? 1) > 1 ? c.last - c.first + 1 : c.to - c.from;
-    const lines = [n > 1 ? `${epochRange(c.first, c.last)} (mean of ${n}, in log space for magnitudes)` : epochRange(c.first, c.last)];
+    const n = initial ? 1 : (run.stride ?? 1) > 1 ? c.last - c.first + 1 : c.to - c.from;
+    const head = initial ? 'epoch 0 (at initialisation, before any step)' : epochRange(c.first, c.last);
+    const layersNote = c.layerEnd - c.layer > 1 ? `, ${c.layerEnd - c.layer} layers` : '';
+    const lines = [n > 1 || layersNote ? `${head} (mean of ${n}${layersNote}, in log space for magnitudes)` : head];
     const metrics: HeatmapMetric[] = [input.metric, ...(['gradRms', 'deltaRms', 'updateRatio'] as const).filter((m) => m !== input.metric)];
     for (const m of metrics) {
-      const v = aggregate(series(input.run, c.layer, m).slice(c.from, c.to), scaleKindFor(m));
+      const v = initial && run.initial ? cellValue([run.initial], 0, 1, c.layer, c.layerEnd, m, scaleKindFor(m)) : cellValue(run.epochs, c.from, c.to, c.layer, c.layerEnd, m, scaleKindFor(m));
       lines.push(`${m === input.metric ? '▸ ' : '   '}${METRIC_LABELS[m].short}: ${formatMetric(m, v)}`);
     }
     return lines;
   }
 
-  private activate(index: number): void {
-    const c = this.cells[index];
+  private onHover(e: MouseEvent): void {
+    const at = this.cellAt(e.offsetX, e.offsetY);
+    const c = at && this.cell(at.row, at.col);
+    this.canvas.style.cursor = c ? 'pointer' : 'default';
+    if (!c) {
+      this.tip.hidden = true;
+      return;
+    }
+    const footer = this.opts.compact ? 'Click to reveal the layer' : 'Click: reveal the layer, show its gradient histogram';
+    this.tip.textContent = [this.cellTitle(c), ...this.tooltipLines(c), footer].join('\n');
+    this.tip.hidden = false;
+    const boxW = this.box.clientWidth;
+    const tipW = this.tip.offsetWidth;
+    const x = e.offsetX + 14 + tipW > boxW ? Math.max(0, e.offsetX - 14 - tipW) : e.offsetX + 14;
+    this.tip.style.left = `${x}px`;
+    this.tip.style.top = `${Math.max(0, e.offsetY + 10)}px`;
+  }
+
+  private activate(row: number, col: number): void {
+    const c = this.cell(row, col);
     if (!c || !this.input) return;
-    this.cursor = { layer: c.layer, col: index - c.layer * this.columns };
-    this.chart?.draw();
+    this.cursor = { row, col };
+    this.drawPlot();
     this.opts.onCell(c, this.input.run);
   }
 
   private onKey(e: KeyboardEvent): void {
-    const rows = this.input?.run.layers.length ?? 0;
+    const rows = this.grid?.rows ?? 0;
     if (!rows || !this.columns) return;
-    const cur = this.cursor ?? { layer: 0, col: this.columns - 1 };
-    let { layer, col } = cur;
+    const cur = this.cursor ?? { row: 0, col: this.columns - 1 };
+    let { row, col } = cur;
     switch (e.key) {
-      case 'ArrowUp': layer--; break;
-      case 'ArrowDown': layer++; break;
+      case 'ArrowUp': row--; break;
+      case 'ArrowDown': row++; break;
       case 'ArrowLeft': col--; break;
       case 'ArrowRight': col++; break;
       case 'Home': col = 0; break;
@@ -270,42 +420,46 @@ export class Heatmap {
       case 'Enter':
       case ' ':
         e.preventDefault();
-        this.activate(layer * this.columns + col);
+        this.activate(row, col);
         return;
       default:
         return;
     }
     e.preventDefault();
-    this.cursor = { layer: clamp(layer, 0, rows - 1), col: clamp(col, 0, this.columns - 1) };
-    this.showTooltip();
+    this.cursor = { row: clamp(row, 0, rows - 1), col: clamp(col, 0, this.columns - 1) };
+    this.drawPlot();
+    const c = this.cell(this.cursor.row, this.cursor.col);
+    if (c) this.live.textContent = `${this.cellTitle(c)}, ${this.tooltipLines(c).join(', ')}`;
   }
 
-  private showTooltip(): void {
-    const chart = this.chart;
-    if (!chart || !this.cursor) return;
-    const index = this.cursor.layer * this.columns + this.cursor.col;
-    const el = chart.getDatasetMeta(0).data[index];
-    if (!el) return;
-    chart.tooltip?.setActiveElements([{ datasetIndex: 0, index }], el.tooltipPosition(false));
-    chart.update('none');
-    const title = this.tooltipTitle([{ dataIndex: index } as TooltipItem<'matrix'>]);
-    this.live.textContent = `${title}, ${this.tooltipLines(index).join(', ')}`;
+  private rowLabelsFor(run: RunSnapshot, perRow: number): string[] {
+    const out: string[] = [];
+    for (let i = 0; i < run.layers.length; i += perRow) {
+      const l = run.layers[i] as RunSnapshot['layers'][number];
+      if (perRow > 1) out.push(`L${i}–L${Math.min(run.layers.length, i + perRow) - 1}`);
+      else if (this.opts.compact) out.push(`L${l.index}`);
+      else out.push(run.rowLabels?.[i] ?? layerLabel(l));
+    }
+    return out;
   }
 
-  private drawCursor(chart: MatrixChart, theme: Theme): void {
-    if (!this.cursor || document.activeElement !== this.canvas) return;
-    const el = chart.getDatasetMeta(0).data[this.cursor.layer * this.columns + this.cursor.col] as unknown as
-      | { getProps(p: string[]): { x: number; y: number; width: number; height: number } }
-      | undefined;
-    if (!el) return;
-    // The matrix element's x and y are its top-left corner once resolved.
-    const { x, y, width, height } = el.getProps(['x', 'y', 'width', 'height']);
-    const ctx = chart.ctx;
-    ctx.save();
-    ctx.strokeStyle = theme.focus;
-    ctx.lineWidth = 2;
-    ctx.strokeRect(x - 1, y - 1, width + 2, height + 2);
-    ctx.restore();
+  private labelWidth(labels: readonly string[], theme: Theme): number {
+    const ctx = this.canvas.getContext('2d');
+    if (!ctx) return 40;
+    ctx.font = `${theme.fontSize - (this.opts.compact ? 2 : 1)}px ${theme.fontFamily}`;
+    let w = 0;
+    // Measuring every label of a thousand-layer run is cheap next to drawing it, but only the longest matter.
+    for (const s of labels) if (s.length * theme.fontSize * 0.7 > w) w = Math.max(w, ctx.measureText(s).width);
+    const cap = (this.box.clientWidth || 300) * 0.4;
+    return Math.ceil(Math.min(cap, w) + 12);
+  }
+
+  private noteText(perRow: number): string {
+    const parts = ['Rows: input layer (L0) at the top, output layer at the bottom, as in the file.'];
+    if (this.bucket > 1) parts.push(`Each column: ${this.bucket} epochs (their mean).`);
+    if (perRow > 1) parts.push(`Each row: ${perRow} layers (their mean), the plot being shorter than the layers are many.`);
+    if (this.initial) parts.push('Epoch 0: the gradient at initialisation.');
+    return parts.join(' ');
   }
 
   private describe(): string {
@@ -316,9 +470,29 @@ export class Heatmap {
     const shown = (run.stride ?? 1) > 1 ? lastEpoch(run) : run.epochs.length;
     const head = `${METRIC_LABELS[metric].long} for ${run.layers.length} layers (input side at the top), ${shown} of ${run.totalEpochs} epochs${this.bucket > 1 ? `, ${this.bucket} epochs per column` : ''}.`;
     if (!last) return `${head} No epochs yet.`;
-    const values = run.layers.map((l, i) => `L${l.index} ${formatMetric(metric, last.layers[i]?.[metric] ?? NaN)}`).join(', ');
-    return `${head} Epoch ${last.epoch}: ${values}. Arrow keys move between cells, Enter reveals the layer.`;
+    const named = run.layers.slice(0, 40);
+    const values = named.map((l, i) => `L${l.index} ${formatMetric(metric, last.layers[i]?.[metric] ?? NaN)}`).join(', ');
+    return `${head} Epoch ${last.epoch}: ${values}${named.length < run.layers.length ? ', …' : ''}. Arrow keys move between cells, Enter reveals the layer.`;
   }
+}
+
+/** The initial record's value per row. */
+function initialValues(initial: EpochRecord, shape: GridShape, rows: number): Float64Array {
+  const out = new Float64Array(rows);
+  for (let r = 0; r < rows; r++) out[r] = cellValue([initial], 0, 1, r * shape.perRow, Math.min(shape.layers, (r + 1) * shape.perRow), shape.metric, shape.kind);
+  return out;
+}
+
+/** Round steps between epoch ticks: 1, 2, 5 × 10^k, at most `max` ticks. */
+function niceStep(span: number, max: number): number {
+  const raw = Math.max(1, span / max);
+  const p = 10 ** Math.floor(Math.log10(raw));
+  for (const m of [1, 2, 5, 10]) if (m * p >= raw) return m * p;
+  return 10 * p;
+}
+
+function totalEpochs(run: RunSnapshot): number {
+  return Math.max(run.totalEpochs, lastEpoch(run), 1);
 }
 
 function lastEpoch(run: RunSnapshot): number {

@@ -115,7 +115,7 @@ export class RunView implements View {
     const layer = run.layers[cell.layer];
     if (layer) this.actions.revealLayer(run.fileName, layer.line);
     // A bucket of epochs shows the histogram of its last epoch: the most recent state it summarises.
-    if (this.ctx) this.histogram.show({ run, layer: cell.layer, epochIndex: cell.to - 1 }, this.ctx.theme);
+    if (this.ctx && cell.to > cell.from) this.histogram.show({ run, layer: cell.layer, epochIndex: cell.to - 1 }, this.ctx.theme);
   }
 
   destroy(): void {

@@ -161,7 +161,16 @@ const runSnapshot: Check<RunSnapshot> = (v, path) => {
     state: oneOf(RUN_STATES)(o.state, `${path}.state`),
     stopped: o.stopped === null || o.stopped === undefined ? null : oneOf(['nonfinite', 'cancelled'] as const)(o.stopped, `${path}.stopped`),
   };
-  return typeof o.error === 'string' ? { ...run, error: o.error } : run;
+  const initial = o.initial === undefined || o.initial === null ? undefined : epochRecord(o.initial, `${path}.initial`);
+  if (initial && initial.layers.length !== layers.length) throw new Invalid(`${path}.initial.layers`, `${layers.length} layers`);
+  const rowLabels = o.rowLabels === undefined ? undefined : arr(str)(o.rowLabels, `${path}.rowLabels`);
+  if (rowLabels && rowLabels.length !== layers.length) throw new Invalid(`${path}.rowLabels`, `${layers.length} labels`);
+  return {
+    ...run,
+    ...(typeof o.error === 'string' ? { error: o.error } : {}),
+    ...(initial ? { initial } : {}),
+    ...(rowLabels ? { rowLabels } : {}),
+  };
 };
 
 const variant: Check<CompareVariantSnapshot> = (v, path) => {

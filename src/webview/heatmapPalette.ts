@@ -1,0 +1,60 @@
+// The colour scale as bytes, for writing cells straight into an ImageData: 256 steps of the
+// theme's palette plus the two colours off the scale (exact zero, non-finite).
+
+import { position, type ColorDomain, type Rgb } from './colorScale';
+import type { Theme } from './theme';
+
+export const STEPS = 256;
+
+export interface PaletteBytes {
+  readonly zero: number;
+  readonly nonFinite: number;
+  /** Packed little-endian RGBA (for a Uint32Array view of the image), per step. */
+  readonly packed: Uint32Array;
+}
+
+const cache = new WeakMap<Theme, PaletteBytes>();
+
+function pack(r: number, g: number, b: number, a: number): number {
+  return ((a << 24) | (b << 16) | (g << 8) | r) >>> 0;
+}
+
+/** Any CSS colour as RGBA bytes, via a 1×1 canvas (so rgb(), hex and names all work). */
+function cssBytes(color: string): [number, number, number, number] {
+  const ctx = document.createElement('canvas').getContext('2d', { willReadFrequently: true });
+  if (!ctx) return [0, 0, 0, 255];
+  ctx.canvas.width = ctx.canvas.height = 1;
+  ctx.fillStyle = color;
+  ctx.fillRect(0, 0, 1, 1);
+  const d = ctx.getImageData(0, 0, 1, 1).data;
+  return [d[0] ?? 0, d[1] ?? 0, d[2] ?? 0, d[3] ?? 255];
+}
+
+export function paletteBytes(theme: Theme): PaletteBytes {
+  const hit = cache.get(theme);
+  if (hit) return hit;
+  const rgb = new Uint8ClampedArray(3);
+  const packed = new Uint32Array(STEPS);
+  const stops: readonly Rgb[] = theme.palette;
+  for (let i = 0; i < STEPS; i++) {
+    const x = (i / (STEPS - 1)) * (stops.length - 1);
+    const k = Math.min(stops.length - 2, Math.floor(x));
+    const f = x - k;
+    const a = stops[k] as Rgb;
+    const b = stops[k + 1] as Rgb;
+    for (let c = 0; c < 3; c++) rgb[c] = Math.round((a[c] as number) + ((b[c] as number) - (a[c] as number)) * f);
+    packed[i] = pack(rgb[0] as number, rgb[1] as number, rgb[2] as number, 255);
+  }
+  const z = cssBytes(theme.zero);
+  const n = cssBytes(theme.nonFinite);
+  const out: PaletteBytes = { packed, zero: pack(z[0], z[1], z[2], 255), nonFinite: pack(n[0], n[1], n[2], 255) };
+  cache.set(theme, out);
+  return out;
+}
+
+/** The packed colour of a value on this scale. */
+export function packedColor(p: PaletteBytes, domain: ColorDomain, v: number): number {
+  if (Number.isNaN(v) || v === Infinity || v === -Infinity) return p.nonFinite;
+  const t = position(domain, v);
+  return t === null ? p.zero : (p.packed[Math.round(t * (STEPS - 1))] as number);
+}
