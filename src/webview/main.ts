@@ -14,14 +14,16 @@ import { CompareView } from './compareView';
 import { h } from './dom';
 import { LrFindView } from './lrFindView';
 import { RunView } from './runView';
-import { INITIAL_STATE, reduce, withMetric, type PageState } from './state';
+import { INITIAL_STATE, reduce, savedState, withMetric, type PageState } from './state';
 import { readTheme, watchTheme, type Theme } from './theme';
 import { parseHostMessage, parseState } from './validate';
 import type { Actions, View } from './view';
 import { getHost } from './vscodeApi';
 
 const MIN_FRAME_MS = 100;
-const SAVE_DELAY_MS = 250;
+const SAVE_DELAY_MS = 1000;
+/** How soon the page asks the host again for the run, when progress arrives for a run it does not have. */
+const RESYNC_MS = 1000;
 
 const host = getHost();
 const app = document.getElementById('app') ?? document.body.appendChild(h('main', { id: 'app' }));
@@ -81,7 +83,7 @@ function render(): void {
   pendingFrame = false;
   lastFrame = performance.now();
   app.setAttribute('aria-busy', 'false');
-  if (state.view && view) view.render(state.view, { theme, metric: state.metric, lossLog: Boolean(state.lossLog) });
+  if (state.view && view) view.render(state.view, { theme, metric: state.metric, lossLog: Boolean(state.lossLog), trimmed: new Set(state.trimmed ?? []) });
 }
 
 // Progress: coalesce into one frame, at most every MIN_FRAME_MS. Hidden panels get no animation
@@ -103,7 +105,16 @@ function saveSoon(): void {
 function saveNow(): void {
   if (saveTimer !== undefined) clearTimeout(saveTimer);
   saveTimer = undefined;
-  host.saveState(state);
+  host.saveState(savedState(state));
+}
+
+// The host's 'show' can be lost (posted before the page could receive it, or our 'ready' lost on a
+// cold start); progress for a run the page does not have then asks for the run again.
+let lastResync = -Infinity;
+function resync(): void {
+  if (performance.now() - lastResync < RESYNC_MS) return;
+  lastResync = performance.now();
+  post({ type: 'ready' });
 }
 
 window.addEventListener('message', (event: MessageEvent<unknown>) => {
@@ -113,8 +124,10 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
     return;
   }
   const { state: next, change } = reduce(state, parsed.value);
+  if (change.kind === 'same') return;
   if (change.kind === 'none') {
-    console.warn(`Gradient Flow: ignored a message: ${change.reason}`);
+    console.warn(`Gradient Flow: ignored a message: ${change.reason}; asking the host for the run`);
+    resync();
     return;
   }
   state = next;

@@ -57,14 +57,19 @@ export class RunView implements View {
   render(view: PanelView, ctx: RenderContext): void {
     if (view.kind !== 'run') return;
     const run = view.run;
+    const before = this.run;
+    const beforeCtx = this.ctx;
     this.run = run;
     this.ctx = ctx;
-    this.renderHeader(run);
+    this.renderHeader(run, ctx.trimmed.has(run.id));
     if (!this.select) this.renderToolbar(ctx);
     this.select?.set(ctx.metric);
     this.scale = heatmapScale([run], ctx.metric);
     this.legend.update(this.scale.legend, ctx.theme);
     this.heatmap.update({ run, metric: ctx.metric, domain: this.scale.domain, theme: ctx.theme });
+    // The rest depends on the epochs, findings, state and theme only: a metric switch leaves it be.
+    const sameData = before !== null && before.id === run.id && before.epochs === run.epochs && before.findings === run.findings && before.state === run.state;
+    if (sameData && beforeCtx?.theme === ctx.theme && beforeCtx.lossLog === ctx.lossLog) return;
     const series: LossSeries[] = [{ label: 'loss', color: ctx.theme.series[0] ?? ctx.theme.foreground, axis: 'y', points: run.epochs.map((e) => ({ x: e.epoch, y: e.loss })) }];
     if (run.epochs.some((e) => e.accuracy !== null)) {
       series.push({ label: 'accuracy', color: ctx.theme.series[2] ?? ctx.theme.foreground, axis: 'y1', dashed: true, points: run.epochs.map((e) => ({ x: e.epoch, y: e.accuracy ?? NaN })) });
@@ -76,7 +81,7 @@ export class RunView implements View {
     this.findings.update(run.findings, run.state === 'running');
   }
 
-  private renderHeader(run: RunSnapshot): void {
+  private renderHeader(run: RunSnapshot, trimmed: boolean): void {
     const last = run.epochs[run.epochs.length - 1];
     const meta = h(
       'p',
@@ -86,8 +91,11 @@ export class RunView implements View {
       h('span', { class: 'epochs' }, `epoch ${last?.epoch ?? 0} of ${run.totalEpochs}`),
     );
     const title = h('h1', {}, run.name);
-    if (run.error) this.header.replaceChildren(title, meta, h('p', { class: 'error', role: 'alert' }, run.error));
-    else this.header.replaceChildren(title, meta);
+    const notes = [
+      run.error ? h('p', { class: 'error', role: 'alert' }, run.error) : null,
+      trimmed && run.epochs.length === 0 ? h('p', { class: 'notice' }, 'This run was too long to keep across the reload; its epochs are unavailable. Run Train & Inspect again to see them.') : null,
+    ];
+    this.header.replaceChildren(title, meta, ...notes.filter((n): n is HTMLParagraphElement => n !== null));
   }
 
   private renderToolbar(ctx: RenderContext): void {

@@ -7,15 +7,27 @@ import type { HeatmapMetric, HostToPanel, PanelState, PanelView, RunSnapshot } f
 export interface PageState extends PanelState {
   /** The loss chart's log-scale toggle. */
   readonly lossLog?: boolean;
+  /** Runs whose epochs were left out of the saved state (too many to keep): their heatmap waits for the host. */
+  readonly trimmed?: readonly string[];
 }
 
 export const INITIAL_STATE: PageState = { view: null, metric: 'gradRms' };
 
-/** What a message changed, so the page can redraw only that. */
-export type Change = { readonly kind: 'none'; readonly reason: string } | { readonly kind: 'view' } | { readonly kind: 'run'; readonly runId: string };
+/**
+ * What a message changed, so the page can redraw only that: 'same' is a message that changed
+ * nothing (a progress without new records, findings or state), which draws nothing either.
+ */
+export type Change =
+  | { readonly kind: 'none'; readonly reason: string }
+  | { readonly kind: 'same' }
+  | { readonly kind: 'view' }
+  | { readonly kind: 'run'; readonly runId: string };
 
 export function reduce(state: PageState, msg: HostToPanel): { state: PageState; change: Change } {
-  if (msg.type === 'show') return { state: { ...state, view: msg.view, metric: msg.metric }, change: { kind: 'view' } };
+  if (msg.type === 'show') {
+    const { trimmed: _, ...rest } = state;
+    return { state: { ...rest, view: msg.view, metric: msg.metric }, change: { kind: 'view' } };
+  }
   const view = state.view;
   if (!view || view.kind === 'lrFind') return { state, change: { kind: 'none', reason: `no run view for progress of ${msg.runId}` } };
   const grow = (run: RunSnapshot): RunSnapshot => {
@@ -38,6 +50,7 @@ export function reduce(state: PageState, msg: HostToPanel): { state: PageState; 
     }
   }
   if (!next) return { state, change: { kind: 'none', reason: `unknown run ${msg.runId}` } };
+  if (sameRuns(view, next)) return { state, change: { kind: 'same' } };
   return { state: { ...state, view: next }, change: { kind: 'run', runId: msg.runId } };
 }
 
@@ -51,4 +64,40 @@ export function runsOf(view: PanelView | null): RunSnapshot[] {
   if (view.kind === 'run') return [view.run];
   if (view.kind === 'compare') return view.variants.map((v) => v.run);
   return [];
+}
+
+/** Whether a progress left every run as it was: no new epochs, the same state, findings and verdicts. */
+function sameRuns(before: PanelView, after: PanelView): boolean {
+  const a = runsOf(before);
+  const b = runsOf(after);
+  if (before.kind === 'compare' && after.kind === 'compare' && before.variants.some((v, i) => v.verdict !== after.variants[i]?.verdict)) return false;
+  return a.every((r, i) => {
+    const n = b[i];
+    return n !== undefined && n.epochs === r.epochs && n.state === r.state && JSON.stringify(n.findings) === JSON.stringify(r.findings);
+  });
+}
+
+/** Most layer-epochs of statistics the saved state keeps (about 300 characters each: under 1 MB in all). */
+export const SAVED_CELLS = 3000;
+
+/**
+ * What setState keeps: the view without histograms, and without the epochs of runs too long to
+ * keep (they are listed in `trimmed`, and the page says so until the host sends the run again).
+ * A 'ready' brings the full run back from the host whenever it still has it.
+ */
+export function savedState(state: PageState): PageState {
+  const view = state.view;
+  if (!view || view.kind === 'lrFind') return state;
+  const runs = runsOf(view);
+  const cells = runs.reduce((n, r) => n + r.layers.length * (r.epochs.length + (r.initial ? 1 : 0)), 0);
+  const keep = cells <= SAVED_CELLS;
+  const trimmed = new Set(state.trimmed ?? []);
+  const slim = (run: RunSnapshot): RunSnapshot => {
+    if (!keep && run.epochs.length > 0) trimmed.add(run.id);
+    const { initial, ...rest } = run;
+    const epochs = keep ? run.epochs.map((e) => (e.histograms.length ? { ...e, histograms: [] } : e)) : [];
+    return keep && initial ? { ...rest, epochs, initial: { ...initial, histograms: [] } } : { ...rest, epochs };
+  };
+  const next: PanelView = view.kind === 'run' ? { ...view, run: slim(view.run) } : { ...view, variants: view.variants.map((v) => ({ ...v, run: slim(v.run) })) };
+  return { ...state, view: next, ...(trimmed.size ? { trimmed: [...trimmed] } : {}) };
 }

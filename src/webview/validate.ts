@@ -241,6 +241,10 @@ export function parseState(v: unknown): Parsed<PageState> {
   return run((s, path) => {
     const o = obj(s, path);
     const base: PageState = { view: o.view === null || o.view === undefined ? null : view(o.view, 'view'), metric: metric(o.metric, 'metric') };
-    return o.lossLog === undefined ? base : { ...base, lossLog: bool(o.lossLog, 'lossLog') };
+    return {
+      ...base,
+      ...(o.lossLog === undefined ? {} : { lossLog: bool(o.lossLog, 'lossLog') }),
+      ...(o.trimmed === undefined ? {} : { trimmed: arr(str)(o.trimmed, 'trimmed') }),
+    };
   }, v);
 }

@@ -7,6 +7,8 @@ export interface RenderContext {
   readonly theme: Theme;
   readonly metric: HeatmapMetric;
   readonly lossLog: boolean;
+  /** Runs whose epochs the saved state could not keep (after a reload, until the host sends them). */
+  readonly trimmed: ReadonlySet<string>;
 }
 
 export interface Actions {
