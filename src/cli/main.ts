@@ -7,12 +7,14 @@ import { dataFileReader, readRegularFile } from '../node/dataFiles';
 import type { Dataset, Problem, Severity } from '../engine/types';
 import { findLearningRate } from '../engine/lrfind';
 import { heatmap, layerTable, lrPlot, progressBar } from './terminal';
+import { importToFiles } from './import';
 
 const USAGE = `Usage:
   nnspec check FILE... [--json]
   nnspec train FILE [--epochs N] [--seed S] [--json] [--fail-on warning|error] [--no-color] [--width N]
   nnspec gradcheck FILE [--json]
   nnspec lr-find FILE [--json]
+  nnspec import MODEL [-o OUT.nnspec] [--data "SOURCE options"]
 
 check      prints the problems of each file as file:line:col: severity: message; exit 1 on errors
 train      trains, then prints a heatmap of gradient magnitude (layers × epochs), a layer table
@@ -21,6 +23,10 @@ gradcheck  compares analytic gradients with central differences in float64 on a 
            exit 1 when a layer's worst relative error is above 1e-6
 lr-find    the learning-rate range test: raises lr from 1e-6 to 10 over 300 steps from the initial
            weights, plots the smoothed loss against lr and suggests the lr where it falls fastest
+import     reads a TensorFlow.js model.json (weights beside it), a Keras model.to_json() file or an
+           ONNX file, and writes OUT.nnspec (default: beside MODEL) and OUT.weights.json; --data
+           sets its data line (default: data normal, stand-in samples); exit 1 when a layer or op
+           cannot be represented (nothing is written then)
 `;
 
 export interface Io {
@@ -40,7 +46,7 @@ interface Args {
   readonly flags: Map<string, string | true>;
 }
 
-const VALUE_FLAGS = new Set(['--epochs', '--seed', '--fail-on', '--width']);
+const VALUE_FLAGS = new Set(['--epochs', '--seed', '--fail-on', '--width', '-o', '--data']);
 const BOOL_FLAGS = new Set(['--json', '--no-color', '--help']);
 
 function parseArgs(argv: readonly string[]): Args {
@@ -99,6 +105,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       case 'train': return await runTrain(args, io);
       case 'gradcheck': return await runGradcheck(args, io);
       case 'lr-find': return await runLrFind(args, io);
+      case 'import': return await runImport(args, io);
       default:
         io.err(`nnspec: unknown command '${args.command}'\n\n${USAGE}`);
         return 2;
@@ -234,6 +241,21 @@ async function runLrFind(args: Args, io: Io): Promise<number> {
   if (found.suggested === null) io.out(`\nThe loss never fell as lr rose: no suggestion (the file uses lr=${lr}). Look for vanishing or dead layers first.\n`);
   else io.out(`\nSuggested lr: ${Number(found.suggested.toPrecision(2))} (where the loss falls fastest); the file uses lr=${lr}.\n`);
   return 0;
+}
+
+async function runImport(args: Args, io: Io): Promise<number> {
+  const model = single(args);
+  const out = args.flags.get('-o');
+  const data = args.flags.get('--data');
+  const specPath = importToFiles(model, { out: typeof out === 'string' ? out : undefined, data: typeof data === 'string' ? data : undefined }, io);
+  if (specPath === null) return 1;
+  const loaded = await load(specPath);
+  if ('error' in loaded) {
+    io.err(`${loaded.error}\n`);
+    return 1;
+  }
+  for (const p of loaded.result.problems) io.err(formatProblem(specPath, p) + '\n');
+  return loaded.result.problems.some((p) => p.severity === 'error') ? 1 : 0;
 }
 
 if (require.main === module) {

@@ -332,6 +332,13 @@ export function parseSpec(text: string, options: ParseOptions = {}): ParseResult
           case 'spiral': data = { source, samples, noise: noise(0.1), classes: num(m, 'classes', 2), seed }; break;
           case 'gaussians': data = { source, samples, classes: num(m, 'classes', 2), spread: num(m, 'spread', 1), seed }; break;
           case 'sine': data = { source, samples, noise: noise(0), seed }; break;
+          case 'normal': {
+            const classes = num(m, 'classes', 2);
+            if (!m.has('features')) report(ctx, 'error', 'bad-value', '`data normal` needs features=N, the number of input features (the model\'s input width).', src.start, src.end);
+            else if (classes === 1) report(ctx, 'error', 'out-of-range', 'classes must be 0 (a real target) or at least 2; 1 is not a classification.', m.get('classes')?.token.start ?? src.start, m.get('classes')?.token.end ?? src.end);
+            data = { source, samples, features: num(m, 'features', 1), classes, seed };
+            break;
+          }
           case 'csv': {
             const target = m.get('target');
             data = { source, path, target: target ? (target.value as string | number) : null, header: flag(m, 'header', true), normalize: flag(m, 'normalize', false), seed };

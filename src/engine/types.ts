@@ -64,6 +64,8 @@ export type DataSpec =
   | { readonly source: 'spiral'; readonly samples: number; readonly noise: number; readonly classes: number; readonly seed: number }
   | { readonly source: 'gaussians'; readonly samples: number; readonly classes: number; readonly spread: number; readonly seed: number }
   | { readonly source: 'sine'; readonly samples: number; readonly noise: number; readonly seed: number }
+  /** Stand-in data for an imported model: N(0, 1) features labelled by a random linear teacher; classes 0 is a real target. */
+  | { readonly source: 'normal'; readonly samples: number; readonly features: number; readonly classes: number; readonly seed: number }
   | {
       readonly source: 'csv';
       readonly path: string;

@@ -48,6 +48,15 @@ export const DATA_SOURCES: Readonly<Record<DataSourceName, { readonly doc: strin
     options: [samples, classes, { name: 'spread', type: num(0, 100, true), default: '1', doc: 'Standard deviation of each blob.' }, seed],
   },
   sine: { doc: 'y = sin(x) on [-π, π] (regression). 1 feature, 1 real target.', options: [samples, noise('0'), seed] },
+  normal: {
+    doc: 'Features drawn from N(0, 1), labelled by a fixed random linear teacher of the features: stand-in data for an imported model until it is pointed at its own (data csv). `features` is required.',
+    options: [
+      { name: 'features', type: int(1, LIMITS.unitsPerLayer), default: 'required', doc: 'Number of features (the model\'s input width).' },
+      samples,
+      { name: 'classes', type: { kind: 'number', min: 0, max: LIMITS.classes, integer: true }, default: '2', doc: 'Number of classes, or 0 for a real-valued target (regression).' },
+      seed,
+    ],
+  },
   csv: {
     doc: 'Samples from a CSV file, path relative to the spec. The target column is the label; the others are features.',
     options: [

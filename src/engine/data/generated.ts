@@ -69,11 +69,41 @@ export function generate(spec: Generated): Dataset {
       }
       return { n, features: 1, classes: 0, x, y, classNames: [], featureNames: ['x'] };
     }
+    case 'normal':
+      return teacher(rng, n, spec.features, spec.classes);
   }
 }
 
-export function featuresOf(source: Generated['source']): number {
-  return source === 'sine' ? 1 : 2;
+/**
+ * Features from N(0, 1); the target is a random linear map of them (a teacher drawn first, from the
+ * same seed): the argmax of k scores for k classes, or one score scaled to unit variance for 0.
+ */
+function teacher(rng: Rng, n: number, f: number, classes: number): Dataset {
+  const outs = classes === 0 ? 1 : classes;
+  const T = new Float64Array(f * outs);
+  for (let i = 0; i < T.length; i++) T[i] = rng.normal();
+  const x = new Float64Array(n * f);
+  const y = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < f; j++) x[i * f + j] = rng.normal();
+    let best = 0;
+    let bestScore = -Infinity;
+    for (let c = 0; c < outs; c++) {
+      let s = 0;
+      for (let j = 0; j < f; j++) s += x[i * f + j] * T[j * outs + c];
+      if (s > bestScore) {
+        bestScore = s;
+        best = c;
+      }
+    }
+    y[i] = classes === 0 ? bestScore / Math.sqrt(f) : best;
+  }
+  const featureNames = Array.from({ length: f }, (_, j) => `x${j}`);
+  return { n, features: f, classes, x, y, classNames: [], featureNames };
+}
+
+export function featuresOf(spec: Generated): number {
+  return spec.source === 'normal' ? spec.features : spec.source === 'sine' ? 1 : 2;
 }
 
 export function classesOf(spec: Generated): number {
@@ -83,6 +113,8 @@ export function classesOf(spec: Generated): number {
       return spec.classes;
     case 'sine':
       return 0;
+    case 'normal':
+      return spec.classes;
     default:
       return 2;
   }

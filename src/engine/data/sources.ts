@@ -35,7 +35,7 @@ const CSV_PROBLEMS_SHOWN = 10;
 const generated: Source<Exclude<DataSpec, { source: 'csv' }>> = {
   files: () => [],
   decode: (spec) => ({ ok: true, dataset: generate(spec), featureStd: null, warnings: [] }),
-  shape: (spec) => ({ features: featuresOf(spec.source), classes: classesOf(spec) }),
+  shape: (spec) => ({ features: featuresOf(spec), classes: classesOf(spec) }),
 };
 
 const SOURCES: Sources = {
@@ -45,6 +45,7 @@ const SOURCES: Sources = {
   spiral: generated,
   gaussians: generated,
   sine: generated,
+  normal: generated,
   csv: {
     files: (spec) => [spec.path],
     decode(spec, [bytes]) {
