@@ -26,7 +26,7 @@ export function importModel(fileName: string, bytes: Uint8Array, readSibling: Re
 
 /** Whether a JSON text is a Keras or TensorFlow.js layers model (for the editor's context menu and the command). */
 export function looksLikeKerasJson(text: string): boolean {
-  const head = text.slice(0, 4096);
+  const head = text.slice(0, 65536);
   return /"modelTopology"\s*:/.test(head) || (/"class_name"\s*:\s*"(Sequential|Model|Functional)"/.test(head) && /"config"\s*:/.test(head));
 }
 

@@ -59,8 +59,13 @@ function readRoot(root: Obj, fileName: string, readSibling: ReadSibling) {
   const version = str(topology.keras_version) ?? str(root.keras_version);
   if (version) notes.push({ severity: 'info', message: `Written by ${version}.` });
 
-  const weights = tfjs ? loadWeights(root, fileName, readSibling) : null;
   const chain = chainLayers(layerList.map(obj), className !== 'Sequential');
+  // The architecture is checked whole before any weight file is read: an unsupported layer is the news.
+  const unsupported = chain.find((l) => !SUPPORTED.has(l.className));
+  if (unsupported) {
+    throw new ImportError(`${placeOf(unsupported)}: ${unsupported.className} cannot be represented by a dense layer; Gradient Flow imports chains of Dense layers with activations (and Flatten, InputLayer, Dropout).`);
+  }
+  const weights = tfjs ? loadWeights(root, fileName, readSibling) : null;
   const { inputs, layers } = buildLayers(chain, weights, notes, fileName);
   return { format, name, inputs, layers, head: headOf(training), notes };
 }
@@ -72,6 +77,10 @@ interface KLayer {
   readonly config: Obj;
   readonly buildInput: Json | undefined;
 }
+
+const DROPOUTS = new Set(['Dropout', 'AlphaDropout', 'GaussianDropout', 'GaussianNoise']);
+const ACTIVATION_LAYERS = new Set(['Activation', 'ReLU', 'LeakyReLU', 'ELU', 'Softmax']);
+const SUPPORTED = new Set(['InputLayer', 'Flatten', 'Dense', ...DROPOUTS, ...ACTIVATION_LAYERS]);
 
 const placeOf = (l: KLayer) => `layer ${l.index} '${l.name}' (${l.className})`;
 
@@ -170,7 +179,6 @@ function buildLayers(chain: KLayer[], weights: Map<string, WeightEntry> | null, 
       case 'AlphaDropout':
       case 'GaussianDropout':
       case 'GaussianNoise':
-      case 'SpatialDropout1D':
         notes.push({ severity: 'info', message: `${where} skipped: it acts only in training, and a spec has no dropout or noise layer.` });
         break;
       case 'Dense': {
@@ -199,9 +207,6 @@ function buildLayers(chain: KLayer[], weights: Map<string, WeightEntry> | null, 
       }
       default: {
         const act = activationLayer(l, where);
-        if (!act) {
-          throw new ImportError(`${where}: ${l.className} cannot be represented by a dense layer; Gradient Flow imports chains of Dense layers with activations (and Flatten, InputLayer, Dropout).`);
-        }
         const c = current as Pending | null;
         if (!c || c.activated) throw new ImportError(`${where}: ${c ? 'a second activation on one layer' : 'an activation before the first Dense layer'} cannot be represented.`);
         c.activation = act;
@@ -215,7 +220,7 @@ function buildLayers(chain: KLayer[], weights: Map<string, WeightEntry> | null, 
 }
 
 /** An activation layer (Activation, ReLU, LeakyReLU, ELU, Softmax) as an nnspec activation, or null. */
-function activationLayer(l: KLayer, where: string): Activation | null {
+function activationLayer(l: KLayer, where: string): Activation {
   const c = l.config;
   switch (l.className) {
     case 'Activation':
@@ -239,7 +244,7 @@ function activationLayer(l: KLayer, where: string): Activation | null {
       return { kind: 'softmax' };
     }
     default:
-      return null;
+      throw new ImportError(`${where}: ${l.className} is not an activation layer.`);
   }
 }
 
