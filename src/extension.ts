@@ -16,6 +16,7 @@ import { InspectorPanel, InspectorPanelSerializer, PANEL_VIEW_TYPE } from './hos
 import { Runs } from './host/runs/runs';
 import { TrainingStatusBar } from './host/runs/statusBar';
 import { registerWalkthroughCommands } from './host/walkthrough';
+import { registerImportCommand } from './host/importModel';
 
 export function activate(context: vscode.ExtensionContext): GradientFlowApi {
   const selector: vscode.DocumentSelector = { language: LANGUAGE_ID };
@@ -30,6 +31,7 @@ export function activate(context: vscode.ExtensionContext): GradientFlowApi {
     runs,
     ...registerCommands(runs, new Comparer(runs), new LrFinder(runs)),
     ...registerWalkthroughCommands(context.extensionUri, context.globalStorageUri, findings),
+    registerImportCommand(),
     vscode.languages.registerCompletionItemProvider(selector, new SpecCompletionProvider(), ...TRIGGER_CHARACTERS),
     vscode.languages.registerHoverProvider(selector, new SpecHoverProvider(findings)),
     vscode.languages.registerCodeActionsProvider(selector, new SpecCodeActionProvider(findings), SpecCodeActionProvider.metadata),

@@ -15,7 +15,7 @@ export const FIX_APPLIED_COMMAND = 'nnspec.fixApplied';
 const EXAMPLE = 'deep-sigmoid.nnspec';
 const FOCUS_SETTLE_MS = 150;
 
-async function exists(uri: vscode.Uri): Promise<boolean> {
+export async function exists(uri: vscode.Uri): Promise<boolean> {
   try {
     await vscode.workspace.fs.stat(uri);
     return true;
