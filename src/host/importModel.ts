@@ -20,7 +20,9 @@ async function pickModel(): Promise<vscode.Uri | undefined> {
 
 /** Imports the model; returns the spec's URI, or undefined after telling the user why not. */
 export async function importModelCommand(arg?: unknown): Promise<vscode.Uri | undefined> {
-  const uri = arg instanceof vscode.Uri ? arg : await pickModel();
+  // From the explorer the model comes as the argument; from the palette it is the open model.json, or one picked.
+  const open = vscode.window.activeTextEditor?.document.uri;
+  const uri = arg instanceof vscode.Uri ? arg : open && /\.(json|onnx)$/i.test(open.path) ? open : await pickModel();
   if (!uri) return undefined;
   const path = uri.fsPath;
   let bytes: Uint8Array;
