@@ -3,7 +3,7 @@
 
 import type { Dataset, EpochRecord, Finding, PredictedLayer, Problem, Report, ReportLayer, Spec, StopReason } from './types';
 import { parseSpec, type ParseOptions, type ParseResult } from './parser';
-import { loadData, loadDataNow, type ReadDataFile } from './data/load';
+import { loadData, loadDataNow, type LoadData, type ReadDataFile } from './data/load';
 import { dataShape, type DataLoad } from './data/sources';
 import { dataMismatches } from './dataMatch';
 import { analyze } from './analysis';
@@ -14,7 +14,8 @@ import { EpochHistory, type HistoryOptions } from './history';
 
 export type { ParseOptions } from './parser';
 export { loadData } from './data/load';
-export type { FileRead, ReadDataFile } from './data/load';
+export type { FileRead, LoadData, ReadDataFile } from './data/load';
+export type { Pause } from './data/csv';
 export type { DataLoad } from './data/sources';
 export { Trainer } from './train';
 export type { TrainOptions } from './train';
@@ -48,10 +49,14 @@ export function check(text: string, options: CheckOptions = {}): CheckResult {
   return checkParsed(parsed, data);
 }
 
-/** Checks a spec, reading the files its `data` line names with `read`. */
-export async function checkWithFiles(text: string, options: ParseOptions & { readonly read: ReadDataFile }): Promise<CheckResult> {
+/**
+ * Checks a spec, reading the files its `data` line names with `read`, or loading its data with
+ * `load` (a cache, say).
+ */
+export async function checkWithFiles(text: string, options: ParseOptions & ({ readonly read: ReadDataFile } | { readonly load: LoadData })): Promise<CheckResult> {
   const parsed = parseSpec(text, options);
-  const data = parsed.spec.data ? await loadData(parsed.spec.data, options.read) : null;
+  const spec = parsed.spec.data;
+  const data = spec === null ? null : 'load' in options ? await options.load(spec) : await loadData(spec, options.read);
   return checkParsed(parsed, data);
 }
 

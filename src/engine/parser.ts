@@ -265,6 +265,7 @@ export function parseSpec(text: string, options: ParseOptions = {}): ParseResult
 
   for (let li = 0; li < lines.length; li++) {
     const ctx: Ctx = { problems, line: li + 1 };
+    const lineStart = problems.length;
     const lexed = lexLine(lines[li]);
     for (const p of lexed.problems) report(ctx, 'error', 'syntax', p.message, p.start, p.end);
     const tokens = lexed.tokens;
@@ -320,7 +321,6 @@ export function parseSpec(text: string, options: ParseOptions = {}): ParseResult
           optTokens = rest.slice(2);
         }
         const defs = DATA_SOURCES[source].options;
-        const before = problems.length;
         const m = readOptions(ctx, optTokens, defs, `data ${source}`);
         const seed = num(m, 'seed', 1);
         const samples = num(m, 'samples', 200);
@@ -345,8 +345,9 @@ export function parseSpec(text: string, options: ParseOptions = {}): ParseResult
             break;
           }
         }
-        // A data line with errors must not be loaded: its samples would not be what the user meant.
-        if (problems.slice(before).some((p) => p.severity === 'error')) data = null;
+        // A data line with errors (a path without its closing quote among them) must not be loaded:
+        // its samples would not be what the user meant.
+        if (problems.slice(lineStart).some((p) => p.severity === 'error')) data = null;
         break;
       }
       case 'input': {

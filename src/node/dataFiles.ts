@@ -81,6 +81,7 @@ function kindOf(s: Stats): string {
 }
 
 function megabytes(bytes: number): string {
+  if (bytes < 1024 * 1024) return `${bytes.toLocaleString('en-US')} bytes`;
   return `${(bytes / (1024 * 1024)).toLocaleString('en-US', { maximumFractionDigits: 1 })} MB`;
 }
 

@@ -18,12 +18,24 @@ export interface CsvProblem {
   readonly column: number;
 }
 
-export function parseCsvRows(text: string): { rows: CsvRow[]; problems: CsvProblem[] } {
+/**
+ * Called between pieces of a long decode; a caller on a thread that must stay responsive (the
+ * extension host) returns a promise that lets other work run first, the others return nothing.
+ */
+export type Pause = () => Promise<void> | undefined;
+
+/** Rows between two calls of a Pause. */
+const ROWS_PER_PIECE = 2048;
+
+const noPause: Pause = () => undefined;
+
+export async function parseCsvRows(text: string, pause: Pause = noPause): Promise<{ rows: CsvRow[]; problems: CsvProblem[] }> {
   const rows: CsvRow[] = [];
   const problems: CsvProblem[] = [];
   let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   const n = text.length;
   let line = 1;
+  let read = 0;
   while (i < n) {
     const rowLine = line;
     const fields: string[] = [];
@@ -79,6 +91,7 @@ export function parseCsvRows(text: string): { rows: CsvRow[]; problems: CsvProbl
     }
     // A blank line is not a row.
     if (!(fields.length === 1 && fields[0].trim() === '')) rows.push({ line: rowLine, fields });
+    if (++read % ROWS_PER_PIECE === 0) await pause();
   }
   return { rows, problems };
 }
@@ -93,8 +106,8 @@ export type CsvResult =
   | { readonly ok: true; readonly dataset: Dataset; readonly featureStd: Float64Array; readonly warnings: CsvProblem[] }
   | { readonly ok: false; readonly problems: CsvProblem[] };
 
-export function datasetFromCsv(text: string, options: CsvOptions): CsvResult {
-  const { rows, problems } = parseCsvRows(text);
+export async function datasetFromCsv(text: string, options: CsvOptions, pause: Pause = noPause): Promise<CsvResult> {
+  const { rows, problems } = await parseCsvRows(text, pause);
   if (problems.length > 0) return { ok: false, problems };
   if (rows.length === 0) return { ok: false, problems: [{ message: 'the file is empty: it needs rows of numbers, one sample a row', line: 1, column: 1 }] };
   const warnings: CsvProblem[] = [];
@@ -132,36 +145,53 @@ export function datasetFromCsv(text: string, options: CsvOptions): CsvResult {
     targetIndex = k;
   }
 
-  const bad: CsvProblem[] = [];
-  for (const row of body) {
-    if (row.fields.length !== width) {
-      bad.push({ message: `line ${row.line} has ${row.fields.length} fields, but line ${rows[0].line} has ${width}`, line: row.line, column: Math.min(row.fields.length, width) + 1 });
-      continue;
-    }
-    for (let k = 0; k < width; k++) {
-      if (k === targetIndex) continue;
-      const cell = row.fields[k].trim();
-      if (cell === '') bad.push({ message: `line ${row.line}, column ${k + 1} (${names[k]}) is empty; every feature needs a number`, line: row.line, column: k + 1 });
-      else if (parseNumber(cell) === null) bad.push({ message: `line ${row.line}, column ${k + 1} (${names[k]}): \`${cell}\` is not a number`, line: row.line, column: k + 1 });
-    }
-    if (row.fields[targetIndex].trim() === '') bad.push({ message: `line ${row.line}, column ${targetIndex + 1} (the target) is empty`, line: row.line, column: targetIndex + 1 });
-    if (bad.length >= 20) break;
-  }
-  if (bad.length > 0) return { ok: false, problems: bad };
-
+  // One pass reads and checks every cell, so a long file is parsed once, in pieces.
   const features = width - 1;
   const n = body.length;
   const x = new Float64Array(n * features);
   const y = new Float64Array(n);
-  const rawTargets = body.map((r) => r.fields[targetIndex].trim());
-  const numericTargets = rawTargets.every((t) => parseNumber(t) !== null);
+  const rawTargets: string[] = new Array<string>(n);
+  let numericTargets = true;
+  const bad: CsvProblem[] = [];
+  for (let r = 0; r < n; r++) {
+    const row = body[r];
+    if (r % ROWS_PER_PIECE === 0) await pause();
+    if (row.fields.length !== width) {
+      bad.push({ message: `line ${row.line} has ${row.fields.length} fields, but line ${rows[0].line} has ${width}`, line: row.line, column: Math.min(row.fields.length, width) + 1 });
+      continue;
+    }
+    let j = r * features;
+    for (let k = 0; k < width; k++) {
+      if (k === targetIndex) continue;
+      const cell = row.fields[k].trim();
+      const v = cell === '' ? null : parseNumber(cell);
+      if (cell === '') bad.push({ message: `line ${row.line}, column ${k + 1} (${names[k]}) is empty; every feature needs a number`, line: row.line, column: k + 1 });
+      else if (v === null) bad.push({ message: `line ${row.line}, column ${k + 1} (${names[k]}): \`${cell}\` is not a number`, line: row.line, column: k + 1 });
+      else x[j] = v;
+      j++;
+    }
+    const target = row.fields[targetIndex].trim();
+    if (target === '') bad.push({ message: `line ${row.line}, column ${targetIndex + 1} (the target) is empty`, line: row.line, column: targetIndex + 1 });
+    rawTargets[r] = target;
+    if (numericTargets) {
+      const v = parseNumber(target);
+      if (v === null) numericTargets = false;
+      else y[r] = v;
+    }
+    if (bad.length >= 20) break;
+  }
+  if (bad.length > 0) return { ok: false, problems: bad };
+
   let classNames: string[] = [];
   let classes = 0;
   if (numericTargets) {
-    const values = rawTargets.map((t) => parseNumber(t) as number);
-    values.forEach((v, i) => (y[i] = v));
-    const integral = values.every((v) => Number.isInteger(v) && v >= 0);
-    const max = values.reduce((a, b) => Math.max(a, b), 0);
+    let integral = true;
+    let max = 0;
+    for (let i = 0; i < n; i++) {
+      const v = y[i];
+      if (!(Number.isInteger(v) && v >= 0)) integral = false;
+      max = Math.max(max, v);
+    }
     // Small non-negative integers are class labels; anything else is a real target.
     if (integral && max < LIMITS.classes) classes = Math.max(2, max + 1);
   } else {
@@ -171,13 +201,6 @@ export function datasetFromCsv(text: string, options: CsvOptions): CsvResult {
     classes = Math.max(2, classNames.length);
   }
   const featureNames = names.filter((_, k) => k !== targetIndex);
-  for (let i = 0; i < n; i++) {
-    let j = 0;
-    for (let k = 0; k < width; k++) {
-      if (k === targetIndex) continue;
-      x[i * features + j++] = parseNumber(body[i].fields[k]) as number;
-    }
-  }
   const mean = new Float64Array(features);
   const std = new Float64Array(features);
   for (let i = 0; i < n; i++) for (let j = 0; j < features; j++) mean[j] += x[i * features + j] / n;

@@ -4,6 +4,7 @@
 
 import type { DataSpec } from '../types';
 import { dataFiles, decodeData, type DataLoad } from './sources';
+import type { Pause } from './csv';
 
 export type FileRead = { readonly ok: true; readonly bytes: Uint8Array } | { readonly ok: false; readonly error: string };
 
@@ -12,8 +13,14 @@ export type ReadDataFile = (path: string) => Promise<FileRead>;
 
 const failed = (error: string): DataLoad => ({ ok: false, errors: [error] });
 
-/** The samples of a valid `data` line, reading its files (if any) with `read`. */
-export async function loadData(spec: DataSpec, read: ReadDataFile | undefined): Promise<DataLoad> {
+/** Loads the samples of one `data` line; check() takes it for a spec whose data are read elsewhere. */
+export type LoadData = (spec: DataSpec) => Promise<DataLoad>;
+
+/**
+ * The samples of a valid `data` line, reading its files (if any) with `read`; a long decode calls
+ * `pause` between its pieces.
+ */
+export async function loadData(spec: DataSpec, read: ReadDataFile | undefined, pause?: Pause): Promise<DataLoad> {
   const bytes: Uint8Array[] = [];
   for (const path of dataFiles(spec)) {
     if (!read) return failed(`Cannot read "${path}" here: no file access.`);
@@ -21,7 +28,7 @@ export async function loadData(spec: DataSpec, read: ReadDataFile | undefined): 
     if (!r.ok) return failed(`Cannot read "${path}": ${r.error}.`);
     bytes.push(r.bytes);
   }
-  return decodeData(spec, bytes);
+  return decodeData(spec, bytes, pause);
 }
 
 /**

@@ -5,7 +5,7 @@
 
 import type { DataSourceName, DataSpec, Dataset } from '../types';
 import { classesOf, featuresOf, generate } from './generated';
-import { datasetFromCsv } from './csv';
+import { datasetFromCsv, type Pause } from './csv';
 
 /** The samples of a `data` line, or why there are none. Messages are sentences without a location: check() puts them on the `data` line. */
 export type DataLoad =
@@ -22,7 +22,7 @@ export interface DataShape {
 interface Source<S extends DataSpec> {
   /** The files to read, in the order decode() receives them. */
   files(spec: S): readonly string[];
-  decode(spec: S, files: readonly Uint8Array[]): DataLoad | Promise<DataLoad>;
+  decode(spec: S, files: readonly Uint8Array[], pause?: Pause): DataLoad | Promise<DataLoad>;
   /** The shape without the files, or null when only the files can tell. */
   shape(spec: S): DataShape | null;
 }
@@ -48,8 +48,8 @@ const SOURCES: Sources = {
   normal: generated,
   csv: {
     files: (spec) => [spec.path],
-    decode(spec, [bytes]) {
-      const r = datasetFromCsv(new TextDecoder('utf-8').decode(bytes), spec);
+    async decode(spec, [bytes], pause) {
+      const r = await datasetFromCsv(new TextDecoder('utf-8').decode(bytes), spec, pause);
       const at = (p: { line: number; column: number; message: string }) => `${spec.path}:${p.line}:${p.column}: ${p.message}.`;
       if (!r.ok) {
         const errors = r.problems.slice(0, CSV_PROBLEMS_SHOWN).map(at);
@@ -74,6 +74,6 @@ export function dataShape(spec: DataSpec): DataShape | null {
   return sourceOf(spec).shape(spec);
 }
 
-export function decodeData(spec: DataSpec, files: readonly Uint8Array[]): DataLoad | Promise<DataLoad> {
-  return sourceOf(spec).decode(spec, files);
+export function decodeData(spec: DataSpec, files: readonly Uint8Array[], pause?: Pause): DataLoad | Promise<DataLoad> {
+  return sourceOf(spec).decode(spec, files, pause);
 }

@@ -4,7 +4,8 @@
 
 import * as vscode from 'vscode';
 import { checkWithFiles } from '../../engine/index';
-import { dataFileReader } from '../../node/dataFiles';
+import { DataCache } from '../../node/dataCache';
+import { timeSlices } from '../../node/timeSlices';
 import type { Severity } from '../../engine/types';
 import { mergeDiagnostics, type DiagnosticData } from './diagnosticData';
 import type { FindingsStore } from './findingsStore';
@@ -31,6 +32,8 @@ export function toDiagnostic(d: DiagnosticData): vscode.Diagnostic {
 export class SpecDiagnostics implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection(DIAGNOSTIC_SOURCE);
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  /** The data of recent checks, so typing does not load a CSV again; decoding yields to the editor. */
+  private readonly dataCache = new DataCache();
   /** Per document, the number of the latest check, so a slow check never overwrites a newer one. */
   private readonly generations = new Map<string, number>();
   private readonly subscriptions: vscode.Disposable[] = [];
@@ -66,7 +69,7 @@ export class SpecDiagnostics implements vscode.Disposable {
     const specPath = doc.uri.scheme === 'file' ? doc.uri.fsPath : undefined;
     let problems;
     try {
-      problems = (await checkWithFiles(text, { fileName: doc.fileName, read: dataFileReader(specPath) })).problems;
+      problems = (await checkWithFiles(text, { fileName: doc.fileName, load: this.dataCache.loader(specPath, { pause: timeSlices() }) })).problems;
     } catch (e) {
       console.error('Gradient Flow: checking the spec failed', e);
       problems = [];
