@@ -102,25 +102,33 @@ describe('hostile data files', () => {
   });
 
   it('checking a spec whose CSV has 200,000 rows, then typing, keeps the event loop responsive', async function () {
-    this.timeout(180_000);
+    this.timeout(300_000);
     writeCsv(join(dir, 'big.csv'), 200_000);
     const specPath = join(dir, 'typing.nnspec');
+    const delay = monitorEventLoopDelay({ resolution: 1 });
+    const stallOf = async <T>(work: () => Promise<T>): Promise<[T, number]> => {
+      delay.reset();
+      delay.enable();
+      const result = await work();
+      await new Promise((r) => setTimeout(r, 5));
+      delay.disable();
+      return [result, delay.max / 1e6];
+    };
+    // The whole decode at once (the CLI's path) is the yardstick: the bounds below hold on a busy
+    // machine as on an idle one (bench/stall.ts measures the 50 ms target).
+    const [, wholeMs] = await stallOf(() => checkWithFiles(specText(16), { fileName: specPath, read: dataFileReader(specPath) }));
     const cache = new DataCache();
     const check = (width: number) => checkWithFiles(specText(width), { fileName: specPath, load: cache.loader(specPath, { pause: timeSlices() }) });
-    const delay = monitorEventLoopDelay({ resolution: 1 });
-    delay.enable();
-    const first = await check(16);
-    const firstStallMs = delay.max / 1e6;
-    delay.reset();
-    for (let k = 0; k < 5; k++) assert.deepEqual(errors(await check(17 + k)), []);
-    await new Promise((r) => setTimeout(r, 5));
-    delay.disable();
-    const typingStallMs = delay.max / 1e6;
+    const [first, firstMs] = await stallOf(() => check(16));
+    const [typed, typingMs] = await stallOf(async () => {
+      const results: CheckResult[] = [];
+      for (let k = 0; k < 5; k++) results.push(await check(17 + k));
+      return results;
+    });
     assert.equal(first.dataset?.n, 200_000);
     assert.deepEqual(errors(first), []);
-    // The target is 50 ms on an idle machine (bench/stall.ts); these bounds leave room for a busy
-    // one, and are still far below the seconds the whole decode at once takes.
-    assert.ok(firstStallMs < 1000, `the first check stalled the event loop for ${firstStallMs.toFixed(0)} ms`);
-    assert.ok(typingStallMs < 250, `a keystroke stalled the event loop for ${typingStallMs.toFixed(0)} ms`);
+    for (const r of typed) assert.equal(r.dataset, first.dataset);
+    assert.ok(firstMs < wholeMs / 2, `the first check stalled the event loop for ${firstMs.toFixed(0)} ms; the whole decode at once for ${wholeMs.toFixed(0)} ms`);
+    assert.ok(typingMs < wholeMs / 4, `a keystroke stalled the event loop for ${typingMs.toFixed(0)} ms; the whole decode at once for ${wholeMs.toFixed(0)} ms`);
   });
 });
