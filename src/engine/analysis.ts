@@ -86,8 +86,9 @@ export function analyze(spec: Spec, data: Dataset | null, featureStd: Float64Arr
   let fanIn = spec.input;
   for (const l of layers) {
     const w = initMoments(l.init, fanIn, l.units);
-    const zMean = l.bias + fanIn * w.mean * aMean;
-    const zVar = fanIn * (w.variance * aSecond + (w.mean * w.mean) * Math.max(0, aSecond - aMean * aMean));
+    const b = initMoments(l.bias, fanIn, l.units);
+    const zMean = b.mean + fanIn * w.mean * aMean;
+    const zVar = b.variance + fanIn * (w.variance * aSecond + (w.mean * w.mean) * Math.max(0, aSecond - aMean * aMean));
     inSecond.push(aSecond);
     zMoments.push({ mean: zMean, variance: zVar });
     const act = l.activation.kind === 'softmax' ? ({ kind: 'linear' } as Activation) : l.activation;

@@ -250,11 +250,12 @@ export function diagnoseRun({ spec, records, stopped }: DiagnoseInput): Finding[
   for (const ks of byLine(layers, dead)) {
     const frac = Math.max(...ks.map((k) => at(k, 'dead')));
     const l = layers[ks[0]];
+    const negativeBias = l.bias.kind === 'constant' && l.bias.value < 0 ? l.bias.value : null;
     const fixes: Fix[] = [{ title: 'Use leaky_relu with he_normal init', change: { kind: 'layer', lines: [], activation: 'leaky_relu', init: 'he_normal' } }];
-    if (l.bias < 0) fixes.unshift({ title: 'Start the biases at 0 (bias=0)', change: { kind: 'layer', lines: [], bias: '0' } });
+    if (negativeBias !== null) fixes.unshift({ title: 'Start the biases at 0 (bias=0)', change: { kind: 'layer', lines: [], bias: '0' } });
     fixes.push(lowerLr(spec, 10));
     add('dead', frac >= 1 ? 'error' : 'warning', ks,
-      `${layerNames(ks)} dead: ${Math.round(frac * 100)}% of the units had a zero derivative on every sample of epoch ${lastEpoch} (threshold ${Math.round(th.dead * 100)}%), so no gradient flows through them${l.bias < 0 ? `; bias=${l.bias} pushes their inputs below zero` : ''}.`,
+      `${layerNames(ks)} dead: ${Math.round(frac * 100)}% of the units had a zero derivative on every sample of epoch ${lastEpoch} (threshold ${Math.round(th.dead * 100)}%), so no gradient flows through them${negativeBias !== null ? `; bias=${negativeBias} pushes their inputs below zero` : ''}.`,
       fixes, { series: ks.map((k) => series(k, 'dead')), dead: frac });
   }
 

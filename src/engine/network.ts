@@ -95,7 +95,10 @@ export function buildNetwork(inputs: number, specs: readonly LayerSpec[], output
     const n = fanIn * units;
     const W = makeVec(o.precision, n);
     for (let i = 0; i < n; i++) W[i] = drawWeight(spec.init, fanIn, units, rng);
-    const b = makeVec(o.precision, units).fill(spec.bias);
+    // Drawn after the layer's weights from the same stream; a constant bias draws nothing, so
+    // specs without a random bias keep their weights.
+    const b = makeVec(o.precision, units);
+    for (let j = 0; j < units; j++) b[j] = drawWeight(spec.bias, fanIn, units, rng);
     const state = (size: number, used: boolean): Vec => makeVec(o.precision, used ? size : 0);
     layers.push({
       spec, fanIn, units, act: spec.activation, W, b,

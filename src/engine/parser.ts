@@ -3,7 +3,7 @@
 // one pass shows every problem in the file.
 
 import type {
-  Activation, DataSpec, Init, LayerSpec, LossName, OptimizerName, OptimizerSpec, Precision, Problem, ProblemCode,
+  Activation, BiasInit, DataSpec, Init, LayerSpec, LossName, OptimizerName, OptimizerSpec, Precision, Problem, ProblemCode,
   Severity, SourceRange, Spec, StatementKeyword, Thresholds, TrainSpec,
 } from './types';
 import { lexLine, parseCall, parseNumber, type Token } from './lexer';
@@ -222,6 +222,18 @@ function parseInit(ctx: Ctx, text: string, start: number, end: number): Init | n
   }
 }
 
+/** `bias=B`, `bias=normal(MEAN, STD)` or `bias=uniform(LOW, HIGH)`; the calls are read as the inits of the same name. */
+function parseBias(ctx: Ctx, text: string, start: number, end: number): BiasInit | null {
+  const call = parseCall(text);
+  if (call && call.args !== null && (call.name === 'normal' || call.name === 'uniform')) return parseInit(ctx, text, start, end) as BiasInit | null;
+  const v = call && call.args === null ? parseNumber(text) : null;
+  if (v === null || Math.abs(v) > 1e6) {
+    report(ctx, 'error', 'bad-value', `bias must be a number between -1e6 and 1e6, normal(MEAN, STD) or uniform(LOW, HIGH); \`${text}\` is none of these.`, start, end);
+    return null;
+  }
+  return { kind: 'constant', value: v };
+}
+
 const num = (m: Map<string, OptionHit>, key: string, fallback: number): number => {
   const h = m.get(key);
   return h && typeof h.value === 'number' ? h.value : fallback;
@@ -239,7 +251,7 @@ interface DenseLine {
   readonly activationToken: Token;
   readonly init: Init;
   readonly initText: string;
-  readonly bias: number;
+  readonly bias: BiasInit;
   readonly name?: string;
   readonly count: number;
   readonly countToken?: Token;
@@ -393,7 +405,12 @@ export function parseSpec(text: string, options: ParseOptions = {}): ParseResult
         }
         let initText = 'glorot_uniform';
         let init: Init | null = { kind: 'glorot_uniform' };
+        let bias: BiasInit | null = { kind: 'constant', value: 0 };
         const m = readOptions(ctx, optionTokens, DENSE_OPTIONS, 'dense', {
+          bias: (t) => {
+            bias = parseBias(ctx, t.value ?? '', t.valueStart ?? t.start, t.end);
+            return bias ? (t.value ?? '') : null;
+          },
           init: (t) => {
             initText = t.value ?? '';
             init = parseInit(ctx, initText, t.valueStart ?? t.start, t.end);
@@ -402,9 +419,9 @@ export function parseSpec(text: string, options: ParseOptions = {}): ParseResult
           name: (t) => t.value ?? '',
         });
         const nameHit = m.get('name');
-        if (typeof units === 'number' && activation && init) {
+        if (typeof units === 'number' && activation && init && bias) {
           dense.push({
-            line: ctx.line, units, unitsToken: u, activation, activationToken: a, init, initText, bias: num(m, 'bias', 0),
+            line: ctx.line, units, unitsToken: u, activation, activationToken: a, init, initText, bias,
             name: nameHit ? String(nameHit.value) : undefined, count, countToken,
           });
         }

@@ -32,6 +32,8 @@ export type Init =
   | { readonly kind: 'constant'; readonly value: number }
   | { readonly kind: 'zeros' };
 export type InitName = Init['kind'];
+/** How a layer's biases start: one value for all, or drawn per unit (`bias=normal(M, S)` / `uniform(L, H)`). */
+export type BiasInit = Extract<Init, { readonly kind: 'constant' | 'normal' | 'uniform' }>;
 
 export type LossName = 'mse' | 'bce' | 'cross_entropy';
 export type OptimizerName = 'sgd' | 'adam' | 'rmsprop';
@@ -53,7 +55,7 @@ export interface LayerSpec {
   readonly init: Init;
   /** The init as written (or the default's name), for reports. */
   readonly initText: string;
-  readonly bias: number;
+  readonly bias: BiasInit;
   readonly name?: string;
 }
 

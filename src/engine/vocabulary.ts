@@ -203,7 +203,7 @@ export const DIAGNOSE_OPTIONS: readonly OptionDef[] = [
 
 export const DENSE_OPTIONS: readonly OptionDef[] = [
   { name: 'init', type: { kind: 'enum', values: Object.keys(INITS) }, default: 'glorot_uniform', doc: 'How the weights start.' },
-  { name: 'bias', type: num(-1e6, 1e6), default: '0', doc: 'Starting value of every bias of the layer.' },
+  { name: 'bias', type: num(-1e6, 1e6), default: '0', doc: 'How the biases start: one number for every bias, or normal(MEAN, STD) / uniform(LOW, HIGH) drawn per unit.' },
   { name: 'name', type: { kind: 'column' }, default: 'none', doc: 'A name for the layer in reports.' },
 ];
 
@@ -212,7 +212,7 @@ export const STATEMENTS: Readonly<Record<StatementKeyword, { readonly syntax: st
   data: { syntax: 'data SOURCE [options]', doc: 'Where the samples come from: xor, circles, moons, spiral, gaussians, sine, or csv "PATH".' },
   input: { syntax: 'input N', doc: 'Number of input features; must match the data.' },
   dense: {
-    syntax: 'dense UNITS ACTIVATION [init=INIT] [bias=NUMBER] [name=ID] [xCOUNT]',
+    syntax: 'dense UNITS ACTIVATION [init=INIT] [bias=NUMBER | normal(M, S) | uniform(L, H)] [name=ID] [xCOUNT]',
     doc: 'A fully connected layer. `x6` repeats the line\'s layer 6 times. The last dense layer is the output layer.',
   },
   loss: { syntax: 'loss mse | bce | cross_entropy', doc: 'The loss (default: cross_entropy after softmax, bce after a 1-unit sigmoid, else mse).' },

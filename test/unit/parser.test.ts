@@ -43,7 +43,7 @@ describe('parser', () => {
     assert.deepEqual(s.layers[1].activation, { kind: 'leaky_relu', slope: 0.2 });
     assert.deepEqual(s.layers[1].init, { kind: 'normal', mean: 0, std: 1 });
     assert.equal(s.layers[1].initText, 'normal(0, 1)');
-    assert.equal(s.layers[1].bias, 0.5);
+    assert.deepEqual(s.layers[1].bias, { kind: 'constant', value: 0.5 });
     assert.equal(s.layers[1].name, 'mid');
     assert.equal(s.loss, 'bce');
     assert.deepEqual(
@@ -77,7 +77,7 @@ describe('parser', () => {
     }
     const r = parseSpec(base('dense 1 sigmoid bias=2.5E+2', 'optimizer sgd lr=1e-3 momentum=.5'));
     assert.deepEqual(r.problems, []);
-    assert.equal(r.spec.layers[0].bias, 250);
+    assert.deepEqual(r.spec.layers[0].bias, { kind: 'constant', value: 250 });
     assert.equal(r.spec.optimizer.lr, 0.001);
     assert.equal(r.spec.optimizer.momentum, 0.5);
   });
