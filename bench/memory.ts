@@ -36,7 +36,7 @@ function makeRecord(src: EpochRecord, i: number): EpochRecord {
     layers: src.layers.map((s) => ({
       gradRms: s.gradRms * f, gradMeanAbs: s.gradMeanAbs * f, gradMaxAbs: s.gradMaxAbs * f, deltaRms: s.deltaRms * f,
       updateRatio: s.updateRatio * f, weightRms: s.weightRms * f, actMean: s.actMean * f, actStd: s.actStd * f,
-      dead: s.dead, saturated: s.saturated * f, zeroGrad: s.zeroGrad, nonFinite: s.nonFinite,
+      dead: s.dead, saturated: s.saturated * f, zeroGrad: s.zeroGrad, nonFinite: s.nonFinite, biasGradNorm: s.biasGradNorm * f,
     })),
     histograms: src.histograms.map((h) => {
       const c = new Array<number>(h.length).fill(0);

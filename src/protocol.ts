@@ -2,7 +2,7 @@
 // the training worker and the panel's page all import this module, so a `switch (msg.type)` on any
 // side is checked by the compiler against what the other side may send.
 
-import type { EpochRecord, Finding, Problem, ReportLayer, StopReason, Report, LayerStatName, Thresholds } from './engine/types';
+import type { EpochRecord, Finding, InitialRecord, Problem, ReportLayer, StopReason, Report, LayerStatName, Thresholds } from './engine/types';
 
 // ---------------------------------------------------------------- host <-> training worker
 
@@ -34,6 +34,8 @@ export interface WorkerStarted {
   readonly params: number;
   readonly epochs: number;
   readonly problems: readonly Problem[];
+  /** The gradient at the initial weights, before any step (the heatmap's epoch 0); null if cancelled first. */
+  readonly initial: InitialRecord | null;
 }
 export interface WorkerEpochs {
   readonly type: 'epochs';
@@ -89,6 +91,8 @@ export interface RunSnapshot {
   readonly name: string;
   readonly layers: readonly ReportLayer[];
   readonly totalEpochs: number;
+  /** The gradient at the initial weights, before any step: the heatmap's epoch 0 (absent: not known). */
+  readonly initial?: InitialRecord;
   /**
    * One record per epoch, or, when `stride` is over 1, one per bucket of `stride` consecutive
    * epochs (src/host/panel/aggregate.ts): a record then covers the epochs after the previous record's up

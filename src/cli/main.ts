@@ -159,7 +159,7 @@ async function runTrain(args: Args, io: Io): Promise<number> {
   const { result } = loaded;
   for (const p of result.problems) if (!json || p.severity === 'error') io.err(formatProblem(file, p) + '\n');
   if (!result.trainable) {
-    if (json) io.out(toJson(buildReport(result, [], [], null), 2) + '\n');
+    if (json) io.out(toJson(buildReport(result, null, [], [], null), 2) + '\n');
     io.err(`${file}: not trained: fix the errors above first\n`);
     return 1;
   }
@@ -181,7 +181,7 @@ async function runTrain(args: Args, io: Io): Promise<number> {
     writeReportJson(io.out, result, run);
   } else {
     const style = { color: io.color && !args.flags.has('--no-color') };
-    const layers = buildReport(result, [], findings, run.stopped).network;
+    const layers = buildReport(result, run.initial, [], findings, run.stopped).network;
     const last = run.history.length > 0 ? run.history.record(run.history.length - 1) : undefined;
     io.out(`${layers.name}: ${layers.layers.length} layers, ${layers.params} parameters, ${run.history.length} epochs`);
     if (last) io.out(`, final loss ${last.loss.toFixed(4)}${last.accuracy !== null ? `, accuracy ${(last.accuracy * 100).toFixed(1)}%` : ''}`);

@@ -335,7 +335,8 @@ function runFindings(spec: Spec, run: RunStats, layerFindings: readonly Finding[
   for (let i = 1; i < E; i++) if (losses[i] > losses[i - 1] * 1.1) jumps++;
   // The loss of a constant guess at the class frequencies; a run that ends there learnt nothing.
   const outUnits = spec.layers[spec.layers.length - 1].units;
-  const chanceLoss = spec.loss === 'bce' ? Math.LN2 : spec.loss === 'cross_entropy' ? Math.log(outUnits) : Infinity;
+  // (K one-hot sigmoids guessing 1/K each: the binary entropy of 1/K.)
+  const chanceLoss = spec.loss === 'bce' ? (outUnits > 1 ? -(Math.log(outUnits) / outUnits + (1 - 1 / outUnits) * Math.log(1 - 1 / outUnits)) : Math.LN2) : spec.loss === 'cross_entropy' ? Math.log(outUnits) : Infinity;
   const noProgress = winMean >= 0.95 * Math.min(first, chanceLoss);
   const rose = from > 0 && winMean > 1.1 * bestBefore;
   // Vanishing layers also stop progress; then only a rising or jumping loss blames the step size.

@@ -8,7 +8,7 @@ import type { EpochRecord, LayerStatName, LayerStats } from './types';
 
 export const STAT_NAMES: readonly LayerStatName[] = [
   'gradRms', 'gradMeanAbs', 'gradMaxAbs', 'deltaRms', 'updateRatio', 'weightRms',
-  'actMean', 'actStd', 'dead', 'saturated', 'zeroGrad', 'nonFinite',
+  'actMean', 'actStd', 'dead', 'saturated', 'zeroGrad', 'nonFinite', 'biasGradNorm',
 ];
 const STAT_INDEX = new Map<LayerStatName, number>(STAT_NAMES.map((n, i) => [n, i]));
 

@@ -1,7 +1,7 @@
 // The engine's front door: check a spec, train it, diagnose the run, build the report. Used by the
 // CLI, the worker and the tests alike.
 
-import type { Dataset, EpochRecord, Finding, PredictedLayer, Problem, Report, ReportLayer, Spec, StopReason } from './types';
+import type { Dataset, EpochRecord, Finding, InitialRecord, PredictedLayer, Problem, Report, ReportLayer, Spec, StopReason } from './types';
 import { parseSpec, type ParseOptions, type ParseResult } from './parser';
 import { loadData, loadDataNow, type LoadData, type ReadDataFile } from './data/load';
 import { dataShape, type DataLoad } from './data/sources';
@@ -96,10 +96,11 @@ export function reportLayers(result: CheckResult): ReportLayer[] {
   });
 }
 
-export function buildReport(result: CheckResult, epochs: readonly EpochRecord[], findings: readonly Finding[], stopped: StopReason): Report {
+export function buildReport(result: CheckResult, initial: InitialRecord | null, epochs: readonly EpochRecord[], findings: readonly Finding[], stopped: StopReason): Report {
   return {
     version: 1,
     network: { name: result.spec.name, params: paramCount(result.spec.input ?? 0, result.spec.layers), layers: reportLayers(result) },
+    initial,
     epochs,
     findings,
     problems: result.problems,
@@ -108,6 +109,8 @@ export function buildReport(result: CheckResult, epochs: readonly EpochRecord[],
 }
 
 export interface RunResult {
+  /** The gradient at the initial weights, before any step (null when nothing was trained). */
+  readonly initial: InitialRecord | null;
   /** The epochs, by column. */
   readonly history: EpochHistory;
   readonly findings: Finding[];
@@ -121,8 +124,10 @@ export interface RunResult {
 export function trainRun(result: CheckResult, options: TrainOptions & { onEpoch?: (r: EpochRecord) => void; history?: HistoryOptions } = {}): RunResult {
   const layers = result.spec.layers.length;
   const history = new EpochHistory(layers, { precision: 'float64', capacity: options.epochs ?? result.spec.train.epochs, maxHistograms: 1024, ...options.history });
-  if (!result.trainable || !result.dataset) return { history, findings: [], stopped: null };
-  const it = new Trainer(result.spec, result.dataset, options).run();
+  if (!result.trainable || !result.dataset) return { initial: null, history, findings: [], stopped: null };
+  const trainer = new Trainer(result.spec, result.dataset, options);
+  const initial = trainer.initialRecord();
+  const it = trainer.run();
   let step = it.next();
   while (!step.done) {
     history.push(step.value);
@@ -130,13 +135,13 @@ export function trainRun(result: CheckResult, options: TrainOptions & { onEpoch?
     step = it.next();
   }
   const stopped = step.value;
-  return { history, findings: diagnoseRun({ spec: result.spec, records: history, stopped }), stopped };
+  return { initial, history, findings: diagnoseRun({ spec: result.spec, records: history, stopped }), stopped };
 }
 
 /** Trains a checked spec and returns the whole report (for runs of modest length). */
 export function trainToReport(result: CheckResult, options: TrainOptions & { onEpoch?: (r: EpochRecord) => void } = {}): Report {
   const run = trainRun(result, options);
-  return buildReport(result, run.history.records(), run.findings, run.stopped);
+  return buildReport(result, run.initial, run.history.records(), run.findings, run.stopped);
 }
 
 /**
@@ -144,10 +149,10 @@ export function trainToReport(result: CheckResult, options: TrainOptions & { onE
  * records or as one string. The same document as toJson(buildReport(…)), laid out differently.
  */
 export function writeReportJson(write: (chunk: string) => void, result: CheckResult, run: RunResult): void {
-  const head = buildReport(result, [], run.findings, run.stopped);
+  const head = buildReport(result, run.initial, [], run.findings, run.stopped);
   // Pretty-printed as toJson(…, 2) would, one level in, except each epoch on a line of its own.
   const field = (value: unknown) => toJson(value, 2).replace(/\n/g, '\n  ');
-  write(`{\n  "version": ${head.version},\n  "network": ${field(head.network)},\n  "epochs": [`);
+  write(`{\n  "version": ${head.version},\n  "network": ${field(head.network)},\n  "initial": ${field(head.initial)},\n  "epochs": [`);
   for (let i = 0; i < run.history.length; i++) write(`${i === 0 ? '' : ','}\n    ${toJson(run.history.record(i))}`);
   write(`${run.history.length > 0 ? '\n  ' : ''}],\n  "findings": ${field(head.findings)},\n  "problems": ${field(head.problems)},\n  "stopped": ${field(head.stopped)}\n}\n`);
 }

@@ -554,9 +554,7 @@ export function parseSpec(text: string, options: ParseOptions = {}): ParseResult
     } else if (resolvedLoss === 'cross_entropy' && outAct !== 'softmax') {
       tokenError(lc, 'loss-mismatch', `cross_entropy needs a softmax output layer; the output layer (line ${out.line}) is ${outAct}. Write \`dense K softmax\` with K the number of classes, or use \`loss bce\` / \`loss mse\`.`, lt);
     }
-    if (resolvedLoss === 'bce' && out.units !== 1) {
-      tokenError(fileCtx(out.line), 'output-mismatch', `bce needs 1 output unit (the probability of class 1); this output layer has ${out.units}. Use \`dense 1 sigmoid\`, or softmax with cross_entropy for more classes.`, out.unitsToken);
-    }
+    // bce on K > 1 units (one sigmoid per class) is checked against the data's classes below.
     if (resolvedLoss === 'bce' && outAct !== 'sigmoid') {
       report(fileCtx(out.line), 'warning', 'bce-without-sigmoid', `bce expects probabilities from a sigmoid output; this output layer is ${outAct}, whose values can leave (0, 1). Use \`dense 1 sigmoid\`.`, out.activationToken.start, out.activationToken.end);
     }

@@ -2,7 +2,7 @@
 // statistics folded into the passes that already touch the data. `run()` is an iterator of
 // per-epoch records that checks for cancellation between steps.
 
-import type { Dataset, EpochRecord, LayerStats, LossName, OptimizerSpec, Spec, StopReason } from './types';
+import type { Dataset, EpochRecord, InitialRecord, LayerStats, LossName, OptimizerSpec, Spec, StopReason } from './types';
 import { backwardPass, foldsForwardSums, forwardPass, markAlive, SIGMOID_SATURATED, type BackwardSums, type ForwardSums, type Vec } from './activations';
 import { forwardProduct, gradientSums, inputGradientProduct, weightGradientProduct } from './kernels';
 import { buildNetwork, type Layer, type Network } from './network';
@@ -28,6 +28,7 @@ class LayerAccumulator {
   gradMaxAbs = 0;
   deltaRms = 0;
   updateRatio = 0;
+  biasGradNorm = 0;
   zeros = 0;
   entries = 0;
   nonFinite = 0;
@@ -39,7 +40,7 @@ class LayerAccumulator {
     this.bwd = { deltaSq: 0, saturated: 0, alive: new Uint8Array(units) };
   }
   reset(): void {
-    this.steps = this.gradRms = this.gradMeanAbs = this.gradMaxAbs = this.deltaRms = this.updateRatio = 0;
+    this.steps = this.gradRms = this.gradMeanAbs = this.gradMaxAbs = this.deltaRms = this.updateRatio = this.biasGradNorm = 0;
     this.zeros = this.entries = this.nonFinite = this.satPairs = this.pairs = 0;
     this.fwd.sum = this.fwd.sumSq = 0;
     this.bwd.deltaSq = this.bwd.saturated = 0;
@@ -61,6 +62,8 @@ export class Trainer {
   private readonly isCancelled: () => boolean;
   private readonly classification: boolean;
   private readonly outUnits: number;
+  /** Class labels become one-hot targets: softmax with cross_entropy, or K > 1 sigmoids with bce. */
+  private readonly oneHot: boolean;
   private step = 0;
   private epoch = 0;
   /** Per-layer squared norms of the step's raw gradient (for clipping and statistics). */
@@ -91,6 +94,7 @@ export class Trainer {
     this.acc = this.net.layers.map((l) => new LayerAccumulator(l.units));
     this.isCancelled = options.isCancelled ?? (() => false);
     this.classification = data.classes > 0;
+    this.oneHot = this.classification && (this.loss === 'cross_entropy' || (this.loss === 'bce' && this.outUnits > 1));
     this.gradSq = new Float64Array(this.net.layers.length);
   }
 
@@ -156,7 +160,7 @@ export class Trainer {
       const ro = r * inputs;
       for (let j = 0; j < inputs; j++) X[ro + j] = x[xo + j];
       const to = r * out;
-      if (this.loss === 'cross_entropy') {
+      if (this.oneHot) {
         for (let j = 0; j < out; j++) T[to + j] = 0;
         T[to + y[s]] = 1;
       } else {
@@ -214,7 +218,7 @@ export class Trainer {
         D[i] = (A[i] - t) / K;
         if ((A[i] > 0.5 ? 1 : 0) === t) correct++;
       }
-      correct = Math.round(correct / K);
+      correct = this.oneHot ? argmaxCorrect(A, T, nb, K) : Math.round(correct / K);
     } else {
       const eps = 1e-7;
       for (let i = 0; i < nb * K; i++) {
@@ -233,7 +237,7 @@ export class Trainer {
           if (this.classification && Math.abs(e) < 0.5) correct++;
         }
       }
-      correct = Math.round(correct / K);
+      correct = this.oneHot ? argmaxCorrect(A, T, nb, K) : Math.round(correct / K);
     }
     if (this.loss !== 'cross_entropy') loss /= K;
     return { loss: loss / nb, correct };
@@ -313,6 +317,7 @@ export class Trainer {
         this.applyStep(l.b, l.db, l.mb, l.vb, 1, 0, false);
         this.addGradientStats(l.dW, a, r[0], r[1], r[2], r[3]);
         a.updateRatio += ratioOf(r[4], r[5]);
+        a.biasGradNorm += Math.sqrt(sumSq(l.db));
         a.steps++;
       }
       return;
@@ -323,8 +328,10 @@ export class Trainer {
         const l = layers[k];
         const s = stats ? this.gradientStats(l, this.acc[k]) : sumSq(l.dW);
         this.gradSq[k] = s;
+        const sb = stats || o.clip > 0 ? sumSq(l.db) : 0;
+        if (stats) this.acc[k].biasGradNorm += Math.sqrt(sb);
         // The global norm only matters for clipping.
-        if (o.clip > 0) total += s + sumSq(l.db);
+        if (o.clip > 0) total += s + sb;
       }
     }
     const clipScale = o.clip > 0 && Math.sqrt(total) > o.clip ? o.clip / Math.sqrt(total) : 1;
@@ -463,8 +470,79 @@ export class Trainer {
       saturated: a.bwd.saturated / count,
       zeroGrad: a.entries > 0 ? a.zeros / a.entries : 0,
       nonFinite: a.nonFinite,
+      biasGradNorm: a.biasGradNorm / steps,
     };
   }
+
+  /**
+   * The statistics of the gradient of the whole training set's mean loss at the current weights,
+   * without a step: the batches of the first epoch, in the samples' order, each batch's gradient
+   * weighted by its size (for networks without batch statistics, the full-batch gradient). Meant
+   * before run(): nothing it touches outlives it but the batch buffers, which every step rewrites,
+   * so the run that follows is the same bit for bit. Null with statistics off, or when cancelled.
+   */
+  initialRecord(): InitialRecord | null {
+    if (!this.stats || this.epoch > 0) return null;
+    const { n } = this.data;
+    const batch = this.net.batch;
+    const layers = this.net.layers;
+    const gW = layers.map((l) => new Float64Array(l.dW.length));
+    const gb = layers.map((l) => new Float64Array(l.db.length));
+    for (const a of this.acc) a.reset();
+    let lossSum = 0;
+    let correct = 0;
+    let batches = 0;
+    for (let start = 0; start < n; start += batch) {
+      if (this.isCancelled()) return null;
+      const nb = Math.min(batch, n - start);
+      this.loadBatch(start, nb);
+      this.forward(nb);
+      const out = this.outputGradient(nb);
+      this.backward(nb);
+      lossSum += out.loss * nb;
+      correct += out.correct;
+      batches++;
+      for (let k = 0; k < layers.length; k++) {
+        const { dW, db } = layers[k];
+        const w = gW[k];
+        const b = gb[k];
+        for (let i = 0; i < w.length; i++) w[i] += dW[i] * nb;
+        for (let i = 0; i < b.length; i++) b[i] += db[i] * nb;
+      }
+    }
+    const record: InitialRecord = {
+      loss: lossSum / n,
+      accuracy: this.classification ? correct / n : null,
+      layers: layers.map((l, k) => {
+        const a = this.acc[k];
+        const w = gW[k];
+        const b = gb[k];
+        for (let i = 0; i < w.length; i++) w[i] /= n;
+        let sb = 0;
+        for (let i = 0; i < b.length; i++) { b[i] /= n; sb += b[i] * b[i]; }
+        // One "step" of the whole set's gradient; backward() added a deltaRms per batch.
+        a.deltaRms /= batches;
+        gradientSums(w, this.sums);
+        this.addGradientStats(w, a, this.sums[0], this.sums[1], this.sums[2], this.sums[3]);
+        a.biasGradNorm = Math.sqrt(sb);
+        a.steps = 1;
+        return this.layerStats(l, a);
+      }),
+    };
+    for (const a of this.acc) a.reset();
+    return record;
+  }
+}
+
+/** Rows of one-hot targets T whose largest output in A is at the target's 1 (the first largest on ties). */
+function argmaxCorrect(A: Vec, T: Vec, rows: number, K: number): number {
+  let correct = 0;
+  for (let r = 0, o = 0; r < rows; r++, o += K) {
+    let arg = 0;
+    for (let j = 1; j < K; j++) if (A[o + j] > A[o + arg]) arg = j;
+    correct += T[o + arg] === 1 ? 1 : 0;
+  }
+  return correct;
 }
 
 /** ‖ΔW‖/‖W‖ from the squared norms. */
@@ -593,5 +671,5 @@ function sumSq(v: Vec): number {
 }
 
 function emptyStats(): LayerStats {
-  return { gradRms: 0, gradMeanAbs: 0, gradMaxAbs: 0, deltaRms: 0, updateRatio: 0, weightRms: 0, actMean: 0, actStd: 0, dead: 0, saturated: 0, zeroGrad: 0, nonFinite: 0 };
+  return { gradRms: 0, gradMeanAbs: 0, gradMaxAbs: 0, deltaRms: 0, updateRatio: 0, weightRms: 0, actMean: 0, actStd: 0, dead: 0, saturated: 0, zeroGrad: 0, nonFinite: 0, biasGradNorm: 0 };
 }

@@ -239,6 +239,8 @@ export interface LayerStats {
   saturated: number;
   zeroGrad: number;
   nonFinite: number;
+  /** ‖∂L/∂b‖ over the layer's biases: Nielsen's "speed of learning" of the layer. */
+  biasGradNorm: number;
 }
 export type LayerStatName = keyof LayerStats;
 
@@ -249,6 +251,16 @@ export interface EpochRecord {
   readonly layers: readonly LayerStats[];
   /** Per layer, counts of log10|∂L/∂W| in the fixed bins of `HISTOGRAM` (last step of the epoch). */
   readonly histograms: readonly (readonly number[])[];
+}
+
+/**
+ * The statistics of the gradient of the whole training set's mean loss at the initial weights,
+ * before any step (the heatmap's epoch 0). `updateRatio` is 0: no step was taken.
+ */
+export interface InitialRecord {
+  readonly loss: number;
+  readonly accuracy: number | null;
+  readonly layers: readonly LayerStats[];
 }
 
 export type StopReason = 'nonfinite' | 'cancelled' | null;
@@ -271,6 +283,8 @@ export interface ReportLayer {
 export interface Report {
   readonly version: 1;
   readonly network: { readonly name: string; readonly params: number; readonly layers: readonly ReportLayer[] };
+  /** Null when nothing was trained. */
+  readonly initial: InitialRecord | null;
   readonly epochs: readonly EpochRecord[];
   readonly findings: readonly Finding[];
   readonly problems: readonly Problem[];

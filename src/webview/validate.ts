@@ -5,7 +5,7 @@
 // VS Code serialises both with JSON, so NaN and ±Infinity in the statistics arrive as null; the
 // checks turn a null statistic back into NaN (the panel shows it as "non-finite").
 
-import type { EpochRecord, Finding, FindingKind, Fix, LayerStats, ReportLayer, Severity } from '../engine/types';
+import type { EpochRecord, Finding, FindingKind, Fix, InitialRecord, LayerStats, ReportLayer, Severity } from '../engine/types';
 import {
   HEATMAP_METRICS,
   type CompareVariantSnapshot,
@@ -83,7 +83,7 @@ const FINDING_KINDS: readonly FindingKind[] = [
 ];
 const STAT_KEYS: readonly (keyof LayerStats)[] = [
   'gradRms', 'gradMeanAbs', 'gradMaxAbs', 'deltaRms', 'updateRatio', 'weightRms',
-  'actMean', 'actStd', 'dead', 'saturated', 'zeroGrad', 'nonFinite',
+  'actMean', 'actStd', 'dead', 'saturated', 'zeroGrad', 'nonFinite', 'biasGradNorm',
 ];
 
 const metric: Check<HeatmapMetric> = oneOf(HEATMAP_METRICS);
@@ -104,6 +104,15 @@ const epochRecord: Check<EpochRecord> = (v, path) => {
     layers: arr(layerStats)(o.layers, `${path}.layers`),
     // Optional in practice: an engine that does not record histograms yet still gets a heatmap.
     histograms: o.histograms === undefined ? [] : arr(arr(num))(o.histograms, `${path}.histograms`),
+  };
+};
+
+const initialRecord: Check<InitialRecord> = (v, path) => {
+  const o = obj(v, path);
+  return {
+    loss: num(o.loss, `${path}.loss`),
+    accuracy: o.accuracy === null || o.accuracy === undefined ? null : num(o.accuracy, `${path}.accuracy`),
+    layers: arr(layerStats)(o.layers, `${path}.layers`),
   };
 };
 
@@ -148,6 +157,8 @@ const runSnapshot: Check<RunSnapshot> = (v, path) => {
   epochs.forEach((e, i) => {
     if (e.layers.length !== layers.length) throw new Invalid(`${path}.epochs[${i}].layers`, `${layers.length} layers`);
   });
+  const initial = o.initial === undefined || o.initial === null ? undefined : initialRecord(o.initial, `${path}.initial`);
+  if (initial && initial.layers.length !== layers.length) throw new Invalid(`${path}.initial.layers`, `${layers.length} layers`);
   const run: RunSnapshot = {
     id: str(o.id, `${path}.id`),
     label: str(o.label, `${path}.label`),
@@ -155,6 +166,7 @@ const runSnapshot: Check<RunSnapshot> = (v, path) => {
     name: str(o.name, `${path}.name`),
     layers,
     totalEpochs: finite(o.totalEpochs, `${path}.totalEpochs`),
+    ...(initial ? { initial } : {}),
     epochs,
     ...(o.stride === undefined || o.stride === 1 ? {} : { stride: stride(o.stride, `${path}.stride`) }),
     findings: arr(finding)(o.findings, `${path}.findings`),

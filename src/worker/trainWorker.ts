@@ -59,8 +59,10 @@ async function train(port: NonNullable<typeof parentPort>, msg: StartTraining): 
     ...(msg.seed !== undefined ? { seed: msg.seed } : {}),
     isCancelled: () => Atomics.load(cancelled, 0) !== 0,
   });
-  const { params } = buildReport(result, [], [], null).network;
-  post(port, { type: 'started', name: spec.name, layers, params, epochs: trainer.epochs, problems: result.problems });
+  const { params } = buildReport(result, null, [], [], null).network;
+  // The initial record first (one pass over the data, no step), so the panel's epoch 0 is there from the start.
+  const initial = trainer.initialRecord();
+  post(port, { type: 'started', name: spec.name, layers, params, epochs: trainer.epochs, problems: result.problems, initial });
 
   // The findings read columns only: no histograms here (the host keeps those it shows).
   const history = new EpochHistory(layers.length, { capacity: initialCapacity(trainer.epochs, layers.length), precision: workerPrecision(trainer.epochs, layers.length), maxHistograms: 2 });
@@ -88,7 +90,7 @@ async function train(port: NonNullable<typeof parentPort>, msg: StartTraining): 
       flush();
       const stopped = step.value;
       const findings = diagnoseRun({ spec, records: history, stopped });
-      post(port, { type: 'done', report: buildReport(result, [], findings, stopped) });
+      post(port, { type: 'done', report: buildReport(result, initial, [], findings, stopped) });
       return;
     }
     const record = step.value;

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { parseSpec } from '../../src/engine/parser';
-import { analyze } from '../../src/engine/analysis';
+import { check } from '../../src/engine/index';
 import { buildNetwork } from '../../src/engine/network';
 import { spec } from './helpers';
 
@@ -68,8 +68,7 @@ describe('bias init', () => {
 
   it('counts a random bias in the static analysis of the spread of z', () => {
     const at = (bias: string) => {
-      const r = parseSpec(spec(['data xor', 'input 2', `dense 16 tanh init=zeros bias=${bias}`, 'dense 1 sigmoid']));
-      return analyze(r.spec, r.dataset, r.featureStd).predicted[0].actStd;
+      return check(spec(['data xor', 'input 2', `dense 16 tanh init=zeros bias=${bias}`, 'dense 1 sigmoid'])).predicted[0].actStd;
     };
     assert.equal(at('0'), 0);
     assert.ok(at('normal(0, 1)') > 0.5);

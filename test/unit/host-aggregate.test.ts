@@ -20,7 +20,7 @@ train epochs=50 batch=16 seed=1
 `;
 
 function stats(v: number): LayerStats {
-  return { gradRms: v, gradMeanAbs: v, gradMaxAbs: v, deltaRms: v, updateRatio: v, weightRms: v, actMean: v, actStd: v, dead: v, saturated: v, zeroGrad: v, nonFinite: v };
+  return { gradRms: v, gradMeanAbs: v, gradMaxAbs: v, deltaRms: v, updateRatio: v, weightRms: v, actMean: v, actStd: v, dead: v, saturated: v, zeroGrad: v, nonFinite: v, biasGradNorm: v };
 }
 
 function record(epoch: number, v: number, layers = 2): EpochRecord {
@@ -64,7 +64,7 @@ describe('host: aggregation of a long run for the panel', () => {
     assert.equal(linearMean([1, Infinity]), Infinity);
     assert.deepEqual(
       Object.entries(STAT_AGGREGATION).filter(([, a]) => a === 'log').map(([n]) => n),
-      ['gradRms', 'gradMeanAbs', 'deltaRms', 'updateRatio', 'weightRms'],
+      ['gradRms', 'gradMeanAbs', 'deltaRms', 'updateRatio', 'weightRms', 'biasGradNorm'],
     );
     assert.deepEqual(Object.entries(STAT_AGGREGATION).filter(([, a]) => a === 'max').map(([n]) => n), ['gradMaxAbs', 'nonFinite']);
   });
@@ -103,7 +103,7 @@ describe('host: aggregation of a long run for the panel', () => {
       deliver(showMessage(run, 'gradRms'));
     };
     show();
-    run.apply({ type: 'started', name: 'agg', layers: report.network.layers, params: report.network.params, epochs: 50, problems: [] });
+    run.apply({ type: 'started', name: 'agg', layers: report.network.layers, params: report.network.params, epochs: 50, problems: [], initial: null });
     show();
     const strides = new Set<number>();
     for (let i = 0; i < 50; ) {
@@ -131,7 +131,7 @@ describe('host: aggregation of a long run for the panel', () => {
   it('a run within the cap is sent epoch by epoch, as before', () => {
     const report = trainToReport(check(SPEC));
     const run = new RunData('r', '/x/agg.nnspec', 'agg.nnspec', SPEC);
-    run.apply({ type: 'started', name: 'agg', layers: report.network.layers, params: report.network.params, epochs: 50, problems: [] });
+    run.apply({ type: 'started', name: 'agg', layers: report.network.layers, params: report.network.params, epochs: 50, problems: [], initial: null });
     const added = run.apply({ type: 'epochs', records: report.epochs, findings: [] });
     const p = progressMessage(run, added);
     assert.equal(p.records, added);
@@ -147,7 +147,7 @@ describe('host: aggregation of a long run for the panel', () => {
   it('the page drops progress of another stride, and its validator checks the stride', () => {
     const report = trainToReport(check(SPEC));
     const run = new RunData('r', '/x/agg.nnspec', 'agg.nnspec', SPEC, 8);
-    run.apply({ type: 'started', name: 'agg', layers: report.network.layers, params: report.network.params, epochs: 50, problems: [] });
+    run.apply({ type: 'started', name: 'agg', layers: report.network.layers, params: report.network.params, epochs: 50, problems: [], initial: null });
     run.apply({ type: 'epochs', records: report.epochs.slice(0, 20), findings: [] });
     const shown = reduce(INITIAL_STATE, wire(showMessage(run, 'gradRms'))).state;
     const stale = reduce(shown, wire({ type: 'progress', runId: 'r', records: report.epochs.slice(20, 22), findings: [], state: 'running' }));
@@ -170,11 +170,13 @@ describe('host: aggregation of a long run for the panel', () => {
     assert.equal(f32String(0.1), '0.1', 'a float64 number as it is');
     const report = trainToReport(check(SPEC));
     const run = new RunData('r', '/x/agg.nnspec', 'agg.nnspec', SPEC, 8);
-    run.apply({ type: 'started', name: 'agg', layers: report.network.layers, params: report.network.params, epochs: 50, problems: [] });
+    run.apply({ type: 'started', name: 'agg', layers: report.network.layers, params: report.network.params, epochs: 50, problems: [], initial: null });
     run.apply({ type: 'epochs', records: report.epochs, findings: [] });
     run.apply({ type: 'done', report: { ...report, epochs: [] } });
     const csv = run.toCsv().trim().split('\n');
-    assert.equal(csv.length, 1 + 50 * 3);
+    // The initial record (from the report) as epoch 0, then the 50 epochs.
+    assert.equal(csv.length, 1 + 3 + 50 * 3);
+    assert.ok(csv[1].startsWith('0,'));
     const json = JSON.parse(run.toJson()) as { epochs: EpochRecord[]; findings: unknown[] };
     assert.equal(json.epochs.length, 50);
     assert.equal(json.epochs[49].layers[0].gradRms, Number(f32String(Math.fround(report.epochs[49].layers[0].gradRms))));

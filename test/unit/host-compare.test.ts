@@ -102,7 +102,7 @@ describe('host: a variant\'s verdict line', () => {
   it('queued, training, then the engine\'s verdict', () => {
     const r = run();
     assert.equal(variantVerdict(r, false), 'queued: waiting for a free worker');
-    r.apply({ type: 'started', name: 'canonical', layers: report.network.layers, params: report.network.params, epochs: 4, problems: [] });
+    r.apply({ type: 'started', name: 'canonical', layers: report.network.layers, params: report.network.params, epochs: 4, problems: [], initial: null });
     r.apply({ type: 'epochs', records: report.epochs.slice(0, 2), findings: [] });
     assert.equal(variantVerdict(r, true), 'training: epoch 2 of 4');
     r.apply({ type: 'done', report });

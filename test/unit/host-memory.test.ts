@@ -31,7 +31,7 @@ describe('host: memory of a 100,000-epoch × 30-layer run', function () {
     gc();
     const before = used();
     const run = new RunData('mem', '/x/mem.nnspec', 'mem.nnspec', '');
-    run.apply({ type: 'started', name: 'mem', layers, params: LAYERS * 272, epochs: EPOCHS, problems: [] });
+    run.apply({ type: 'started', name: 'mem', layers, params: LAYERS * 272, epochs: EPOCHS, problems: [], initial: null });
     const BATCH = 500;
     for (let e = 1; e <= EPOCHS; e += BATCH) {
       const records: EpochRecord[] = [];
@@ -39,7 +39,7 @@ describe('host: memory of a 100,000-epoch × 30-layer run', function () {
         const ls: LayerStats[] = [];
         for (let k = 0; k < LAYERS; k++) {
           const v = 1e-3 / (1 + k) + 1e-9 * i;
-          ls.push({ gradRms: v, gradMeanAbs: v, gradMaxAbs: 3 * v, deltaRms: v, updateRatio: v, weightRms: 0.1, actMean: 0, actStd: 1, dead: 0.01, saturated: 0, zeroGrad: 0, nonFinite: 0 });
+          ls.push({ gradRms: v, gradMeanAbs: v, gradMaxAbs: 3 * v, deltaRms: v, updateRatio: v, weightRms: 0.1, actMean: 0, actStd: 1, dead: 0.01, saturated: 0, zeroGrad: 0, nonFinite: 0, biasGradNorm: v });
         }
         const histograms = Array.from({ length: LAYERS }, () => Array.from({ length: 32 }, (_, b) => (b * 7 + i) % 13));
         records.push({ epoch: i, loss: 1 / i, accuracy: 0.5, layers: ls, histograms });

@@ -30,7 +30,7 @@ describe('host: messages to the panel pass the page\'s validator', () => {
   it('a new run before the worker started, while it trains, and at its end', () => {
     const run = new RunData('run-1', '/x/msgs.nnspec', 'msgs.nnspec', SPEC);
     accepted(showMessage(run, 'gradRms'));
-    run.apply({ type: 'started', name: 'msgs', layers: report.network.layers, params: report.network.params, epochs: 6, problems: result.problems });
+    run.apply({ type: 'started', name: 'msgs', layers: report.network.layers, params: report.network.params, epochs: 6, problems: result.problems, initial: null });
     accepted(showMessage(run, 'deltaRms'));
     const added = run.apply({ type: 'epochs', records: report.epochs.slice(0, 3), findings: [] });
     accepted(progressMessage(run, added));
@@ -44,7 +44,7 @@ describe('host: messages to the panel pass the page\'s validator', () => {
     failed.apply({ type: 'failed', message: 'The training worker crashed: boom' });
     accepted(showMessage(failed, 'gradRms'));
     const cancelled = new RunData('run-3', '/x/msgs.nnspec', 'msgs.nnspec', SPEC);
-    cancelled.apply({ type: 'started', name: 'msgs', layers: report.network.layers, params: report.network.params, epochs: 6, problems: [] });
+    cancelled.apply({ type: 'started', name: 'msgs', layers: report.network.layers, params: report.network.params, epochs: 6, problems: [], initial: null });
     const nan = { ...report.epochs[0], loss: NaN, layers: report.epochs[0].layers.map((l) => ({ ...l, gradRms: Infinity, nonFinite: 3 })) };
     accepted(progressMessage(cancelled, cancelled.apply({ type: 'epochs', records: [nan], findings: [] })));
     cancelled.cancel();

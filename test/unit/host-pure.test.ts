@@ -260,7 +260,7 @@ describe('host: run data and exports', () => {
     const result = check(DEEP, { fileName: '/x/deep.nnspec' });
     const report = trainToReport(result, { epochs: 3 });
     const run = new RunData('r1', '/x/deep.nnspec', 'deep.nnspec', DEEP);
-    run.apply({ type: 'started', name: 'deep', layers: report.network.layers, params: report.network.params, epochs: 3, problems: result.problems });
+    run.apply({ type: 'started', name: 'deep', layers: report.network.layers, params: report.network.params, epochs: 3, problems: result.problems, initial: report.initial });
     assert.deepEqual(run.apply({ type: 'epochs', records: report.epochs.slice(0, 2), findings: [] }).length, 2);
     assert.equal(run.snapshot().state, 'running');
     assert.equal(run.apply({ type: 'done', report }).length, 1, 'the epoch not streamed yet');
@@ -268,10 +268,15 @@ describe('host: run data and exports', () => {
     assert.equal(snap.epochs.length, 3);
     assert.equal(snap.state, 'done');
     const csv = run.toCsv().trim().split('\n');
-    assert.equal(csv[0], 'epoch,loss,accuracy,layer,line,activation,gradRms,gradMeanAbs,gradMaxAbs,deltaRms,updateRatio,weightRms,actMean,actStd,dead,saturated,zeroGrad,nonFinite');
-    assert.equal(csv.length, 1 + 3 * 9);
-    const json = JSON.parse(run.toJson()) as { version: number; epochs: unknown[] };
+    assert.equal(csv[0], 'epoch,loss,accuracy,layer,line,activation,gradRms,gradMeanAbs,gradMaxAbs,deltaRms,updateRatio,weightRms,actMean,actStd,dead,saturated,zeroGrad,nonFinite,biasGradNorm');
+    // The initial record as epoch 0, then three epochs, of 9 layers each.
+    assert.equal(csv.length, 1 + 4 * 9);
+    assert.deepEqual(csv.slice(1, 10).map((r) => r.split(',')[0]), new Array(9).fill('0'));
+    assert.equal(Number(csv[9].split(',')[18]), report.initial!.layers[8].biasGradNorm);
+    assert.deepEqual(snap.initial, report.initial);
+    const json = JSON.parse(run.toJson()) as { version: number; initial: { layers: unknown[] }; epochs: unknown[] };
     assert.equal(json.version, 1);
+    assert.equal(json.initial.layers.length, 9);
     assert.equal(json.epochs.length, 3);
   });
   it('records failures and cancellations once', () => {

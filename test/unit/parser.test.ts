@@ -106,7 +106,7 @@ describe('parser', () => {
     ['loss-mismatch', base('dense 2 softmax', 'loss mse'), 'loss-mismatch', 'mse', /cross_entropy/],
     ['input-mismatch', spec(['data xor', 'input 3', 'dense 1 sigmoid']), 'input-mismatch', '3', /write `input 2`/],
     ['output-mismatch (classes)', spec(['data spiral classes=3', 'input 2', 'dense 2 softmax']), 'output-mismatch', '2', /3 classes/],
-    ['output-mismatch (bce)', base('dense 2 sigmoid', 'loss bce'), 'output-mismatch', '2', /1 output unit/],
+    ['output-mismatch (bce)', base('dense 3 sigmoid', 'loss bce'), 'output-mismatch', '3', /bce on 3 units needs one unit per class/],
     ['csv (missing file)', spec(['data csv "nope.csv"', 'input 2', 'dense 1 sigmoid']), 'csv', 'data csv "nope.csv"', /Cannot read "nope.csv": no such file/],
   ];
   for (const [name, text, code, covered, message] of cases) {

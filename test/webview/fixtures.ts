@@ -63,6 +63,7 @@ export function epochs(from: number, to: number, shape: Shape = { depthFactor: 0
       saturated: Math.min(1, [0.55 + e / 200, 0.3 + e / 400, 0.05][i] ?? 0),
       zeroGrad: 0,
       nonFinite: nan ? 10 : 0,
+      biasGradNorm: g * 2,
     }));
     const loss = nan ? NaN : 0.3 + 0.39 * Math.exp(-e / 25) + (rand() - 0.5) * 0.01;
     out.push({

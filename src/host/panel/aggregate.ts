@@ -28,6 +28,7 @@ export const STAT_AGGREGATION: Readonly<Record<LayerStatName, StatAggregation>> 
   dead: 'mean',
   saturated: 'mean',
   zeroGrad: 'mean',
+  biasGradNorm: 'log',
   nonFinite: 'max',
 };
 

@@ -6,7 +6,7 @@
 // HISTOGRAM_BUDGET layer-histograms. The panel gets at most PANEL_EPOCH_CAP records
 // (src/host/panel/aggregate.ts). Pure: no vscode.
 
-import type { EpochRecord, Finding, LayerStatName, Problem, Report, ReportLayer, StopReason } from '../../engine/types';
+import type { EpochRecord, Finding, InitialRecord, LayerStatName, LayerStats, Problem, Report, ReportLayer, StopReason } from '../../engine/types';
 import { EpochHistory, initialCapacity } from '../../engine/history';
 import { toJson } from '../../engine/index';
 import { PANEL_EPOCH_CAP, type HeatmapMetric, type HostToPanel, type RunSnapshot, type RunState, type WorkerToHost } from '../../protocol';
@@ -24,6 +24,8 @@ export class RunData {
   params = 0;
   totalEpochs = 0;
   problems: readonly Problem[] = [];
+  /** The gradient at the initial weights (epoch 0), once the worker sent it. */
+  initial: InitialRecord | null = null;
   /** The epochs so far, by column (created when the worker starts, sized for its epochs). */
   history: EpochHistory | null = null;
   findings: readonly Finding[] = [];
@@ -85,6 +87,7 @@ export class RunData {
         this.params = msg.params;
         this.totalEpochs = msg.epochs;
         this.problems = msg.problems;
+        this.initial = msg.initial;
         this.history ??= new EpochHistory(msg.layers.length, { capacity: initialCapacity(msg.epochs, msg.layers.length), precision: 'float32', maxHistograms: 2 });
         return [];
       case 'epochs':
@@ -98,6 +101,7 @@ export class RunData {
         const added = r.epochs.slice(this.epochCount);
         this.add(added);
         this.report = { ...r, epochs: [] };
+        this.initial ??= r.initial;
         this.findings = uniqueFindings(r.findings);
         this.stopped = r.stopped;
         this.state = r.stopped === 'cancelled' ? 'cancelled' : r.stopped === 'nonfinite' ? 'nonfinite' : 'done';
@@ -199,6 +203,7 @@ export class RunData {
       name: this.name,
       layers: this.layers,
       totalEpochs: this.totalEpochs,
+      ...(this.initial ? { initial: this.initial } : {}),
       epochs: this.panelRecords(0, stride),
       ...(stride > 1 ? { stride } : {}),
       findings: this.findings,
@@ -213,13 +218,14 @@ export class RunData {
     const head: Report = {
       version: 1,
       network: this.report?.network ?? { name: this.name, params: this.params, layers: this.layers },
+      initial: this.initial,
       epochs: [],
       findings: this.report?.findings ?? this.findings,
       problems: this.report?.problems ?? this.problems,
       stopped: this.report?.stopped ?? this.stopped,
     };
     const field = (value: unknown) => toJson(value, 2).replace(/\n/g, '\n  ');
-    let chunk = `{\n  "version": ${head.version},\n  "network": ${field(head.network)},\n  "epochs": [`;
+    let chunk = `{\n  "version": ${head.version},\n  "network": ${field(head.network)},\n  "initial": ${field(head.initial)},\n  "epochs": [`;
     const n = this.epochCount;
     for (let i = 0; i < n; i++) {
       chunk += `${i === 0 ? '' : ','}\n    ${recordJson(this.record(i))}`;
@@ -233,7 +239,7 @@ export class RunData {
 
   /** One row per epoch and layer, with every statistic, in pieces. */
   *csvChunks(): Generator<string> {
-    yield* statisticsCsvChunks(this.layers, this.epochCount, (i) => this.record(i), f32String);
+    yield* statisticsCsvChunks(this.layers, this.epochCount, (i) => this.record(i), f32String, this.initial);
   }
 
   toJson(): string {
@@ -292,24 +298,27 @@ export function progressMessage(run: RunData, records: readonly EpochRecord[]): 
 }
 
 export const STAT_COLUMNS: readonly LayerStatName[] = [
-  'gradRms', 'gradMeanAbs', 'gradMaxAbs', 'deltaRms', 'updateRatio', 'weightRms', 'actMean', 'actStd', 'dead', 'saturated', 'zeroGrad', 'nonFinite',
+  'gradRms', 'gradMeanAbs', 'gradMaxAbs', 'deltaRms', 'updateRatio', 'weightRms', 'actMean', 'actStd', 'dead', 'saturated', 'zeroGrad', 'nonFinite', 'biasGradNorm',
 ];
 
-export function statisticsCsv(layers: readonly ReportLayer[], epochs: readonly EpochRecord[]): string {
-  return [...statisticsCsvChunks(layers, epochs.length, (i) => epochs[i], String)].join('');
+export function statisticsCsv(layers: readonly ReportLayer[], epochs: readonly EpochRecord[], initial: InitialRecord | null = null): string {
+  return [...statisticsCsvChunks(layers, epochs.length, (i) => epochs[i], String, initial)].join('');
 }
 
-/** The CSV of `count` epochs got by index, in pieces of about a megabyte. */
-export function* statisticsCsvChunks(layers: readonly ReportLayer[], count: number, epochAt: (i: number) => EpochRecord, format: (v: number) => string): Generator<string> {
+/** The CSV of `count` epochs got by index, in pieces of about a megabyte; the initial record, if any, as epoch 0. */
+export function* statisticsCsvChunks(layers: readonly ReportLayer[], count: number, epochAt: (i: number) => EpochRecord, format: (v: number) => string, initial: InitialRecord | null = null): Generator<string> {
   let chunk = ['epoch', 'loss', 'accuracy', 'layer', 'line', 'activation', ...STAT_COLUMNS].join(',') + '\n';
   const num = (v: number | null) => (v === null ? '' : Number.isFinite(v) ? format(v) : Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity');
   const loss = (v: number | null) => (v === null ? '' : Number.isFinite(v) ? String(v) : num(v));
-  for (let i = 0; i < count; i++) {
-    const e = epochAt(i);
+  const rows = (e: { readonly epoch: number; readonly loss: number; readonly accuracy: number | null; readonly layers: readonly LayerStats[] }) => {
     e.layers.forEach((s, k) => {
       const l = layers[k];
       chunk += [e.epoch, loss(e.loss), loss(e.accuracy), k, l?.line ?? '', csvField(l?.activation ?? ''), ...STAT_COLUMNS.map((c) => num(s[c]))].join(',') + '\n';
     });
+  };
+  if (initial) rows({ ...initial, epoch: 0 });
+  for (let i = 0; i < count; i++) {
+    rows(epochAt(i));
     if (chunk.length >= CHUNK_CHARS) {
       yield chunk;
       chunk = '';
