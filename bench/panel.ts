@@ -80,7 +80,7 @@ function record(e: number, n: number): EpochRecord {
     const g = 3e-2 * Math.exp(-e / 400) * 0.93 ** (n - 1 - i) * (1 + (rand() - 0.5) * 0.3);
     layers.push({
       gradRms: g, gradMeanAbs: g * 0.8, gradMaxAbs: g * 4, deltaRms: g * 3, updateRatio: g * 0.05, weightRms: 0.6,
-      actMean: 0.1, actStd: 0.5, dead: 0, saturated: rand() * 0.1, zeroGrad: 0, nonFinite: 0,
+      actMean: 0.1, actStd: 0.5, dead: 0, saturated: rand() * 0.1, zeroGrad: 0, nonFinite: 0, biasGradNorm: g * 2,
     });
     const h = new Array<number>(HISTOGRAM.bins).fill(0);
     const centre = Math.min(HISTOGRAM.bins - 3, Math.max(2, Math.round(((Math.log10(g) - HISTOGRAM.min) / (HISTOGRAM.max - HISTOGRAM.min)) * HISTOGRAM.bins)));
@@ -93,13 +93,13 @@ function record(e: number, n: number): EpochRecord {
 function newRun(c: Case, id: string): RunData {
   const run = new RunData(id, '/bench/deep.nnspec', 'deep.nnspec', '');
   const layers = reportLayers(c.layers);
-  run.apply({ type: 'started', name: `deep-${c.layers}`, layers, params: 272 * c.layers, epochs: c.epochs, problems: [] });
+  run.apply({ type: 'started', name: `deep-${c.layers}`, layers, params: 272 * c.layers, epochs: c.epochs, problems: [], initial: null });
   return run;
 }
 
 function finish(run: RunData, c: Case): void {
   const layers = reportLayers(c.layers);
-  run.apply({ type: 'done', report: { version: 1, network: { name: run.name, params: run.params, layers }, epochs: [], findings: [], problems: [], stopped: null } });
+  run.apply({ type: 'done', report: { version: 1, network: { name: run.name, params: run.params, layers }, initial: null, epochs: [], findings: [], problems: [], stopped: null } });
 }
 
 /** The host's messages for a streamed run: progress per chunk, a fresh 'show' when the panel stride doubles (as src/host/panel.ts does). */

@@ -91,8 +91,6 @@ export interface RunSnapshot {
   readonly name: string;
   readonly layers: readonly ReportLayer[];
   readonly totalEpochs: number;
-  /** The gradient at the initial weights, before any step: the heatmap's epoch 0 (absent: not known). */
-  readonly initial?: InitialRecord;
   /**
    * One record per epoch, or, when `stride` is over 1, one per bucket of `stride` consecutive
    * epochs (src/host/panel/aggregate.ts): a record then covers the epochs after the previous record's up

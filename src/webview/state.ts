@@ -77,8 +77,8 @@ function sameRuns(before: PanelView, after: PanelView): boolean {
   });
 }
 
-/** Most layer-epochs of statistics the saved state keeps (about 300 characters each: under 1 MB in all). */
-export const SAVED_CELLS = 3000;
+/** Most layer-epochs of statistics the saved state keeps (about 340 characters each with biasGradNorm: under 1 MB in all). */
+export const SAVED_CELLS = 2700;
 
 /**
  * What setState keeps: the view without histograms, and without the epochs of runs too long to

@@ -5,7 +5,7 @@
 // VS Code serialises both with JSON, so NaN and ±Infinity in the statistics arrive as null; the
 // checks turn a null statistic back into NaN (the panel shows it as "non-finite").
 
-import type { EpochRecord, Finding, FindingKind, Fix, InitialRecord, LayerStats, ReportLayer, Severity } from '../engine/types';
+import type { EpochRecord, Finding, FindingKind, Fix, LayerStats, ReportLayer, Severity } from '../engine/types';
 import {
   HEATMAP_METRICS,
   type CompareVariantSnapshot,
@@ -107,15 +107,6 @@ const epochRecord: Check<EpochRecord> = (v, path) => {
   };
 };
 
-const initialRecord: Check<InitialRecord> = (v, path) => {
-  const o = obj(v, path);
-  return {
-    loss: num(o.loss, `${path}.loss`),
-    accuracy: o.accuracy === null || o.accuracy === undefined ? null : num(o.accuracy, `${path}.accuracy`),
-    layers: arr(layerStats)(o.layers, `${path}.layers`),
-  };
-};
-
 const fix: Check<Fix> = (v, path) => {
   const o = obj(v, path);
   const change = obj(o.change, `${path}.change`);
@@ -157,8 +148,6 @@ const runSnapshot: Check<RunSnapshot> = (v, path) => {
   epochs.forEach((e, i) => {
     if (e.layers.length !== layers.length) throw new Invalid(`${path}.epochs[${i}].layers`, `${layers.length} layers`);
   });
-  const initial = o.initial === undefined || o.initial === null ? undefined : initialRecord(o.initial, `${path}.initial`);
-  if (initial && initial.layers.length !== layers.length) throw new Invalid(`${path}.initial.layers`, `${layers.length} layers`);
   const run: RunSnapshot = {
     id: str(o.id, `${path}.id`),
     label: str(o.label, `${path}.label`),
@@ -166,7 +155,6 @@ const runSnapshot: Check<RunSnapshot> = (v, path) => {
     name: str(o.name, `${path}.name`),
     layers,
     totalEpochs: finite(o.totalEpochs, `${path}.totalEpochs`),
-    ...(initial ? { initial } : {}),
     epochs,
     ...(o.stride === undefined || o.stride === 1 ? {} : { stride: stride(o.stride, `${path}.stride`) }),
     findings: arr(finding)(o.findings, `${path}.findings`),

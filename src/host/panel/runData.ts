@@ -203,7 +203,7 @@ export class RunData {
       name: this.name,
       layers: this.layers,
       totalEpochs: this.totalEpochs,
-      ...(this.initial ? { initial: this.initial } : {}),
+      ...(this.initial ? { initial: { ...this.initial, epoch: 0, histograms: [] } } : {}),
       epochs: this.panelRecords(0, stride),
       ...(stride > 1 ? { stride } : {}),
       findings: this.findings,
