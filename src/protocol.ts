@@ -19,8 +19,6 @@ export interface StartTraining {
   /** Overrides of the spec's `train` options (Compare variants use neither). */
   readonly epochs?: number;
   readonly seed?: number;
-  /** Test hook: the worker throws at the start of this epoch, to prove crash handling. */
-  readonly crashAtEpoch?: number;
   /** Thresholds from the user's settings, used when the spec has no `diagnose` line of its own. */
   readonly thresholds?: ThresholdOverrides;
 }
@@ -66,6 +64,8 @@ export interface WorkerLrFound {
   readonly type: 'lrFound';
   readonly points: readonly LrFindPoint[];
   readonly suggested: number | null;
+  /** The spec's own lr (the worker parsed it; the host does not parse again). */
+  readonly currentLr: number;
 }
 export interface WorkerFailed {
   readonly type: 'failed';

@@ -1,31 +1,41 @@
-// What activate() returns: a small typed API for the in-extension-host tests (and other extensions),
-// so they await a run's end instead of sleeping.
+// What activate() returns: a small typed API for other extensions and the in-extension-host tests,
+// so they await a run's end instead of sleeping. Its types are the host's own; the test build adds
+// its hooks in test/vscode/testingApi.ts, which production builds do not carry.
 
 import * as vscode from 'vscode';
 import type { Finding, Problem, StopReason } from '../engine/types';
 import type { PanelView, RunState } from '../protocol';
-import type { CompareOutcome } from './runs/compare';
 import type { FindingsStore } from './language/findingsStore';
+import type { InspectorPanels } from './panel/panels';
+import type { CompareOutcome } from './runs/compare';
+import type { JobService } from './runs/jobService';
 import type { LrFindOutcome } from './runs/lrFinder';
-import { InspectorPanel } from './panel/panel';
-import type { Runs } from './runs/runs';
+import type { JobOutcomeKind } from './runs/outcome';
+import type { TrainAndInspect } from './runs/trainAndInspect';
 
 export interface RunOptions {
   /** Overrides the spec's epochs. */
   readonly epochs?: number;
   readonly seed?: number;
-  /** Test hook: the worker crashes at the start of this epoch. */
-  readonly crashAtEpoch?: number;
 }
 
 export interface RunOutcome {
   readonly state: RunState;
+  /** How the job ended (done, nonfinite, cancelled, rejected, crashed, outOfMemory). */
+  readonly outcome: JobOutcomeKind;
   readonly stopped: StopReason;
   readonly error?: string;
   /** Epochs trained. */
   readonly epochs: number;
   readonly findings: readonly Finding[];
   readonly problems: readonly Problem[];
+}
+
+export interface PanelInfo {
+  readonly kind: PanelView['kind'] | undefined;
+  readonly runId: string | undefined;
+  /** The run view's snapshot now: its records and their stride (epochs per record). */
+  readonly snapshot?: { readonly records: number; readonly stride: number; readonly lastEpoch: number; readonly findings: number };
 }
 
 export interface GradientFlowApi {
@@ -40,55 +50,36 @@ export interface GradientFlowApi {
   isRunning(uri: vscode.Uri): boolean;
   /** The findings shown for the document (after edits, moved with their lines). */
   findings(uri: vscode.Uri): readonly Finding[];
-  /** Error messages shown to the user since activation, oldest first. */
-  readonly errors: readonly string[];
-  /** The panel, if open: what it shows, the run (of a run view), how often its page said `ready`. */
-  panel():
-    | {
-        readonly kind: PanelView['kind'] | undefined;
-        readonly runId: string | undefined;
-        readonly readyCount: number;
-        readonly ignoredMessages: number;
-        /** The run view's snapshot now: its records and their stride (epochs per record). */
-        readonly snapshot?: { readonly records: number; readonly stride: number; readonly lastEpoch: number; readonly findings: number };
-        /** The most records the page was sent of one run at any time (a 'show' and the progress after it). */
-        readonly maxPageRecords: number;
-      }
-    | undefined;
+  /** The panel, if open: what it shows, and the run of a run view. */
+  panel(): PanelInfo | undefined;
   /** Closes the panel, as its close button does. */
   closePanel(): void;
-  /** Test hooks. */
-  readonly testing: {
-    /** Hands a message to the panel's host as if its page had posted it (validated the same way). */
-    postFromPanel(message: unknown): Promise<void>;
-    /** Replaces the save dialog of exports; undefined restores it. */
-    setSaveDialog(pick: ((options: vscode.SaveDialogOptions) => Thenable<vscode.Uri | undefined>) | undefined): void;
-  };
 }
 
-export function createApi(runs: Runs, findings: FindingsStore): GradientFlowApi {
+/** The parts of the host the API reads (src/extension.ts wires them). */
+export interface ApiParts {
+  readonly jobs: JobService;
+  readonly runs: TrainAndInspect;
+  readonly panels: InspectorPanels;
+  readonly findings: FindingsStore;
+}
+
+export function createApi({ jobs, runs, panels, findings }: ApiParts): GradientFlowApi {
   return {
     train: async (uri, options) => runs.train(await vscode.workspace.openTextDocument(uri), options),
     compare: async (uri, variantIds) =>
       vscode.commands.executeCommand<CompareOutcome | undefined>('nnspec.compare', { uri, variants: variantIds ? [...variantIds] : ['as-written', 'relu+he_normal', 'leaky_relu+he_normal', 'tanh+glorot_uniform'] }),
     findLearningRate: async (uri) => vscode.commands.executeCommand<LrFindOutcome | undefined>('nnspec.findLearningRate', uri),
-    stop: (uri) => void runs.stop(uri),
-    isRunning: (uri) => runs.isRunning(uri),
+    stop: (uri) => void jobs.stop(uri),
+    isRunning: (uri) => jobs.isRunning(uri),
     findings: (uri) => findings.get(uri.toString()),
-    get errors() {
-      return [...runs.errors];
-    },
     panel: () => {
-      const p = InspectorPanel.instance;
+      const p = panels.current;
       if (!p) return undefined;
       const run = p.shownRun?.snapshot();
       const snapshot = run && { records: run.epochs.length, stride: run.stride ?? 1, lastEpoch: run.epochs[run.epochs.length - 1]?.epoch ?? 0, findings: run.findings.length };
-      return { kind: p.shown?.kind, runId: p.shownRun?.id, readyCount: p.readyCount, ignoredMessages: p.ignoredMessages, ...(snapshot ? { snapshot } : {}), maxPageRecords: p.maxPageRecords };
+      return { kind: p.shown?.kind, runId: p.shownRun?.id, ...(snapshot ? { snapshot } : {}) };
     },
-    closePanel: () => InspectorPanel.instance?.panel.dispose(),
-    testing: {
-      postFromPanel: async (message) => InspectorPanel.instance?.receive(message),
-      setSaveDialog: (pick) => (runs.saveDialog = pick),
-    },
+    closePanel: () => panels.close(),
   };
 }

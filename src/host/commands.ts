@@ -9,7 +9,8 @@ import { COMPARE_COMMAND, type CompareOutcome, type Comparer } from './runs/comp
 import { isSpec } from './language/diagnostics';
 import { APPLY_FIX_COMMAND } from './language/hover';
 import { FIND_LR_COMMAND, type LrFindOutcome, type LrFinder } from './runs/lrFinder';
-import type { Runs } from './runs/runs';
+import type { JobService } from './runs/jobService';
+import type { TrainAndInspect } from './runs/trainAndInspect';
 import { trainOnSave } from './settings';
 
 export const TRAIN_COMMAND = 'nnspec.trainAndInspect';
@@ -41,7 +42,7 @@ function noSpec(what: string): undefined {
   return undefined;
 }
 
-export function registerCommands(runs: Runs, comparer: Comparer, lrFinder: LrFinder): vscode.Disposable[] {
+export function registerCommands(jobs: JobService, runs: TrainAndInspect, comparer: Comparer, lrFinder: LrFinder): vscode.Disposable[] {
   return [
     vscode.commands.registerCommand(TRAIN_COMMAND, async (arg?: unknown): Promise<RunOutcome | undefined> => {
       const doc = await targetDocument(arg);
@@ -62,7 +63,7 @@ export function registerCommands(runs: Runs, comparer: Comparer, lrFinder: LrFin
       if (!doc || !isSpec(doc)) return noSpec('find its learning rate');
       return lrFinder.find(doc);
     }),
-    vscode.commands.registerCommand(STOP_COMMAND, (arg?: unknown): boolean => runs.stop(arg instanceof vscode.Uri ? arg : undefined)),
+    vscode.commands.registerCommand(STOP_COMMAND, (arg?: unknown): boolean => jobs.stop(arg instanceof vscode.Uri ? arg : undefined)),
     vscode.commands.registerCommand(APPLY_FIX_COMMAND, (args: unknown) => applyFix(args)),
     vscode.workspace.onDidSaveTextDocument((doc) => {
       if (isSpec(doc) && trainOnSave()) void runs.train(doc);

@@ -4,8 +4,7 @@
 // streamed). The run is kept in an EpochHistory (columns, no histograms), not as records, and the
 // findings are diagnosed from it; in mode 'lrFind' it runs the
 // learning-rate range test instead and posts its points and suggestion. Cancellation is a SharedArrayBuffer
-// flag the engine asks between steps. Any exception becomes a `failed` message; the test hook
-// `crashAtEpoch` instead throws out of the worker, as a real crash would.
+// flag the engine asks between steps. Any exception becomes a `failed` message.
 
 import { parentPort } from 'node:worker_threads';
 import { buildReport, certainFindings, checkWithFiles, diagnoseRun, EpochHistory, reportLayers, Trainer } from '../engine/index';
@@ -32,8 +31,6 @@ function post(port: NonNullable<typeof parentPort>, msg: WorkerToHost): void {
   port.postMessage(msg);
 }
 
-class TestCrash extends Error {}
-
 async function train(port: NonNullable<typeof parentPort>, msg: StartTraining): Promise<void> {
   const cancelled = new Int32Array(msg.cancel);
   const result = await checkWithFiles(msg.text, { fileName: msg.fileName, read: dataFileReader(msg.fileName) });
@@ -44,7 +41,7 @@ async function train(port: NonNullable<typeof parentPort>, msg: StartTraining): 
   if (msg.mode === 'lrFind') {
     // The range test from the initial weights; a cancel ends the sweep early with the points so far.
     const found = findLearningRate(result.spec, result.dataset, { isCancelled: () => Atomics.load(cancelled, 0) !== 0 });
-    post(port, { type: 'lrFound', points: found.points, suggested: found.suggested });
+    post(port, { type: 'lrFound', points: found.points, suggested: found.suggested, currentLr: result.spec.optimizer.lr });
     return;
   }
   if (msg.mode !== 'train') {
@@ -84,7 +81,6 @@ async function train(port: NonNullable<typeof parentPort>, msg: StartTraining): 
 
   const it = trainer.run();
   for (;;) {
-    if (msg.crashAtEpoch !== undefined && history.length + 1 === msg.crashAtEpoch) throw new TestCrash(`Test crash at the start of epoch ${msg.crashAtEpoch} (crashAtEpoch hook).`);
     const step = it.next();
     if (step.done) {
       flush();
@@ -109,8 +105,6 @@ if (port) {
       if (typeof msg !== 'object' || msg === null || msg.type !== 'start') throw new Error('The training worker expected a start message.');
       await train(port, msg);
     } catch (e) {
-      // Out of the worker, uncaught, as a real crash would be.
-      if (e instanceof TestCrash) return void setImmediate(() => { throw e; });
       post(port, { type: 'failed', message: e instanceof Error ? e.message : String(e), ...(e instanceof Error && e.stack ? { stack: e.stack } : {}) });
     }
     port.close();

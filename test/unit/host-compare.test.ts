@@ -138,12 +138,15 @@ describe('host: the worker\'s lrFind mode', () => {
     assert.deepEqual(messages.map((m) => m.type), ['lrFound']);
     const found = messages[0];
     assert.ok(found.type === 'lrFound' && found.suggested !== null && found.points.length > 100);
+    assert.equal(found.currentLr, 0.05, 'the spec\'s own lr, parsed by the worker');
     assert.ok(found.suggested / 0.05 <= 10 && 0.05 / found.suggested <= 10, `suggested ${found.suggested}`);
   });
 
   it('rejects a spec with errors', async () => {
     const session = new TrainingSession(WORKER, { mode: 'lrFind', text: 'input 2\ndense 1 sigmod\n', fileName: '/tmp/x.nnspec' }, () => undefined);
-    assert.deepEqual(await session.ended, { kind: 'rejected' });
+    const end = await session.ended;
+    assert.equal(end.kind, 'rejected');
+    assert.ok(end.kind === 'rejected' && end.problems.some((p) => p.line === 2), 'the problem of line 2');
   });
 });
 

@@ -1,12 +1,13 @@
 // The training session against the real worker bundle (dist/worker.js, built by scripts/build.mjs):
-// a run reports its epochs and ends done; the cancel flag stops it; a crash and a spec with errors
-// end it with the right outcome.
+// a run reports its epochs and ends done; the cancel flag stops it; a crash (the test build's
+// crashing worker, out/test/workers/crashWorker.js) and a spec with errors end it with the right outcome.
 import * as assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { WorkerToHost } from '../../src/protocol';
-import { TrainingSession } from '../../src/host/runs/trainingSession';
+import { TrainingSession, type WorkerSource } from '../../src/host/runs/trainingSession';
 
 const WORKER = join(__dirname, '..', '..', '..', 'dist', 'worker.js');
+const CRASH_WORKER = join(__dirname, '..', 'workers', 'crashWorker.js');
 const SPEC = `data moons samples=200 seed=1
 input 2
 dense 8 tanh
@@ -16,9 +17,9 @@ optimizer sgd lr=0.1
 train epochs=20 batch=32 seed=1
 `;
 
-function collect(text: string, extra: Partial<ConstructorParameters<typeof TrainingSession>[1]> = {}) {
+function collect(text: string, extra: Partial<ConstructorParameters<typeof TrainingSession>[1]> = {}, worker: WorkerSource = { file: WORKER }) {
   const messages: WorkerToHost[] = [];
-  const session = new TrainingSession(WORKER, { text, fileName: '/tmp/spec.nnspec', ...extra }, (m) => messages.push(m));
+  const session = new TrainingSession(worker, { text, fileName: '/tmp/spec.nnspec', ...extra }, (m) => messages.push(m));
   return { session, messages };
 }
 
@@ -47,23 +48,33 @@ describe('host: training session (real worker)', () => {
       }, 5);
     });
     session.stop();
-    assert.deepEqual(await session.ended, { kind: 'done' });
+    assert.deepEqual(await session.ended, { kind: 'cancelled', reported: true });
     const done = messages.find((m) => m.type === 'done');
     assert.ok(done && done.type === 'done');
     assert.equal(done.report.stopped, 'cancelled');
     assert.ok(done.report.epochs.length < 100000);
   });
 
-  it('turns a crash of the worker into a failure', async () => {
-    const { session } = collect(SPEC, { crashAtEpoch: 3 });
+  it('turns an exception in the worker into a crash, with its message', async () => {
+    const { session, messages } = collect(SPEC, { epochs: 100000 }, { file: CRASH_WORKER, data: { crashAtEpoch: 3, how: 'throw' } });
     const end = await session.ended;
-    assert.equal(end.kind, 'failed');
-    assert.match(end.kind === 'failed' ? end.message : '', /crashed: Test crash at the start of epoch 3/);
+    assert.equal(end.kind, 'crashed');
+    assert.match(end.kind === 'crashed' ? end.message : '', /Test crash at epoch 3/);
+    assert.ok(messages.some((m) => m.type === 'epochs'), 'epochs before the crash');
+  });
+
+  it('turns the thread dying without a word into a crash that says so', async () => {
+    const { session, messages } = collect(SPEC, { epochs: 100000 }, { file: CRASH_WORKER, data: { crashAtEpoch: 3, how: 'exit' } });
+    const end = await session.ended;
+    assert.deepEqual(end, { kind: 'crashed', message: 'The training worker exited unexpectedly (exit code 70).' });
+    assert.ok(!messages.some((m) => m.type === 'done' || m.type === 'failed'));
   });
 
   it('rejects a spec with errors without training', async () => {
     const { session, messages } = collect('data xor\ninput 2\ndense 4 sigmod\n');
-    assert.deepEqual(await session.ended, { kind: 'rejected' });
+    const end = await session.ended;
+    assert.equal(end.kind, 'rejected');
+    assert.ok(end.kind === 'rejected' && end.problems.some((p) => p.code === 'unknown-activation'));
     const r = messages[0];
     assert.equal(r.type, 'rejected');
     assert.ok(r.type === 'rejected' && r.problems.some((p) => p.code === 'unknown-activation'));
@@ -85,13 +96,13 @@ describe('host: training session (real worker)', () => {
   it('dispose ends a run at once as cancelled', async () => {
     const { session } = collect(SPEC, { epochs: 100000 });
     session.dispose();
-    assert.deepEqual(await session.ended, { kind: 'cancelled' });
+    assert.deepEqual(await session.ended, { kind: 'cancelled', reported: false });
   });
 
   it('a missing worker bundle is a failure, not an exception', async () => {
     const session = new TrainingSession(join(__dirname, 'no-such-worker.js'), { text: SPEC, fileName: '/tmp/spec.nnspec' }, () => undefined);
     const end = await session.ended;
-    assert.equal(end.kind, 'failed');
-    assert.match(end.kind === 'failed' ? end.message : '', /no-such-worker/);
+    assert.equal(end.kind, 'crashed');
+    assert.match(end.kind === 'crashed' ? end.message : '', /no-such-worker/);
   });
 });

@@ -6,14 +6,14 @@ import { statementLines } from './staleness';
 
 export interface RunningQuery {
   isRunning(uri: vscode.Uri): boolean;
-  readonly onDidChangeRuns: vscode.Event<void>;
+  readonly onDidChange: vscode.Event<void>;
 }
 
 export class SpecCodeLensProvider implements vscode.CodeLensProvider {
   readonly onDidChangeCodeLenses: vscode.Event<void>;
 
   constructor(private readonly runs: RunningQuery) {
-    this.onDidChangeCodeLenses = runs.onDidChangeRuns;
+    this.onDidChangeCodeLenses = runs.onDidChange;
   }
 
   provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {

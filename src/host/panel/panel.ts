@@ -13,10 +13,9 @@ import type { EpochRecord } from '../../engine/types';
 import { panelHtml } from '../../panel/html';
 import { isPanelToHost, type HeatmapMetric, type HostToPanel, type PanelToHost } from '../../protocol';
 import { baseName, type PanelContent } from './panelContent';
-import { decodePngDataUrl, type RunData } from './runData';
+import { decodePngDataUrl, progressMessage, type RunData } from './runData';
 import { Batcher } from './throttle';
 
-export const PANEL_VIEW_TYPE = 'nnspec.inspector';
 const PROGRESS_INTERVAL_MS = 100;
 
 export interface PanelContext {
@@ -25,9 +24,17 @@ export interface PanelContext {
   setMetric(metric: HeatmapMetric): void;
   /** Asks where to save an export (the save dialog; tests put their own here). */
   pickSaveTarget(options: vscode.SaveDialogOptions): Thenable<vscode.Uri | undefined>;
+  /** Sees every message posted to the page and received from it (the test build only). */
+  readonly observer?: PanelObserver;
 }
 
-function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
+export interface PanelObserver {
+  posted(panel: InspectorPanel, message: HostToPanel): void;
+  /** A message from the page: the validated message, or undefined when it was dropped as malformed. */
+  received(panel: InspectorPanel, message: PanelToHost | undefined): void;
+}
+
+export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
   return {
     enableScripts: true,
     enableCommandUris: false,
@@ -36,50 +43,18 @@ function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
 }
 
 export class InspectorPanel implements vscode.Disposable {
-  private static current: InspectorPanel | undefined;
-
-  /** The open panel, if any (for commands and tests). */
-  static get instance(): InspectorPanel | undefined {
-    return InspectorPanel.current;
-  }
-
-  /**
-   * Shows the panel, creating it if needed, without taking focus: a new one goes beside the editor of
-   * `doc` when it is visible (so a walkthrough or another page with the focus stays in view), else
-   * beside the active editor.
-   */
-  static createOrShow(ctx: PanelContext, doc?: vscode.TextDocument): InspectorPanel {
-    const docColumn = doc && vscode.window.visibleTextEditors.find((e) => e.document === doc)?.viewColumn;
-    const column = docColumn !== undefined ? docColumn + 1 : vscode.window.activeTextEditor ? vscode.ViewColumn.Beside : vscode.ViewColumn.One;
-    if (InspectorPanel.current) {
-      InspectorPanel.current.panel.reveal(InspectorPanel.current.panel.viewColumn ?? column, true);
-      return InspectorPanel.current;
-    }
-    const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, 'Gradient Flow', { viewColumn: column, preserveFocus: true }, webviewOptions(ctx.extensionUri));
-    InspectorPanel.current = new InspectorPanel(panel, ctx);
-    return InspectorPanel.current;
-  }
-
-  /** A panel VS Code restored after a reload: the page redraws from its own saved state. */
-  static revive(panel: vscode.WebviewPanel, ctx: PanelContext): InspectorPanel {
-    InspectorPanel.current?.dispose();
-    InspectorPanel.current = new InspectorPanel(panel, ctx);
-    return InspectorPanel.current;
-  }
-
   private content: PanelContent | undefined;
   /** The panel stride of each run shown, as of the last `show`. */
   private readonly strides = new Map<RunData, number>();
   private batcher: Batcher<Progress>;
   private readonly subscriptions: vscode.Disposable[] = [];
   private disposed = false;
-  /** Times the page said `ready`, and messages dropped as malformed (for tests). */
-  readyCount = 0;
-  ignoredMessages = 0;
 
-  private constructor(
+  constructor(
     readonly panel: vscode.WebviewPanel,
     private readonly ctx: PanelContext,
+    /** Called once when the panel goes (closed by the user, or disposed). */
+    private readonly onDisposed: (panel: InspectorPanel) => void,
   ) {
     panel.webview.options = webviewOptions(ctx.extensionUri);
     this.batcher = this.newBatcher(1);
@@ -143,7 +118,7 @@ export class InspectorPanel implements vscode.Disposable {
     if (!content?.runs.includes(run)) return;
     this.batcher.flush();
     if (this.strideChanged([run])) this.postShow();
-    else this.post(content.progress(run, []));
+    else this.post(progressOf(content, run, []));
   }
 
   private newBatcher(runs: number): Batcher<Progress> {
@@ -159,46 +134,20 @@ export class InspectorPanel implements vscode.Disposable {
       this.postShow();
       return;
     }
-    for (const [run, records] of byRun) if (content.runs.includes(run)) this.post(content.progress(run, records));
+    for (const [run, records] of byRun) if (content.runs.includes(run)) this.post(progressOf(content, run, records));
   }
 
   private post(message: HostToPanel): void {
     if (this.disposed) return;
-    this.follow(message);
+    this.ctx.observer?.posted(this, message);
     void this.panel.webview.postMessage(message);
-  }
-
-  /**
-   * What the page holds of each run, followed as its reducer does (src/webview/state.ts): records
-   * of a 'show', then those of progress of the same stride beyond its last epoch. For tests: the
-   * page's state stays bounded.
-   */
-  readonly pageRuns = new Map<string, { stride: number; records: number; lastEpoch: number }>();
-  /** The most records the page held of one run. */
-  maxPageRecords = 0;
-
-  private follow(message: HostToPanel): void {
-    if (message.type === 'show') {
-      this.pageRuns.clear();
-      const v = message.view;
-      const runs = v.kind === 'run' ? [v.run] : v.kind === 'compare' ? v.variants.map((x) => x.run) : [];
-      for (const r of runs) this.pageRuns.set(r.id, { stride: r.stride ?? 1, records: r.epochs.length, lastEpoch: r.epochs[r.epochs.length - 1]?.epoch ?? -Infinity });
-    } else {
-      const r = this.pageRuns.get(message.runId);
-      if (!r || (message.stride ?? 1) !== r.stride) return;
-      for (const rec of message.records) {
-        if (rec.epoch <= r.lastEpoch) continue;
-        r.records++;
-        r.lastEpoch = rec.epoch;
-      }
-    }
-    for (const r of this.pageRuns.values()) this.maxPageRecords = Math.max(this.maxPageRecords, r.records);
   }
 
   /** A message from the page: validated, then answered. (Public so tests can post as the page does.) */
   async receive(raw: unknown): Promise<void> {
-    if (!isPanelToHost(raw)) {
-      this.ignoredMessages++;
+    const valid = isPanelToHost(raw);
+    this.ctx.observer?.received(this, valid ? raw : undefined);
+    if (!valid) {
       console.warn('Gradient Flow: ignored a malformed message from the panel');
       return;
     }
@@ -212,7 +161,6 @@ export class InspectorPanel implements vscode.Disposable {
   private async handle(msg: PanelToHost): Promise<void> {
     switch (msg.type) {
       case 'ready':
-        this.readyCount++;
         this.batcher.dispose();
         this.postShow();
         return;
@@ -302,7 +250,7 @@ export class InspectorPanel implements vscode.Disposable {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    if (InspectorPanel.current === this) InspectorPanel.current = undefined;
+    this.onDisposed(this);
     this.batcher.dispose();
     const content = this.content;
     for (const s of this.subscriptions) s.dispose();
@@ -321,16 +269,11 @@ async function writeChunks(path: string, chunks: Iterable<string>): Promise<void
   }
 }
 
+function progressOf(content: PanelContent, run: RunData, records: readonly EpochRecord[]): HostToPanel {
+  return content.progress ? content.progress(run, records) : progressMessage(run, records);
+}
+
 interface Progress {
   readonly run: RunData;
   readonly records: EpochRecord[];
-}
-
-/** Restores the panel after a window reload. */
-export class InspectorPanelSerializer implements vscode.WebviewPanelSerializer {
-  constructor(private readonly ctx: PanelContext) {}
-
-  async deserializeWebviewPanel(panel: vscode.WebviewPanel): Promise<void> {
-    InspectorPanel.revive(panel, this.ctx);
-  }
 }

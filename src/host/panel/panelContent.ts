@@ -5,7 +5,7 @@
 
 import type { EpochRecord } from '../../engine/types';
 import type { HostToPanel, PanelView } from '../../protocol';
-import { progressMessage, type RunData } from './runData';
+import type { RunData } from './runData';
 
 export interface PanelContent {
   readonly kind: PanelView['kind'];
@@ -17,8 +17,8 @@ export interface PanelContent {
   readonly runs: readonly RunData[];
   /** Everything the page needs to draw it from scratch. */
   view(): PanelView;
-  /** A progress message for one of its runs. */
-  progress(run: RunData, records: readonly EpochRecord[]): HostToPanel;
+  /** A progress message for one of its runs, when it adds to the plain one (progressMessage). */
+  progress?(run: RunData, records: readonly EpochRecord[]): HostToPanel;
   /** The run the exports save (the run view only). */
   readonly exportRun?: RunData;
   /** "Apply" of a Compare variant, validated by the panel; resolves to whether the file changed. */
@@ -37,7 +37,6 @@ export function runContent(run: RunData, onClosed: () => void): PanelContent {
     fileName: run.fileName,
     runs: [run],
     view: () => ({ kind: 'run', run: run.snapshot() }),
-    progress: (r, records) => progressMessage(r, records),
     exportRun: run,
     closed: onClosed,
   };

@@ -13,12 +13,13 @@ import type { Variant } from '../../engine/variants';
 import type { HostToPanel, PanelView, RunState, WorkerToHost } from '../../protocol';
 import { lineChanges, variantChoices, variantVerdict } from './compareModel';
 import { dataFileReader } from '../../node/dataFiles';
-import { InspectorPanel } from '../panel/panel';
+import type { InspectorPanel } from '../panel/panel';
+import type { InspectorPanels } from '../panel/panels';
 import type { PanelContent } from '../panel/panelContent';
 import { progressMessage, RunData } from '../panel/runData';
-import type { Job, Runs } from './runs';
+import type { Job, JobService } from './jobService';
+import { settle } from './outcome';
 import { maxWorkers, thresholdOverrides } from '../settings';
-import { TrainingSession, type SessionEnd } from './trainingSession';
 import { WorkerPool } from './workerPool';
 
 export const COMPARE_COMMAND = 'nnspec.compare';
@@ -43,22 +44,22 @@ export interface CompareOutcome {
 interface Entry {
   readonly variant: Variant;
   readonly data: RunData;
-  session?: TrainingSession;
+  job?: Job;
   started: boolean;
 }
 
 let compareCounter = 0;
 
 /** One comparison: its variants' runs, shown in the panel, stoppable as a whole. */
-export class Comparison implements PanelContent, Job {
+export class Comparison implements PanelContent {
   readonly kind = 'compare';
   readonly fileName: string;
   readonly uri: vscode.Uri;
   private readonly entries: Entry[];
-  private stopped = false;
 
   constructor(
-    private readonly host: Runs,
+    private readonly jobs: JobService,
+    private readonly panels: InspectorPanels,
     private readonly doc: vscode.TextDocument,
     /** The text the variants were made from; Apply checks the file still says it. */
     readonly sourceText: string,
@@ -124,87 +125,54 @@ export class Comparison implements PanelContent, Job {
     return ok;
   }
 
-  // Job ---------------------------------------------------------------------------------------
-
-  stop(): void {
-    this.stopped = true;
-    for (const e of this.entries) e.session?.stop();
-  }
-
   // Running -----------------------------------------------------------------------------------
 
-  /** Trains every variant, at most `limit` at once; resolves when all have ended, however they end. */
+  stop(): void {
+    for (const e of this.entries) e.job?.stop();
+  }
+
+  /** Trains every variant, at most `limit` at once (the rest queued); resolves when all have ended, however they end. */
   async start(): Promise<CompareOutcome> {
-    const tracked = this.host.track(this);
-    try {
-      InspectorPanel.createOrShow(this.host.panelContext, this.doc).show(this);
-      const pool = new WorkerPool(this.limit);
-      const all = Promise.all(this.entries.map((e) => pool.run(() => this.train(e))));
-      const total = this.entries.length;
-      let ended = 0;
-      await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Comparing ${total} variants of ${basename(this.fileName)}`, cancellable: true },
-        async (progress, token) => {
-          token.onCancellationRequested(() => this.stop());
-          await Promise.all(this.entries.map(async (e) => {
-            await this.whenEnded(e);
-            ended++;
-            progress.report({ increment: 100 / total, message: `${ended} of ${total} done` });
-          }));
-        },
-      );
-      await all;
-      return {
-        variants: this.entries.map((e) => ({ id: e.variant.id, label: e.variant.label, runId: e.data.id, state: e.data.state, verdict: variantVerdict(e.data, e.started), epochs: e.data.epochCount, findings: e.data.findings })),
-        maxWorkers: this.limit,
-        peakWorkers: pool.peak,
-      };
-    } finally {
-      tracked.dispose();
-    }
-  }
-
-  private readonly endWaiters = new Map<Entry, (() => void)[]>();
-
-  private whenEnded(e: Entry): Promise<void> {
-    if (e.data.finished) return Promise.resolve();
-    return new Promise((resolve) => this.endWaiters.set(e, [...(this.endWaiters.get(e) ?? []), resolve]));
-  }
-
-  private async train(e: Entry): Promise<void> {
-    if (this.stopped) {
-      this.ended(e, { kind: 'cancelled' });
-      return;
-    }
-    e.started = true;
+    this.panels.show(this, this.doc);
+    const pool = new WorkerPool(this.limit);
     const thresholds = thresholdOverrides();
-    const session = new TrainingSession(this.host.workerFile, { text: e.variant.text, fileName: this.fileName, ...(thresholds ? { thresholds } : {}) }, (msg) => this.receive(e, msg));
-    e.session = session;
-    this.panelShowsThis()?.runEnded(e.data); // its verdict says "training" now, not "queued"
-    this.ended(e, await session.ended);
+    const jobs = this.entries.map((e) => {
+      const job = this.jobs.start({
+        uri: this.uri,
+        pool,
+        session: { text: e.variant.text, fileName: this.fileName, ...(thresholds ? { thresholds } : {}) },
+        onMessage: (msg) => this.receive(e, msg),
+        onStart: () => {
+          e.started = true;
+          this.panels.showing(this)?.runEnded(e.data); // its verdict says "training" now, not "queued"
+        },
+      });
+      e.job = job;
+      return job;
+    });
+    const total = jobs.length;
+    let ended = 0;
+    const report = this.jobs.progress(`Comparing ${total} variants of ${basename(this.fileName)}`, () => jobs);
+    await Promise.all(
+      this.entries.map(async (e, i) => {
+        settle(e.data, await jobs[i].ended);
+        this.panels.showing(this)?.runEnded(e.data);
+        report({ increment: 100 / total, message: `${++ended} of ${total} done` });
+      }),
+    );
+    return {
+      variants: this.entries.map((e) => ({ id: e.variant.id, label: e.variant.label, runId: e.data.id, state: e.data.state, verdict: variantVerdict(e.data, e.started), epochs: e.data.epochCount, findings: e.data.findings })),
+      maxWorkers: this.limit,
+      peakWorkers: pool.peak,
+    };
   }
 
   private receive(e: Entry, msg: WorkerToHost): void {
     const added = e.data.apply(msg);
-    const panel = this.panelShowsThis();
+    const panel: InspectorPanel | undefined = this.panels.showing(this);
     // The page keeps epochs only for a run whose layers it knows: redraw once they are.
     if (msg.type === 'started') panel?.show(this);
     else if (msg.type === 'epochs') panel?.progress(e.data, added);
-  }
-
-  private ended(e: Entry, end: SessionEnd): void {
-    const { data } = e;
-    if (end.kind === 'failed') data.fail(end.message);
-    else if (end.kind === 'rejected') data.fail(`${data.label} has errors, so it was not trained.`);
-    else if (end.kind === 'cancelled') data.cancel();
-    this.panelShowsThis()?.runEnded(data);
-    for (const w of this.endWaiters.get(e) ?? []) w();
-    this.endWaiters.delete(e);
-  }
-
-  private panelShowsThis(): InspectorPanel | undefined {
-    const panel = InspectorPanel.instance;
-    return panel?.shown === this ? panel : undefined;
   }
 }
 
@@ -212,7 +180,10 @@ export class Comparison implements PanelContent, Job {
 export class Comparer {
   private current: Comparison | undefined;
 
-  constructor(private readonly runs: Runs) {}
+  constructor(
+    private readonly jobs: JobService,
+    private readonly panels: InspectorPanels,
+  ) {}
 
   get last(): Comparison | undefined {
     return this.current;
@@ -228,7 +199,7 @@ export class Comparer {
     const checked = await checkWithFiles(text, { fileName: doc.fileName, read: dataFileReader(specPath) });
     if (!checked.trainable) {
       const first = checked.problems.find((p) => p.severity === 'error');
-      this.runs.showError(`Gradient Flow: ${basename(doc.fileName)} has errors, so it cannot be compared.${first ? ` Line ${first.line}: ${first.message}` : ''}`);
+      this.jobs.showError(`Gradient Flow: ${basename(doc.fileName)} has errors, so it cannot be compared.${first ? ` Line ${first.line}: ${first.message}` : ''}`);
       return undefined;
     }
     const choices = variantChoices(text, checked.spec);
@@ -236,7 +207,7 @@ export class Comparer {
     if (variantIds) {
       const unknown = variantIds.filter((id) => !choices.some((c) => c.variant.id === id));
       if (unknown.length > 0) {
-        this.runs.showError(`Gradient Flow: no variant ${unknown.map((u) => `"${u}"`).join(', ')} of ${basename(doc.fileName)}.`);
+        this.jobs.showError(`Gradient Flow: no variant ${unknown.map((u) => `"${u}"`).join(', ')} of ${basename(doc.fileName)}.`);
         return undefined;
       }
       variants = variantIds.map((id) => choices.find((c) => c.variant.id === id)!.variant);
@@ -250,7 +221,7 @@ export class Comparer {
       return undefined;
     }
     this.current?.stop();
-    const comparison = new Comparison(this.runs, doc, text, variants, maxWorkers());
+    const comparison = new Comparison(this.jobs, this.panels, doc, text, variants, maxWorkers());
     this.current = comparison;
     if (vscode.window.activeTextEditor?.document === doc) void vscode.commands.executeCommand('workbench.action.keepEditor');
     return comparison.start();

@@ -1,18 +1,17 @@
-// Find Learning Rate: the learning-rate range test of the engine (lrfind.ts) in a TrainingSession of
-// mode 'lrFind', with a cancellable notification; its plot (smoothed loss against lr, log axis) in
+// Find Learning Rate, a policy on the job service: the learning-rate range test of the engine
+// (lrfind.ts) in a job of mode 'lrFind', with a cancellable notification; its plot (smoothed loss against lr, log axis) in
 // the panel's 'lrFind' view; and "Use lr = X", from the page or the notification, written into the
 // optimizer line with the same edit a quick fix makes.
 
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
-import { checkWithFiles, editsForChange } from '../../engine/index';
-import type { LrFindPoint, PanelView } from '../../protocol';
+import { editsForChange } from '../../engine/index';
+import type { LrFindPoint, PanelView, WorkerLrFound } from '../../protocol';
 import { workspaceEdit } from '../language/codeActions';
-import { dataFileReader } from '../../node/dataFiles';
-import { InspectorPanel } from '../panel/panel';
+import type { InspectorPanels } from '../panel/panels';
 import type { PanelContent } from '../panel/panelContent';
-import type { Job, Runs } from './runs';
-import { TrainingSession } from './trainingSession';
+import type { JobService } from './jobService';
+import { failureMessage } from './outcome';
 
 export const FIND_LR_COMMAND = 'nnspec.findLearningRate';
 
@@ -53,10 +52,6 @@ class LrSweep implements PanelContent {
     return { kind: 'lrFind', lrFind: { fileName: this.fileName, points: this.points, suggested: this.suggested, currentLr: this.currentLr } };
   }
 
-  progress(): never {
-    throw new Error('a learning-rate sweep has no runs');
-  }
-
   applyLr(lr: number): Promise<boolean> {
     return applyLr(this.uri, lr);
   }
@@ -77,56 +72,47 @@ export async function applyLr(uri: vscode.Uri, lr: number): Promise<boolean> {
 }
 
 export class LrFinder {
-  constructor(private readonly runs: Runs) {}
+  constructor(
+    private readonly jobs: JobService,
+    private readonly panels: InspectorPanels,
+  ) {}
 
+  /** Sweeps the document's text in a worker (which parses it: the host does not) and shows the plot. */
   async find(doc: vscode.TextDocument): Promise<LrFindOutcome> {
-    const text = doc.getText();
     const label = basename(doc.fileName);
-    const specPath = doc.uri.scheme === 'file' ? doc.uri.fsPath : undefined;
-    const checked = await checkWithFiles(text, { fileName: doc.fileName, read: dataFileReader(specPath) });
-    const currentLr = checked.spec.optimizer.lr;
-    let points: readonly LrFindPoint[] = [];
-    let suggested: number | null = null;
-    let found = false;
-    const session = new TrainingSession(this.runs.workerFile, { mode: 'lrFind', text, fileName: doc.fileName }, (msg) => {
-      if (msg.type !== 'lrFound') return;
-      points = msg.points;
-      suggested = msg.suggested;
-      found = true;
-    });
-    let stopRequested = false;
-    const job: Job = { uri: doc.uri, stop: () => ((stopRequested = true), session.stop()) };
-    const tracked = this.runs.track(job);
-    const end = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Finding the learning rate of ${label}`, cancellable: true },
-      (_progress, token) => {
-        token.onCancellationRequested(() => job.stop());
-        return session.ended;
+    let found: WorkerLrFound | undefined;
+    const job = this.jobs.start({
+      uri: doc.uri,
+      session: { mode: 'lrFind', text: doc.getText(), fileName: doc.fileName },
+      onMessage: (msg) => {
+        if (msg.type === 'lrFound') found = msg;
       },
-    );
-    tracked.dispose();
-    switch (end.kind) {
-      case 'failed':
-        this.runs.showError(`Gradient Flow: finding the learning rate of ${label} failed. ${end.message}`);
-        return { state: 'failed', suggested: null, points: 0, currentLr, error: end.message };
-      case 'rejected': {
-        const first = checked.problems.find((p) => p.severity === 'error');
-        this.runs.showError(`Gradient Flow: ${label} has errors, so its learning rate cannot be found.${first ? ` Line ${first.line}: ${first.message}` : ''}`);
+    });
+    this.jobs.progress(`Finding the learning rate of ${label}`, () => [job]);
+    const outcome = await job.ended;
+    const error = failureMessage(outcome, { label, doing: `finding the learning rate of ${label}`, notDone: 'its learning rate cannot be found' });
+    if (error) this.jobs.showError(error);
+    const currentLr = found?.currentLr ?? NaN;
+    switch (outcome.kind) {
+      case 'crashed':
+      case 'outOfMemory':
+        return { state: 'failed', suggested: null, points: 0, currentLr, error: outcome.message };
+      case 'rejected':
         return { state: 'rejected', suggested: null, points: 0, currentLr };
-      }
       case 'cancelled':
       case 'done':
+      case 'nonfinite':
         break;
     }
     if (!found) return { state: 'cancelled', suggested: null, points: 0, currentLr };
-    InspectorPanel.createOrShow(this.runs.panelContext, doc).show(new LrSweep(doc.uri, doc.fileName, points, suggested, currentLr));
-    const state = stopRequested ? 'cancelled' : 'done';
-    const best: number | null = suggested;
-    if (best !== null && state === 'done') {
-      const use = `Use lr = ${lrText(best)}`;
+    const { points, suggested } = found;
+    this.panels.show(new LrSweep(doc.uri, doc.fileName, points, suggested, currentLr), doc);
+    const state = outcome.kind === 'cancelled' ? 'cancelled' : 'done';
+    if (suggested !== null && state === 'done') {
+      const use = `Use lr = ${lrText(suggested)}`;
       void vscode.window
-        .showInformationMessage(`Gradient Flow: the loss of ${label} falls fastest at lr = ${lrText(best)} (the file uses ${currentLr}).`, use)
-        .then((pick) => pick === use && applyLr(doc.uri, best));
+        .showInformationMessage(`Gradient Flow: the loss of ${label} falls fastest at lr = ${lrText(suggested)} (the file uses ${currentLr}).`, use)
+        .then((pick) => pick === use && applyLr(doc.uri, suggested));
     }
     return { state, suggested, points: points.length, currentLr };
   }

@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { GradientFlowApi } from '../../../src/host/api';
+import type { TestingApi as GradientFlowApi } from '../testingApi';
 import type { CompareOutcome } from '../../../src/host/runs/compare';
 import type { LrFindOutcome } from '../../../src/host/runs/lrFinder';
 import { EXTENSION_ID, FIXTURES, diagnostics, hoverText, openCopy, waitFor } from './helpers';

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { GradientFlowApi } from '../../../src/host/api';
+import type { TestingApi as GradientFlowApi } from '../testingApi';
 import { PANEL_EPOCH_CAP } from '../../../src/protocol';
 import { EXTENSION_ID, waitFor } from './helpers';
 
