@@ -50,6 +50,7 @@ export declare function remoteUri(server: CodeServer, absPath: string): string;
 export declare function workbenchUrl(server: CodeServer, o?: { folder?: string; payload?: [string, string][] }): string;
 
 export declare function installExtensionCopy(extensionsDir: string, root?: string): string;
+export declare function stageTestExtension(work: string, root?: string): string;
 
 export interface Chromium {
   context: BrowserContext;

@@ -373,6 +373,27 @@ export function installExtensionCopy(extensionsDir, root = repoRoot()) {
 }
 
 /**
+ * The extension as the in-extension-host suite loads it: the built parts copied into
+ * `<work>/test-extension`, with a package.json whose `main` is the test build's entry
+ * (out/test/vscode/testExtension.js: the production wiring plus the test hooks). dist/extension.js,
+ * what users get, carries no test hooks. Returns the folder (the extensionDevelopmentPath).
+ */
+export function stageTestExtension(work, root = repoRoot()) {
+  const entry = join(root, 'out', 'test', 'vscode', 'testExtension.js');
+  if (!existsSync(entry)) throw new Error(`${entry} is missing: build first (node scripts/build.mjs)`);
+  const dest = join(work, 'test-extension');
+  rmSync(dest, { recursive: true, force: true });
+  mkdirSync(dest, { recursive: true });
+  for (const part of EXTENSION_PARTS) {
+    const src = join(root, part);
+    if (part !== 'package.json' && existsSync(src)) cpSync(src, join(dest, part), { recursive: true });
+  }
+  writeFileSync(join(dest, 'package.json'), JSON.stringify({ ...readManifest(root), main: './test-main.js' }, null, 2));
+  writeFileSync(join(dest, 'test-main.js'), `module.exports = require(${JSON.stringify(entry)});\n`);
+  return dest;
+}
+
+/**
  * Package the built extension as a .vsix with @vscode/vsce, offline (run the build first). The same
  * command as `npm run package`. Returns the file's path.
  */

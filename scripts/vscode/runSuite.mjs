@@ -1,6 +1,6 @@
 // Runs the in-extension-host test suite (out/test/vscode/suite/index.js, the module @vscode/test-electron
 // would load) inside code-server, driven by headless Chromium: the workbench is opened with a `payload`
-// naming this repo as the extension under development and the suite as extensionTestsPath; the suite's
+// naming the test build of the extension (stageTestExtension: the production wiring plus test hooks) as the extension under development and the suite as extensionTestsPath; the suite's
 // exit code comes back through window.codeAutomationExit and the extension host's console through
 // window.codeAutomationLog (printed here).
 //
@@ -14,7 +14,7 @@ import { join, resolve } from 'node:path';
 import { format } from 'node:util';
 import {
   MissingRequirement, isStopping, copyExamples, freshWorkDir, launchChromium, readManifest, remoteUri, repoRoot, requireChromium,
-  requireCodeServer, runCleanups, startCodeServer, workbenchUrl,
+  requireCodeServer, runCleanups, stageTestExtension, startCodeServer, workbenchUrl,
 } from './index.mjs';
 
 export async function runHostSuite({ build = true, resultsFile, timeoutMs } = {}) {
@@ -35,6 +35,7 @@ export async function runHostSuite({ build = true, resultsFile, timeoutMs } = {}
   const t0 = Date.now();
   const work = freshWorkDir('suite', root);
   const workspace = copyExamples(work, root, 'workspace');
+  const extension = stageTestExtension(work, root);
   resultsFile = resolve(resultsFile ?? process.env.GF_RESULTS_FILE ?? join(work, 'results.json'));
   rmSync(resultsFile, { force: true });
 
@@ -60,7 +61,7 @@ export async function runHostSuite({ build = true, resultsFile, timeoutMs } = {}
   const url = workbenchUrl(server, {
     folder: workspace,
     payload: [
-      ['extensionDevelopmentPath', remoteUri(server, root)],
+      ['extensionDevelopmentPath', remoteUri(server, extension)],
       ['extensionTestsPath', remoteUri(server, suiteIndex)],
     ],
   });

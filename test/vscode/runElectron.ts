@@ -8,16 +8,19 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { runTests } from '@vscode/test-electron';
+import { stageTestExtension } from '../../scripts/vscode/index.mjs';
 
 async function main(): Promise<void> {
   const root = path.resolve(__dirname, '..', '..', '..'); // out/test/vscode -> repo
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'gf-electron-'));
   const workspace = path.join(work, 'workspace');
   fs.cpSync(path.join(root, 'examples'), workspace, { recursive: true });
+  // The test build of the extension (production wiring plus the suite's hooks), not dist/extension.js alone.
+  const extension = stageTestExtension(work, root);
   try {
     await runTests({
       version: process.env.GF_VSCODE_VERSION ?? '1.100.3',
-      extensionDevelopmentPath: root,
+      extensionDevelopmentPath: extension,
       extensionTestsPath: path.join(root, 'out', 'test', 'vscode', 'suite', 'index.js'),
       launchArgs: [
         workspace,

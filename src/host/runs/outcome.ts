@@ -2,7 +2,7 @@
 // worker can end (its last message, an error event, an exit, a stop) to it. Train & Inspect,
 // Compare and Find Learning Rate all read this one type. Pure: no vscode, no worker.
 
-import type { Problem } from '../../engine/types';
+import type { Finding, Problem } from '../../engine/types';
 import type { WorkerToHost } from '../../protocol';
 import type { RunData } from '../panel/runData';
 
@@ -62,9 +62,21 @@ function failure(message: string): JobOutcome {
   return OUT_OF_MEMORY.test(message) ? { kind: 'outOfMemory', message } : { kind: 'crashed', message };
 }
 
+const LOWER_MEMORY = "Lower the batch, the layers' width or the samples.";
+
+/** A message as a sentence that another can follow. */
+function sentence(message: string): string {
+  return /[.!?]$/.test(message) ? message : `${message}.`;
+}
+
 /** Whether the job trained something whose findings describe it (a complete or partial run). */
 export function hasFindings(outcome: JobOutcome): boolean {
   return outcome.kind === 'done' || outcome.kind === 'nonfinite' || (outcome.kind === 'cancelled' && outcome.reported);
+}
+
+/** The findings of a stopped run say so: they describe the epochs trained, not the whole run. */
+export function markStopped(findings: readonly Finding[], epochs: number, total: number): Finding[] {
+  return findings.map((f) => ({ ...f, message: `${f.message} (From a run stopped at epoch ${epochs} of ${total}.)` }));
 }
 
 /** Folds the outcome into a run's data (a report already set its state; the other ends set it here). */
@@ -74,7 +86,7 @@ export function settle(data: RunData, outcome: JobOutcome): void {
       data.fail(outcome.message);
       return;
     case 'outOfMemory':
-      data.fail(`${outcome.message} Lower the batch, the layers' width or the samples.`);
+      data.fail(`${sentence(outcome.message)} ${LOWER_MEMORY}`);
       return;
     case 'rejected':
       data.fail(`${data.label} has errors, so it was not trained.`);
@@ -95,9 +107,9 @@ export function settle(data: RunData, outcome: JobOutcome): void {
 export function failureMessage(outcome: JobOutcome, what: { readonly label: string; readonly doing: string; readonly notDone: string }): string | undefined {
   switch (outcome.kind) {
     case 'crashed':
-      return `Gradient Flow: ${what.doing} failed. ${outcome.message}`;
+      return `Gradient Flow: ${what.doing} failed. ${sentence(outcome.message)}`;
     case 'outOfMemory':
-      return `Gradient Flow: ${what.doing} ran out of memory. ${outcome.message} Lower the batch, the layers' width or the samples.`;
+      return `Gradient Flow: ${what.doing} ran out of memory. ${sentence(outcome.message)} ${LOWER_MEMORY}`;
     case 'rejected': {
       const first = outcome.problems.find((p) => p.severity === 'error');
       return `Gradient Flow: ${what.label} has errors, so ${what.notDone}.${first ? ` Line ${first.line}: ${first.message}` : ''}`;

@@ -16,7 +16,7 @@ import { runContent, type PanelContent } from '../panel/panelContent';
 import { RunData } from '../panel/runData';
 import { thresholdOverrides } from '../settings';
 import type { Job, JobService, ProgressStep } from './jobService';
-import { failureMessage, hasFindings, settle, type JobOutcome } from './outcome';
+import { failureMessage, hasFindings, markStopped, settle, type JobOutcome } from './outcome';
 import type { TrainingStatusBar } from './statusBar';
 
 interface ActiveRun {
@@ -28,11 +28,6 @@ interface ActiveRun {
 }
 
 let runCounter = 0;
-
-/** The findings of a stopped run say so: they describe the epochs trained, not the whole run. */
-export function markStopped(findings: readonly Finding[], epochs: number, total: number): Finding[] {
-  return findings.map((f) => ({ ...f, message: `${f.message} (From a run stopped at epoch ${epochs} of ${total}.)` }));
-}
 
 export class TrainAndInspect {
   private readonly active = new Map<string, ActiveRun>();
