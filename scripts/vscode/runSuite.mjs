@@ -66,7 +66,7 @@ export async function runHostSuite({ build = true, resultsFile, timeoutMs } = {}
     ],
   });
   console.log(`[suite] code-server ${server.url} (pid ${server.pid}), opening the workbench`);
-  await page.goto(url);
+  await page.goto(url, { timeout: 120_000 }); // a loaded machine takes longer than the default 30 s to load the workbench
 
   timeoutMs ??= Number(process.env.GF_SUITE_TIMEOUT_MS) || 600_000;
   const timedOut = await Promise.race([done.then(() => false), new Promise((r) => setTimeout(() => r(true), timeoutMs).unref())]);

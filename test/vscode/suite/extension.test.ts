@@ -358,6 +358,27 @@ describe('Gradient Flow in the extension host', function () {
       assert.equal(api.isRunning(uri), false);
     });
 
+    it('Stop keeps the partial run: its epochs in the panel, its findings in the editor, marked as stopped', async () => {
+      const editor = await openFixture('deep-sigmoid.nnspec', 'stop-keeps.nnspec');
+      const uri = editor.document.uri;
+      const run = api.train(uri, { epochs: 100000 });
+      await waitFor('epochs in the panel', () => (api.panel()?.snapshot?.lastEpoch ?? 0) >= 40, 60_000);
+      api.stop(uri);
+      const o = await run;
+      assert.equal(o.outcome, 'cancelled');
+      assert.equal(o.state, 'cancelled');
+      assert.ok(o.epochs >= 40 && o.epochs < 100000, `${o.epochs} epochs`);
+      assert.ok(o.findings.some((f) => f.kind === 'vanishing'), 'the partial run diagnosed');
+      const shown = api.findings(uri).filter((f) => f.kind === 'vanishing');
+      assert.ok(shown.length > 0, 'its findings in the editor');
+      assert.match(shown[0].message, new RegExp(`stopped at epoch ${o.epochs} of 100000`));
+      const panel = await waitFor('the panel to hold the stopped run', () => {
+        const p = api.panel();
+        return p?.snapshot?.lastEpoch === o.epochs && p;
+      });
+      assert.equal(panel.snapshot?.findings, o.findings.length);
+    });
+
     it('a new run of the same file stops the old one', async () => {
       const editor = await openFixture('long-run.nnspec', 'replace.nnspec');
       const uri = editor.document.uri;
