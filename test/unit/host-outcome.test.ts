@@ -24,7 +24,7 @@ describe('host: job outcomes', () => {
 
   it('started and epochs end nothing; rejected carries its problems', () => {
     assert.equal(outcomeOfMessage({ type: 'epochs', records: [], findings: [] }, false), undefined);
-    assert.equal(outcomeOfMessage({ type: 'started', name: 'x', layers: [], params: 0, epochs: 1, problems: [] }, true), undefined);
+    assert.equal(outcomeOfMessage({ type: 'started', name: 'x', layers: [], params: 0, epochs: 1, problems: [], initial: null }, true), undefined);
     assert.deepEqual(outcomeOfMessage({ type: 'rejected', problems: [problem] }, false), { kind: 'rejected', problems: [problem] });
   });
 
