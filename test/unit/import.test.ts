@@ -316,6 +316,20 @@ describe('import: ONNX graph variants', () => {
     assert.match(model.layers[1].place, /^ONNX node 6 of 11, '\/gemm' \(Gemm\)$/);
   });
 
+  it('SiLU as PyTorch writes it (x · Sigmoid(x)), and Gemm\'s alpha and beta folded into W and b', () => {
+    const nodes = [
+      node('Gemm', ['x', 'W1', 'b1'], ['z1'], [[...str(1, 'alpha'), ...floatField(2, 2)], [...str(1, 'beta'), ...floatField(2, 0.5)]]),
+      node('Sigmoid', ['z1'], ['s1']),
+      node('Mul', ['z1', 's1'], ['a1']),
+      node('MatMul', ['a1', 'W3'], ['y']),
+    ];
+    const model = imported('silu.onnx', onnxModel(nodes, inits, ['x', [1, 2]], 'y'));
+    assert.deepEqual(model.layers.map((l) => [l.units, l.activation.kind]), [[3, 'silu'], [2, 'linear']]);
+    assert.deepEqual(model.layers[0].W, [[2, 4, 6], [8, 10, 12]]);
+    assert.deepEqual(model.layers[0].b, [0.1, 0.2, 0.3].map((v) => Math.fround(v) * 0.5));
+    assert.deepEqual(model.layers[1].b, [0, 0]);
+  });
+
   it('a branch that is not a residual add around one layer is an error naming where', () => {
     const nodes = [node('MatMul', ['x', 'W1'], ['m1']), node('Relu', ['m1'], ['a']), node('Sigmoid', ['m1'], ['s']), node('Add', ['a', 's'], ['y'])];
     assert.match(importError('b.onnx', onnxModel(nodes, inits, ['x', [1, 2]], 'y')), /the tensor 'm1' feeds 2 nodes \(ONNX node 2 of 4, '\/relu' \(Relu\); ONNX node 3 of 4, '\/sigmoid' \(Sigmoid\)\)/);

@@ -76,6 +76,14 @@ function attrFloat(n: Node, name: string, fallback: number): number {
 const describe = (n: Node, total: number) => `ONNX node ${n.position} of ${total}${n.name ? `, '${n.name}'` : ''} (${n.op})`;
 
 /** The ONNX activation ops the contract lists, as nnspec activations. */
+/** The Mul of x · Sigmoid(x) when x's two consumers are exactly that pair (SiLU, as PyTorch exports it). */
+function siluPair(cs: readonly Node[], t: string): Node | null {
+  if (cs.length !== 2) return null;
+  const sig = cs.find((n) => n.op === 'Sigmoid');
+  const mul = cs.find((n) => n.op === 'Mul');
+  return sig && mul && mul.inputs.includes(t) && mul.inputs.includes(sig.outputs[0]) ? mul : null;
+}
+
 function activationOf(n: Node): Activation | null {
   switch (n.op) {
     case 'Relu': return { kind: 'relu' };
@@ -194,6 +202,15 @@ function walk(bytes: Uint8Array, fileName: string) {
       // x feeds a dense layer and, past it, an Add: a residual connection, if the Add closes over one layer.
       residualAdd = cs.find((n) => n.op === 'Add') ?? null;
       cs = cs.filter((n) => n !== residualAdd);
+    }
+    const silu = siluPair(cs, t);
+    if (silu) {
+      // PyTorch writes nn.SiLU as x · Sigmoid(x): two consumers of x, one activation.
+      const c = current as Building | null;
+      if (!c || c.activation) throw new ImportError(`${describe(silu, total)}: ${c ? 'a second activation on one layer' : 'an activation before the first dense layer'} cannot be represented.`);
+      c.activation = { kind: 'silu' };
+      t = silu.outputs[0];
+      continue;
     }
     if (cs.length > 1) {
       throw new ImportError(`${fileName}: the tensor '${t}' feeds ${cs.length} nodes (${cs.map((n) => describe(n, total)).join('; ')}); a branching graph cannot be a dense chain (only a residual add around one layer can).`);
