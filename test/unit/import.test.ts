@@ -330,6 +330,27 @@ describe('import: ONNX graph variants', () => {
     assert.deepEqual(model.layers[1].b, [0, 0]);
   });
 
+  it('GELU as PyTorch writes it before opset 20 (x · (1 + erf(x / √2)) · 0.5, constants in Constant nodes)', () => {
+    const constant = (name: string, v: number) => node('Constant', [], [name], [[...str(1, 'value'), ...field(5, tensor(name, [], [v]))]]);
+    const nodes = [
+      node('MatMul', ['x', 'W1'], ['z1']),
+      constant('sqrt2', Math.SQRT2),
+      node('Div', ['z1', 'sqrt2'], ['q']),
+      node('Erf', ['q'], ['e']),
+      constant('one', 1),
+      node('Add', ['e', 'one'], ['p']),
+      node('Mul', ['z1', 'p'], ['m']),
+      constant('half', 0.5),
+      node('Mul', ['m', 'half'], ['a1']),
+      node('MatMul', ['a1', 'W3'], ['y']),
+    ];
+    const model = imported('gelu.onnx', onnxModel(nodes, inits, ['x', [1, 2]], 'y'));
+    assert.deepEqual(model.layers.map((l) => [l.units, l.activation.kind]), [[3, 'gelu'], [2, 'linear']]);
+    // The same chain with another constant is not a gelu: its Div is named.
+    nodes[1] = constant('sqrt2', 2);
+    assert.match(importError('notgelu.onnx', onnxModel(nodes, inits, ['x', [1, 2]], 'y')), /the tensor 'z1' feeds 2 nodes/);
+  });
+
   it('a branch that is not a residual add around one layer is an error naming where', () => {
     const nodes = [node('MatMul', ['x', 'W1'], ['m1']), node('Relu', ['m1'], ['a']), node('Sigmoid', ['m1'], ['s']), node('Add', ['a', 's'], ['y'])];
     assert.match(importError('b.onnx', onnxModel(nodes, inits, ['x', [1, 2]], 'y')), /the tensor 'm1' feeds 2 nodes \(ONNX node 2 of 4, '\/relu' \(Relu\); ONNX node 3 of 4, '\/sigmoid' \(Sigmoid\)\)/);

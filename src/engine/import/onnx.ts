@@ -76,13 +76,6 @@ function attrFloat(n: Node, name: string, fallback: number): number {
 const describe = (n: Node, total: number) => `ONNX node ${n.position} of ${total}${n.name ? `, '${n.name}'` : ''} (${n.op})`;
 
 /** The ONNX activation ops the contract lists, as nnspec activations. */
-/** The Mul of x · Sigmoid(x) when x's two consumers are exactly that pair (SiLU, as PyTorch exports it). */
-function siluPair(cs: readonly Node[], t: string): Node | null {
-  if (cs.length !== 2) return null;
-  const sig = cs.find((n) => n.op === 'Sigmoid');
-  const mul = cs.find((n) => n.op === 'Mul');
-  return sig && mul && mul.inputs.includes(t) && mul.inputs.includes(sig.outputs[0]) ? mul : null;
-}
 
 function activationOf(n: Node): Activation | null {
   switch (n.op) {
@@ -104,6 +97,13 @@ function activationOf(n: Node): Activation | null {
 /** Attribute floats are float32: 0.2 arrives as 0.20000000298…; the spec wants 0.2. */
 function round7(v: number): number {
   return Number(v.toPrecision(7));
+}
+
+/** Several nodes that together are one activation. */
+interface Piece {
+  readonly activation: Activation;
+  /** The node whose output is the activation's. */
+  readonly last: Node;
 }
 
 interface Building {
@@ -174,6 +174,34 @@ function walk(bytes: Uint8Array, fileName: string) {
 
   const consumers = (name: string) => nodes.filter((n) => n.op !== 'Constant' && !constants.has(n.outputs[0]) && n.inputs.includes(name));
   const constOf = (name: string | undefined) => (name !== undefined ? constants.get(name) : undefined);
+  /** x · Sigmoid(x) when x's two consumers are exactly that pair. */
+  function siluPair(cs: readonly Node[], x: string): Piece | null {
+    if (cs.length !== 2) return null;
+    const sig = cs.find((n) => n.op === 'Sigmoid');
+    const mul = cs.find((n) => n.op === 'Mul');
+    return sig && mul && mul.inputs.includes(x) && mul.inputs.includes(sig.outputs[0]) ? { activation: { kind: 'silu' }, last: mul } : null;
+  }
+
+  /** Mul(Mul(x, Add(Erf(Div(x, √2)), 1)), 0.5), each constant checked. */
+  function geluChain(cs: readonly Node[], x: string): Piece | null {
+    const only = (name: string | undefined, op: string) => {
+      const next = name === undefined ? [] : consumers(name);
+      return next.length === 1 && next[0].op === op ? next[0] : null;
+    };
+    const near = (n: Node | null, input: string | undefined, want: number) => {
+      const c = n ? constOf(n.inputs.find((i) => i !== input)) : undefined;
+      const v = c ? values(c, describe(n as Node, total)) : null;
+      return v !== null && v.length === 1 && Math.abs(v[0] - want) < 1e-4;
+    };
+    const div = cs.find((n) => n.op === 'Div');
+    const mul = cs.find((n) => n.op === 'Mul');
+    if (cs.length !== 2 || !div || !mul || div.inputs[0] !== x || !near(div, x, Math.SQRT2)) return null;
+    const erf = only(div.outputs[0], 'Erf');
+    const add = only(erf?.outputs[0], 'Add');
+    if (!add || !near(add, erf?.outputs[0], 1) || !mul.inputs.includes(add.outputs[0])) return null;
+    const half = only(mul.outputs[0], 'Mul');
+    return half && near(half, mul.outputs[0], 0.5) ? { activation: { kind: 'gelu' }, last: half } : null;
+  }
   const layers: ImportedLayer[] = [];
   let current: Building | null = null;
   let residualAdd: Node | null = null;
@@ -203,13 +231,14 @@ function walk(bytes: Uint8Array, fileName: string) {
       residualAdd = cs.find((n) => n.op === 'Add') ?? null;
       cs = cs.filter((n) => n !== residualAdd);
     }
-    const silu = siluPair(cs, t);
-    if (silu) {
-      // PyTorch writes nn.SiLU as x · Sigmoid(x): two consumers of x, one activation.
+    // PyTorch writes nn.SiLU as x · Sigmoid(x), and nn.GELU before opset 20 as x · (1 + erf(x/√2)) · 0.5:
+    // several consumers of x, one activation.
+    const piece = siluPair(cs, t) ?? geluChain(cs, t);
+    if (piece) {
       const c = current as Building | null;
-      if (!c || c.activation) throw new ImportError(`${describe(silu, total)}: ${c ? 'a second activation on one layer' : 'an activation before the first dense layer'} cannot be represented.`);
-      c.activation = { kind: 'silu' };
-      t = silu.outputs[0];
+      if (!c || c.activation) throw new ImportError(`${describe(piece.last, total)}: ${c ? 'a second activation on one layer' : 'an activation before the first dense layer'} cannot be represented.`);
+      c.activation = piece.activation;
+      t = piece.last.outputs[0];
       continue;
     }
     if (cs.length > 1) {
