@@ -2,7 +2,7 @@
 // files, parses arguments and prints.
 
 import { resolve } from 'node:path';
-import { buildReport, checkWithFiles, gradcheck, toJson, trainRun, writeReportJson, type CheckResult } from '../engine/index';
+import { buildReport, checkWithFiles, gradcheck, paramsOf, toJson, Trainer, trainRun, weightsJson, writeReportJson, type CheckResult } from '../engine/index';
 import { dataFileReader, readRegularFile } from '../node/dataFiles';
 import type { Dataset, Problem, Severity } from '../engine/types';
 import { findLearningRate } from '../engine/lrfind';
@@ -15,6 +15,7 @@ const USAGE = `Usage:
   nnspec gradcheck FILE [--json]
   nnspec lr-find FILE [--json]
   nnspec import MODEL [-o OUT.nnspec] [--data "SOURCE options"]
+  nnspec weights FILE [--seed S] [--trained] [--epochs N]
 
 check      prints the problems of each file as file:line:col: severity: message; exit 1 on errors
 train      trains, then prints a heatmap of gradient magnitude (layers × epochs), a layer table
@@ -27,6 +28,9 @@ import     reads a TensorFlow.js model.json (weights beside it), a Keras model.t
            ONNX file, and writes OUT.nnspec (default: beside MODEL) and OUT.weights.json; --data
            sets its data line (default: data normal, stand-in samples); exit 1 when a layer or op
            cannot be represented (nothing is written then)
+weights    prints the parameters as JSON (W [input][unit], b, and gamma, beta on norm layers): as
+           initialised with the spec's seed (or --seed), or with --trained after training (for
+           --epochs N, default the spec's); a \`weights "PATH"\` line starts a spec from such a file
 `;
 
 export interface Io {
@@ -47,7 +51,7 @@ interface Args {
 }
 
 const VALUE_FLAGS = new Set(['--epochs', '--seed', '--fail-on', '--width', '-o', '--data']);
-const BOOL_FLAGS = new Set(['--json', '--no-color', '--help']);
+const BOOL_FLAGS = new Set(['--json', '--no-color', '--help', '--trained']);
 
 function parseArgs(argv: readonly string[]): Args {
   const [command = '', ...rest] = argv;
@@ -106,6 +110,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       case 'gradcheck': return await runGradcheck(args, io);
       case 'lr-find': return await runLrFind(args, io);
       case 'import': return await runImport(args, io);
+      case 'weights': return await runWeights(args, io);
       default:
         io.err(`nnspec: unknown command '${args.command}'\n\n${USAGE}`);
         return 2;
@@ -256,6 +261,25 @@ async function runImport(args: Args, io: Io): Promise<number> {
   }
   for (const p of loaded.result.problems) io.err(formatProblem(specPath, p) + '\n');
   return loaded.result.problems.some((p) => p.severity === 'error') ? 1 : 0;
+}
+
+async function runWeights(args: Args, io: Io): Promise<number> {
+  const seed = intFlag(args, '--seed', 0, 2 ** 32 - 1);
+  const epochs = intFlag(args, '--epochs', 1, 100000);
+  const trained = args.flags.has('--trained');
+  if (epochs !== undefined && !trained) throw new UsageError('--epochs applies with --trained');
+  const loaded = await loadTrainable(args, io);
+  if (!loaded) return 1;
+  const { result, dataset } = loaded;
+  const trainer = new Trainer(result.spec, dataset, { seed, epochs, statistics: false });
+  if (trained) {
+    const run = trainer.run();
+    let step = run.next();
+    while (!step.done) step = run.next();
+    if (step.value) io.err(`${loaded.file}: training stopped early (${step.value}); these are the parameters at that point\n`);
+  }
+  io.out(weightsJson(paramsOf(trainer.net), result.spec.input ?? 0));
+  return 0;
 }
 
 if (require.main === module) {

@@ -1,14 +1,15 @@
-// The gradient check: analytic ∂L/∂W from backprop against central differences of the loss, in
-// float64 on one small batch.
+// The gradient check: analytic ∂L/∂W (and ∂L/∂γ, ∂L/∂β of a normalized layer) from backprop against
+// central differences of the loss, in float64 on one small batch.
 
 import type { Dataset, Spec } from './types';
+import type { Vec } from './activations';
 import { Trainer } from './train';
 
 export interface GradcheckLayer {
   readonly layer: number;
   readonly line: number;
   readonly checked: number;
-  /** Worst |analytic − numeric| / max(|analytic|, |numeric|, 1e-10) over the checked weights. */
+  /** Worst |analytic − numeric| / max(|analytic|, |numeric|, 1e-10) over the checked parameters. */
   readonly worstRelativeError: number;
 }
 
@@ -34,25 +35,32 @@ export function gradcheck(spec: Spec, data: Dataset, options: GradcheckOptions =
   loss();
   t.backward(batch);
   const layers = t.net.layers;
-  const analytic = layers.map((l) => Float64Array.from(l.dW));
   const max = options.maxPerLayer ?? 64;
+  // Each parameter array with a copy of its analytic gradient, taken before any is perturbed.
+  const groups = layers.map((l) => {
+    const g: { P: Vec; G: Float64Array }[] = [{ P: l.W, G: Float64Array.from(l.dW) }];
+    if (l.norm) g.push({ P: l.norm.gamma, G: Float64Array.from(l.norm.dGamma) }, { P: l.norm.beta, G: Float64Array.from(l.norm.dBeta) });
+    return g;
+  });
   return layers.map((l, k) => {
-    const n = l.W.length;
-    const stride = Math.max(1, Math.floor(n / max));
     let worst = 0;
     let checked = 0;
-    for (let i = 0; i < n; i += stride) {
-      const w = l.W[i];
-      const at = (v: number): number => {
-        l.W[i] = v;
-        return loss();
-      };
-      const numeric = (8 * (at(w + h) - at(w - h)) - (at(w + 2 * h) - at(w - 2 * h))) / (12 * h);
-      l.W[i] = w;
-      const a = analytic[k][i];
-      const denom = Math.max(Math.abs(a), Math.abs(numeric), 1e-10);
-      worst = Math.max(worst, Math.abs(a - numeric) / denom);
-      checked++;
+    for (const { P, G } of groups[k]) {
+      const n = P.length;
+      const stride = Math.max(1, Math.floor(n / max));
+      for (let i = 0; i < n; i += stride) {
+        const w = P[i];
+        const at = (v: number): number => {
+          P[i] = v;
+          return loss();
+        };
+        const numeric = (8 * (at(w + h) - at(w - h)) - (at(w + 2 * h) - at(w - 2 * h))) / (12 * h);
+        P[i] = w;
+        const a = G[i];
+        const denom = Math.max(Math.abs(a), Math.abs(numeric), 1e-10);
+        worst = Math.max(worst, Math.abs(a - numeric) / denom);
+        checked++;
+      }
     }
     return { layer: k, line: l.spec.line, checked, worstRelativeError: worst };
   });

@@ -3,7 +3,7 @@
 
 import type { Dataset, EpochRecord, Finding, InitialRecord, PredictedLayer, Problem, Report, ReportLayer, Spec, StopReason } from './types';
 import { parseSpec, type ParseOptions, type ParseResult } from './parser';
-import { loadData, loadDataNow, type LoadData, type ReadDataFile } from './data/load';
+import { loadData, loadDataNow, type FileRead, type LoadData, type ReadDataFile } from './data/load';
 import { dataShape, type DataLoad } from './data/sources';
 import { dataMismatches } from './dataMatch';
 import { analyze } from './analysis';
@@ -11,6 +11,7 @@ import { paramCount } from './network';
 import { Trainer, type TrainOptions } from './train';
 import { diagnoseRun } from './findings';
 import { EpochHistory, type HistoryOptions } from './history';
+import { parseWeights } from './weights';
 
 export type { ParseOptions } from './parser';
 export { loadData } from './data/load';
@@ -26,6 +27,7 @@ export { editsForChange, applyEdits } from './edits';
 export type { TextEdit } from './edits';
 export { gradcheck } from './gradcheck';
 export { HISTOGRAM, binEdges } from './histogram';
+export { paramsOf, parseWeights, weightsJson } from './weights';
 
 export interface CheckResult {
   readonly spec: Spec;
@@ -40,27 +42,36 @@ export interface CheckResult {
 export interface CheckOptions extends ParseOptions {
   /** The data, already loaded (see loadData); without it, only a source that reads no file has samples. */
   readonly data?: DataLoad;
+  /** The file of a `weights "PATH"` line, already read; without it such a line is an error (no file access). */
+  readonly weights?: FileRead;
 }
 
 /** Checks a spec now: its data must be given, or come from a source that reads no file. */
 export function check(text: string, options: CheckOptions = {}): CheckResult {
   const parsed = parseSpec(text, options);
   const data = options.data ?? (parsed.spec.data ? loadDataNow(parsed.spec.data) : null);
-  return checkParsed(parsed, data);
+  return checkParsed(parsed, data, options.weights ?? null);
 }
 
 /**
  * Checks a spec, reading the files its `data` line names with `read`, or loading its data with
- * `load` (a cache, say).
+ * `load` (a cache, say); the file of a `weights` line is read with `read` (or `readWeights`).
  */
-export async function checkWithFiles(text: string, options: ParseOptions & ({ readonly read: ReadDataFile } | { readonly load: LoadData })): Promise<CheckResult> {
+export async function checkWithFiles(
+  text: string,
+  options: ParseOptions & ({ readonly read: ReadDataFile } | { readonly load: LoadData; readonly readWeights?: ReadDataFile }),
+): Promise<CheckResult> {
   const parsed = parseSpec(text, options);
   const spec = parsed.spec.data;
   const data = spec === null ? null : 'load' in options ? await options.load(spec) : await loadData(spec, options.read);
-  return checkParsed(parsed, data);
+  const readWeights = 'load' in options ? options.readWeights : options.read;
+  const ref = parsed.spec.weights;
+  const weights = ref ? (readWeights ? await readWeights(ref.path) : { ok: false as const, error: 'no file access' }) : null;
+  return checkParsed(parsed, data, weights);
 }
 
-function checkParsed(parsed: ParseResult, data: DataLoad | null): CheckResult {
+function checkParsed(first: ParseResult, data: DataLoad | null, weightsFile: FileRead | null): CheckResult {
+  const parsed = { ...first, ...loadWeights(first, weightsFile) };
   const dataProblems: Problem[] = [];
   const at = parsed.dataAt;
   if (data && at) {
@@ -84,11 +95,28 @@ function checkParsed(parsed: ParseResult, data: DataLoad | null): CheckResult {
   };
 }
 
+/**
+ * Checks the file of a `weights` statement (read by the caller, as data files are) against the
+ * layers; its problems go on the statement's line. Skipped while the spec itself has errors, since
+ * the shapes to check against are not known then.
+ */
+function loadWeights(parsed: ParseResult, file: FileRead | null): { spec: Spec; problems: Problem[] } {
+  const { spec, problems } = parsed;
+  const ref = spec.weights;
+  if (!ref || spec.input === null || problems.some((p) => p.severity === 'error')) return { spec, problems };
+  const problem = (message: string): Problem => ({ severity: 'error', code: 'weights', message, ...ref.at });
+  if (!file) return { spec, problems: [...problems, problem(`Cannot read "${ref.path}" here: no file access.`)] };
+  if (!file.ok) return { spec, problems: [...problems, problem(`Cannot read "${ref.path}": ${file.error}.`)] };
+  const loaded = parseWeights(new TextDecoder().decode(file.bytes), spec.input, spec.layers);
+  if (!loaded.ok) return { spec, problems: [...problems, ...loaded.errors.map((e) => problem(`"${ref.path}": ${e}.`))] };
+  return { spec: { ...spec, weights: { ...ref, params: loaded.params } }, problems };
+}
+
 export function reportLayers(result: CheckResult): ReportLayer[] {
   const { spec } = result;
   let fanIn = spec.input ?? 0;
   return spec.layers.map((l, k) => {
-    const params = fanIn * l.units + l.units;
+    const params = fanIn * l.units + l.units + (l.norm ? 2 * l.units : 0);
     fanIn = l.units;
     const act = l.activation;
     const activation = act.kind === 'leaky_relu' && act.slope !== 0.01 ? `leaky_relu(${act.slope})` : act.kind === 'elu' && act.alpha !== 1 ? `elu(${act.alpha})` : act.kind;

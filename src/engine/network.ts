@@ -1,8 +1,9 @@
 // A network's buffers, made once: weights, biases, their gradients and optimizer state, and the
 // per-batch activations. Nothing in a training step allocates.
 
-import type { Activation, Init, LayerSpec, Precision } from './types';
+import type { Activation, Init, LayerParams, LayerSpec, Precision } from './types';
 import type { Vec } from './activations';
+import { makeNormState, type NormState } from './norm';
 import { Rng } from './rng';
 
 export interface Layer {
@@ -24,6 +25,13 @@ export interface Layer {
   readonly Z: Vec;
   readonly A: Vec;
   readonly D: Vec;
+  /** `norm=`: γ, β and the normalization's buffers; the activation then reads norm.Zh, not Z. */
+  readonly norm: NormState | null;
+  /** `residual=true`: the layer's output Y = x + A, and R keeps ∂ℓ/∂Y for the identity path. */
+  readonly residual: boolean;
+  /** [batch × units]: the layer's output, what the next layer reads: A itself unless residual. */
+  readonly Y: Vec;
+  readonly R: Vec;
 }
 
 export interface Network {
@@ -84,6 +92,8 @@ export interface BuildOptions {
   readonly seed: number;
   /** Whether the optimizer keeps one state buffer (momentum), two (adam), or none. */
   readonly stateBuffers: 0 | 1 | 2;
+  /** Parameters to start from (a `weights` file, already shape-checked) instead of the inits. */
+  readonly params?: readonly LayerParams[] | null;
 }
 
 export function buildNetwork(inputs: number, specs: readonly LayerSpec[], outputUnits: number, o: BuildOptions): Network {
@@ -94,18 +104,36 @@ export function buildNetwork(inputs: number, specs: readonly LayerSpec[], output
     const units = spec.units;
     const n = fanIn * units;
     const W = makeVec(o.precision, n);
-    for (let i = 0; i < n; i++) W[i] = drawWeight(spec.init, fanIn, units, rng);
-    // Drawn after the layer's weights from the same stream; a constant bias draws nothing, so
-    // specs without a random bias keep their weights.
     const b = makeVec(o.precision, units);
-    for (let j = 0; j < units; j++) b[j] = drawWeight(spec.bias, fanIn, units, rng);
+    const given = o.params?.[layers.length];
+    if (given) {
+      W.set(given.W);
+      b.set(given.b);
+    } else {
+      for (let i = 0; i < n; i++) W[i] = drawWeight(spec.init, fanIn, units, rng);
+      // Drawn after the layer's weights from the same stream; a constant bias draws nothing, so
+      // specs without a random bias keep their weights.
+      for (let j = 0; j < units; j++) b[j] = drawWeight(spec.bias, fanIn, units, rng);
+    }
     const state = (size: number, used: boolean): Vec => makeVec(o.precision, used ? size : 0);
+    const norm = spec.norm ? makeNormState(spec.norm, o.precision, o.batch, units, o.stateBuffers) : null;
+    if (norm && given) {
+      if (given.gamma) norm.gamma.set(given.gamma);
+      if (given.beta) norm.beta.set(given.beta);
+      if (given.runningMean && norm.runningMean.length) norm.runningMean.set(given.runningMean);
+      if (given.runningVar && norm.runningVar.length) norm.runningVar.set(given.runningVar);
+    }
+    const A = makeVec(o.precision, o.batch * units);
+    const residual = spec.residual === true;
     layers.push({
       spec, fanIn, units, act: spec.activation, W, b,
       dW: makeVec(o.precision, n), db: makeVec(o.precision, units),
       mW: state(n, o.stateBuffers >= 1), vW: state(n, o.stateBuffers >= 2),
       mb: state(units, o.stateBuffers >= 1), vb: state(units, o.stateBuffers >= 2),
-      Z: makeVec(o.precision, o.batch * units), A: makeVec(o.precision, o.batch * units), D: makeVec(o.precision, o.batch * units),
+      Z: makeVec(o.precision, o.batch * units), A, D: makeVec(o.precision, o.batch * units),
+      norm, residual,
+      Y: residual ? makeVec(o.precision, o.batch * units) : A,
+      R: makeVec(o.precision, residual ? o.batch * units : 0),
     });
     fanIn = units;
   }
@@ -119,7 +147,7 @@ export function paramCount(inputs: number, specs: readonly LayerSpec[]): number 
   let total = 0;
   let fanIn = inputs;
   for (const s of specs) {
-    total += fanIn * s.units + s.units;
+    total += fanIn * s.units + s.units + (s.norm ? 2 * s.units : 0);
     fanIn = s.units;
   }
   return total;

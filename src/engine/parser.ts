@@ -3,8 +3,8 @@
 // one pass shows every problem in the file.
 
 import type {
-  Activation, BiasInit, DataSpec, Init, LayerSpec, LossName, OptimizerName, OptimizerSpec, Precision, Problem, ProblemCode,
-  Severity, SourceRange, Spec, StatementKeyword, Thresholds, TrainSpec,
+  Activation, BiasInit, DataSpec, Init, LayerSpec, LossName, NormKind, OptimizerName, OptimizerSpec, Precision, Problem, ProblemCode,
+  Severity, SourceRange, Spec, StatementKeyword, Thresholds, TrainSpec, WeightsRef,
 } from './types';
 import { lexLine, parseCall, parseNumber, type Token } from './lexer';
 import { didYouMean } from './suggest';
@@ -255,6 +255,8 @@ interface DenseLine {
   readonly name?: string;
   readonly count: number;
   readonly countToken?: Token;
+  readonly norm?: { readonly kind: NormKind; readonly token: Token };
+  readonly residual?: Token;
 }
 
 export function parseSpec(text: string, options: ParseOptions = {}): ParseResult {
@@ -274,6 +276,7 @@ export function parseSpec(text: string, options: ParseOptions = {}): ParseResult
   let train: TrainSpec = { epochs: 100, batch: 32, seed: 1, shuffle: true, precision: 'float32' };
   let diagnose: Thresholds = { ...DEFAULT_THRESHOLDS };
   let inputLineNo = 0;
+  let weights: WeightsRef | null = null;
 
   for (let li = 0; li < lines.length; li++) {
     const ctx: Ctx = { problems, line: li + 1 };
@@ -419,10 +422,14 @@ export function parseSpec(text: string, options: ParseOptions = {}): ParseResult
           name: (t) => t.value ?? '',
         });
         const nameHit = m.get('name');
+        const normHit = m.get('norm');
+        const residualHit = m.get('residual');
         if (typeof units === 'number' && activation && init && bias) {
           dense.push({
             line: ctx.line, units, unitsToken: u, activation, activationToken: a, init, initText, bias,
             name: nameHit ? String(nameHit.value) : undefined, count, countToken,
+            norm: normHit ? { kind: normHit.value as NormKind, token: normHit.token } : undefined,
+            residual: residualHit?.value === true ? residualHit.token : undefined,
           });
         }
         break;
@@ -478,6 +485,16 @@ export function parseSpec(text: string, options: ParseOptions = {}): ParseResult
         };
         break;
       }
+      case 'weights': {
+        const [p, ...extra] = rest;
+        if (!p || p.kind !== 'string') {
+          report(ctx, 'error', 'syntax', '`weights` needs the path of a parameters file in double quotes: weights "net.weights.json".', head.start, (p ?? head).end);
+          break;
+        }
+        weights = { path: p.text, at: { line: ctx.line, startColumn: 0, endColumn: lines[li].length }, params: null };
+        for (const t of extra) tokenError(ctx, 'syntax', `Unexpected \`${t.text}\`: \`weights\` takes one path in double quotes.`, t);
+        break;
+      }
       case 'diagnose': {
         const m = readOptions(ctx, rest, DIAGNOSE_OPTIONS, 'diagnose');
         const t = DEFAULT_THRESHOLDS;
@@ -515,7 +532,7 @@ export function parseSpec(text: string, options: ParseOptions = {}): ParseResult
       overLimit = true;
       break;
     }
-    const lineParams = d.count * (fanIn * d.units + d.units) + (d.count - 1) * (d.units * d.units - fanIn * d.units);
+    const lineParams = d.count * (fanIn * d.units + d.units + (d.norm ? 2 * d.units : 0)) + (d.count - 1) * (d.units * d.units - fanIn * d.units);
     if (params + lineParams > LIMITS.params) {
       tokenError(ctx, 'limit', `This line brings the network to ${(params + lineParams).toLocaleString('en-US')} parameters; the limit is ${LIMITS.params.toLocaleString('en-US')}.`, d.unitsToken);
       overLimit = true;
@@ -528,7 +545,11 @@ export function parseSpec(text: string, options: ParseOptions = {}): ParseResult
   if (!overLimit) {
     for (const d of dense) {
       for (let r = 0; r < d.count; r++) {
-        layers.push({ index: layers.length, line: d.line, units: d.units, activation: d.activation, init: d.init, initText: d.initText, bias: d.bias, name: d.name });
+        layers.push({
+          index: layers.length, line: d.line, units: d.units, activation: d.activation, init: d.init, initText: d.initText, bias: d.bias, name: d.name,
+          ...(d.norm ? { norm: d.norm.kind } : {}),
+          ...(d.residual ? { residual: true } : {}),
+        });
       }
     }
   }
@@ -540,6 +561,8 @@ export function parseSpec(text: string, options: ParseOptions = {}): ParseResult
       tokenError(fileCtx(d.line), 'softmax-not-last', 'softmax belongs on the output layer only (with cross_entropy); use relu, tanh or another activation for hidden layers.', d.activationToken);
     }
   });
+
+  checkCures(dense, input, train.batch, fileCtx);
 
   // The loss: defaulted from the output layer, checked against it and the data.
   const out = dense[dense.length - 1];
@@ -578,7 +601,7 @@ export function parseSpec(text: string, options: ParseOptions = {}): ParseResult
 
   const lineOf = (k: Exclude<StatementKeyword, 'dense'>) => seen.get(k);
   const stmtLines: Spec['lines'] = Object.fromEntries(
-    (['network', 'data', 'input', 'loss', 'optimizer', 'train', 'diagnose'] as const).filter((k) => lineOf(k) !== undefined).map((k) => [k, lineOf(k)]),
+    (['network', 'data', 'input', 'loss', 'optimizer', 'train', 'diagnose', 'weights'] as const).filter((k) => lineOf(k) !== undefined).map((k) => [k, lineOf(k)]),
   );
   const spec: Spec = {
     name: name ?? defaultName(options.fileName),
@@ -589,6 +612,7 @@ export function parseSpec(text: string, options: ParseOptions = {}): ParseResult
     optimizer,
     train,
     diagnose,
+    weights,
     lines: stmtLines,
   };
   // Every range inside its line: a problem about an empty line (or the file as a whole) gets an
@@ -600,6 +624,40 @@ export function parseSpec(text: string, options: ParseOptions = {}): ParseResult
   });
   clamped.sort((p, q) => p.line - q.line || p.startColumn - q.startColumn);
   return { spec, problems: clamped, sites, dataAt: data === null ? null : { line: dataLine, startColumn: 0, endColumn: dataLineEnd } };
+}
+
+/**
+ * The problems of `norm` and `residual` (Version 1.1): a residual add needs the layer as wide as its
+ * input; batch statistics need at least two samples; softmax's outputs must stay a distribution; and
+ * the output layer's values are the prediction the loss reads, so no identity is added to them.
+ */
+function checkCures(dense: readonly DenseLine[], input: number | null, batch: number, fileCtx: (line: number) => Ctx): void {
+  let fanIn = input;
+  dense.forEach((d, k) => {
+    const ctx = fileCtx(d.line);
+    const last = k === dense.length - 1;
+    if (d.residual) {
+      const from = k === 0 ? 'the input' : `line ${dense[k - 1].line}`;
+      if (last && d.count === 1) {
+        tokenError(ctx, 'residual-width', 'residual=true cannot be on the output layer: the loss reads its values as the prediction, and x + f(ẑ) is not one. Remove it here and put it on the hidden layers.', d.residual);
+      } else if (fanIn !== null && fanIn !== d.units) {
+        const repeat = d.count > 1 ? ` (the first of this line's ${d.count} layers; the others take ${d.units} and would fit)` : '';
+        tokenError(ctx, 'residual-width', `residual=true adds the layer's input to its output, so they must be as wide: this layer has ${d.units} units but its input (${from}) has ${fanIn}${repeat}. Remove residual=true, or make the layer ${fanIn} units wide.`, d.residual);
+      } else if (last) {
+        tokenError(ctx, 'residual-width', `residual=true cannot be on the output layer (the last of this line's ${d.count}): the loss reads its values as the prediction. Put the output layer on a line of its own.`, d.residual);
+      }
+    }
+    if (d.norm) {
+      if (d.activation.kind === 'softmax') {
+        tokenError(ctx, 'norm', `norm=${d.norm.kind} cannot be on a softmax output: the loss needs the class scores themselves. Remove it, and normalize the hidden layers instead.`, d.norm.token);
+      } else if (d.norm.kind === 'batch' && batch === 1) {
+        tokenError(ctx, 'norm', 'norm=batch needs at least 2 samples per batch: with `train batch=1` each unit is normalized over one sample, so z − μ = 0 and the layer outputs β. Use norm=layer, or a larger batch.', d.norm.token);
+      } else if (d.norm.kind === 'layer' && d.units === 1) {
+        report(ctx, 'warning', 'norm', 'norm=layer on 1 unit normalizes it by itself: z − μ = 0, so the layer outputs β and its weights get no gradient. Use norm=batch, or no norm here.', d.norm.token.start, d.norm.token.end);
+      }
+    }
+    fanIn = d.units;
+  });
 }
 
 export function defaultOptimizer(kind: OptimizerName): OptimizerSpec {

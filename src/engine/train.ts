@@ -6,6 +6,7 @@ import type { Dataset, EpochRecord, InitialRecord, LayerStats, LossName, Optimiz
 import { backwardPass, foldsForwardSums, forwardPass, markAlive, SIGMOID_SATURATED, type BackwardSums, type ForwardSums, type Vec } from './activations';
 import { forwardProduct, gradientSums, inputGradientProduct, weightGradientProduct } from './kernels';
 import { buildNetwork, type Layer, type Network } from './network';
+import { normBackward, normForward, type NormState } from './norm';
 import { histogramOf } from './histogram';
 import { Rng } from './rng';
 
@@ -84,7 +85,7 @@ export class Trainer {
     this.outUnits = spec.layers[spec.layers.length - 1].units;
     const o = spec.optimizer;
     const stateBuffers = o.kind === 'adam' ? 2 : o.kind === 'rmsprop' ? 1 : o.momentum > 0 ? 1 : 0;
-    this.net = buildNetwork(spec.input, spec.layers, this.outUnits, { precision: spec.train.precision, batch, seed, stateBuffers });
+    this.net = buildNetwork(spec.input, spec.layers, this.outUnits, { precision: spec.train.precision, batch, seed, stateBuffers, params: spec.weights?.params });
     this.order = new Int32Array(data.n);
     for (let i = 0; i < data.n; i++) this.order[i] = i;
     // The shuffling has its own stream, so the weights do not depend on the batch size.
@@ -169,15 +170,23 @@ export class Trainer {
     }
   }
 
-  forward(nb: number): void {
+  /**
+   * The forward pass over the batch's first nb rows. `training` false evaluates: batch norm then uses
+   * its running statistics and leaves them as they are.
+   */
+  forward(nb: number, training = true): void {
     let input: Vec = this.net.X;
     const stats = this.stats;
     for (let k = 0; k < this.net.layers.length; k++) {
       const l = this.net.layers[k];
       forwardProduct(input, l.W, l.b, l.Z, nb, l.fanIn, l.units);
-      // Sigmoid and tanh layers have their Σa and Σa² summed in the backward pass (which reads A).
-      forwardPass(l.act, l.Z, l.A, nb, l.units, stats && !foldsForwardSums(l.act) ? this.acc[k].fwd : null);
-      input = l.A;
+      const z = l.norm ? normForward(l.norm, l.Z, nb, l.units, training) : l.Z;
+      // Sigmoid and tanh layers have their Σa and Σa² summed in the backward pass (which reads A);
+      // a residual layer's outputs are x + A, summed where they are made.
+      const sums = stats ? this.acc[k].fwd : null;
+      forwardPass(l.act, z, l.A, nb, l.units, !l.residual && !foldsForwardSums(l.act) ? sums : null);
+      if (l.residual) residualAdd(input, l.A, l.Y, nb * l.units, sums);
+      input = l.Y;
     }
   }
 
@@ -188,7 +197,9 @@ export class Trainer {
   outputGradient(nb: number): { loss: number; correct: number } {
     const layers = this.net.layers;
     const out = layers[layers.length - 1];
-    const { Z, A, D } = out;
+    const { A, D } = out;
+    // The activation's input: ẑ on a normalized layer (the output layer is never residual).
+    const Z = out.norm ? out.norm.Zh : out.Z;
     const T = this.net.T;
     const K = out.units;
     let loss = 0;
@@ -250,14 +261,26 @@ export class Trainer {
     for (let k = layers.length - 1; k >= 0; k--) {
       const l = layers[k];
       const fused = k === layers.length - 1 && (l.act.kind === 'softmax' || (this.loss === 'bce' && l.act.kind === 'sigmoid'));
+      // ∂ℓ/∂Y reaches the input unchanged through a residual layer's identity: kept before D becomes ∂ℓ/∂z.
+      if (l.residual) copyInto(l.R, l.D, nb * l.units);
       if (fused) {
         if (stats) this.outputStats(l, this.acc[k], nb);
       } else {
-        backwardPass(l.act, l.Z, l.A, l.D, nb, l.units, stats ? this.acc[k].bwd : null, stats ? this.acc[k].fwd : null);
+        const fwd = stats && !l.residual ? this.acc[k].fwd : null;
+        backwardPass(l.act, l.norm ? l.norm.Zh : l.Z, l.A, l.D, nb, l.units, stats ? this.acc[k].bwd : null, fwd);
       }
-      const input = k === 0 ? this.net.X : layers[k - 1].A;
+      if (l.norm) {
+        normBackward(l.norm, l.D, nb, l.units, scale);
+        // deltaRms is ∂ℓ/∂z of the dense output, before the norm (what reaches W).
+        if (stats) this.acc[k].bwd.deltaSq = sumSq(l.D, nb * l.units);
+      }
+      const input = k === 0 ? this.net.X : layers[k - 1].Y;
       weightGradientProduct(input, l.D, l.dW, l.db, nb, l.fanIn, l.units, scale);
-      if (k > 0) inputGradientProduct(l.D, l.W, layers[k - 1].D, nb, l.fanIn, l.units);
+      if (k > 0) {
+        const below = layers[k - 1].D;
+        inputGradientProduct(l.D, l.W, below, nb, l.fanIn, l.units);
+        if (l.residual) addInto(below, l.R, nb * l.units);
+      }
       if (stats) {
         const a = this.acc[k];
         a.deltaRms += Math.sqrt(a.bwd.deltaSq / (nb * l.units));
@@ -315,6 +338,7 @@ export class Trainer {
         if (o.kind === 'sgd' && !(o.momentum > 0)) sgdStep(l.W, l.dW, o.lr, o.weightDecay, r);
         else fusedStep(o, this.step, l.W, l.dW, l.mW, l.vW, o.weightDecay, r);
         this.applyStep(l.b, l.db, l.mb, l.vb, 1, 0, false);
+        if (l.norm) this.normStep(l.norm, 1);
         this.addGradientStats(l.dW, a, r[0], r[1], r[2], r[3]);
         a.updateRatio += ratioOf(r[4], r[5]);
         a.biasGradNorm += Math.sqrt(sumSq(l.db));
@@ -331,7 +355,7 @@ export class Trainer {
         const sb = stats || o.clip > 0 ? sumSq(l.db) : 0;
         if (stats) this.acc[k].biasGradNorm += Math.sqrt(sb);
         // The global norm only matters for clipping.
-        if (o.clip > 0) total += s + sb;
+        if (o.clip > 0) total += s + sb + (l.norm ? sumSq(l.norm.dGamma) + sumSq(l.norm.dBeta) : 0);
       }
     }
     const clipScale = o.clip > 0 && Math.sqrt(total) > o.clip ? o.clip / Math.sqrt(total) : 1;
@@ -340,12 +364,19 @@ export class Trainer {
       const l = layers[k];
       const moved = this.applyStep(l.W, l.dW, l.mW, l.vW, clipScale, o.weightDecay, stats);
       this.applyStep(l.b, l.db, l.mb, l.vb, clipScale, 0, false);
+      if (l.norm) this.normStep(l.norm, clipScale);
       if (stats) {
         const a = this.acc[k];
         a.updateRatio += moved;
         a.steps++;
       }
     }
+  }
+
+  /** The optimizer's step on γ and β, which take no weight decay. */
+  private normStep(s: NormState, clipScale: number): void {
+    this.applyStep(s.gamma, s.dGamma, s.mGamma, s.vGamma, clipScale, 0, false);
+    this.applyStep(s.beta, s.dBeta, s.mBeta, s.vBeta, clipScale, 0, false);
   }
 
   /** One pass over ∂L/∂W: Σg², Σ|g|, max|g|, exact zeros, non-finite entries. Returns Σg². */
@@ -545,6 +576,25 @@ function argmaxCorrect(A: Vec, T: Vec, rows: number, K: number): number {
   return correct;
 }
 
+/** Y = X + A over n entries (a residual layer's output), with Σy and Σy² when asked. */
+function residualAdd(X: Vec, A: Vec, Y: Vec, n: number, sums: ForwardSums | null): void {
+  for (let i = 0; i < n; i++) Y[i] = X[i] + A[i];
+  if (!sums) return;
+  let s = 0;
+  let s2 = 0;
+  for (let i = 0; i < n; i++) { const y = Y[i]; s += y; s2 += y * y; }
+  sums.sum += s;
+  sums.sumSq += s2;
+}
+
+function addInto(G: Vec, R: Vec, n: number): void {
+  for (let i = 0; i < n; i++) G[i] += R[i];
+}
+
+function copyInto(to: Vec, from: Vec, n: number): void {
+  for (let i = 0; i < n; i++) to[i] = from[i];
+}
+
 /** ‖ΔW‖/‖W‖ from the squared norms. */
 function ratioOf(dsq: number, wsq: number): number {
   if (wsq === 0) return dsq === 0 ? 0 : Infinity;
@@ -664,9 +714,10 @@ function fusedStep(o: OptimizerSpec, step: number, W: Vec, G: Vec, M: Vec, V: Ve
   out[5] = wsq;
 }
 
-function sumSq(v: Vec): number {
+/** Σv² over the first n entries (all by default). */
+function sumSq(v: Vec, n = v.length): number {
   let s = 0;
-  for (let i = 0; i < v.length; i++) s += v[i] * v[i];
+  for (let i = 0; i < n; i++) s += v[i] * v[i];
   return s;
 }
 

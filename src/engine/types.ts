@@ -57,6 +57,32 @@ export interface LayerSpec {
   readonly initText: string;
   readonly bias: BiasInit;
   readonly name?: string;
+  /** Normalization of z before the activation (Version 1.1); absent: none. */
+  readonly norm?: NormKind;
+  /** The layer's output is x + f(ẑ) (He et al. 2016); its units equal its input width. */
+  readonly residual?: boolean;
+}
+
+export type NormKind = 'layer' | 'batch';
+
+/** One layer's parameters as `nnspec weights` prints them; W is [fanIn × units], row-major. */
+export interface LayerParams {
+  readonly W: Float64Array;
+  readonly b: Float64Array;
+  /** Only on `norm` layers; absent there, γ starts at 1 and β at 0. */
+  readonly gamma?: Float64Array;
+  readonly beta?: Float64Array;
+  /** Batch norm's running statistics, when the file has them (else 0 and 1). */
+  readonly runningMean?: Float64Array;
+  readonly runningVar?: Float64Array;
+}
+
+/** A `weights "PATH"` statement: where it is, and the parameters once the file was read and checked. */
+export interface WeightsRef {
+  readonly path: string;
+  /** The statement's whole line, where problems with the file are reported. */
+  readonly at: SourceRange;
+  readonly params: readonly LayerParams[] | null;
 }
 
 export type DataSpec =
@@ -131,7 +157,7 @@ export interface Thresholds {
   readonly underflow: number;
 }
 
-export type StatementKeyword = 'network' | 'data' | 'input' | 'dense' | 'loss' | 'optimizer' | 'train' | 'diagnose';
+export type StatementKeyword = 'network' | 'data' | 'input' | 'dense' | 'loss' | 'optimizer' | 'train' | 'diagnose' | 'weights';
 
 export interface Spec {
   readonly name: string;
@@ -142,6 +168,8 @@ export interface Spec {
   readonly optimizer: OptimizerSpec;
   readonly train: TrainSpec;
   readonly diagnose: Thresholds;
+  /** The starting parameters from a `weights` statement, or null: drawn from the inits. */
+  readonly weights: WeightsRef | null;
   /** 1-based line of each statement that was written (absent: defaulted). */
   readonly lines: Readonly<Partial<Record<Exclude<StatementKeyword, 'dense'>, number>>>;
 }
@@ -171,7 +199,10 @@ export type ProblemCode =
   | 'saturating-activation'
   | 'init-mismatch'
   | 'bce-without-sigmoid'
-  | 'feature-scale';
+  | 'feature-scale'
+  | 'residual-width'
+  | 'norm'
+  | 'weights';
 
 export interface Problem extends SourceRange {
   readonly severity: Severity;

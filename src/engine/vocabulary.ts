@@ -205,6 +205,18 @@ export const DENSE_OPTIONS: readonly OptionDef[] = [
   { name: 'init', type: { kind: 'enum', values: Object.keys(INITS) }, default: 'glorot_uniform', doc: 'How the weights start.' },
   { name: 'bias', type: num(-1e6, 1e6), default: '0', doc: 'How the biases start: one number for every bias, or normal(MEAN, STD) / uniform(LOW, HIGH) drawn per unit.' },
   { name: 'name', type: { kind: 'column' }, default: 'none', doc: 'A name for the layer in reports.' },
+  {
+    name: 'norm',
+    type: { kind: 'enum', values: ['layer', 'batch'] },
+    default: 'none',
+    doc: 'Normalize z = x·W + b before the activation: ẑ = γ⊙(z − μ)/√(σ² + 1e-5) + β, γ and β learned. `layer`: μ, σ² over the layer\'s units for each sample (Ba et al. 2016). `batch`: over the batch\'s samples for each unit (Ioffe & Szegedy 2015), running μ, σ² (momentum 0.1) kept for evaluation.',
+  },
+  {
+    name: 'residual',
+    type: bool,
+    default: 'false',
+    doc: 'A skip connection: the layer outputs x + f(ẑ), so the error reaches the layer below unshrunk through the identity (He et al. 2016). The layer\'s units must equal its input width.',
+  },
 ];
 
 export const STATEMENTS: Readonly<Record<StatementKeyword, { readonly syntax: string; readonly doc: string }>> = {
@@ -212,12 +224,13 @@ export const STATEMENTS: Readonly<Record<StatementKeyword, { readonly syntax: st
   data: { syntax: 'data SOURCE [options]', doc: 'Where the samples come from: xor, circles, moons, spiral, gaussians, sine, or csv "PATH".' },
   input: { syntax: 'input N', doc: 'Number of input features; must match the data.' },
   dense: {
-    syntax: 'dense UNITS ACTIVATION [init=INIT] [bias=NUMBER | normal(M, S) | uniform(L, H)] [name=ID] [xCOUNT]',
+    syntax: 'dense UNITS ACTIVATION [init=INIT] [bias=NUMBER | normal(M, S) | uniform(L, H)] [name=ID] [norm=layer|batch] [residual=true] [xCOUNT]',
     doc: 'A fully connected layer. `x6` repeats the line\'s layer 6 times. The last dense layer is the output layer.',
   },
   loss: { syntax: 'loss mse | bce | cross_entropy', doc: 'The loss (default: cross_entropy after softmax, bce after a 1-unit sigmoid, else mse).' },
   optimizer: { syntax: 'optimizer sgd | adam | rmsprop [lr=] [momentum=] [nesterov=] [beta1=] [beta2=] [eps=] [rho=] [clip=] [weight_decay=]', doc: 'The update rule (default: sgd lr=0.1).' },
   train: { syntax: 'train [epochs=] [batch=] [seed=] [shuffle=] [precision=]', doc: 'The training loop (defaults: epochs=100 batch=32 seed=1 shuffle=true precision=float32).' },
+  weights: { syntax: 'weights "PATH"', doc: 'Start from the parameters in a JSON file (as `nnspec weights` prints them) instead of the inits; the path is relative to the spec\'s folder.' },
   diagnose: { syntax: 'diagnose [vanishing=] [exploding=] [dead=] [saturated=] [lr_high=] [lr_low=] [underflow=]', doc: 'Thresholds of the findings.' },
 };
 

@@ -1,5 +1,6 @@
 // Shared test helpers: specs from a few lines, and a file reader over an in-memory folder.
 
+import { strict as assert } from 'node:assert';
 import type { ReadDataFile } from '../../src/engine/index';
 
 export function spec(lines: string[]): string {
@@ -22,4 +23,18 @@ export function spiralNet(hidden: string, opts: { lr?: string; epochs?: number; 
 
 export function memoryFiles(files: Record<string, string>): ReadDataFile {
   return async (path) => (path in files ? { ok: true, bytes: new TextEncoder().encode(files[path]) } : { ok: false, error: 'no such file' });
+}
+
+/** Asserts each array of `actual` is within `tolerance` of `expected`'s in relative L2 norm (plus an absolute `floor`). */
+export function assertCloseL2(actual: readonly Float64Array[], expected: readonly Float64Array[], tolerance: number, floor: number): void {
+  assert.equal(actual.length, expected.length);
+  for (let k = 0; k < expected.length; k++) {
+    let num = 0;
+    let den = 0;
+    for (let i = 0; i < expected[k].length; i++) {
+      num += (actual[k][i] - expected[k][i]) ** 2;
+      den += expected[k][i] ** 2;
+    }
+    assert.ok(Math.sqrt(num) <= tolerance * Math.sqrt(den) + floor, `array ${k}: ${Math.sqrt(num / Math.max(den, 1e-300))}`);
+  }
 }

@@ -110,15 +110,16 @@ describe('host: diagnostics data', () => {
 describe('host: completion', () => {
   const labels = (prefix: string) => suggestionsAt(prefix).map((s) => s.label);
   it('offers statement keywords at the start of a line', () => {
-    assert.deepEqual(labels('').sort(), ['data', 'dense', 'diagnose', 'input', 'loss', 'network', 'optimizer', 'train']);
+    assert.deepEqual(labels('').sort(), ['data', 'dense', 'diagnose', 'input', 'loss', 'network', 'optimizer', 'train', 'weights']);
     assert.ok(labels('de').includes('dense'));
   });
   it('offers activations after `dense N `, then the dense options', () => {
     assert.ok(labels('dense 16 ').includes('sigmoid'));
     assert.ok(labels('dense 16 re').includes('relu'));
     assert.deepEqual(labels('dense '), []);
-    assert.deepEqual(labels('dense 16 relu ').sort(), ['bias=', 'init=', 'name=']);
-    assert.deepEqual(labels('dense 16 relu init=he ').sort(), ['bias=', 'name=']);
+    assert.deepEqual(labels('dense 16 relu ').sort(), ['bias=', 'init=', 'name=', 'norm=', 'residual=']);
+    assert.deepEqual(labels('dense 16 relu init=he ').sort(), ['bias=', 'name=', 'norm=', 'residual=']);
+    assert.deepEqual(labels('dense 16 relu norm='), ['layer', 'batch']);
   });
   it('offers inits after `init=` and values of enum and boolean options', () => {
     const inits = labels('dense 16 relu init=');

@@ -59,6 +59,14 @@ export class SpecCodeActionProvider implements vscode.CodeActionProvider {
             actions.push(every);
           }
         });
+      } else if (code === 'residual-width' && !diag.range.isEmpty) {
+        // The problem's range is the `residual=true` option itself: removing it (and the space before) fixes the line.
+        const action = new vscode.CodeAction('Remove `residual=true`', vscode.CodeActionKind.QuickFix);
+        const start = diag.range.start.character > 0 ? diag.range.start.translate(0, -1) : diag.range.start;
+        action.edit = new vscode.WorkspaceEdit();
+        action.edit.delete(doc.uri, new vscode.Range(start, diag.range.end));
+        action.diagnostics = [diag];
+        actions.push(action);
       } else {
         const suggestion = /Did you mean `([^`]+)`\?/.exec(diag.message);
         if (suggestion && !diag.range.isEmpty) {

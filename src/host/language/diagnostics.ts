@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { checkWithFiles } from '../../engine/index';
 import { DataCache } from '../../node/dataCache';
+import { dataFileReader } from '../../node/dataFiles';
 import { timeSlices } from '../../node/timeSlices';
 import type { Severity } from '../../engine/types';
 import { mergeDiagnostics, type DiagnosticData } from './diagnosticData';
@@ -69,7 +70,7 @@ export class SpecDiagnostics implements vscode.Disposable {
     const specPath = doc.uri.scheme === 'file' ? doc.uri.fsPath : undefined;
     let problems;
     try {
-      problems = (await checkWithFiles(text, { fileName: doc.fileName, load: this.dataCache.loader(specPath, { pause: timeSlices() }) })).problems;
+      problems = (await checkWithFiles(text, { fileName: doc.fileName, load: this.dataCache.loader(specPath, { pause: timeSlices() }), readWeights: dataFileReader(specPath) })).problems;
     } catch (e) {
       console.error('Gradient Flow: checking the spec failed', e);
       problems = [];
