@@ -2,7 +2,8 @@
 // files, parses arguments and prints.
 
 import { resolve } from 'node:path';
-import { buildReport, checkWithFiles, gradcheck, paramsOf, toJson, Trainer, trainRun, weightsJson, writeReportJson, type CheckResult } from '../engine/index';
+import { buildReport, checkWithFiles, DEFAULT_MEMORY_BUDGET_MB, gradcheck, paramsOf, toJson, Trainer, trainRun, weightsJson, writeReportJson, type BudgetOptions, type CheckResult } from '../engine/index';
+import { parseNumber } from '../engine/lexer';
 import { dataFileReader, readRegularFile } from '../node/dataFiles';
 import type { Dataset, Problem, Severity } from '../engine/types';
 import { findLearningRate } from '../engine/lrfind';
@@ -10,10 +11,10 @@ import { heatmap, layerTable, lrPlot, progressBar } from './terminal';
 import { importToFiles } from './import';
 
 const USAGE = `Usage:
-  nnspec check FILE... [--json]
-  nnspec train FILE [--epochs N] [--seed S] [--json] [--fail-on warning|error] [--no-color] [--width N]
-  nnspec gradcheck FILE [--json]
-  nnspec lr-find FILE [--json]
+  nnspec check FILE... [--json] [--memory-budget MB]
+  nnspec train FILE [--epochs N] [--seed S] [--json] [--fail-on warning|error] [--no-color] [--width N] [--memory-budget MB]
+  nnspec gradcheck FILE [--json] [--memory-budget MB]
+  nnspec lr-find FILE [--json] [--memory-budget MB]
   nnspec import MODEL [-o OUT.nnspec] [--data "SOURCE options"]
   nnspec weights FILE [--seed S] [--trained] [--epochs N]
 
@@ -31,6 +32,10 @@ import     reads a TensorFlow.js model.json (weights beside it), a Keras model.t
 weights    prints the parameters as JSON (W [input][unit], b, and gamma, beta on norm layers): as
            initialised with the spec's seed (or --seed), or with --trained after training (for
            --epochs N, default the spec's); a \`weights "PATH"\` line starts a spec from such a file
+
+--memory-budget MB  the memory a run may take (default ${DEFAULT_MEMORY_BUDGET_MB}); a spec whose estimate is
+                    above it is an error on the line that drives it (docs/limits.md)
+Numbers are written as in a spec: 100, 1e3, 0.5 (not 0x10).
 `;
 
 export interface Io {
@@ -50,7 +55,7 @@ interface Args {
   readonly flags: Map<string, string | true>;
 }
 
-const VALUE_FLAGS = new Set(['--epochs', '--seed', '--fail-on', '--width', '-o', '--data']);
+const VALUE_FLAGS = new Set(['--epochs', '--seed', '--fail-on', '--width', '-o', '--data', '--memory-budget']);
 const BOOL_FLAGS = new Set(['--json', '--no-color', '--help', '--trained']);
 
 function parseArgs(argv: readonly string[]): Args {
@@ -73,16 +78,23 @@ function parseArgs(argv: readonly string[]): Args {
 function intFlag(args: Args, name: string, min: number, max: number): number | undefined {
   const v = args.flags.get(name);
   if (v === undefined) return undefined;
-  const n = Number(v);
-  if (typeof v !== 'string' || !Number.isInteger(n) || n < min || n > max) throw new UsageError(`${name} must be a whole number from ${min} to ${max}, not ${String(v)}`);
+  // As the spec reads numbers, so `--epochs 0x10` is refused as `epochs=0x10` is.
+  const n = typeof v === 'string' ? parseNumber(v) : null;
+  if (n === null || !Number.isInteger(n) || n < min || n > max) throw new UsageError(`${name} must be a whole number from ${min} to ${max}, not ${String(v)}`);
   return n;
 }
 
-async function load(file: string): Promise<{ text: string; result: CheckResult } | { error: string }> {
+/** The budget of --memory-budget, and the epochs the run will train (for the estimate). */
+function budgetOf(args: Args, epochs?: number): BudgetOptions {
+  const mb = intFlag(args, '--memory-budget', 1, 10_000_000);
+  return { ...(mb !== undefined ? { memoryBudgetMB: mb } : {}), ...(epochs !== undefined ? { epochs } : {}) };
+}
+
+async function load(file: string, budget: BudgetOptions): Promise<{ text: string; result: CheckResult } | { error: string }> {
   const read = await readRegularFile(resolve(file));
   if (!read.ok) return { error: `${file}: cannot read: ${read.error}` };
   const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(read.bytes);
-  return { text, result: await checkWithFiles(text, { fileName: file, read: dataFileReader(resolve(file)) }) };
+  return { text, result: await checkWithFiles(text, { fileName: file, read: dataFileReader(resolve(file)), ...budget }) };
 }
 
 function formatProblem(file: string, p: Problem): string {
@@ -128,8 +140,9 @@ async function runCheck(args: Args, io: Io): Promise<number> {
   if (args.files.length === 0) throw new UsageError('check needs at least one FILE');
   let failed = false;
   const all: { file: string; problems: readonly Problem[] }[] = [];
+  const budget = budgetOf(args);
   for (const file of args.files) {
-    const loaded = await load(file);
+    const loaded = await load(file, budget);
     if ('error' in loaded) {
       io.err(`${loaded.error}\n`);
       failed = true;
@@ -156,7 +169,7 @@ async function runTrain(args: Args, io: Io): Promise<number> {
   const seed = intFlag(args, '--seed', 0, 2 ** 32 - 1);
   const width = intFlag(args, '--width', 10, 1000) ?? 60;
   const json = args.flags.has('--json');
-  const loaded = await load(file);
+  const loaded = await load(file, budgetOf(args, epochs));
   if ('error' in loaded) {
     io.err(`${loaded.error}\n`);
     return 1;
@@ -208,7 +221,7 @@ async function runTrain(args: Args, io: Io): Promise<number> {
 /** The one FILE of a command that trains, checked; its errors go to stderr and null means exit 1. */
 async function loadTrainable(args: Args, io: Io): Promise<{ file: string; result: CheckResult; dataset: Dataset } | null> {
   const file = single(args);
-  const loaded = await load(file);
+  const loaded = await load(file, budgetOf(args));
   if ('error' in loaded) {
     io.err(`${loaded.error}\n`);
     return null;
@@ -254,7 +267,7 @@ async function runImport(args: Args, io: Io): Promise<number> {
   const data = args.flags.get('--data');
   const specPath = importToFiles(model, { out: typeof out === 'string' ? out : undefined, data: typeof data === 'string' ? data : undefined }, io);
   if (specPath === null) return 1;
-  const loaded = await load(specPath);
+  const loaded = await load(specPath, budgetOf(args));
   if ('error' in loaded) {
     io.err(`${loaded.error}\n`);
     return 1;

@@ -6,6 +6,7 @@ import { parseSpec, type ParseOptions, type ParseResult } from './parser';
 import { loadData, loadDataNow, type FileRead, type LoadData, type ReadDataFile } from './data/load';
 import { dataShape, type DataLoad } from './data/sources';
 import { dataMismatches } from './dataMatch';
+import { budgetProblem, DEFAULT_MEMORY_BUDGET_MB, estimateMemory, type DataSize } from './budget';
 import { analyze } from './analysis';
 import { paramCount } from './network';
 import { Trainer, type TrainOptions } from './train';
@@ -26,6 +27,8 @@ export { EpochHistory } from './history';
 export { editsForChange, applyEdits } from './edits';
 export type { TextEdit } from './edits';
 export { gradcheck } from './gradcheck';
+export { DEFAULT_MEMORY_BUDGET_MB, estimateMemory } from './budget';
+export type { MemoryEstimate } from './budget';
 export { HISTOGRAM, binEdges } from './histogram';
 export { paramsOf, parseWeights, weightsJson } from './weights';
 
@@ -39,7 +42,14 @@ export interface CheckResult {
   readonly trainable: boolean;
 }
 
-export interface CheckOptions extends ParseOptions {
+export interface BudgetOptions {
+  /** The memory a run may take, in MB (default DEFAULT_MEMORY_BUDGET_MB). */
+  readonly memoryBudgetMB?: number;
+  /** The epochs the run will train, when not the spec's (`--epochs`). */
+  readonly epochs?: number;
+}
+
+export interface CheckOptions extends ParseOptions, BudgetOptions {
   /** The data, already loaded (see loadData); without it, only a source that reads no file has samples. */
   readonly data?: DataLoad;
   /** The file of a `weights "PATH"` line, already read; without it such a line is an error (no file access). */
@@ -50,7 +60,7 @@ export interface CheckOptions extends ParseOptions {
 export function check(text: string, options: CheckOptions = {}): CheckResult {
   const parsed = parseSpec(text, options);
   const data = options.data ?? (parsed.spec.data ? loadDataNow(parsed.spec.data) : null);
-  return checkParsed(parsed, data, options.weights ?? null);
+  return checkParsed(parsed, data, options.weights ?? null, options);
 }
 
 /**
@@ -59,7 +69,7 @@ export function check(text: string, options: CheckOptions = {}): CheckResult {
  */
 export async function checkWithFiles(
   text: string,
-  options: ParseOptions & ({ readonly read: ReadDataFile } | { readonly load: LoadData; readonly readWeights?: ReadDataFile }),
+  options: ParseOptions & BudgetOptions & ({ readonly read: ReadDataFile } | { readonly load: LoadData; readonly readWeights?: ReadDataFile }),
 ): Promise<CheckResult> {
   const parsed = parseSpec(text, options);
   const spec = parsed.spec.data;
@@ -67,25 +77,30 @@ export async function checkWithFiles(
   const readWeights = 'load' in options ? options.readWeights : options.read;
   const ref = parsed.spec.weights;
   const weights = ref ? (readWeights ? await readWeights(ref.path) : { ok: false as const, error: 'no file access' }) : null;
-  return checkParsed(parsed, data, weights);
+  return checkParsed(parsed, data, weights, options);
 }
 
-function checkParsed(first: ParseResult, data: DataLoad | null, weightsFile: FileRead | null): CheckResult {
+function checkParsed(first: ParseResult, data: DataLoad | null, weightsFile: FileRead | null, options: BudgetOptions): CheckResult {
   const parsed = { ...first, ...loadWeights(first, weightsFile) };
-  const dataProblems: Problem[] = [];
+  const lateProblems: Problem[] = [];
   const at = parsed.dataAt;
   if (data && at) {
-    const put = (severity: Problem['severity']) => (message: string) => dataProblems.push({ severity, code: 'csv', message, ...at });
+    const put = (severity: Problem['severity']) => (message: string) => lateProblems.push({ severity, code: 'csv', message, ...at });
     if (data.ok) data.warnings.forEach(put('warning'));
     else data.errors.forEach(put('error'));
     // A source whose shape needed the files is matched now; the others were matched while parsing.
-    if (data.ok && parsed.spec.data && dataShape(parsed.spec.data) === null) dataProblems.push(...dataMismatches(data.dataset, parsed.sites));
+    if (data.ok && parsed.spec.data && dataShape(parsed.spec.data) === null) lateProblems.push(...dataMismatches(data.dataset, parsed.sites));
   }
   const dataset = data?.ok ? data.dataset : null;
   const featureStd = data?.ok ? data.featureStd : null;
-  const errors = parsed.problems.some((p) => p.severity === 'error') || dataProblems.some((p) => p.severity === 'error');
+  if (parsed.spec.layers.length > 0 && !lateProblems.some((p) => p.severity === 'error')) {
+    const estimate = estimateMemory(parsed.spec, dataset ?? generatedSize(parsed.spec), options.epochs);
+    const over = budgetProblem(parsed.spec, estimate, options.memoryBudgetMB ?? DEFAULT_MEMORY_BUDGET_MB);
+    if (over) lateProblems.push({ ...over, endColumn: Math.max(1, parsed.lineLengths[over.line - 1] ?? 0) });
+  }
+  const errors = parsed.problems.some((p) => p.severity === 'error') || lateProblems.some((p) => p.severity === 'error');
   const analysis = errors && parsed.spec.layers.length === 0 ? { predicted: [], problems: [] } : analyze(parsed.spec, dataset, featureStd);
-  const problems = [...parsed.problems, ...dataProblems, ...analysis.problems].sort((a, b) => a.line - b.line || a.startColumn - b.startColumn);
+  const problems = [...parsed.problems, ...lateProblems, ...analysis.problems].sort((a, b) => a.line - b.line || a.startColumn - b.startColumn);
   return {
     spec: parsed.spec,
     dataset,
@@ -110,6 +125,13 @@ function loadWeights(parsed: ParseResult, file: FileRead | null): { spec: Spec; 
   const loaded = parseWeights(new TextDecoder().decode(file.bytes), spec.input, spec.layers);
   if (!loaded.ok) return { spec, problems: [...problems, ...loaded.errors.map((e) => problem(`"${ref.path}": ${e}.`))] };
   return { spec: { ...spec, weights: { ...ref, params: loaded.params } }, problems };
+}
+
+/** The size of generated data, known from the spec alone. */
+function generatedSize(spec: Spec): DataSize | null {
+  const d = spec.data;
+  if (d === null || !('samples' in d)) return null;
+  return { n: d.samples, features: spec.input ?? 0 };
 }
 
 export function reportLayers(result: CheckResult): ReportLayer[] {

@@ -27,6 +27,8 @@ export interface ParseResult {
   readonly sites: MatchSites;
   /** The `data` line, where loading problems go; null when there is no valid one (spec.data is null). */
   readonly dataAt: SourceRange | null;
+  /** The length of each line, for problems check() puts on a whole line. */
+  readonly lineLengths: readonly number[];
 }
 
 interface Ctx {
@@ -623,7 +625,7 @@ export function parseSpec(text: string, options: ParseOptions = {}): ParseResult
     return { ...p, startColumn: start, endColumn: Math.max(start, Math.min(p.endColumn, len)) };
   });
   clamped.sort((p, q) => p.line - q.line || p.startColumn - q.startColumn);
-  return { spec, problems: clamped, sites, dataAt: data === null ? null : { line: dataLine, startColumn: 0, endColumn: dataLineEnd } };
+  return { spec, problems: clamped, sites, lineLengths: lines.map((l) => l.length), dataAt: data === null ? null : { line: dataLine, startColumn: 0, endColumn: dataLineEnd } };
 }
 
 /**

@@ -202,7 +202,8 @@ export type ProblemCode =
   | 'feature-scale'
   | 'residual-width'
   | 'norm'
-  | 'weights';
+  | 'weights'
+  | 'memory';
 
 export interface Problem extends SourceRange {
   readonly severity: Severity;
