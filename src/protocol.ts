@@ -21,6 +21,8 @@ export interface StartTraining {
   readonly seed?: number;
   /** Thresholds from the user's settings, used when the spec has no `diagnose` line of its own. */
   readonly thresholds?: ThresholdOverrides;
+  /** The memory this run may take, in MB (its share, when Compare runs several at once). */
+  readonly memoryBudgetMB?: number;
 }
 
 export type HostToWorker = StartTraining;

@@ -2,6 +2,7 @@
 
 import { availableParallelism } from 'node:os';
 import * as vscode from 'vscode';
+import { DEFAULT_MEMORY_BUDGET_MB } from '../engine/index';
 import type { Thresholds } from '../engine/types';
 import { HEATMAP_METRICS, type HeatmapMetric, type ThresholdOverrides } from '../protocol';
 import { workerLimit } from './runs/workerPool';
@@ -28,6 +29,12 @@ export function thresholdOverrides(): ThresholdOverrides | undefined {
     if (typeof v === 'number' && Number.isFinite(v) && v > 0) out[key] = v;
   }
   return Object.keys(out).length > 0 ? out : undefined;
+}
+
+/** `nnspec.memoryBudgetMB`: the memory one run may take (docs/limits.md). */
+export function memoryBudgetMB(): number {
+  const v = vscode.workspace.getConfiguration(SECTION).get<number>('memoryBudgetMB', DEFAULT_MEMORY_BUDGET_MB);
+  return typeof v === 'number' && Number.isFinite(v) && v >= 1 ? v : DEFAULT_MEMORY_BUDGET_MB;
 }
 
 /** `nnspec.maxWorkers`: 0 (the default) means one per core; never below 1. */

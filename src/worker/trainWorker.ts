@@ -33,7 +33,12 @@ function post(port: NonNullable<typeof parentPort>, msg: WorkerToHost): void {
 
 async function train(port: NonNullable<typeof parentPort>, msg: StartTraining): Promise<void> {
   const cancelled = new Int32Array(msg.cancel);
-  const result = await checkWithFiles(msg.text, { fileName: msg.fileName, read: dataFileReader(msg.fileName) });
+  const result = await checkWithFiles(msg.text, {
+    fileName: msg.fileName,
+    read: dataFileReader(msg.fileName),
+    ...(msg.memoryBudgetMB !== undefined ? { memoryBudgetMB: msg.memoryBudgetMB } : {}),
+    ...(msg.epochs !== undefined ? { epochs: msg.epochs } : {}),
+  });
   if (!result.trainable || !result.dataset) {
     post(port, { type: 'rejected', problems: result.problems });
     return;

@@ -7,6 +7,7 @@ import { checkWithFiles } from '../../engine/index';
 import { DataCache } from '../../node/dataCache';
 import { dataFileReader } from '../../node/dataFiles';
 import { timeSlices } from '../../node/timeSlices';
+import { memoryBudgetMB } from '../settings';
 import type { Severity } from '../../engine/types';
 import { mergeDiagnostics, type DiagnosticData } from './diagnosticData';
 import type { FindingsStore } from './findingsStore';
@@ -70,7 +71,9 @@ export class SpecDiagnostics implements vscode.Disposable {
     const specPath = doc.uri.scheme === 'file' ? doc.uri.fsPath : undefined;
     let problems;
     try {
-      problems = (await checkWithFiles(text, { fileName: doc.fileName, load: this.dataCache.loader(specPath, { pause: timeSlices() }), readWeights: dataFileReader(specPath) })).problems;
+      problems = (
+        await checkWithFiles(text, { fileName: doc.fileName, load: this.dataCache.loader(specPath, { pause: timeSlices() }), readWeights: dataFileReader(specPath), memoryBudgetMB: memoryBudgetMB() })
+      ).problems;
     } catch (e) {
       console.error('Gradient Flow: checking the spec failed', e);
       problems = [];

@@ -19,7 +19,7 @@ import type { PanelContent } from '../panel/panelContent';
 import { progressMessage, RunData } from '../panel/runData';
 import type { Job, JobService } from './jobService';
 import { settle } from './outcome';
-import { maxWorkers, thresholdOverrides } from '../settings';
+import { maxWorkers, memoryBudgetMB, thresholdOverrides } from '../settings';
 import { WorkerPool } from './workerPool';
 
 export const COMPARE_COMMAND = 'nnspec.compare';
@@ -136,11 +136,13 @@ export class Comparison implements PanelContent {
     this.panels.show(this, this.doc);
     const pool = new WorkerPool(this.limit);
     const thresholds = thresholdOverrides();
+    // The workers run at once share the budget one run has.
+    const memoryBudget = Math.max(1, Math.floor(memoryBudgetMB() / Math.min(this.limit, this.entries.length)));
     const jobs = this.entries.map((e) => {
       const job = this.jobs.start({
         uri: this.uri,
         pool,
-        session: { text: e.variant.text, fileName: this.fileName, ...(thresholds ? { thresholds } : {}) },
+        session: { text: e.variant.text, fileName: this.fileName, ...(thresholds ? { thresholds } : {}), memoryBudgetMB: memoryBudget },
         onMessage: (msg) => this.receive(e, msg),
         onStart: () => {
           e.started = true;
@@ -196,7 +198,7 @@ export class Comparer {
   async compare(doc: vscode.TextDocument, variantIds?: readonly string[]): Promise<CompareOutcome | undefined> {
     const text = doc.getText();
     const specPath = doc.uri.scheme === 'file' ? doc.uri.fsPath : undefined;
-    const checked = await checkWithFiles(text, { fileName: doc.fileName, read: dataFileReader(specPath) });
+    const checked = await checkWithFiles(text, { fileName: doc.fileName, read: dataFileReader(specPath), memoryBudgetMB: memoryBudgetMB() });
     if (!checked.trainable) {
       const first = checked.problems.find((p) => p.severity === 'error');
       this.jobs.showError(`Gradient Flow: ${basename(doc.fileName)} has errors, so it cannot be compared.${first ? ` Line ${first.line}: ${first.message}` : ''}`);

@@ -10,6 +10,7 @@ import type { LrFindPoint, PanelView, WorkerLrFound } from '../../protocol';
 import { workspaceEdit } from '../language/codeActions';
 import type { InspectorPanels } from '../panel/panels';
 import type { PanelContent } from '../panel/panelContent';
+import { memoryBudgetMB } from '../settings';
 import type { JobService } from './jobService';
 import { failureMessage } from './outcome';
 
@@ -83,7 +84,7 @@ export class LrFinder {
     let found: WorkerLrFound | undefined;
     const job = this.jobs.start({
       uri: doc.uri,
-      session: { mode: 'lrFind', text: doc.getText(), fileName: doc.fileName },
+      session: { mode: 'lrFind', text: doc.getText(), fileName: doc.fileName, memoryBudgetMB: memoryBudgetMB() },
       onMessage: (msg) => {
         if (msg.type === 'lrFound') found = msg;
       },

@@ -14,7 +14,7 @@ import type { FindingsStore } from '../language/findingsStore';
 import type { InspectorPanels } from '../panel/panels';
 import { runContent, type PanelContent } from '../panel/panelContent';
 import { RunData } from '../panel/runData';
-import { thresholdOverrides } from '../settings';
+import { memoryBudgetMB, thresholdOverrides } from '../settings';
 import type { Job, JobService, ProgressStep } from './jobService';
 import { failureMessage, hasFindings, markStopped, settle, type JobOutcome } from './outcome';
 import type { TrainingStatusBar } from './statusBar';
@@ -67,6 +67,7 @@ export class TrainAndInspect {
         ...(options.epochs !== undefined ? { epochs: options.epochs } : {}),
         ...(options.seed !== undefined ? { seed: options.seed } : {}),
         ...(thresholds ? { thresholds } : {}),
+        memoryBudgetMB: memoryBudgetMB(),
       },
       onMessage: (msg) => this.receive(run, msg),
     });

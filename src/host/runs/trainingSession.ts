@@ -15,6 +15,8 @@ export interface SessionRequest {
   readonly epochs?: number;
   readonly seed?: number;
   readonly thresholds?: ThresholdOverrides;
+  /** The memory the run may take, in MB. */
+  readonly memoryBudgetMB?: number;
 }
 
 /** The worker bundle to run, and the `workerData` it gets (a test bundle reads its own there). */
@@ -60,6 +62,7 @@ export class TrainingSession {
       fileName: request.fileName,
       cancel: buffer,
       ...(request.epochs !== undefined ? { epochs: request.epochs } : {}),
+      ...(request.memoryBudgetMB !== undefined ? { memoryBudgetMB: request.memoryBudgetMB } : {}),
       ...(request.seed !== undefined ? { seed: request.seed } : {}),
       ...(request.thresholds !== undefined ? { thresholds: request.thresholds } : {}),
     };
