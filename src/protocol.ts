@@ -150,7 +150,9 @@ export type HostToPanel =
       readonly findings: readonly Finding[];
       readonly state: RunState;
       readonly verdict?: string;
-    };
+    }
+  /** Whether the file's statements changed since the shown content was trained (its findings no longer describe the text). */
+  | { readonly type: 'outOfDate'; readonly outOfDate: boolean };
 
 export type PanelToHost =
   | { readonly type: 'ready' }
@@ -159,7 +161,11 @@ export type PanelToHost =
   | { readonly type: 'exportPng'; readonly dataUrl: string }
   | { readonly type: 'metricChanged'; readonly metric: HeatmapMetric }
   | { readonly type: 'applyVariant'; readonly variantId: string }
-  | { readonly type: 'applyLr'; readonly lr: number };
+  | { readonly type: 'applyLr'; readonly lr: number }
+  /** Applies fix `fixIndex` of finding `findingIndex` of the shown run (as the editor's quick fix does). */
+  | { readonly type: 'applyFix'; readonly findingIndex: number; readonly fixIndex: number }
+  /** Trains the shown run's file again (its current text). */
+  | { readonly type: 'rerun' };
 
 /** State the page keeps with setState, so a hidden or reloaded panel redraws at once. */
 export interface PanelState {
@@ -197,6 +203,10 @@ export function isPanelToHost(x: unknown): x is PanelToHost {
       return typeof x.variantId === 'string' && x.variantId.length > 0;
     case 'applyLr':
       return isFiniteNumber(x.lr) && x.lr > 0;
+    case 'applyFix':
+      return Number.isInteger(x.findingIndex) && (x.findingIndex as number) >= 0 && Number.isInteger(x.fixIndex) && (x.fixIndex as number) >= 0;
+    case 'rerun':
+      return true;
     default:
       return false;
   }

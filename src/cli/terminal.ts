@@ -29,8 +29,9 @@ export function heatmap(layers: readonly ReportLayer[], run: RunStats, stat: Lay
   const level = (v: number): number => (v > 0 && Number.isFinite(v) ? Math.min(1, Math.max(0, (Math.log10(v) - lo) / (hi - lo))) : -1);
   const label = (l: ReportLayer) => `L${l.index} ${l.activation}`.padEnd(14).slice(0, 14) + ` :${String(l.line).padEnd(4)}`;
   const lines: string[] = [];
-  // Output layer on top, input layer at the bottom: the gradient flows downwards, as it does in backprop.
-  for (let k = layers.length - 1; k >= 0; k--) {
+  // Input layer on top, output layer at the bottom, as the layers are written in the file and as
+  // the panel's heatmap draws them (one order everywhere).
+  for (let k = 0; k < layers.length; k++) {
     const cells = rows[k].map((v) => {
       const t = level(v);
       if (t < 0) return style.color ? paint(' ', 52, style) : '·';
@@ -46,6 +47,7 @@ export function heatmap(layers: readonly ReportLayer[], run: RunStats, stat: Lay
     ? COLOURS.map((c) => paint('  ', c, style)).join('')
     : RAMP.slice(1);
   lines.push(`${' '.repeat(21)}${stat} (log10): ${sci(Math.pow(10, lo))} ${legend} ${sci(Math.pow(10, hi))}`);
+  lines.push(`${' '.repeat(21)}rows: input layer (L0) at the top, output layer at the bottom, as in the file`);
   return lines.join('\n') + '\n';
 }
 

@@ -1,6 +1,7 @@
 // The findings list: each finding's message, its line as a link, and the fixes the editor offers.
 
 import type { Finding, Severity } from '../engine/types';
+import { button } from './controls';
 import { h } from './dom';
 
 const GLYPH: Record<Severity, string> = { error: '⨯', warning: '⚠', info: 'ℹ' };
@@ -11,7 +12,11 @@ export class FindingsList {
   private readonly empty: HTMLParagraphElement;
   private key = '';
 
-  constructor(private readonly onReveal: (line: number) => void) {
+  constructor(
+    private readonly onReveal: (line: number) => void,
+    /** Applies fix `fix` of finding `finding` (indices into the run's findings); absent, fixes are listed as text. */
+    private readonly onFix?: (finding: number, fix: number) => void,
+  ) {
     this.list = h('ul', { class: 'findings-list' });
     this.empty = h('p', { class: 'muted' }, 'No findings yet.');
     this.element = h('section', { class: 'findings card', 'aria-labelledby': 'findings-heading' }, h('h2', { id: 'findings-heading' }, 'Findings'), this.empty, this.list);
@@ -25,10 +30,15 @@ export class FindingsList {
     if (key === this.key) return;
     this.key = key;
     this.list.replaceChildren(
-      ...findings.map((f) => {
+      ...findings.map((f, fi) => {
         const link = h('button', { class: 'link', type: 'button', title: `Reveal line ${f.line}` }, `line ${f.line}`);
         link.addEventListener('click', () => this.onReveal(f.line));
-        const fixes = f.fixes.length ? h('p', { class: 'fixes muted' }, `Fix: ${f.fixes.map((x) => x.title).join(' · ')}`) : null;
+        const onFix = this.onFix;
+        const fixes = !f.fixes.length
+          ? null
+          : onFix
+            ? h('div', { class: 'fixes', role: 'group', 'aria-label': 'Fixes' }, ...f.fixes.map((x, xi) => button(x.title, () => onFix(fi, xi), { secondary: true, title: `Apply to the file: ${x.title}` })))
+            : h('p', { class: 'fixes muted' }, `Fix: ${f.fixes.map((x) => x.title).join(' · ')}`);
         return h(
           'li',
           { class: `finding ${f.severity}` },

@@ -107,8 +107,8 @@ export class Heatmap {
       if (cell) this.activate(cell.row, cell.col);
     });
     // Only a change of width changes the buckets; a height change is our own doing.
-    this.resize = new ResizeObserver(() => {
-      const w = this.box.clientWidth;
+    this.resize = new ResizeObserver((entries) => {
+      const w = Math.round(entries[entries.length - 1]?.contentRect.width ?? this.box.clientWidth);
       if (w === this.observedWidth || !this.input) return;
       this.observedWidth = w;
       this.update(this.input);
@@ -124,8 +124,9 @@ export class Heatmap {
     const plotH = Math.max(1, Math.min(layers * ROW_PX[mode], MAX_PLOT_H[mode]));
     const cssH = plotH + TOP_PAD + AXIS_H[mode];
     this.box.style.height = `${cssH}px`;
-    const cssW = Math.max(60, this.box.clientWidth);
-    this.observedWidth = this.box.clientWidth;
+    // The width comes from the resize observer once it has reported: reading it would force a layout per update.
+    if (this.observedWidth < 0) this.observedWidth = this.box.clientWidth;
+    const cssW = Math.max(60, this.observedWidth);
     const labels = this.rowLabelsFor(run, 1);
     const labelW = this.labelWidth(labels, theme);
     const layout: Layout = { cssW, cssH, dpr: window.devicePixelRatio || 1, left: labelW, top: TOP_PAD, width: Math.max(10, cssW - labelW - RIGHT_PAD[mode]), height: plotH };
@@ -450,7 +451,7 @@ export class Heatmap {
     let w = 0;
     // Measuring every label of a thousand-layer run is cheap next to drawing it, but only the longest matter.
     for (const s of labels) if (s.length * theme.fontSize * 0.7 > w) w = Math.max(w, ctx.measureText(s).width);
-    const cap = (this.box.clientWidth || 300) * 0.4;
+    const cap = (this.observedWidth > 0 ? this.observedWidth : 300) * 0.4;
     return Math.ceil(Math.min(cap, w) + 12);
   }
 

@@ -6,6 +6,7 @@ import type { HeatmapMetric, RunSnapshot } from '../protocol';
 import { computeDomain, HEALTHY_UPDATE_RATIO, scaleKindFor, type ColorDomain } from './colorScale';
 import { METRIC_LABELS } from './format';
 import type { LegendSpec } from './legend';
+import type { PinnedScale } from './state';
 
 export interface HeatmapScale {
   readonly domain: ColorDomain;
@@ -64,4 +65,10 @@ export function heatmapScale(runs: readonly RunSnapshot[], metric: HeatmapMetric
     ...(metric === 'updateRatio' ? { reference: { value: HEALTHY_UPDATE_RATIO, label: 'healthy SGD ≈' } } : {}),
   };
   return { domain, legend };
+}
+
+/** The run's own scale, or the pinned one when it is for this metric (the legend says so). */
+export function pinnedScale(own: HeatmapScale, pinned: PinnedScale | null, metric: HeatmapMetric): HeatmapScale {
+  if (!pinned || pinned.metric !== metric) return own;
+  return { domain: pinned.domain, legend: { ...own.legend, domain: pinned.domain, title: `${own.legend.title}, pinned (values beyond it take its end colours)` } };
 }

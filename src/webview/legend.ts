@@ -136,6 +136,8 @@ export class LegendView {
   }
 
   update(spec: LegendSpec, theme: Theme): void {
+    // Drawing reads the element's width, which forces a layout of the page: only when something changed.
+    if (theme === this.theme && this.spec && JSON.stringify(spec) === JSON.stringify(this.spec)) return;
     this.spec = spec;
     this.theme = theme;
     this.element.setAttribute('aria-label', describeLegend(spec));

@@ -65,6 +65,14 @@ const actions: Actions = {
   exportPng: (dataUrl) => post({ type: 'exportPng', dataUrl }),
   applyVariant: (variantId) => post({ type: 'applyVariant', variantId }),
   applyLr: (lr) => post({ type: 'applyLr', lr }),
+  applyFix: (findingIndex, fixIndex) => post({ type: 'applyFix', findingIndex, fixIndex }),
+  rerun: () => post({ type: 'rerun' }),
+  pinScale: (pinned) => {
+    const { pinned: _, ...rest } = state;
+    state = pinned ? { ...rest, pinned } : rest;
+    saveNow();
+    render();
+  },
 };
 
 /** Builds the view for the current state's kind (a 'show' may switch kinds) and draws it. */
@@ -83,7 +91,7 @@ function render(): void {
   pendingFrame = false;
   lastFrame = performance.now();
   app.setAttribute('aria-busy', 'false');
-  if (state.view && view) view.render(state.view, { theme, metric: state.metric, lossLog: Boolean(state.lossLog), trimmed: new Set(state.trimmed ?? []) });
+  if (state.view && view) view.render(state.view, { theme, metric: state.metric, lossLog: Boolean(state.lossLog), trimmed: new Set(state.trimmed ?? []), outOfDate: Boolean(state.outOfDate), pinned: state.pinned ?? null });
 }
 
 // Progress: coalesce into one frame, at most every MIN_FRAME_MS. Hidden panels get no animation
@@ -134,6 +142,9 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
   if (change.kind === 'view') {
     saveNow();
     mount();
+  } else if (change.kind === 'status') {
+    saveNow();
+    render();
   } else {
     saveSoon();
     scheduleRender();

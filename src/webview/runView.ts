@@ -2,12 +2,12 @@
 
 import type { PanelView, RunSnapshot } from '../protocol';
 import { button, metricSelect, stateBadge, type MetricSelect } from './controls';
-import { h } from './dom';
+import { custom, h } from './dom';
 import { composeHeatmapPng } from './exportPng';
 import { basename, METRIC_LABELS } from './format';
 import { FindingsList } from './findings';
 import { Heatmap, type CellInfo } from './heatmap';
-import { heatmapScale, type HeatmapScale } from './heatmapScale';
+import { heatmapScale, pinnedScale, type HeatmapScale } from './heatmapScale';
 import { HistogramView } from './histogram';
 import { LayerTable } from './layerTable';
 import { LegendView } from './legend';
@@ -28,6 +28,8 @@ export class RunView implements View {
   private ctx: RenderContext | null = null;
   private scale: HeatmapScale | null = null;
   private select: MetricSelect | null = null;
+  private readonly pin: HTMLElement & { checked?: boolean };
+  private headerKey = '';
 
   constructor(private readonly actions: Actions) {
     this.header = h('header', { class: 'view-header' });
@@ -35,7 +37,17 @@ export class RunView implements View {
     this.heatmap = new Heatmap({ compact: false, onCell: (cell, run) => this.onCell(cell, run) });
     this.loss = new LossChart('Loss', (log) => actions.setLossLog(log));
     this.table = new LayerTable((fileName, line) => actions.revealLayer(fileName, line));
-    this.findings = new FindingsList((line) => this.run && actions.revealLayer(this.run.fileName, line));
+    this.findings = new FindingsList(
+      (line) => this.run && actions.revealLayer(this.run.fileName, line),
+      (finding, fix) => actions.applyFix(finding, fix),
+    );
+    this.pin = custom('vscode-checkbox', { label: 'Pin colour scale', title: 'Keep this colour scale for the next runs, so they compare by colour' });
+    this.pin.addEventListener('change', () => {
+      const scale = this.scale;
+      const ctx = this.ctx;
+      if (!ctx) return;
+      this.actions.pinScale(this.pin.checked && scale ? { metric: ctx.metric, domain: scale.domain } : null);
+    });
     this.element = h(
       'div',
       { class: 'run-view' },
@@ -44,11 +56,13 @@ export class RunView implements View {
       h(
         'section',
         { class: 'heatmap-section card', 'aria-labelledby': 'heatmap-heading' },
-        h('h2', { id: 'heatmap-heading' }, 'Gradient flow by layer and epoch'),
+        h('div', { class: 'section-head' }, h('h2', { id: 'heatmap-heading' }, 'Gradient flow by layer and epoch'), this.pin),
         this.legend.element,
         this.heatmap.element,
       ),
-      h('div', { class: 'chart-row' }, this.loss.element, this.histogram.element),
+      // The histogram of a clicked cell opens right under the heatmap, where the eye already is.
+      this.histogram.element,
+      this.loss.element,
       this.table.element,
       this.findings.element,
     );
@@ -61,15 +75,17 @@ export class RunView implements View {
     const beforeCtx = this.ctx;
     this.run = run;
     this.ctx = ctx;
-    this.renderHeader(run, ctx.trimmed.has(run.id));
+    this.renderHeader(run, ctx);
     if (!this.select) this.renderToolbar(ctx);
     this.select?.set(ctx.metric);
-    this.scale = heatmapScale([run], ctx.metric);
+    this.scale = pinnedScale(heatmapScale([run], ctx.metric), ctx.pinned, ctx.metric);
+    this.pin.checked = ctx.pinned?.metric === ctx.metric;
     this.legend.update(this.scale.legend, ctx.theme);
     this.heatmap.update({ run, metric: ctx.metric, domain: this.scale.domain, theme: ctx.theme });
     // The rest depends on the epochs, findings, state and theme only: a metric switch leaves it be.
     const sameData = before !== null && before.id === run.id && before.epochs === run.epochs && before.findings === run.findings && before.state === run.state;
     if (sameData && beforeCtx?.theme === ctx.theme && beforeCtx.lossLog === ctx.lossLog) return;
+    this.findings.update(run.findings, run.state === 'running');
     const series: LossSeries[] = [{ label: 'loss', color: ctx.theme.series[0] ?? ctx.theme.foreground, axis: 'y', points: run.epochs.map((e) => ({ x: e.epoch, y: e.loss })) }];
     if (run.epochs.some((e) => e.accuracy !== null)) {
       series.push({ label: 'accuracy', color: ctx.theme.series[2] ?? ctx.theme.foreground, axis: 'y1', dashed: true, points: run.epochs.map((e) => ({ x: e.epoch, y: e.accuracy ?? NaN })) });
@@ -78,10 +94,10 @@ export class RunView implements View {
     const hist = this.histogram.current;
     if (hist) this.histogram.show({ ...hist, run }, ctx.theme);
     this.table.update(run);
-    this.findings.update(run.findings, run.state === 'running');
   }
 
-  private renderHeader(run: RunSnapshot, trimmed: boolean): void {
+  private renderHeader(run: RunSnapshot, ctx: RenderContext): void {
+    const trimmed = ctx.trimmed.has(run.id);
     const last = run.epochs[run.epochs.length - 1];
     const meta = h(
       'p',
@@ -90,12 +106,27 @@ export class RunView implements View {
       stateBadge(run.state),
       h('span', { class: 'epochs' }, `epoch ${last?.epoch ?? 0} of ${run.totalEpochs}`),
     );
+    // Rebuilt only when its text changes: new DOM each progress would make the page lay out again.
+    const key = JSON.stringify([run.name, run.fileName, run.state, last?.epoch, run.totalEpochs, run.error, trimmed, ctx.outOfDate]);
+    if (key === this.headerKey) return;
+    this.headerKey = key;
     const title = h('h1', {}, run.name);
     const notes = [
       run.error ? h('p', { class: 'error', role: 'alert' }, run.error) : null,
       trimmed && run.epochs.length === 0 ? h('p', { class: 'notice' }, 'This run was too long to keep across the reload; its epochs are unavailable. Run Train & Inspect again to see them.') : null,
+      ctx.outOfDate ? this.outOfDateNotice() : null,
     ];
-    this.header.replaceChildren(title, meta, ...notes.filter((n): n is HTMLParagraphElement => n !== null));
+    this.header.replaceChildren(title, meta, ...notes.filter((n): n is HTMLElement => n !== null));
+    this.element.classList.toggle('out-of-date', ctx.outOfDate);
+  }
+
+  private outOfDateNotice(): HTMLElement {
+    return h(
+      'div',
+      { class: 'notice out-of-date-notice', role: 'status' },
+      h('span', {}, h('strong', {}, 'Out of date'), ' — the file changed since this run; its heatmap and findings describe the old text.'),
+      button('Re-run', () => this.actions.rerun(), { title: 'Train the file as it is now' }),
+    );
   }
 
   private renderToolbar(ctx: RenderContext): void {
@@ -123,7 +154,10 @@ export class RunView implements View {
     const layer = run.layers[cell.layer];
     if (layer) this.actions.revealLayer(run.fileName, layer.line);
     // A bucket of epochs shows the histogram of its last epoch: the most recent state it summarises.
-    if (this.ctx && cell.to > cell.from) this.histogram.show({ run, layer: cell.layer, epochIndex: cell.to - 1 }, this.ctx.theme);
+    if (this.ctx && cell.to > cell.from) {
+      this.histogram.show({ run, layer: cell.layer, epochIndex: cell.to - 1 }, this.ctx.theme);
+      this.histogram.element.scrollIntoView({ block: 'nearest' });
+    }
   }
 
   destroy(): void {

@@ -2,6 +2,7 @@
 // and the same state object is what setState saves for a reload.
 
 import type { HeatmapMetric, HostToPanel, PanelState, PanelView, RunSnapshot } from '../protocol';
+import type { ColorDomain } from './colorScale';
 
 /** PanelState plus what is only the page's business; the host may ignore the extra fields. */
 export interface PageState extends PanelState {
@@ -9,6 +10,15 @@ export interface PageState extends PanelState {
   readonly lossLog?: boolean;
   /** Runs whose epochs were left out of the saved state (too many to keep): their heatmap waits for the host. */
   readonly trimmed?: readonly string[];
+  /** The file changed since the shown runs were trained: say so, and offer to re-run. */
+  readonly outOfDate?: boolean;
+  /** The colour scale kept fixed across runs, for one metric, so that runs compare by colour. */
+  readonly pinned?: PinnedScale;
+}
+
+export interface PinnedScale {
+  readonly metric: HeatmapMetric;
+  readonly domain: ColorDomain;
 }
 
 export const INITIAL_STATE: PageState = { view: null, metric: 'gradRms' };
@@ -21,13 +31,16 @@ export type Change =
   | { readonly kind: 'none'; readonly reason: string }
   | { readonly kind: 'same' }
   | { readonly kind: 'view' }
-  | { readonly kind: 'run'; readonly runId: string };
+  | { readonly kind: 'run'; readonly runId: string }
+  /** Only the page's own flags (out of date) changed. */
+  | { readonly kind: 'status' };
 
 export function reduce(state: PageState, msg: HostToPanel): { state: PageState; change: Change } {
   if (msg.type === 'show') {
     const { trimmed: _, ...rest } = state;
-    return { state: { ...rest, view: msg.view, metric: msg.metric }, change: { kind: 'view' } };
+    return { state: { ...rest, view: msg.view, metric: msg.metric, outOfDate: false }, change: { kind: 'view' } };
   }
+  if (msg.type === 'outOfDate') return { state: { ...state, outOfDate: msg.outOfDate }, change: { kind: 'status' } };
   const view = state.view;
   if (!view || view.kind === 'lrFind') return { state, change: { kind: 'none', reason: `no run view for progress of ${msg.runId}` } };
   const grow = (run: RunSnapshot): RunSnapshot => {

@@ -17,7 +17,7 @@ import {
   type RunState,
 } from '../protocol';
 import type { LrFindPoint } from '../protocol';
-import type { PageState } from './state';
+import type { PageState, PinnedScale } from './state';
 
 class Invalid extends Error {
   constructor(
@@ -208,8 +208,9 @@ const view: Check<PanelView> = (v, path) => {
 
 const hostMessage: Check<HostToPanel> = (v, path) => {
   const o = obj(v, path);
-  const type = oneOf(['show', 'progress'] as const)(o.type, `${path}.type`);
+  const type = oneOf(['show', 'progress', 'outOfDate'] as const)(o.type, `${path}.type`);
   if (type === 'show') return { type, view: view(o.view, `${path}.view`), metric: metric(o.metric, `${path}.metric`) };
+  if (type === 'outOfDate') return { type, outOfDate: bool(o.outOfDate, `${path}.outOfDate`) };
   const msg: HostToPanel = {
     type,
     runId: str(o.runId, `${path}.runId`),
@@ -219,6 +220,15 @@ const hostMessage: Check<HostToPanel> = (v, path) => {
     state: oneOf(RUN_STATES)(o.state, `${path}.state`),
   };
   return o.verdict === undefined ? msg : { ...msg, verdict: str(o.verdict, `${path}.verdict`) };
+};
+
+const pinned: Check<PinnedScale> = (v, path) => {
+  const o = obj(v, path);
+  const d = obj(o.domain, `${path}.domain`);
+  const lo = finite(d.lo, `${path}.domain.lo`);
+  const hi = finite(d.hi, `${path}.domain.hi`);
+  if (!(hi > lo)) throw new Invalid(`${path}.domain.hi`, 'a number above lo');
+  return { metric: metric(o.metric, `${path}.metric`), domain: { kind: oneOf(['log', 'linear'] as const)(d.kind, `${path}.domain.kind`), lo, hi } };
 };
 
 export type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
@@ -245,6 +255,8 @@ export function parseState(v: unknown): Parsed<PageState> {
       ...base,
       ...(o.lossLog === undefined ? {} : { lossLog: bool(o.lossLog, 'lossLog') }),
       ...(o.trimmed === undefined ? {} : { trimmed: arr(str)(o.trimmed, 'trimmed') }),
+      ...(o.outOfDate === undefined ? {} : { outOfDate: bool(o.outOfDate, 'outOfDate') }),
+      ...(o.pinned === undefined ? {} : { pinned: pinned(o.pinned, 'pinned') }),
     };
   }, v);
 }

@@ -1,6 +1,7 @@
 // What every view (run, compare, lrFind) offers the page controller.
 
 import type { HeatmapMetric, PanelView } from '../protocol';
+import type { PinnedScale } from './state';
 import type { Theme } from './theme';
 
 export interface RenderContext {
@@ -9,6 +10,8 @@ export interface RenderContext {
   readonly lossLog: boolean;
   /** Runs whose epochs the saved state could not keep (after a reload, until the host sends them). */
   readonly trimmed: ReadonlySet<string>;
+  readonly outOfDate: boolean;
+  readonly pinned: PinnedScale | null;
 }
 
 export interface Actions {
@@ -19,6 +22,10 @@ export interface Actions {
   exportPng(dataUrl: string): void;
   applyVariant(variantId: string): void;
   applyLr(lr: number): void;
+  applyFix(findingIndex: number, fixIndex: number): void;
+  rerun(): void;
+  /** Keeps this colour scale for the metric across runs, or (null) lets each run fit its own. */
+  pinScale(pinned: PinnedScale | null): void;
 }
 
 export interface View {

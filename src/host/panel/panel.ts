@@ -12,6 +12,8 @@ import * as vscode from 'vscode';
 import type { EpochRecord } from '../../engine/types';
 import { panelHtml } from '../../panel/html';
 import { isPanelToHost, type HeatmapMetric, type HostToPanel, type PanelToHost } from '../../protocol';
+import { applyFix } from '../language/codeActions';
+import { statementLineMap } from '../language/staleness';
 import { baseName, type PanelContent } from './panelContent';
 import { decodePngDataUrl, progressMessage, type RunData } from './runData';
 import { Batcher } from './throttle';
@@ -61,6 +63,7 @@ export class InspectorPanel implements vscode.Disposable {
     this.subscriptions.push(
       panel.webview.onDidReceiveMessage((m: unknown) => void this.receive(m)),
       panel.onDidDispose(() => this.dispose()),
+      vscode.workspace.onDidChangeTextDocument((e) => this.edited(e.document)),
     );
     panel.webview.html = this.html();
   }
@@ -81,7 +84,10 @@ export class InspectorPanel implements vscode.Disposable {
    */
   show(content: PanelContent): void {
     this.batcher.dispose();
-    if (content !== this.content) this.batcher = this.newBatcher(content.runs.length);
+    if (content !== this.content) {
+      this.batcher = this.newBatcher(content.runs.length);
+      this.outOfDate = false;
+    }
     this.content = content;
     this.panel.title = content.title();
     this.postShow();
@@ -97,6 +103,20 @@ export class InspectorPanel implements vscode.Disposable {
     this.strides.clear();
     for (const run of content.runs) this.strides.set(run, run.panelStride);
     this.post({ type: 'show', view: content.view(), metric: this.ctx.metric() });
+    if (this.outOfDate) this.post({ type: 'outOfDate', outOfDate: true });
+  }
+
+  /** Whether the shown runs' file changed its statements since they were trained (as the findings' staleness). */
+  private outOfDate = false;
+
+  private edited(doc: vscode.TextDocument): void {
+    const content = this.content;
+    const trained = content?.runs[0]?.text;
+    if (!content || trained === undefined || doc.fileName !== content.fileName) return;
+    const outOfDate = statementLineMap(trained, doc.getText()) === null;
+    if (outOfDate === this.outOfDate) return;
+    this.outOfDate = outOfDate;
+    this.post({ type: 'outOfDate', outOfDate });
   }
 
   /** Whether a run's stride moved on since the page got its records. */
@@ -192,6 +212,23 @@ export class InspectorPanel implements vscode.Disposable {
         const content = this.content;
         if (content?.applyVariant) await content.applyVariant(msg.variantId);
         else void vscode.window.showInformationMessage('Gradient Flow: this panel no longer holds that comparison. Run Compare Activations… again.');
+        return;
+      }
+      case 'applyFix': {
+        const run = this.shownRun;
+        const fix = run?.findings[msg.findingIndex]?.fixes[msg.fixIndex];
+        if (!run || !fix) {
+          void vscode.window.showInformationMessage('Gradient Flow: that fix is no longer offered. Run Train & Inspect again.');
+          return;
+        }
+        const doc = vscode.workspace.textDocuments.find((d) => d.fileName === run.fileName);
+        await applyFix({ uri: (doc?.uri ?? vscode.Uri.file(run.fileName)).toString(), change: fix.change });
+        return;
+      }
+      case 'rerun': {
+        const content = this.content;
+        if (content?.rerun) content.rerun();
+        else void vscode.window.showInformationMessage('Gradient Flow: run the command again to refresh this view.');
         return;
       }
       case 'applyLr': {

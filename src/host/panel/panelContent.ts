@@ -25,12 +25,14 @@ export interface PanelContent {
   applyVariant?(variantId: string): Promise<boolean>;
   /** "Use lr = X" of the learning-rate finder, validated by the panel. */
   applyLr?(lr: number): Promise<boolean>;
+  /** "Re-run" of an out-of-date run: trains the file's current text. */
+  rerun?(): void;
   /** The panel was closed: stop what it shows. */
   closed(): void;
 }
 
 /** One run of Train & Inspect. */
-export function runContent(run: RunData, onClosed: () => void): PanelContent {
+export function runContent(run: RunData, onClosed: () => void, rerun?: () => void): PanelContent {
   return {
     kind: 'run',
     title: () => `Gradient Flow: ${run.name || baseName(run.fileName)}`,
@@ -38,6 +40,7 @@ export function runContent(run: RunData, onClosed: () => void): PanelContent {
     runs: [run],
     view: () => ({ kind: 'run', run: run.snapshot() }),
     exportRun: run,
+    ...(rerun ? { rerun } : {}),
     closed: onClosed,
   };
 }

@@ -55,7 +55,7 @@ export class TrainAndInspect {
     const label = basename(doc.fileName);
     const data = new RunData(`run-${Date.now()}-${++runCounter}`, doc.fileName, label, text);
     data.name = label.replace(/\.nnspec$/i, '');
-    const run: ActiveRun = { uri: doc.uri, data, content: runContent(data, () => run.job?.stop()) };
+    const run: ActiveRun = { uri: doc.uri, data, content: runContent(data, () => run.job?.stop(), () => void this.train(doc)) };
     this.panels.show(run.content, doc);
 
     const thresholds = thresholdOverrides();

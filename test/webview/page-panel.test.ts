@@ -1,0 +1,158 @@
+// The panel page at 600 px, as a newcomer meets it beside the editor: a run whose file changed says
+// it is out of date and offers Re-run, the findings' fixes are buttons, the colour scale can be
+// pinned so the next run is drawn on it, the layer table's verdict stays in view, a run of many
+// layers is drawn with grouped rows (said under the plot), an initial record is an epoch-0
+// column, and progress for a run the page lacks asks the host for it again.
+// Needs `node scripts/build.mjs` first.
+
+import * as assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { EpochRecord, ReportLayer } from '../../src/engine/types';
+import type { HostToPanel, PanelToHost } from '../../src/protocol';
+import * as fx from './fixtures';
+import { servePanel } from './pageServer';
+
+function installFakeVsCode(): void {
+  const posted: unknown[] = [];
+  (window as unknown as { __posted: unknown[] }).__posted = posted;
+  (window as unknown as { acquireVsCodeApi: unknown }).acquireVsCodeApi = () => ({
+    postMessage: (m: unknown) => posted.push(JSON.parse(JSON.stringify(m))),
+    getState: () => undefined,
+    setState: () => undefined,
+  });
+}
+
+async function send(page: Page, msg: HostToPanel): Promise<void> {
+  await page.evaluate((json) => window.postMessage(JSON.parse(json), '*'), JSON.stringify(msg));
+}
+
+async function posted(page: Page): Promise<PanelToHost[]> {
+  return page.evaluate(() => (window as unknown as { __posted: PanelToHost[] }).__posted);
+}
+
+async function legendLabel(page: Page): Promise<string> {
+  return (await page.locator('canvas.legend').getAttribute('aria-label')) ?? '';
+}
+
+describe('webview page at 600 px: out of date, fixes, pinned scale, many layers (chromium)', function () {
+  this.timeout(120_000);
+  let server: Server;
+  let context: BrowserContext;
+  let page: Page;
+  let userDataDir: string;
+  const errors: string[] = [];
+
+  before(async () => {
+    let origin: string;
+    ({ server, origin } = await servePanel());
+    userDataDir = mkdtempSync(join(tmpdir(), 'gf-chromium-panel-'));
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: '/usr/bin/chromium',
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      viewport: { width: 600, height: 900 },
+    });
+    await context.addInitScript(installFakeVsCode);
+    page = context.pages()[0] ?? (await context.newPage());
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(origin);
+    await send(page, { type: 'show', view: { kind: 'run', run: fx.run('r1', 50, 'done') }, metric: 'gradRms' });
+    await page.waitForFunction(() => document.querySelector<HTMLElement>('.heatmap-box')?.dataset.plot);
+  });
+
+  after(async () => {
+    await context?.close();
+    server?.close();
+    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+  });
+
+  it('keeps the layer table\'s Verdict column inside a 600 px panel', async () => {
+    const cell = page.locator('.layer-table tbody td.verdict').first();
+    const box = await cell.boundingBox();
+    assert.ok(box);
+    assert.ok(box.x + box.width <= 600, `the verdict cell ends at ${box.x + box.width} px`);
+    assert.equal(await cell.textContent(), 'vanishing');
+  });
+
+  it('offers the findings\' fixes as buttons that ask the host to apply them', async () => {
+    await page.getByRole('button', { name: 'Use relu with he_normal on line 5' }).click();
+    await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'applyFix'));
+    assert.deepEqual((await posted(page)).filter((m) => m.type === 'applyFix'), [{ type: 'applyFix', findingIndex: 0, fixIndex: 0 }]);
+  });
+
+  it('says a run is out of date after an edit, with a Re-run button; a new show clears it', async () => {
+    assert.equal(await page.locator('.out-of-date-notice').count(), 0);
+    await send(page, { type: 'outOfDate', outOfDate: true });
+    const notice = page.locator('.out-of-date-notice');
+    await notice.waitFor({ state: 'visible' });
+    assert.match((await notice.textContent()) ?? '', /Out of date/);
+    await notice.getByRole('button', { name: 'Re-run' }).click();
+    await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'rerun'));
+    await send(page, { type: 'show', view: { kind: 'run', run: fx.run('r2', 50, 'done') }, metric: 'gradRms' });
+    await page.waitForFunction(() => document.querySelector('.out-of-date-notice') === null);
+  });
+
+  it('a pinned colour scale is kept for the next run; unpinned, the run fits its own', async () => {
+    const own = await legendLabel(page);
+    await page.locator('vscode-checkbox[label="Pin colour scale"]').click();
+    await page.waitForFunction(() => /pinned/.test(document.querySelector('canvas.legend')?.getAttribute('aria-label') ?? ''));
+    // A run with gradients 100 times smaller: on the pinned scale its legend keeps the old ticks.
+    const small = { ...fx.run('r3', 50, 'done'), epochs: fx.epochs(1, 50).map(scaled(0.01)) };
+    await send(page, { type: 'show', view: { kind: 'run', run: small }, metric: 'gradRms' });
+    await page.waitForFunction(() => document.querySelector<HTMLElement>('.heatmap-box')?.dataset.plot);
+    const pinned = await legendLabel(page);
+    assert.match(pinned, /pinned/);
+    assert.equal(pinned.replace(/, pinned.*?colours\)/, ''), own, 'the same ticks as the first run');
+    await page.locator('vscode-checkbox[label="Pin colour scale"]').click();
+    await page.waitForFunction((before) => document.querySelector('canvas.legend')?.getAttribute('aria-label') !== before, pinned);
+    assert.doesNotMatch(await legendLabel(page), /pinned/);
+    assert.notEqual(await legendLabel(page), own, 'its own, lower scale');
+  });
+
+  it('draws 1,000 layers with grouped rows, says so under the plot, and names a row\'s layers in its tooltip', async () => {
+    const layers: ReportLayer[] = Array.from({ length: 1000 }, (_, i) => ({ ...fx.LAYERS[1]!, index: i, line: i + 3 }));
+    const base = fx.epochs(1, 20);
+    const epochs: EpochRecord[] = base.map((e) => ({ ...e, layers: layers.map((_, i) => ({ ...e.layers[1]!, gradRms: 10 ** (-1 - i / 200) })), histograms: [] }));
+    await send(page, { type: 'show', view: { kind: 'run', run: { ...fx.run('deep', 0, 'done'), layers, epochs, totalEpochs: 20, findings: [] } }, metric: 'gradRms' });
+    await page.waitForFunction(() => document.querySelector<HTMLElement>('.heatmap-box')?.dataset.rows === '1000');
+    const perRow = Number(await page.locator('.heatmap-box').getAttribute('data-layers-per-row'));
+    const plot = ((await page.locator('.heatmap-box').getAttribute('data-plot')) ?? '').split(',').map(Number);
+    assert.ok(perRow > 1 && Math.ceil(1000 / perRow) <= (plot[3] ?? 0), `${perRow} layers per row in a plot ${plot[3]} px high`);
+    assert.match((await page.locator('.heatmap-note').textContent()) ?? '', new RegExp(`Each row: ${perRow} layers`));
+    const bb = await page.locator('.heatmap-box').boundingBox();
+    assert.ok(bb);
+    await page.mouse.move(bb.x + (plot[0] ?? 0) + (plot[2] ?? 0) / 2, bb.y + (plot[1] ?? 0) + 1);
+    await page.locator('.heatmap-tip').waitFor({ state: 'visible' });
+    assert.match((await page.locator('.heatmap-tip').textContent()) ?? '', new RegExp(`^L0–L${perRow - 1} · lines 3–${perRow + 2} \\(${perRow} layers\\)`));
+  });
+
+  it('draws an initial record as its own epoch-0 column', async () => {
+    const run = fx.run('init', 10, 'done');
+    const initial = { ...fx.epochs(1, 1)[0]!, epoch: 0 };
+    await send(page, { type: 'show', view: { kind: 'run', run: { ...run, totalEpochs: 10, initial } }, metric: 'gradRms' });
+    await page.waitForFunction(() => document.querySelector<HTMLElement>('.heatmap-box')?.dataset.columns === '11');
+    assert.match((await page.locator('.heatmap-note').textContent()) ?? '', /Epoch 0: the gradient at initialisation/);
+    const plot = ((await page.locator('.heatmap-box').getAttribute('data-plot')) ?? '').split(',').map(Number);
+    const bb = await page.locator('.heatmap-box').boundingBox();
+    assert.ok(bb);
+    // The first of 11 epoch-wide columns.
+    await page.mouse.move(bb.x + (plot[0] ?? 0) + (plot[2] ?? 0) / 22, bb.y + (plot[1] ?? 0) + 5);
+    await page.locator('.heatmap-tip').waitFor({ state: 'visible' });
+    assert.match((await page.locator('.heatmap-tip').textContent()) ?? '', /epoch 0 \(at initialisation/);
+  });
+
+  it('asks the host for the run again when progress comes for a run it does not have', async () => {
+    const before = (await posted(page)).filter((m) => m.type === 'ready').length;
+    await send(page, { type: 'progress', runId: 'lost-show', records: fx.epochs(1, 2), findings: [], state: 'running' });
+    await page.waitForFunction((n) => (window as unknown as { __posted: { type: string }[] }).__posted.filter((m) => m.type === 'ready').length > n, before);
+    assert.deepEqual(errors, []);
+  });
+});
+
+function scaled(f: number): (e: EpochRecord) => EpochRecord {
+  return (e) => ({ ...e, layers: e.layers.map((l) => ({ ...l, gradRms: l.gradRms * f })) });
+}
