@@ -2,7 +2,7 @@
 // and the backward error scale (Glorot & Bengio 2010; He et al. 2015), by Gauss–Hermite quadrature
 // over each layer's Gaussian pre-activation, plus the lints a practitioner would give.
 
-import type { Activation, Dataset, PredictedLayer, Problem, Spec } from './types';
+import type { Activation, Dataset, LayerSpec, PredictedLayer, Problem, Spec } from './types';
 import { activation, derivative } from './activations';
 import { initMoments } from './network';
 
@@ -53,6 +53,29 @@ function expect(g: (z: number) => number, mean: number, variance: number): numbe
   return total;
 }
 
+const loadedWeights = (spec: Spec) => (spec.weights?.params ?? null) !== null;
+
+/** Mean and variance of a weights file's numbers. */
+function sampleMoments(v: ArrayLike<number>): { mean: number; variance: number } {
+  if (v.length === 0) return { mean: 0, variance: 0 };
+  let s = 0;
+  for (let i = 0; i < v.length; i++) s += v[i];
+  const mean = s / v.length;
+  let s2 = 0;
+  for (let i = 0; i < v.length; i++) s2 += (v[i] - mean) ** 2;
+  return { mean, variance: s2 / v.length };
+}
+
+/**
+ * Layer k's weight and bias moments: the weights file's own when a `weights` line loaded one (so the
+ * prediction speaks about that model, trained elsewhere), else its inits'.
+ */
+function paramMoments(spec: Spec, k: number, fanIn: number, units: number) {
+  const p = spec.weights?.params?.[k];
+  const l = spec.layers[k];
+  return p ? { w: sampleMoments(p.W), b: sampleMoments(p.b) } : { w: initMoments(l.init, fanIn, units), b: initMoments(l.bias, fanIn, units) };
+}
+
 export interface StaticAnalysis {
   readonly predicted: PredictedLayer[];
   /** Predicted ∂L/∂W RMS of each layer relative to the output layer's. */
@@ -77,6 +100,7 @@ export function analyze(spec: Spec, data: Dataset | null, featureStd: Float64Arr
   const predicted: PredictedLayer[] = [];
   const gradRatio: number[] = [];
   if (spec.input === null || layers.length === 0) return { predicted, gradRatio, problems };
+  const cause = (l: LayerSpec) => (loadedWeights(spec) ? 'its weights in the weights file' : `its init ${l.initText}`);
 
   // Forward: the pre-activation of a unit is a sum of fanIn products, so by the central limit
   // theorem it is close to Gaussian with mean b + fanIn·E[w]·E[a] and variance fanIn·Var[w]·E[a²].
@@ -85,8 +109,7 @@ export function analyze(spec: Spec, data: Dataset | null, featureStd: Float64Arr
   const zMoments: { mean: number; variance: number }[] = [];
   let fanIn = spec.input;
   for (const l of layers) {
-    const w = initMoments(l.init, fanIn, l.units);
-    const b = initMoments(l.bias, fanIn, l.units);
+    const { w, b } = paramMoments(spec, l.index, fanIn, l.units);
     const zMean = b.mean + fanIn * w.mean * aMean;
     const zVar = b.variance + fanIn * (w.variance * aSecond + (w.mean * w.mean) * Math.max(0, aSecond - aMean * aMean));
     inSecond.push(aSecond);
@@ -103,7 +126,7 @@ export function analyze(spec: Spec, data: Dataset | null, featureStd: Float64Arr
   const deltaSq = new Array<number>(layers.length).fill(1);
   for (let k = L - 1; k >= 0; k--) {
     const next = layers[k + 1];
-    const w = initMoments(next.init, layers[k].units, next.units);
+    const { w } = paramMoments(spec, k + 1, layers[k].units, next.units);
     const act = layers[k].activation;
     const fp2 = expect((z) => derivative(act, z) ** 2, zMoments[k].mean, zMoments[k].variance);
     deltaSq[k] = fp2 * next.units * (w.variance + w.mean * w.mean) * deltaSq[k + 1];
@@ -123,10 +146,10 @@ export function analyze(spec: Spec, data: Dataset | null, featureStd: Float64Arr
     const lineText = (msg: string) => problems.push({ severity: 'warning', code: msg.startsWith('vanish') ? 'static-vanishing' : 'static-exploding', message: msg.slice(msg.indexOf(':') + 1).trim(), line: l.line, startColumn: 0, endColumn: 5 });
     if (r < 1e-3) {
       seenLines.add(l.line);
-      lineText(`vanish: Predicted before training: the backpropagated error reaching layer ${k} will be ${sci(r)} of the output layer's (under 1e-3), from its init ${l.initText} and the activations above it. Expect this layer to barely learn.`);
+      lineText(`vanish: Predicted before training: the backpropagated error reaching layer ${k} will be ${sci(r)} of the output layer's (under 1e-3), from ${cause(l)} and the activations above it. Expect this layer to barely learn.`);
     } else if (r > 1e3) {
       seenLines.add(l.line);
-      lineText(`explode: Predicted before training: the backpropagated error reaching layer ${k} will be ${sci(r)} times the output layer's (over 1e3), from its init ${l.initText} and the activations above it. Expect unstable training.`);
+      lineText(`explode: Predicted before training: the backpropagated error reaching layer ${k} will be ${sci(r)} times the output layer's (over 1e3), from ${cause(l)} and the activations above it. Expect unstable training.`);
     }
   }
 
@@ -141,10 +164,12 @@ export function analyze(spec: Spec, data: Dataset | null, featureStd: Float64Arr
       message: `${k} sigmoid hidden layers: sigmoid′(z) ≤ 1/4, so the error backpropagated through them shrinks by up to (1/4)^${k} = ${sci(Math.pow(0.25, k))}. relu or leaky_relu with he_normal, or tanh with glorot_uniform, keep it.`,
     });
   }
+  // With a weights file the inits are not used: the lints about them do not apply.
+  const fromFile = loadedWeights(spec);
   const tanhLines = new Set<number>();
   for (const l of hidden.filter((h) => h.activation.kind === 'tanh')) {
     const k = l.index;
-    if (predicted[k].actStd > 0.85 && !tanhLines.has(l.line)) {
+    if (predicted[k].actStd > 0.85 && !tanhLines.has(l.line) && !fromFile) {
       tanhLines.add(l.line);
       problems.push({
         severity: 'info', code: 'saturating-activation', line: l.line, startColumn: 0, endColumn: 5,
@@ -155,7 +180,7 @@ export function analyze(spec: Spec, data: Dataset | null, featureStd: Float64Arr
   const reluLike = new Set(['relu', 'leaky_relu', 'elu']);
   const lintedInit = new Set<number>();
   for (const l of hidden) {
-    if (lintedInit.has(l.line)) continue;
+    if (lintedInit.has(l.line) || fromFile) continue;
     if (reluLike.has(l.activation.kind) && (l.init.kind === 'glorot_uniform' || l.init.kind === 'glorot_normal')) {
       lintedInit.add(l.line);
       problems.push({

@@ -4,7 +4,7 @@
 // public file covers. Weights are compared number by number with the model's own.
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type * as TF from '@tensorflow/tfjs';
@@ -416,5 +416,68 @@ describe('nnspec import (dist/cli.js)', () => {
     assert.match(r.stderr, /ONNX node 1 of 1 \(Conv\): Conv cannot be represented.*\nNothing was written\./);
     assert.ok(!existsSync(out));
     assert.deepEqual(readdirSync(dir), []);
+  });
+});
+
+describe('import: the written spec with its weights (nnspec check, weights, train)', () => {
+  const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+
+  it('a TensorFlow.js model and a PyTorch ONNX file: checks clean, `nnspec weights` prints the file\'s own numbers, trains and reports', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nnspec-import-'));
+    const m = tfjsClassifier();
+    const a = await saveArtifacts(m);
+    writeFileSync(join(dir, 'model.json'), JSON.stringify({ format: 'layers-model', modelTopology: a.modelTopology, weightsManifest: [{ paths: ['group1-shard1of1'], weights: a.weightSpecs }] }));
+    writeFileSync(join(dir, 'group1-shard1of1.bin'), new Uint8Array(a.weightData));
+    const own = m.getWeights().map((w) => Array.from(w.dataSync()));
+    const onnx = imported('test_Linear.onnx', readFileSync(fixture('pytorch-test_Linear.onnx')));
+    for (const [model, expected] of [
+      [join(dir, 'model.json'), [0, 1, 2].map((k) => ({ W: own[2 * k], b: own[2 * k + 1] }))],
+      [fixture('pytorch-test_Linear.onnx'), [{ W: onnx.layers[0].W!.flat(), b: onnx.layers[0].b }]],
+    ] as const) {
+      const out = join(dir, `${model.endsWith('.onnx') ? 'linear' : 'tabular'}.nnspec`);
+      const imp = run('import', model, '-o', out);
+      assert.equal(imp.status, 0, imp.stderr);
+      const checked = run('check', out);
+      assert.equal(checked.status, 0, checked.stdout + checked.stderr);
+      assert.doesNotMatch(checked.stdout, /error|warning/);
+      const printed = run('weights', out);
+      assert.equal(printed.status, 0, printed.stderr);
+      const layers = (JSON.parse(printed.stdout) as { layers: { W: number[][]; b: number[] }[] }).layers;
+      assert.deepEqual(layers.map((l) => ({ W: l.W.flat(), b: l.b })), expected.map((e) => ({ W: [...e.W], b: [...(e.b ?? [])] })));
+      const trained = run('train', out, '--epochs', '3', '--json');
+      assert.equal(trained.status, 0, trained.stderr);
+      const report = JSON.parse(trained.stdout) as { epochs: unknown[]; network: { layers: { predicted: { deltaRatio: number } }[] } };
+      assert.equal(report.epochs.length, 3);
+      assert.ok(report.network.layers.every((l) => Number.isFinite(l.predicted.deltaRatio)));
+    }
+  });
+
+  it('predicted before training from the weights file\'s scale, not the inits', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nnspec-import-'));
+    // Weights of scale 0.05 (a fixed pattern with that RMS) in a deep tanh net: the prediction from the file
+    // must match the prediction from init=normal(0, 0.05), and differ from the default init's.
+    const units = [8, 8, 8, 1];
+    let fanIn = 4;
+    const layers = units.map((u) => {
+      const W = Array.from({ length: fanIn }, (_, i) => Array.from({ length: u }, (_, j) => ((i + j) % 2 === 0 ? 0.05 : -0.05)));
+      fanIn = u;
+      return { W, b: new Array<number>(u).fill(0) };
+    });
+    writeFileSync(join(dir, 'small.weights.json'), JSON.stringify({ version: 1, layers }));
+    const body = (weights: string | null, init: string) =>
+      ['data normal features=4 classes=2', 'input 4', ...(weights ? [weights] : []), ...['dense 8 tanh', 'dense 8 tanh', 'dense 8 tanh', 'dense 1 sigmoid'].map((d) => d + init), 'train epochs=1'].join('\n') + '\n';
+    writeFileSync(join(dir, 'file.nnspec'), body('weights "small.weights.json"', ''));
+    writeFileSync(join(dir, 'init.nnspec'), body(null, ' init=normal(0, 0.05)'));
+    writeFileSync(join(dir, 'default.nnspec'), body(null, ''));
+    const predicted = (f: string) => {
+      const r = run('train', join(dir, f), '--json');
+      assert.equal(r.status, 0, r.stderr);
+      return (JSON.parse(r.stdout) as { network: { layers: { predicted: { deltaRatio: number } }[] } }).network.layers.map((l) => l.predicted.deltaRatio);
+    };
+    const fromFile = predicted('file.nnspec');
+    const fromInit = predicted('init.nnspec');
+    const fromDefault = predicted('default.nnspec');
+    fromFile.forEach((r, k) => assert.ok(Math.abs(r - fromInit[k]) <= 1e-9 * Math.max(1, fromInit[k]), `layer ${k}: ${r} vs ${fromInit[k]}`));
+    assert.ok(fromFile[0] < fromDefault[0] / 100, `file ${fromFile[0]} vs default ${fromDefault[0]}`);
   });
 });
