@@ -2,7 +2,7 @@
 // files, parses arguments and prints.
 
 import { resolve } from 'node:path';
-import { buildReport, checkWithFiles, DEFAULT_MEMORY_BUDGET_MB, gradcheck, paramsOf, toJson, Trainer, trainRun, weightsJson, writeReportJson, type BudgetOptions, type CheckResult } from '../engine/index';
+import { buildReport, checkWithFiles, DEFAULT_MEMORY_BUDGET_MB, escapeControls, gradcheck, paramsOf, toJson, Trainer, trainRun, weightsJson, writeReportJson, type BudgetOptions, type CheckResult } from '../engine/index';
 import { parseNumber } from '../engine/lexer';
 import { dataFileReader, readRegularFile } from '../node/dataFiles';
 import type { Dataset, Problem, Severity } from '../engine/types';
@@ -98,7 +98,7 @@ async function load(file: string, budget: BudgetOptions): Promise<{ text: string
 }
 
 function formatProblem(file: string, p: Problem): string {
-  return `${file}:${p.line}:${p.startColumn + 1}: ${p.severity}: ${p.message} [${p.code}]`;
+  return `${escapeControls(file)}:${p.line}:${p.startColumn + 1}: ${p.severity}: ${p.message} [${p.code}]`;
 }
 
 const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
@@ -209,7 +209,7 @@ async function runTrain(args: Args, io: Io): Promise<number> {
     io.out(layerTable(layers.layers, last, findings) + '\n');
     if (findings.length === 0) io.out('No findings: the gradient flows through every layer.\n');
     for (const f of findings) {
-      io.out(`${file}:${f.line}: ${f.severity}: ${f.kind}: ${f.message}\n`);
+      io.out(`${escapeControls(file)}:${f.line}: ${f.severity}: ${f.kind}: ${escapeControls(f.message)}\n`);
       for (const fix of f.fixes) io.out(`    fix: ${fix.title}\n`);
     }
   }

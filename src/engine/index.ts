@@ -6,6 +6,7 @@ import { parseSpec, type ParseOptions, type ParseResult } from './parser';
 import { loadData, loadDataNow, type FileRead, type LoadData, type ReadDataFile } from './data/load';
 import { dataShape, type DataLoad } from './data/sources';
 import { dataMismatches } from './dataMatch';
+import { escapeControls } from './escape';
 import { budgetProblem, DEFAULT_MEMORY_BUDGET_MB, estimateMemory, type DataSize } from './budget';
 import { analyze } from './analysis';
 import { paramCount } from './network';
@@ -27,6 +28,7 @@ export { EpochHistory } from './history';
 export { editsForChange, applyEdits } from './edits';
 export type { TextEdit } from './edits';
 export { gradcheck } from './gradcheck';
+export { escapeControls } from './escape';
 export { DEFAULT_MEMORY_BUDGET_MB, estimateMemory } from './budget';
 export type { MemoryEstimate } from './budget';
 export { HISTOGRAM, binEdges } from './histogram';
@@ -104,7 +106,7 @@ function checkParsed(first: ParseResult, data: DataLoad | null, weightsFile: Fil
   return {
     spec: parsed.spec,
     dataset,
-    problems,
+    problems: capped(problems).map((p) => ({ ...p, message: escapeControls(p.message) })),
     predicted: analysis.predicted,
     trainable: !errors && dataset !== null && parsed.spec.input !== null && parsed.spec.layers.length > 0,
   };
@@ -125,6 +127,24 @@ function loadWeights(parsed: ParseResult, file: FileRead | null): { spec: Spec; 
   const loaded = parseWeights(new TextDecoder().decode(file.bytes), spec.input, spec.layers);
   if (!loaded.ok) return { spec, problems: [...problems, ...loaded.errors.map((e) => problem(`"${ref.path}": ${e}.`))] };
   return { spec: { ...spec, weights: { ...ref, params: loaded.params } }, problems };
+}
+
+/** Problems shown for one file; a file with more gets one more problem that counts the rest (docs/limits.md). */
+export const MAX_PROBLEMS = 300;
+
+function capped(problems: Problem[]): Problem[] {
+  if (problems.length <= MAX_PROBLEMS) return problems;
+  const rest = problems.slice(MAX_PROBLEMS);
+  const first = rest[0];
+  const more: Problem = {
+    severity: rest.some((p) => p.severity === 'error') ? 'error' : rest.some((p) => p.severity === 'warning') ? 'warning' : 'info',
+    code: 'limit',
+    message: `… and ${rest.length.toLocaleString('en-US')} more problems from this line on (only the first ${MAX_PROBLEMS} are listed).`,
+    line: first.line,
+    startColumn: first.startColumn,
+    endColumn: first.endColumn,
+  };
+  return [...problems.slice(0, MAX_PROBLEMS), more];
 }
 
 /** The size of generated data, known from the spec alone. */

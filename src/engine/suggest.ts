@@ -3,9 +3,13 @@
 /** The closest candidate within a distance that grows with the word's length, or null. */
 export function closest(word: string, candidates: readonly string[]): string | null {
   const w = word.toLowerCase();
+  const allowed = Math.max(1, Math.min(3, Math.floor(w.length / 3)));
   let best: string | null = null;
   let bestD = Infinity;
   for (const c of candidates) {
+    // The distance is at least the difference in length: a word longer than any candidate by more
+    // than `allowed` is never measured, so a huge word costs nothing here.
+    if (Math.abs(c.length - w.length) > allowed) continue;
     const d = c === w ? 0 : editDistance(w, c);
     // On a tie, the candidate with the same first letter is the likelier intent ("bse" → bce).
     if (d < bestD || (d === bestD && best !== null && best[0] !== w[0] && c[0] === w[0])) {
@@ -13,7 +17,6 @@ export function closest(word: string, candidates: readonly string[]): string | n
       best = c;
     }
   }
-  const allowed = Math.max(1, Math.min(3, Math.floor(w.length / 3)));
   return best !== null && bestD <= allowed ? best : null;
 }
 
