@@ -5,6 +5,7 @@
 import type { Activation, Dataset, LayerSpec, PredictedLayer, Problem, Spec } from './types';
 import { activation, derivative } from './activations';
 import { initMoments } from './network';
+import { NORM_EPSILON } from './norm';
 
 // 40-point Gauss–Hermite rule for ∫ f(z) N(z; 0, 1) dz (probabilists' form), computed once.
 const QUAD = gaussHermite(40);
@@ -107,29 +108,46 @@ export function analyze(spec: Spec, data: Dataset | null, featureStd: Float64Arr
   let { mean: aMean, second: aSecond } = inputMoments(data);
   const inSecond: number[] = [];
   const zMoments: { mean: number; variance: number }[] = [];
+  /** Var(z) before any norm, whose 1/σ scales the error flowing back through it. */
+  const zVars: number[] = [];
   let fanIn = spec.input;
   for (const l of layers) {
     const { w, b } = paramMoments(spec, l.index, fanIn, l.units);
     const zMean = b.mean + fanIn * w.mean * aMean;
     const zVar = b.variance + fanIn * (w.variance * aSecond + (w.mean * w.mean) * Math.max(0, aSecond - aMean * aMean));
     inSecond.push(aSecond);
-    zMoments.push({ mean: zMean, variance: zVar });
+    zVars.push(zVar);
+    // A norm gives the activation ẑ with mean β = 0 and variance γ²·σ²/(σ² + ε) ≈ 1 at init.
+    const zh = l.norm ? { mean: 0, variance: zVar / (zVar + NORM_EPSILON) } : { mean: zMean, variance: zVar };
+    zMoments.push(zh);
     const act = l.activation.kind === 'softmax' ? ({ kind: 'linear' } as Activation) : l.activation;
-    aMean = expect((z) => activation(act, z), zMean, zVar);
-    aSecond = expect((z) => activation(act, z) ** 2, zMean, zVar);
+    const fMean = expect((z) => activation(act, z), zh.mean, zh.variance);
+    const fSecond = expect((z) => activation(act, z) ** 2, zh.mean, zh.variance);
+    // A residual layer outputs x + f(ẑ): with x and f(ẑ) independent, their variances add.
+    if (l.residual) {
+      aSecond = aSecond + fSecond + 2 * aMean * fMean;
+      aMean = aMean + fMean;
+    } else {
+      aMean = fMean;
+      aSecond = fSecond;
+    }
     predicted.push({ actStd: Math.sqrt(Math.max(0, aSecond - aMean * aMean)), deltaRatio: 1 });
     fanIn = l.units;
   }
 
-  // Backward: E[δ_l²] = E[f′(z_l)²] · units_{l+1} · E[w_{l+1}²] · E[δ_{l+1}²], relative to the output.
+  // Backward, relative to the output: the error at layer k's output is E[g_k²] = units_{k+1}·E[w_{k+1}²]·E[δ_{k+1}²],
+  // plus E[g_{k+1}²] when layer k+1 is residual (the identity carries it past, He et al. 2016);
+  // then E[δ_k²] = E[f′(ẑ_k)²]·E[g_k²], divided by Var(z_k) when a norm divides z_k by its σ.
   const L = layers.length - 1;
   const deltaSq = new Array<number>(layers.length).fill(1);
+  const outSq = new Array<number>(layers.length).fill(0);
   for (let k = L - 1; k >= 0; k--) {
     const next = layers[k + 1];
     const { w } = paramMoments(spec, k + 1, layers[k].units, next.units);
     const act = layers[k].activation;
     const fp2 = expect((z) => derivative(act, z) ** 2, zMoments[k].mean, zMoments[k].variance);
-    deltaSq[k] = fp2 * next.units * (w.variance + w.mean * w.mean) * deltaSq[k + 1];
+    outSq[k] = next.units * (w.variance + w.mean * w.mean) * deltaSq[k + 1] + (next.residual ? outSq[k + 1] : 0);
+    deltaSq[k] = (fp2 * outSq[k]) / (layers[k].norm ? zVars[k] + NORM_EPSILON : 1);
   }
   for (let k = 0; k <= L; k++) {
     const ratio = Math.sqrt(deltaSq[k]);
@@ -141,7 +159,9 @@ export function analyze(spec: Spec, data: Dataset | null, featureStd: Float64Arr
   const seenLines = new Set<number>();
   for (let k = 0; k < L; k++) {
     const l = layers[k];
-    if (seenLines.has(l.line)) continue;
+    // The mean field treats a batch norm as a layer norm; the coupling of samples through the batch
+    // statistics, which makes deep batch-normalized nets explode at init (Yang et al. 2019), is not in it.
+    if (seenLines.has(l.line) || l.norm === 'batch') continue;
     const r = predicted[k].deltaRatio;
     const lineText = (msg: string) => problems.push({ severity: 'warning', code: msg.startsWith('vanish') ? 'static-vanishing' : 'static-exploding', message: msg.slice(msg.indexOf(':') + 1).trim(), line: l.line, startColumn: 0, endColumn: 5 });
     if (r < 1e-3) {

@@ -39,6 +39,8 @@ export function editsForChange(text: string, change: Change): TextEdit[] {
       }
       if (change.init !== undefined) edits.push(setOption(lineNo, source, tokens, 'init', change.init));
       if (change.bias !== undefined) edits.push(setOption(lineNo, source, tokens, 'bias', change.bias));
+      if (change.norm !== undefined) edits.push(setOption(lineNo, source, tokens, 'norm', change.norm));
+      if (change.residual !== undefined) edits.push(setOption(lineNo, source, tokens, 'residual', change.residual));
     }
     return mergeAppends(edits);
   }

@@ -213,7 +213,16 @@ export interface Problem extends SourceRange {
 
 /** A change a fix makes to the spec; `editsForChange` turns it into text edits. */
 export type Change =
-  | { readonly kind: 'layer'; readonly lines: readonly number[]; readonly activation?: string; readonly init?: string; readonly bias?: string }
+  | {
+      readonly kind: 'layer';
+      readonly lines: readonly number[];
+      readonly activation?: string;
+      readonly init?: string;
+      readonly bias?: string;
+      /** `norm=` and `residual=` values to set (Version 1.1's cures). */
+      readonly norm?: string;
+      readonly residual?: string;
+    }
   | { readonly kind: 'option'; readonly statement: 'optimizer' | 'train' | 'data'; readonly key: string; readonly value: string };
 
 export interface Fix {

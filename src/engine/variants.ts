@@ -1,5 +1,5 @@
 // Variants of a spec for Compare: the same file with another activation and init on every hidden
-// layer, another optimizer, or another learning rate. Activation and learning-rate variants are
+// layer, with residual connections or normalization, another optimizer, or another learning rate. Activation and learning-rate variants are
 // made by the same edits a quick fix makes; every variant carries its full text, so "Apply"
 // writes exactly what was trained.
 
@@ -15,7 +15,7 @@ export interface Variant {
   readonly text: string;
 }
 
-export type VariantKind = 'activations' | 'optimizers' | 'learningRates';
+export type VariantKind = 'activations' | 'cures' | 'optimizers' | 'learningRates';
 
 /** Lines of the hidden layers: every dense line but the output layer's. */
 export function hiddenLines(spec: Spec): number[] {
@@ -45,6 +45,8 @@ export function variantsOf(text: string, spec: Spec, kind: VariantKind = 'activa
         ...DEFAULT_ACTIVATIONS.map(({ activation, init }) =>
           make(text, `${activation}+${init}`, `${activation} + ${init}`, [{ kind: 'layer', lines, activation, init }])),
       ];
+    case 'cures':
+      return [asWritten, ...cureVariants(text, spec, lines)];
     case 'optimizers':
       return [
         asWritten,
@@ -62,6 +64,33 @@ export function variantsOf(text: string, spec: Spec, kind: VariantKind = 'activa
         }),
       ];
   }
+}
+
+/**
+ * The cures next to the activations: residual connections on the hidden lines whose widths allow
+ * them (a line's first layer as wide as its input), layer norm, and batch norm (with batches of 2
+ * or more) on every hidden line. Each only when it changes something.
+ */
+function cureVariants(text: string, spec: Spec, lines: readonly number[]): Variant[] {
+  const out: Variant[] = [];
+  const residual = residualLines(spec, lines);
+  if (residual.length > 0 && residual.some((n) => !spec.layers.find((l) => l.line === n)?.residual)) {
+    out.push(make(text, 'residual', '+ residual', [{ kind: 'layer', lines: residual, residual: 'true' }]));
+  }
+  if (lines.length > 0) {
+    out.push(make(text, 'norm=layer', '+ layer norm', [{ kind: 'layer', lines, norm: 'layer' }]));
+    if (spec.train.batch > 1) out.push(make(text, 'norm=batch', '+ batch norm', [{ kind: 'layer', lines, norm: 'batch' }]));
+  }
+  return out.filter((v) => v.text !== text);
+}
+
+/** Hidden lines whose first layer takes an input as wide as itself, so `residual=true` fits. */
+export function residualLines(spec: Spec, lines: readonly number[]): number[] {
+  return lines.filter((line) => {
+    const k = spec.layers.findIndex((l) => l.line === line);
+    const fanIn = k === 0 ? spec.input : spec.layers[k - 1].units;
+    return k >= 0 && fanIn === spec.layers[k].units;
+  });
 }
 
 /** An optimizer line with that optimizer's default lr, keeping the options every optimizer shares. */

@@ -81,6 +81,7 @@ describe('host: Compare variants offered', () => {
     const choices = variantChoices(deepSigmoid, check(deepSigmoid).spec);
     assert.deepEqual(choices.filter((c) => c.picked).map((c) => c.variant.id), ['as-written', 'relu+he_normal', 'leaky_relu+he_normal', 'tanh+glorot_uniform']);
     assert.deepEqual(choices.filter((c) => !c.picked).map((c) => `${c.group}: ${c.variant.id}`), [
+      'Residual and normalization: residual', 'Residual and normalization: norm=layer', 'Residual and normalization: norm=batch',
       'Optimizers: adam', 'Optimizers: rmsprop', 'Learning rates: lr=0.01', 'Learning rates: lr=1', 'Learning rates: lr=0.001',
     ]);
     assert.equal(new Set(choices.map((c) => c.variant.text)).size, choices.length, 'no two choices train the same text');

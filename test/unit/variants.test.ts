@@ -26,6 +26,20 @@ describe('Compare variants', () => {
     assert.match(v, /^healthy: final loss [\d.]+, accuracy \d+\.\d%$/);
   });
 
+  it('cures: + residual on the hidden lines whose widths allow it, + layer norm and + batch norm on every hidden line', () => {
+    const c = check(text);
+    const vs = variantsOf(text, c.spec, 'cures');
+    assert.deepEqual(vs.map((v) => [v.id, v.label]), [['as-written', 'as written'], ['residual', '+ residual'], ['norm=layer', '+ layer norm'], ['norm=batch', '+ batch norm']]);
+    const dense = (t: string) => t.split('\n').filter((l) => l.startsWith('dense'));
+    // The first hidden line takes the 2 inputs into 16 units: no identity fits there.
+    assert.deepEqual(dense(vs[1].text), ['dense 16 sigmoid init=glorot_uniform', 'dense 16 sigmoid init=glorot_uniform x7 residual=true', 'dense 1 sigmoid']);
+    assert.deepEqual(dense(vs[3].text), ['dense 16 sigmoid init=glorot_uniform norm=batch', 'dense 16 sigmoid init=glorot_uniform x7 norm=batch', 'dense 1 sigmoid']);
+    for (const v of vs) assert.equal(check(v.text).problems.filter((p) => p.severity === 'error').length, 0, v.id);
+    // No batch norm to offer with batches of 1.
+    const one = text.replace(/batch=\d+/, 'batch=1');
+    assert.ok(!variantsOf(one, check(one).spec, 'cures').some((v) => v.id === 'norm=batch'));
+  });
+
   it('optimizers and learning rates', () => {
     const c = check(text);
     const opts = variantsOf(text, c.spec, 'optimizers');

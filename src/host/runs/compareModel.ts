@@ -6,7 +6,7 @@ import type { EpochRecord, Spec } from '../../engine/types';
 import { variantsOf, verdict, type Variant } from '../../engine/variants';
 import type { RunData } from '../panel/runData';
 
-export type VariantGroup = 'Activations and inits' | 'Optimizers' | 'Learning rates';
+export type VariantGroup = 'Activations and inits' | 'Residual and normalization' | 'Optimizers' | 'Learning rates';
 
 export interface VariantChoice {
   readonly variant: Variant;
@@ -17,12 +17,13 @@ export interface VariantChoice {
 
 /**
  * Every variant of the file: the file as written and the activation variants (picked), then the
- * optimizer and learning-rate variants. A variant whose text is the same as an earlier one's (relu
+ * cures (+ residual, + layer norm, + batch norm), the optimizer and the learning-rate variants. A variant whose text is the same as an earlier one's (relu
  * + he_normal of a file that already is, say) is left out, so no two choices train the same thing.
  */
 export function variantChoices(text: string, spec: Spec): VariantChoice[] {
   const groups: [VariantGroup, Variant[], boolean][] = [
     ['Activations and inits', variantsOf(text, spec, 'activations'), true],
+    ['Residual and normalization', variantsOf(text, spec, 'cures'), false],
     ['Optimizers', variantsOf(text, spec, 'optimizers'), false],
     ['Learning rates', variantsOf(text, spec, 'learningRates'), false],
   ];
