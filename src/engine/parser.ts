@@ -12,7 +12,7 @@ import {
   ACTIVATIONS, DATA_SOURCES, DEFAULT_THRESHOLDS, DENSE_OPTIONS, DIAGNOSE_OPTIONS, INITS, LIMITS, LOSSES, OPTIMIZER_OPTIONS, OPTIMIZERS,
   STATEMENTS, TRAIN_OPTIONS, type OptionDef, type ValueType,
 } from './vocabulary';
-import { dataShape } from './data/sources';
+import { dataShape, MNIST_SHIPPED } from './data/sources';
 import { dataMismatches, type MatchSites } from './dataMatch';
 
 export interface ParseOptions {
@@ -55,6 +55,8 @@ function describe(type: ValueType): string {
       return type.values.map((v) => `\`${v}\``).join(', ');
     case 'column':
       return 'a name or a 0-based index';
+    case 'path':
+      return 'a path in double quotes';
   }
 }
 
@@ -94,6 +96,10 @@ function readValue(ctx: Ctx, what: string, text: string, type: ValueType, start:
     case 'enum':
       if (type.values.includes(text)) return text;
       report(ctx, 'error', 'bad-value', `${what} must be one of ${describe(type)}; \`${text}\` is not.${didYouMean(text, type.values)}`, start, end);
+      return null;
+    case 'path':
+      if (text !== '') return text;
+      report(ctx, 'error', 'bad-value', `${what} needs a path in double quotes.`, start, end);
       return null;
     case 'column': {
       const v = parseNumber(text);
@@ -328,10 +334,11 @@ export function parseSpec(text: string, options: ParseOptions = {}): ParseResult
         const source = src.text as DataSpec['source'];
         let optTokens = rest.slice(1);
         let path = '';
-        if (source === 'csv') {
+        if (source === 'csv' || source === 'idx') {
           const p = rest[1];
           if (!p || p.kind !== 'string') {
-            report(ctx, 'error', 'syntax', 'A csv source needs its path in double quotes: data csv "data/iris.csv".', src.start, p ? p.end : src.end);
+            const example = source === 'csv' ? 'data csv "data/iris.csv"' : 'data idx "train-images-idx3-ubyte.gz" labels="train-labels-idx1-ubyte.gz"';
+            report(ctx, 'error', 'syntax', `A ${source} source needs its path in double quotes: ${example}.`, src.start, p ? p.end : src.end);
             break;
           }
           path = p.text;
@@ -354,6 +361,20 @@ export function parseSpec(text: string, options: ParseOptions = {}): ParseResult
             if (!m.has('features')) report(ctx, 'error', 'bad-value', '`data normal` needs features=N, the number of input features (the model\'s input width).', src.start, src.end);
             else if (classes === 1) report(ctx, 'error', 'out-of-range', 'classes must be 0 (a real target) or at least 2; 1 is not a classification.', m.get('classes')?.token.start ?? src.start, m.get('classes')?.token.end ?? src.end);
             data = { source, samples, features: num(m, 'features', 1), classes, seed };
+            break;
+          }
+          case 'mnist':
+            data = { source, samples: num(m, 'samples', 1000), offset: num(m, 'offset', 0) };
+            if (data.offset + data.samples > MNIST_SHIPPED) {
+              const at = m.get('samples')?.token ?? m.get('offset')?.token ?? src;
+              report(ctx, 'error', 'out-of-range', `samples=${data.samples} from offset=${data.offset} asks for digits up to ${data.offset + data.samples}; ${MNIST_SHIPPED.toLocaleString('en-US')} are shipped.`, at.start, at.end);
+            }
+            break;
+          case 'idx': {
+            const labels = m.get('labels');
+            if (!labels) report(ctx, 'error', 'bad-value', '`data idx` needs labels="LABELS", the IDX labels file that goes with the images.', src.start, src.end);
+            const given = m.get('samples');
+            data = { source, path, labels: labels ? String(labels.value) : '', samples: given ? (given.value as number) : null, offset: num(m, 'offset', 0), scale: num(m, 'scale', 255) };
             break;
           }
           case 'csv': {

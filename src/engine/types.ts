@@ -94,6 +94,10 @@ export type DataSpec =
   | { readonly source: 'sine'; readonly samples: number; readonly noise: number; readonly seed: number }
   /** Stand-in data for an imported model: N(0, 1) features labelled by a random linear teacher; classes 0 is a real target. */
   | { readonly source: 'normal'; readonly samples: number; readonly features: number; readonly classes: number; readonly seed: number }
+  /** The digits shipped with the product (examples/data), classes interleaved. */
+  | { readonly source: 'mnist'; readonly samples: number; readonly offset: number }
+  /** IDX files (unsigned-byte images and labels, plain or gzip); `samples` null for all from `offset` on. */
+  | { readonly source: 'idx'; readonly path: string; readonly labels: string; readonly samples: number | null; readonly offset: number; readonly scale: number }
   | {
       readonly source: 'csv';
       readonly path: string;

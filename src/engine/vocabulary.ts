@@ -8,7 +8,8 @@ export type ValueType =
   | { readonly kind: 'number'; readonly min: number; readonly max: number; readonly integer?: boolean; readonly minExclusive?: boolean; readonly maxExclusive?: boolean }
   | { readonly kind: 'boolean' }
   | { readonly kind: 'enum'; readonly values: readonly string[] }
-  | { readonly kind: 'column' };
+  | { readonly kind: 'column' }
+  | { readonly kind: 'path' };
 
 export interface OptionDef {
   readonly name: string;
@@ -55,6 +56,22 @@ export const DATA_SOURCES: Readonly<Record<DataSourceName, { readonly doc: strin
       samples,
       { name: 'classes', type: { kind: 'number', min: 0, max: LIMITS.classes, integer: true }, default: '2', doc: 'Number of classes, or 0 for a real-valued target (regression).' },
       seed,
+    ],
+  },
+  mnist: {
+    doc: 'Handwritten digits shipped with Gradient Flow (5,000 MNIST digits, 500 of each, classes interleaved): 784 features (pixel/255, in [0, 1]), 10 classes.',
+    options: [
+      { name: 'samples', type: int(1, 5000), default: '1000', doc: 'Number of digits, taken in the shipped order (any multiple of 10 is balanced).' },
+      { name: 'offset', type: int(0, 4999), default: '0', doc: 'Digits to skip first (for example offset=1000 for digits the first 1,000 did not see).' },
+    ],
+  },
+  idx: {
+    doc: 'MNIST\'s own IDX files, as users download them (MNIST, Fashion-MNIST, EMNIST): unsigned-byte images (magic 2051) and labels (magic 2049), plain or gzip. Paths relative to the spec: data idx "train-images-idx3-ubyte.gz" labels="train-labels-idx1-ubyte.gz".',
+    options: [
+      { name: 'labels', type: { kind: 'path' }, default: 'required', doc: 'The IDX labels file, in double quotes.' },
+      { name: 'samples', type: int(1, LIMITS.samples), default: 'all', doc: 'Number of images to take.' },
+      { name: 'offset', type: int(0, 100_000_000), default: '0', doc: 'Images to skip first.' },
+      { name: 'scale', type: num(0, 1e9, true), default: '255', doc: 'Features are pixel/scale (255: in [0, 1]).' },
     ],
   },
   csv: {
@@ -221,7 +238,7 @@ export const DENSE_OPTIONS: readonly OptionDef[] = [
 
 export const STATEMENTS: Readonly<Record<StatementKeyword, { readonly syntax: string; readonly doc: string }>> = {
   network: { syntax: 'network NAME', doc: 'A name for reports (default: the file name).' },
-  data: { syntax: 'data SOURCE [options]', doc: 'Where the samples come from: xor, circles, moons, spiral, gaussians, sine, or csv "PATH".' },
+  data: { syntax: 'data SOURCE [options]', doc: 'Where the samples come from: xor, circles, moons, spiral, gaussians, sine, normal, mnist, idx "IMAGES" labels="LABELS", or csv "PATH".' },
   input: { syntax: 'input N', doc: 'Number of input features; must match the data.' },
   dense: {
     syntax: 'dense UNITS ACTIVATION [init=INIT] [bias=NUMBER | normal(M, S) | uniform(L, H)] [name=ID] [norm=layer|batch] [residual=true] [xCOUNT]',

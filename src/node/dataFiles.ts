@@ -5,9 +5,10 @@
 // opened, and the open itself never blocks (O_NONBLOCK) in case the path changed in between.
 // Reads are asynchronous, so the editor's thread never waits on a disk.
 
-import { constants, promises as fs, type Stats } from 'node:fs';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { constants, existsSync, promises as fs, type Stats } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { FileRead, ReadDataFile } from '../engine/index';
+import { SHIPPED_PREFIX } from '../engine/data/sources';
 
 /** The largest data file read, in bytes (docs/limits.md). A CSV of the sample limit with a few features fits well within it. */
 export const MAX_DATA_FILE_BYTES = 256 * 1024 * 1024;
@@ -19,6 +20,7 @@ export interface ReaderOptions {
 
 /** The absolute path a `data` line's path names, or why there is none. */
 export function resolveDataPath(specPath: string | undefined, path: string): { ok: true; full: string } | { ok: false; error: string } {
+  if (path.startsWith(SHIPPED_PREFIX)) return shippedPath(path.slice(SHIPPED_PREFIX.length));
   if (isAbsolute(path)) return { ok: true, full: path };
   if (!specPath) return { ok: false, error: 'the spec is not saved in a folder, so a relative path has nothing to start from' };
   return { ok: true, full: resolve(dirname(specPath), path) };
@@ -31,6 +33,19 @@ export function dataFileReader(specPath: string | undefined, options: ReaderOpti
     const where = resolveDataPath(specPath, path);
     return where.ok ? readRegularFile(where.full, maxBytes) : where;
   };
+}
+
+/**
+ * A file shipped with the product, in examples/data: looked for from this bundle's folder upwards
+ * (dist/ in the .vsix and the CLI, out/test/... under mocha), so nothing depends on where it runs.
+ */
+function shippedPath(name: string): { ok: true; full: string } | { ok: false; error: string } {
+  if (!/^[\w.-]+$/.test(name)) return { ok: false, error: `there is no shipped data file "${name}"` };
+  for (let dir = __dirname, up = 0; up < 6; up++, dir = dirname(dir)) {
+    const full = join(dir, 'examples', 'data', name);
+    if (existsSync(full)) return { ok: true, full };
+  }
+  return { ok: false, error: `the shipped data file ${name} is missing from this installation (examples/data)` };
 }
 
 export async function readRegularFile(full: string, maxBytes = MAX_DATA_FILE_BYTES): Promise<FileRead> {

@@ -3,7 +3,7 @@
 import type { DataSpec, Dataset } from '../types';
 import { Rng } from '../rng';
 
-type Generated = Exclude<DataSpec, { source: 'csv' }>;
+type Generated = Exclude<DataSpec, { source: 'csv' | 'mnist' | 'idx' }>;
 
 export function generate(spec: Generated): Dataset {
   const rng = new Rng(spec.seed);

@@ -6,6 +6,7 @@
 import type { DataSourceName, DataSpec, Dataset } from '../types';
 import { classesOf, featuresOf, generate } from './generated';
 import { datasetFromCsv, type Pause } from './csv';
+import { idxDataset, type IdxSelection } from './idx';
 
 /** The samples of a `data` line, or why there are none. Messages are sentences without a location: check() puts them on the `data` line. */
 export type DataLoad =
@@ -32,11 +33,25 @@ type Sources = { readonly [K in DataSourceName]: Source<Extract<DataSpec, { read
 /** CSV problems shown on the `data` line; the rest are counted. */
 const CSV_PROBLEMS_SHOWN = 10;
 
-const generated: Source<Exclude<DataSpec, { source: 'csv' }>> = {
+const generated: Source<Exclude<DataSpec, { source: 'csv' | 'mnist' | 'idx' }>> = {
   files: () => [],
   decode: (spec) => ({ ok: true, dataset: generate(spec), featureStd: null, warnings: [] }),
   shape: (spec) => ({ features: featuresOf(spec), classes: classesOf(spec) }),
 };
+
+/**
+ * A path the reader takes from the product's own files (examples/data) rather than the spec's
+ * folder: the shipped digits. Paths written on a `data` line never need it.
+ */
+export const SHIPPED_PREFIX = 'shipped:';
+export const MNIST_FILES = { images: `${SHIPPED_PREFIX}mnist-images-idx3-ubyte.gz`, labels: `${SHIPPED_PREFIX}mnist-labels-idx1-ubyte.gz` } as const;
+/** Digits in the shipped files (scripts/mnist-digits.mjs): 500 of each, interleaved. */
+export const MNIST_SHIPPED = 5000;
+
+async function fromIdx(images: Uint8Array, labels: Uint8Array, names: { images: string; labels: string }, pick: IdxSelection): Promise<DataLoad> {
+  const r = await idxDataset(images, labels, names, pick);
+  return r.ok ? { ok: true, dataset: r.value, featureStd: null, warnings: [] } : { ok: false, errors: [`${r.error}.`] };
+}
 
 const SOURCES: Sources = {
   xor: generated,
@@ -46,6 +61,16 @@ const SOURCES: Sources = {
   gaussians: generated,
   sine: generated,
   normal: generated,
+  mnist: {
+    files: () => [MNIST_FILES.images, MNIST_FILES.labels],
+    decode: (spec, [images, labels]) => fromIdx(images, labels, { images: 'the shipped digits', labels: 'the shipped digit labels' }, { samples: spec.samples, offset: spec.offset, scale: 255 }),
+    shape: () => ({ features: 784, classes: 10 }),
+  },
+  idx: {
+    files: (spec) => [spec.path, spec.labels],
+    decode: (spec, [images, labels]) => fromIdx(images, labels, { images: spec.path, labels: spec.labels }, spec),
+    shape: () => null,
+  },
   csv: {
     files: (spec) => [spec.path],
     async decode(spec, [bytes], pause) {
