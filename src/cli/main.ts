@@ -7,7 +7,7 @@ import { parseNumber } from '../engine/lexer';
 import { dataFileReader, readRegularFile } from '../node/dataFiles';
 import type { Dataset, Problem, Severity } from '../engine/types';
 import { findLearningRate } from '../engine/lrfind';
-import { heatmap, layerTable, lrPlot, progressBar } from './terminal';
+import { heatmap, layerTable, lrPlot, progressBar, speedOfLearning } from './terminal';
 import { importToFiles } from './import';
 
 const USAGE = `Usage:
@@ -207,6 +207,8 @@ async function runTrain(args: Args, io: Io): Promise<number> {
     io.out('Gradient magnitude ∂L/∂W RMS per layer and epoch (output layer on top):\n');
     io.out(heatmap(layers.layers, run.history, 'gradRms', width, style) + '\n');
     io.out(layerTable(layers.layers, last, findings) + '\n');
+    const speed = speedOfLearning(run.initial, last);
+    if (speed) io.out(speed + '\n');
     if (findings.length === 0) io.out('No findings: the gradient flows through every layer.\n');
     for (const f of findings) {
       io.out(`${escapeControls(file)}:${f.line}: ${f.severity}: ${f.kind}: ${escapeControls(f.message)}\n`);

@@ -1,7 +1,7 @@
 // Terminal rendering for the CLI: a colour-coded heatmap of gradient magnitude (layers × epochs,
 // log scale), a layer table and the findings. Pure string building, so it is testable.
 
-import type { EpochRecord, Finding, LayerStatName, ReportLayer } from '../engine/types';
+import type { EpochRecord, Finding, InitialRecord, LayerStatName, ReportLayer } from '../engine/types';
 import { sci } from '../engine/analysis';
 import { thin, type RunStats } from '../engine/findings';
 
@@ -67,6 +67,26 @@ export function layerTable(layers: readonly ReportLayer[], last: EpochRecord | u
   const widths = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
   const fmt = (r: string[]) => r.map((v, c) => v.padEnd(widths[c])).join('  ').trimEnd();
   return [fmt(head), fmt(widths.map((w) => '-'.repeat(w))), ...rows.map(fmt)].join('\n') + '\n';
+}
+
+/**
+ * Nielsen's "speed of learning" of each hidden layer, ‖∂L/∂b‖, at initialisation and in the last
+ * epoch, input side first, with the first hidden layer's relative to the last's. Empty without
+ * two hidden layers or an initial record.
+ */
+export function speedOfLearning(initial: InitialRecord | null, last: EpochRecord | undefined): string {
+  const hidden = (initial?.layers.length ?? 0) - 1;
+  if (!initial || hidden < 2) return '';
+  const row = (label: string, values: readonly number[]) => {
+    const first = values[0];
+    const end = values[hidden - 1];
+    const slower = first > 0 ? ` (the first ${end / first >= 1 ? `${Number((end / first).toPrecision(2))}× slower` : `${Number((first / end).toPrecision(2))}× faster`} than the last)` : '';
+    return `  ${label.padEnd(16)}${values.slice(0, hidden).map((v) => sci(v)).join('  ')}${slower}\n`;
+  };
+  let out = 'Speed of learning ‖∂L/∂b‖ of the hidden layers, input side first:\n';
+  out += row('initial weights', initial.layers.map((l) => l.biasGradNorm));
+  if (last) out += row(`epoch ${last.epoch}`, last.layers.map((l) => l.biasGradNorm));
+  return out;
 }
 
 export function progressBar(done: number, total: number, loss: number, width = 30): string {
