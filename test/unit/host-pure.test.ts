@@ -129,7 +129,7 @@ describe('host: completion', () => {
     assert.deepEqual(labels('train shuffle='), ['true', 'false']);
   });
   it('offers data sources and their options, optimizers and the options of the one written', () => {
-    assert.deepEqual(labels('data ').sort(), ['circles', 'csv', 'gaussians', 'moons', 'normal', 'sine', 'spiral', 'xor']);
+    assert.deepEqual(labels('data ').sort(), ['circles', 'csv', 'gaussians', 'idx', 'mnist', 'moons', 'normal', 'sine', 'spiral', 'xor']);
     assert.deepEqual(labels('data spiral ').sort(), ['classes=', 'noise=', 'samples=', 'seed=']);
     assert.deepEqual(labels('optimizer ').sort(), ['adam', 'rmsprop', 'sgd']);
     assert.ok(labels('optimizer adam ').includes('beta1='));
