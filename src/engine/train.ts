@@ -510,10 +510,25 @@ export class Trainer {
    * without a step: the batches of the first epoch, in the samples' order, each batch's gradient
    * weighted by its size (for networks without batch statistics, the full-batch gradient). Meant
    * before run(): nothing it touches outlives it but the batch buffers, which every step rewrites,
-   * so the run that follows is the same bit for bit. Null with statistics off, or when cancelled.
+   * and batch norm's running statistics, which it puts back, so the run that follows is the same
+   * bit for bit. Null with statistics off, or when cancelled.
    */
   initialRecord(): InitialRecord | null {
     if (!this.stats || this.epoch > 0) return null;
+    const layers = this.net.layers;
+    const running = layers.map((l) => (l.norm ? [l.norm.runningMean.slice(), l.norm.runningVar.slice()] : null));
+    const record = this.initialPass();
+    layers.forEach((l, k) => {
+      const saved = running[k];
+      if (l.norm && saved) {
+        l.norm.runningMean.set(saved[0]);
+        l.norm.runningVar.set(saved[1]);
+      }
+    });
+    return record;
+  }
+
+  private initialPass(): InitialRecord | null {
     const { n } = this.data;
     const batch = this.net.batch;
     const layers = this.net.layers;

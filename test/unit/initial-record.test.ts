@@ -59,13 +59,14 @@ describe('the initial record and biasGradNorm', () => {
     });
   });
 
-  it('leaves the run that follows as it would have been, bit for bit', () => {
-    for (const batch of [16, 1000]) {
-      const plain = trainer(net(batch));
-      const after = trainer(net(batch));
+  it('leaves the run that follows as it would have been, bit for bit (batch norm\'s running statistics too)', () => {
+    for (const text of [net(16), net(1000), net(16).replace('dense 5 sigmoid', 'dense 5 sigmoid norm=batch')]) {
+      const plain = trainer(text);
+      const after = trainer(text);
       after.initialRecord();
       assert.deepEqual([...after.run()], [...plain.run()]);
       assert.deepEqual(after.net.layers.map((l) => Array.from(l.W)), plain.net.layers.map((l) => Array.from(l.W)));
+      assert.deepEqual(after.net.layers.map((l) => l.norm && Array.from(l.norm.runningVar)), plain.net.layers.map((l) => l.norm && Array.from(l.norm.runningVar)));
     }
   });
 
