@@ -150,7 +150,7 @@ function capped(problems: Problem[]): Problem[] {
 /** The size of generated data, known from the spec alone. */
 function generatedSize(spec: Spec): DataSize | null {
   const d = spec.data;
-  if (d === null || !('samples' in d)) return null;
+  if (d === null || !('samples' in d) || d.source === 'idx') return null;
   return { n: d.samples, features: spec.input ?? 0 };
 }
 
