@@ -114,6 +114,8 @@ describe('host: a variant\'s verdict line', () => {
     const never = run();
     never.cancel();
     assert.equal(variantVerdict(never, false), 'stopped before it started');
+    // Its worker started (a slot was free) but was stopped before it sent an epoch: not the same as queued.
+    assert.equal(variantVerdict(never, true), 'stopped before its first epoch');
     const failed = run();
     failed.fail('The training worker crashed: x');
     assert.equal(variantVerdict(failed, true), 'failed: The training worker crashed: x');

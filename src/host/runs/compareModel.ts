@@ -50,7 +50,8 @@ export function variantVerdict(run: RunData, started: boolean): string {
     case 'failed':
       return `failed: ${run.error ?? 'unknown error'}`;
     case 'cancelled':
-      return run.epochCount === 0 ? 'stopped before it started' : `stopped at epoch ${run.epochCount}: ${verdict(lastOf(run), run.findings)}`;
+      if (!started) return 'stopped before it started';
+      return run.epochCount === 0 ? 'stopped before its first epoch' : `stopped at epoch ${run.epochCount}: ${verdict(lastOf(run), run.findings)}`;
     case 'done':
     case 'nonfinite':
       return verdict(lastOf(run), run.findings);
