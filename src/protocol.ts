@@ -2,7 +2,10 @@
 // the training worker and the panel's page all import this module, so a `switch (msg.type)` on any
 // side is checked by the compiler against what the other side may send.
 
-import type { EpochRecord, Finding, InitialRecord, Problem, ReportLayer, StopReason, Report, LayerStatName, Thresholds } from './engine/types';
+import type { EpochRecord, Finding, InitialRecord, Problem, ReportLayer, StopReason, Report, Thresholds } from './engine/types';
+import { HEATMAP_METRICS, isOneOf, type HeatmapMetric, type RunState } from './shared/vocabulary';
+
+export { HEATMAP_METRICS, type HeatmapMetric, type RunState };
 
 // ---------------------------------------------------------------- host <-> training worker
 
@@ -24,8 +27,6 @@ export interface StartTraining {
   /** The memory this run may take, in MB (its share, when Compare runs several at once). */
   readonly memoryBudgetMB?: number;
 }
-
-export type HostToWorker = StartTraining;
 
 export interface WorkerStarted {
   readonly type: 'started';
@@ -77,12 +78,6 @@ export interface WorkerFailed {
 export type WorkerToHost = WorkerStarted | WorkerEpochs | WorkerDone | WorkerRejected | WorkerLrFound | WorkerFailed;
 
 // ---------------------------------------------------------------- host <-> panel
-
-/** The metrics the heatmap can show, all fields of LayerStats. */
-export const HEATMAP_METRICS = ['gradRms', 'deltaRms', 'updateRatio', 'dead', 'saturated'] as const satisfies readonly LayerStatName[];
-export type HeatmapMetric = (typeof HEATMAP_METRICS)[number];
-
-export type RunState = 'running' | 'done' | 'cancelled' | 'failed' | 'nonfinite';
 
 /** Everything the panel needs to draw one run from scratch (after a reload or when first shown). */
 export interface RunSnapshot {
@@ -198,7 +193,7 @@ export function isPanelToHost(x: unknown): x is PanelToHost {
     case 'exportPng':
       return typeof x.dataUrl === 'string' && x.dataUrl.startsWith('data:image/png;base64,');
     case 'metricChanged':
-      return typeof x.metric === 'string' && (HEATMAP_METRICS as readonly string[]).includes(x.metric);
+      return isOneOf(HEATMAP_METRICS, x.metric);
     case 'applyVariant':
       return typeof x.variantId === 'string' && x.variantId.length > 0;
     case 'applyLr':

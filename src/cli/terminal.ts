@@ -2,7 +2,7 @@
 // log scale), a layer table and the findings. Pure string building, so it is testable.
 
 import type { EpochRecord, Finding, InitialRecord, LayerStatName, ReportLayer } from '../engine/types';
-import { sci } from '../engine/analysis';
+import { sci } from '../shared/numbers';
 import { thin, type RunStats } from '../engine/findings';
 
 export interface Style {

@@ -6,6 +6,7 @@ import type { Activation, Dataset, LayerSpec, PredictedLayer, Problem, Spec } fr
 import { activation, derivative } from './activations';
 import { initMoments } from './network';
 import { NORM_EPSILON } from './norm';
+import { sci } from '../shared/numbers';
 
 // 40-point Gauss–Hermite rule for ∫ f(z) N(z; 0, 1) dz (probabilists' form), computed once.
 const QUAD = gaussHermite(40);
@@ -230,10 +231,3 @@ export function analyze(spec: Spec, data: Dataset | null, featureStd: Float64Arr
   return { predicted, gradRatio, problems };
 }
 
-export function sci(v: number): string {
-  if (!Number.isFinite(v)) return String(v);
-  if (v === 0) return '0';
-  const a = Math.abs(v);
-  if (a >= 0.01 && a < 1000) return String(Number(v.toPrecision(3)));
-  return v.toExponential(1).replace('e+', 'e');
-}

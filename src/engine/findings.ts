@@ -2,7 +2,7 @@
 // The rules and thresholds are documented in docs/nnspec.md ("How Gradient Flow decides").
 
 import type { EpochRecord, Finding, FindingKind, Fix, LayerSpec, LayerStatName, Severity, Spec, StopReason } from './types';
-import { sci } from './analysis';
+import { geoMean, sci } from '../shared/numbers';
 
 const RELU_FIX: Fix = { title: 'Use relu with he_normal init', change: { kind: 'layer', lines: [], activation: 'relu', init: 'he_normal' } };
 
@@ -42,20 +42,6 @@ export function statsOfRecords(records: readonly EpochRecord[]): RunStats {
 /** The first index of the epochs a verdict looks at: the last quarter of the run (at least one epoch). */
 export function windowStart(length: number): number {
   return length - Math.max(1, Math.ceil(length / 4));
-}
-
-/** Geometric mean of values[from..to), ignoring zeros and non-finite values (0 when none). */
-function geoMean(values: ArrayLike<number>, from: number, to = values.length): number {
-  let s = 0;
-  let n = 0;
-  for (let i = from; i < to; i++) {
-    const v = values[i];
-    if (v > 0 && v < Infinity) {
-      s += Math.log(v);
-      n++;
-    }
-  }
-  return n === 0 ? 0 : Math.exp(s / n);
 }
 
 function mean(values: ArrayLike<number>, from: number, to = values.length): number {

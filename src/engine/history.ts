@@ -4,12 +4,10 @@
 // well over a gigabyte of EpochRecord objects (docs/benchmarks.md). Histograms are kept for a
 // bounded number of epochs, evenly spaced (thinned by halves as the run grows), plus the latest.
 
+import { STAT_NAMES } from '../shared/vocabulary';
+import { ThinnedHistograms } from './thinning';
 import type { EpochRecord, LayerStatName, LayerStats } from './types';
 
-export const STAT_NAMES: readonly LayerStatName[] = [
-  'gradRms', 'gradMeanAbs', 'gradMaxAbs', 'deltaRms', 'updateRatio', 'weightRms',
-  'actMean', 'actStd', 'dead', 'saturated', 'zeroGrad', 'nonFinite', 'biasGradNorm',
-];
 const STAT_INDEX = new Map<LayerStatName, number>(STAT_NAMES.map((n, i) => [n, i]));
 
 export interface HistoryOptions {
@@ -51,10 +49,8 @@ export class EpochHistory {
   private accuracies: Float64Array;
   /** columns[stat * layers + layer][epoch index]. */
   private columns: Column[];
-  /** Kept histograms by epoch index; every `stride`-th index, and the latest. */
-  private readonly histograms = new Map<number, (readonly number[])[]>();
-  private stride = 1;
-  private latestHistogram = -1;
+  /** Kept histograms by epoch index; every `stride`-th index from 0, and the latest. */
+  private readonly histograms = new ThinnedHistograms<(readonly number[])[]>(0);
 
   constructor(layers: number, options: HistoryOptions = {}) {
     this.layers = layers;
@@ -84,7 +80,7 @@ export class EpochHistory {
       const name = STAT_NAMES[s];
       for (let l = 0; l < this.layers; l++) this.columns[s * this.layers + l][i] = record.layers[l][name];
     }
-    if (record.histograms.length > 0) this.keepHistograms(i, record.histograms);
+    if (record.histograms.length > 0) this.histograms.keep(i, record.histograms.map((h) => Array.from(h)), this.maxHistograms);
   }
 
   /** The statistic of one layer over the stored epochs: a view (no copy), valid until the next push. */
@@ -118,7 +114,7 @@ export class EpochHistory {
 
   /** Indices of the stored epochs that kept their histograms, ascending. */
   histogramIndices(): number[] {
-    return [...this.histograms.keys()].sort((a, b) => a - b);
+    return this.histograms.indices();
   }
 
   /** The i-th epoch as the engine yielded it (statistics rounded to float32 unless stored in float64); histograms only if kept, else []. */
@@ -163,27 +159,5 @@ export class EpochHistory {
     this.accuracies = copy(this.accuracies, (n) => new Float64Array(n));
     this.columns = this.columns.map((c) => copy(c, (n) => this.column(n)));
     this.capacity = capacity;
-  }
-
-  /**
-   * Keeps the histograms of every `stride`-th epoch index and of the latest; when more than
-   * `maxHistograms` strided ones are kept, the stride doubles and every other one goes.
-   */
-  private keepHistograms(i: number, histograms: readonly (readonly number[])[]): void {
-    const copy = histograms.map((h) => Array.from(h));
-    const previous = this.latestHistogram;
-    if (previous >= 0 && previous % this.stride !== 0) this.histograms.delete(previous);
-    this.histograms.set(i, copy);
-    this.latestHistogram = i;
-    let strided = 0;
-    for (const k of this.histograms.keys()) if (k % this.stride === 0) strided++;
-    while (strided > this.maxHistograms) {
-      this.stride *= 2;
-      strided = 0;
-      for (const k of [...this.histograms.keys()]) {
-        if (k % this.stride === 0) strided++;
-        else if (k !== i) this.histograms.delete(k);
-      }
-    }
   }
 }

@@ -14,6 +14,7 @@ import { Trainer, type TrainOptions } from './train';
 import { diagnoseRun } from './findings';
 import { EpochHistory, type HistoryOptions } from './history';
 import { parseWeights } from './weights';
+import { reportJsonChunks, toJson } from './reportJson';
 
 export type { ParseOptions } from './parser';
 export { loadData } from './data/load';
@@ -25,6 +26,7 @@ export type { TrainOptions } from './train';
 export { diagnoseRun, certainFindings, statsOfRecords, thin } from './findings';
 export type { RunStats } from './findings';
 export { EpochHistory } from './history';
+export { reportJsonChunks, toJson } from './reportJson';
 export { editsForChange, applyEdits } from './edits';
 export type { TextEdit } from './edits';
 export { gradcheck } from './gradcheck';
@@ -220,14 +222,5 @@ export function trainToReport(result: CheckResult, options: TrainOptions & { onE
  */
 export function writeReportJson(write: (chunk: string) => void, result: CheckResult, run: RunResult): void {
   const head = buildReport(result, run.initial, [], run.findings, run.stopped);
-  // Pretty-printed as toJson(…, 2) would, one level in, except each epoch on a line of its own.
-  const field = (value: unknown) => toJson(value, 2).replace(/\n/g, '\n  ');
-  write(`{\n  "version": ${head.version},\n  "network": ${field(head.network)},\n  "initial": ${field(head.initial)},\n  "epochs": [`);
-  for (let i = 0; i < run.history.length; i++) write(`${i === 0 ? '' : ','}\n    ${toJson(run.history.record(i))}`);
-  write(`${run.history.length > 0 ? '\n  ' : ''}],\n  "findings": ${field(head.findings)},\n  "problems": ${field(head.problems)},\n  "stopped": ${field(head.stopped)}\n}\n`);
-}
-
-/** JSON with non-finite numbers as null, as the report format requires. */
-export function toJson(value: unknown, indent?: number): string {
-  return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), indent);
+  for (const chunk of reportJsonChunks(head, run.history.length, (i) => toJson(run.history.record(i)))) write(chunk);
 }

@@ -2,7 +2,11 @@
 // statistics, the findings and their fixes. Pure data, no behaviour, so the worker, the CLI, the
 // extension host and the webview can all import it.
 
-export type Severity = 'error' | 'warning' | 'info';
+import type { FindingKind, LayerStats, OptimizerName, Severity, StopReason } from '../shared/vocabulary';
+
+// The shared words, re-exported so the shapes below read as one set.
+export type { FindingKind, LayerStatName, LayerStats, OptimizerName, Severity, StopReason } from '../shared/vocabulary';
+
 export type Precision = 'float32' | 'float64';
 
 export type Activation =
@@ -36,7 +40,6 @@ export type InitName = Init['kind'];
 export type BiasInit = Extract<Init, { readonly kind: 'constant' | 'normal' | 'uniform' }>;
 
 export type LossName = 'mse' | 'bce' | 'cross_entropy';
-export type OptimizerName = 'sgd' | 'adam' | 'rmsprop';
 
 /** A 0-based column range on a 1-based line. */
 export interface SourceRange {
@@ -234,18 +237,6 @@ export interface Fix {
   readonly change: Change;
 }
 
-export type FindingKind =
-  | 'vanishing'
-  | 'exploding'
-  | 'nonfinite'
-  | 'dead'
-  | 'saturated'
-  | 'underflow'
-  | 'lr_too_high'
-  | 'lr_too_low'
-  | 'plateau'
-  | 'budget';
-
 export interface Finding {
   readonly kind: FindingKind;
   readonly severity: Severity;
@@ -270,25 +261,6 @@ export interface Evidence {
   readonly [key: string]: unknown;
 }
 
-/** Statistics of one layer over one epoch; definitions in docs/nnspec.md. */
-export interface LayerStats {
-  gradRms: number;
-  gradMeanAbs: number;
-  gradMaxAbs: number;
-  deltaRms: number;
-  updateRatio: number;
-  weightRms: number;
-  actMean: number;
-  actStd: number;
-  dead: number;
-  saturated: number;
-  zeroGrad: number;
-  nonFinite: number;
-  /** ‖∂L/∂b‖ over the layer's biases: Nielsen's "speed of learning" of the layer. */
-  biasGradNorm: number;
-}
-export type LayerStatName = keyof LayerStats;
-
 export interface EpochRecord {
   readonly epoch: number;
   readonly loss: number;
@@ -307,8 +279,6 @@ export interface InitialRecord {
   readonly accuracy: number | null;
   readonly layers: readonly LayerStats[];
 }
-
-export type StopReason = 'nonfinite' | 'cancelled' | null;
 
 export interface PredictedLayer {
   readonly actStd: number;

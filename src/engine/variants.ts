@@ -5,7 +5,7 @@
 
 import type { Change, EpochRecord, Finding, Spec } from './types';
 import { applyEdits, editsForChange } from './edits';
-import { sci } from './analysis';
+import { sci } from '../shared/numbers';
 
 export interface Variant {
   readonly id: string;

@@ -4,7 +4,8 @@ import { availableParallelism } from 'node:os';
 import * as vscode from 'vscode';
 import { DEFAULT_MEMORY_BUDGET_MB } from '../engine/index';
 import type { Thresholds } from '../engine/types';
-import { HEATMAP_METRICS, type HeatmapMetric, type ThresholdOverrides } from '../protocol';
+import type { ThresholdOverrides } from '../protocol';
+import { HEATMAP_METRICS, isOneOf, type HeatmapMetric } from '../shared/vocabulary';
 import { workerLimit } from './runs/workerPool';
 
 const SECTION = 'nnspec';
@@ -16,7 +17,7 @@ export function trainOnSave(): boolean {
 
 export function defaultMetric(): HeatmapMetric {
   const m = vscode.workspace.getConfiguration(SECTION).get<string>('defaultMetric', 'gradRms');
-  return (HEATMAP_METRICS as readonly string[]).includes(m) ? (m as HeatmapMetric) : 'gradRms';
+  return isOneOf(HEATMAP_METRICS, m) ? m : 'gradRms';
 }
 
 /** The thresholds the user set (only those: the engine's defaults stay the engine's). */

@@ -2,7 +2,7 @@
 
 import { HEATMAP_METRICS, type HeatmapMetric, type RunState } from '../protocol';
 import { custom, h } from './dom';
-import { METRIC_LABELS } from './format';
+import { STATISTICS } from '../shared/vocabulary';
 
 type SelectElement = HTMLElement & { value: string };
 
@@ -14,7 +14,7 @@ export interface MetricSelect {
 
 export function metricSelect(current: HeatmapMetric, onChange: (metric: HeatmapMetric) => void): MetricSelect {
   const select = custom('vscode-single-select', { id: 'metric', 'aria-label': 'Heatmap metric' }) as SelectElement;
-  for (const m of HEATMAP_METRICS) select.append(custom('vscode-option', { value: m, selected: m === current }, METRIC_LABELS[m].long));
+  for (const m of HEATMAP_METRICS) select.append(custom('vscode-option', { value: m, selected: m === current }, STATISTICS[m].long));
   select.addEventListener('change', () => {
     const value = select.value;
     const metric = HEATMAP_METRICS.find((m) => m === value);

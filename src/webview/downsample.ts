@@ -2,6 +2,8 @@
 // and each bucket shows one aggregate; nothing is ever dropped, so a single exploding epoch still
 // colours its bucket.
 
+import { geoMean } from '../shared/numbers';
+
 export type Aggregation = 'log' | 'linear';
 
 /** Smallest bucket size that fits `total` epochs into `maxColumns` columns. */
@@ -17,37 +19,23 @@ export function maxColumnsFor(plotWidthPx: number, minCellPx = 3): number {
 
 /**
  * Aggregates one value.
- * - 'log' (magnitudes spanning decades): the geometric mean, i.e. the mean of log10, over the
- *   positive values. Exact zeros are left out of the mean (a zero has no logarithm) unless every
- *   value is zero, which gives 0.
+ * - 'log' (magnitudes spanning decades): the geometric mean of src/shared/numbers.ts, over the
+ *   positive values (0 when every value is zero).
  * - 'linear' (fractions): the arithmetic mean.
- * A NaN anywhere gives NaN and an infinity gives Infinity: a non-finite gradient must never be
- * averaged away, it is the thing the user is looking for.
+ * Either way a NaN anywhere gives NaN and an infinity gives Infinity: a non-finite gradient must
+ * never be averaged away, it is the thing the user is looking for.
  */
 export function aggregate(values: readonly number[], mode: Aggregation): number {
+  if (mode === 'log') return geoMean(values);
   if (values.length === 0) return NaN;
   let sum = 0;
-  let n = 0;
   let infinite = false;
   for (const v of values) {
     if (Number.isNaN(v)) return NaN;
-    if (!Number.isFinite(v)) {
-      infinite = true;
-      continue;
-    }
-    if (mode === 'log') {
-      if (v > 0) {
-        sum += Math.log10(v);
-        n++;
-      }
-    } else {
-      sum += v;
-      n++;
-    }
+    if (v === Infinity || v === -Infinity) infinite = true;
+    else sum += v;
   }
-  if (infinite) return Infinity;
-  if (mode === 'log') return n === 0 ? 0 : 10 ** (sum / n);
-  return sum / n;
+  return infinite ? Infinity : sum / values.length;
 }
 
 export interface Bucket {

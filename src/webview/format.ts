@@ -2,7 +2,7 @@
 // unit tests can pin the exact strings a user reads.
 
 import type { ReportLayer } from '../engine/types';
-import type { HeatmapMetric } from '../protocol';
+import { STATISTICS, type HeatmapMetric } from '../shared/vocabulary';
 
 /**
  * A statistic for people: plain decimals where they are short (0.0123, 12.3), scientific notation
@@ -42,7 +42,7 @@ export function formatFraction(v: number): string {
 }
 
 export function formatMetric(metric: HeatmapMetric, v: number): string {
-  return metric === 'dead' || metric === 'saturated' ? formatFraction(v) : formatValue(v);
+  return STATISTICS[metric].format === 'fraction' ? formatFraction(v) : formatValue(v);
 }
 
 export function layerLabel(layer: Pick<ReportLayer, 'index' | 'line' | 'activation'>): string {
@@ -58,11 +58,3 @@ export function basename(path: string): string {
   const parts = path.split(/[\\/]/);
   return parts[parts.length - 1] || path;
 }
-
-export const METRIC_LABELS: Readonly<Record<HeatmapMetric, { readonly short: string; readonly long: string }>> = {
-  gradRms: { short: '∂L/∂W RMS', long: '∂L/∂W RMS (weight gradient)' },
-  deltaRms: { short: '∂L/∂z RMS', long: '∂L/∂z RMS (backpropagated error)' },
-  updateRatio: { short: '‖ΔW‖/‖W‖', long: '‖ΔW‖/‖W‖ (update ratio)' },
-  dead: { short: 'dead', long: 'Dead fraction' },
-  saturated: { short: 'saturated', long: 'Saturated fraction' },
-};

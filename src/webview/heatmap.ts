@@ -12,7 +12,8 @@ import type { HeatmapMetric, RunSnapshot } from '../protocol';
 import { scaleKindFor, type ColorDomain } from './colorScale';
 import { h, uniqueId } from './dom';
 import { bucketSize, maxColumnsFor } from './downsample';
-import { epochRange, formatMetric, layerLabel, METRIC_LABELS } from './format';
+import { epochRange, formatMetric, layerLabel } from './format';
+import { STATISTICS } from '../shared/vocabulary';
 import { CellGrid, cellValue, sameShape, type GridShape } from './heatmapGrid';
 import { packedColor, paletteBytes } from './heatmapPalette';
 import type { Theme } from './theme';
@@ -174,7 +175,7 @@ export class Heatmap {
       this.drawAll();
     } else this.drawPlot();
 
-    this.canvas.setAttribute('aria-label', `Heatmap of ${METRIC_LABELS[metric].long} per layer and epoch`);
+    this.canvas.setAttribute('aria-label', `Heatmap of ${STATISTICS[metric].long} per layer and epoch`);
     this.summary.textContent = this.describe();
     this.note.textContent = this.noteText(perRow);
     this.box.dataset.rows = String(layers);
@@ -375,7 +376,7 @@ export class Heatmap {
     const metrics: HeatmapMetric[] = [input.metric, ...(['gradRms', 'deltaRms', 'updateRatio'] as const).filter((m) => m !== input.metric)];
     for (const m of metrics) {
       const v = initial && run.initial ? cellValue([run.initial], 0, 1, c.layer, c.layerEnd, m, scaleKindFor(m)) : cellValue(run.epochs, c.from, c.to, c.layer, c.layerEnd, m, scaleKindFor(m));
-      lines.push(`${m === input.metric ? '▸ ' : '   '}${METRIC_LABELS[m].short}: ${formatMetric(m, v)}`);
+      lines.push(`${m === input.metric ? '▸ ' : '   '}${STATISTICS[m].label}: ${formatMetric(m, v)}`);
     }
     return lines;
   }
@@ -469,7 +470,7 @@ export class Heatmap {
     const { run, metric } = input;
     const last = run.epochs[run.epochs.length - 1];
     const shown = (run.stride ?? 1) > 1 ? lastEpoch(run) : run.epochs.length;
-    const head = `${METRIC_LABELS[metric].long} for ${run.layers.length} layers (input side at the top), ${shown} of ${run.totalEpochs} epochs${this.bucket > 1 ? `, ${this.bucket} epochs per column` : ''}.`;
+    const head = `${STATISTICS[metric].long} for ${run.layers.length} layers (input side at the top), ${shown} of ${run.totalEpochs} epochs${this.bucket > 1 ? `, ${this.bucket} epochs per column` : ''}.`;
     if (!last) return `${head} No epochs yet.`;
     const named = run.layers.slice(0, 40);
     const values = named.map((l, i) => `L${l.index} ${formatMetric(metric, last.layers[i]?.[metric] ?? NaN)}`).join(', ');

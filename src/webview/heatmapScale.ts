@@ -4,7 +4,7 @@
 import type { EpochRecord } from '../engine/types';
 import type { HeatmapMetric, RunSnapshot } from '../protocol';
 import { computeDomain, HEALTHY_UPDATE_RATIO, scaleKindFor, type ColorDomain } from './colorScale';
-import { METRIC_LABELS } from './format';
+import { STATISTICS } from '../shared/vocabulary';
 import type { LegendSpec } from './legend';
 import type { PinnedScale } from './state';
 
@@ -59,7 +59,7 @@ export function heatmapScale(runs: readonly RunSnapshot[], metric: HeatmapMetric
   const domain = computeDomain(ends, kind, include);
   const legend: LegendSpec = {
     domain,
-    title: `${METRIC_LABELS[metric].long}${kind === 'log' ? ', log scale' : ''}`,
+    title: `${STATISTICS[metric].long}${kind === 'log' ? ', log scale' : ''}`,
     showZero: kind === 'log' && all.some((x) => x.zero),
     showNonFinite: all.some((x) => x.nonFinite),
     ...(metric === 'updateRatio' ? { reference: { value: HEALTHY_UPDATE_RATIO, label: 'healthy SGD ≈' } } : {}),

@@ -4,7 +4,8 @@ import type { PanelView, RunSnapshot } from '../protocol';
 import { button, metricSelect, stateBadge, type MetricSelect } from './controls';
 import { custom, h } from './dom';
 import { composeHeatmapPng } from './exportPng';
-import { basename, METRIC_LABELS } from './format';
+import { basename } from './format';
+import { STATISTICS } from '../shared/vocabulary';
 import { FindingsList } from './findings';
 import { Heatmap, type CellInfo } from './heatmap';
 import { heatmapScale, pinnedScale, type HeatmapScale } from './heatmapScale';
@@ -146,7 +147,7 @@ export class RunView implements View {
   private exportPng(): void {
     const { run, ctx, scale } = this;
     if (!run || !ctx || !scale) return;
-    const title = `${run.name} · ${METRIC_LABELS[ctx.metric].long}`;
+    const title = `${run.name} · ${STATISTICS[ctx.metric].long}`;
     this.actions.exportPng(composeHeatmapPng(this.heatmap.canvas, scale.legend, title, ctx.theme));
   }
 

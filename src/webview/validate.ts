@@ -5,17 +5,9 @@
 // VS Code serialises both with JSON, so NaN and ±Infinity in the statistics arrive as null; the
 // checks turn a null statistic back into NaN (the panel shows it as "non-finite").
 
-import type { EpochRecord, Finding, FindingKind, Fix, LayerStats, ReportLayer, Severity } from '../engine/types';
-import {
-  HEATMAP_METRICS,
-  type CompareVariantSnapshot,
-  type HeatmapMetric,
-  type HostToPanel,
-  type LrFindSnapshot,
-  type PanelView,
-  type RunSnapshot,
-  type RunState,
-} from '../protocol';
+import type { EpochRecord, Finding, Fix, LayerStats, ReportLayer } from '../engine/types';
+import type { CompareVariantSnapshot, HostToPanel, LrFindSnapshot, PanelView, RunSnapshot } from '../protocol';
+import { FINDING_KINDS, HEATMAP_METRICS, RUN_STATES, SEVERITIES, STAT_NAMES, STOP_REASONS, isOneOf, type HeatmapMetric } from '../shared/vocabulary';
 import type { LrFindPoint } from '../protocol';
 import type { PageState, PinnedScale } from './state';
 
@@ -71,27 +63,17 @@ function arr<T>(check: Check<T>): Check<T[]> {
 }
 function oneOf<T extends string>(values: readonly T[]): Check<T> {
   return (v, path) => {
-    if (typeof v !== 'string' || !(values as readonly string[]).includes(v)) throw new Invalid(path, values.join(' | '));
-    return v as T;
+    if (!isOneOf(values, v)) throw new Invalid(path, values.join(' | '));
+    return v;
   };
 }
-
-const RUN_STATES: readonly RunState[] = ['running', 'done', 'cancelled', 'failed', 'nonfinite'];
-const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
-const FINDING_KINDS: readonly FindingKind[] = [
-  'vanishing', 'exploding', 'nonfinite', 'dead', 'saturated', 'underflow', 'lr_too_high', 'lr_too_low', 'plateau', 'budget',
-];
-const STAT_KEYS: readonly (keyof LayerStats)[] = [
-  'gradRms', 'gradMeanAbs', 'gradMaxAbs', 'deltaRms', 'updateRatio', 'weightRms',
-  'actMean', 'actStd', 'dead', 'saturated', 'zeroGrad', 'nonFinite', 'biasGradNorm',
-];
 
 const metric: Check<HeatmapMetric> = oneOf(HEATMAP_METRICS);
 
 const layerStats: Check<LayerStats> = (v, path) => {
   const o = obj(v, path);
   const out = {} as LayerStats;
-  for (const k of STAT_KEYS) out[k] = num(o[k], `${path}.${k}`);
+  for (const k of STAT_NAMES) out[k] = num(o[k], `${path}.${k}`);
   return out;
 };
 
@@ -159,7 +141,7 @@ const runSnapshot: Check<RunSnapshot> = (v, path) => {
     ...(o.stride === undefined || o.stride === 1 ? {} : { stride: stride(o.stride, `${path}.stride`) }),
     findings: arr(finding)(o.findings, `${path}.findings`),
     state: oneOf(RUN_STATES)(o.state, `${path}.state`),
-    stopped: o.stopped === null || o.stopped === undefined ? null : oneOf(['nonfinite', 'cancelled'] as const)(o.stopped, `${path}.stopped`),
+    stopped: o.stopped === null || o.stopped === undefined ? null : oneOf(STOP_REASONS)(o.stopped, `${path}.stopped`),
   };
   const initial = o.initial === undefined || o.initial === null ? undefined : epochRecord(o.initial, `${path}.initial`);
   if (initial && initial.layers.length !== layers.length) throw new Invalid(`${path}.initial.layers`, `${layers.length} layers`);

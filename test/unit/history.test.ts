@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { EpochHistory, STAT_NAMES } from '../../src/engine/history';
+import { EpochHistory } from '../../src/engine/history';
+import { STAT_NAMES } from '../../src/shared/vocabulary';
 import type { EpochRecord, LayerStats } from '../../src/engine/types';
 
 function record(epoch: number, layers: number, histograms: boolean): EpochRecord {

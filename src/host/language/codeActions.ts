@@ -4,14 +4,11 @@
 
 import * as vscode from 'vscode';
 import { editsForChange, type TextEdit } from '../../engine/index';
-import type { FindingKind } from '../../engine/types';
+import { FINDING_KINDS, isOneOf, type FindingKind } from '../../shared/vocabulary';
 import { DIAGNOSTIC_SOURCE } from './diagnostics';
-import { FINDING_TITLES } from './diagnosticData';
 import type { FindingsStore } from './findingsStore';
 import { changeForAll, isFixArgs } from './fixes';
 import { FIX_APPLIED_COMMAND } from '../walkthrough';
-
-const FINDING_KINDS = new Set(Object.keys(FINDING_TITLES));
 
 export function workspaceEdit(doc: vscode.TextDocument, edits: readonly TextEdit[]): vscode.WorkspaceEdit {
   const we = new vscode.WorkspaceEdit();
@@ -40,8 +37,8 @@ export class SpecCodeActionProvider implements vscode.CodeActionProvider {
     for (const diag of context.diagnostics) {
       if (diag.source !== DIAGNOSTIC_SOURCE) continue;
       const code = typeof diag.code === 'object' ? diag.code.value : diag.code;
-      if (typeof code === 'string' && FINDING_KINDS.has(code)) {
-        const kind = code as FindingKind;
+      if (isOneOf(FINDING_KINDS, code)) {
+        const kind: FindingKind = code;
         const finding = all.find((f) => f.kind === kind && f.line === diag.range.start.line + 1);
         if (!finding) continue;
         const sameKind = new Set(all.filter((f) => f.kind === kind).map((f) => f.line));

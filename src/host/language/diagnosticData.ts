@@ -16,19 +16,6 @@ export interface DiagnosticData {
   readonly origin: 'problem' | 'finding';
 }
 
-export const FINDING_TITLES: Readonly<Record<FindingKind, string>> = {
-  vanishing: 'Vanishing gradient',
-  exploding: 'Exploding gradient',
-  nonfinite: 'Non-finite values',
-  dead: 'Dead units',
-  saturated: 'Saturated units',
-  underflow: 'Gradient underflow',
-  lr_too_high: 'Learning rate too high',
-  lr_too_low: 'Learning rate too low',
-  plateau: 'Loss plateau',
-  budget: 'Iteration budget',
-};
-
 /** The columns of a line's statement (first token to last, comment excluded); the whole line if it has none. */
 export function statementColumns(lineText: string): { start: number; end: number } {
   const { tokens } = lexLine(lineText);

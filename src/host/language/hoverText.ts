@@ -5,8 +5,9 @@
 import { lexLine, parseCall } from '../../engine/lexer';
 import type { Change, Finding, FindingKind } from '../../engine/types';
 import { ACTIVATIONS, DATA_SOURCES, INITS, LOSSES, OPTIMIZERS, STATEMENTS } from '../../engine/vocabulary';
-import { FINDING_TITLES } from './diagnosticData';
-import { sharedDomain, sparkline, sci } from './sparkline';
+import { FINDINGS } from '../../shared/vocabulary';
+import { sci } from '../../shared/numbers';
+import { sharedDomain, sparkline } from './sparkline';
 import { activationDoc, optionsOf } from './suggestions';
 
 const has = (table: object, key: string): boolean => Object.prototype.hasOwnProperty.call(table, key);
@@ -110,7 +111,7 @@ export interface FixCommandArgs {
 export function findingHover(f: Finding, fixLinks: readonly FixLink[]): string {
   const parts: string[] = [];
   const where = f.layers.length === 0 ? '' : f.layers.length === 1 ? ` — layer ${f.layers[0]}` : ` — layers ${f.layers.join(', ')}`;
-  parts.push(`**${FINDING_TITLES[f.kind]}** (${f.severity})${where}`);
+  parts.push(`**${FINDINGS[f.kind].title}** (${f.severity})${where}`);
   // The message itself is the diagnostic's, which the same hover shows.
   const ev = f.evidence;
   const series = ev.series ?? [];

@@ -1,6 +1,8 @@
 // A sparkline of a series in unicode block characters, for hovers. Gradients span decades, so the
 // default scale is log10; fractions (dead, saturated) use a linear scale. Pure: no vscode.
 
+import { geoMean } from '../../shared/numbers';
+
 const BLOCKS = '▁▂▃▄▅▆▇█';
 
 export interface SparklineOptions {
@@ -31,36 +33,12 @@ export function sparkline(values: readonly number[], options: SparklineOptions =
     .join('');
 }
 
-/** Averages the series into at most `width` buckets (geometric mean of positive values keeps log shapes). */
+/** Averages the series into at most `width` buckets (the geometric mean keeps log shapes). */
 export function resample(values: readonly number[], width: number): number[] {
   if (values.length <= width) return [...values];
   const out: number[] = [];
-  for (let b = 0; b < width; b++) {
-    const from = Math.floor((b * values.length) / width);
-    const to = Math.floor(((b + 1) * values.length) / width);
-    let logSum = 0;
-    let n = 0;
-    let bad = false;
-    for (let i = from; i < to; i++) {
-      const v = values[i];
-      if (!Number.isFinite(v)) bad = true;
-      else if (v > 0) {
-        logSum += Math.log(v);
-        n++;
-      }
-    }
-    out.push(bad ? NaN : n === 0 ? 0 : Math.exp(logSum / n));
-  }
+  for (let b = 0; b < width; b++) out.push(geoMean(values, Math.floor((b * values.length) / width), Math.floor(((b + 1) * values.length) / width)));
   return out;
-}
-
-/** A number for prose: 3 significant digits, scientific when small or large. */
-export function sci(v: number): string {
-  if (!Number.isFinite(v)) return String(v);
-  if (v === 0) return '0';
-  const a = Math.abs(v);
-  if (a >= 1e-3 && a < 1e4) return String(Number(v.toPrecision(3)));
-  return v.toExponential(1).replace('e+', 'e');
 }
 
 /**

@@ -1,38 +1,20 @@
 // What the panel gets of a long run: at most PANEL_EPOCH_CAP records. A run of more epochs is sent
 // as buckets of `stride` consecutive epochs (a power of two, doubled as the run grows), each bucket
-// one record labelled by its last epoch, with per-layer aggregates chosen so that nothing a user
-// looks for is averaged away:
-// - magnitudes spanning decades (gradRms, gradMeanAbs, deltaRms, updateRatio, weightRms): the
-//   geometric mean (mean of the logarithms) over the positive values, 0 if all are 0;
-// - extremes (gradMaxAbs, nonFinite): the maximum;
-// - fractions and the rest (dead, saturated, zeroGrad, actMean, actStd), the loss and the accuracy:
-//   the arithmetic mean (accuracy NaN, i.e. none, if no epoch had one).
+// one record labelled by its last epoch, with per-layer aggregates chosen (per statistic, in
+// src/shared/vocabulary.ts) so that nothing a user looks for is averaged away:
+// - 'log', magnitudes spanning decades (gradRms, gradMeanAbs, deltaRms, updateRatio, weightRms):
+//   the geometric mean of src/shared/numbers.ts, over the positive values, 0 if all are 0;
+// - 'max', extremes (gradMaxAbs, nonFinite): the maximum;
+// - 'mean', fractions and the rest (dead, saturated, zeroGrad, actMean, actStd), the loss and the
+//   accuracy: the arithmetic mean (accuracy NaN, i.e. none, if no epoch had one).
 // As on the page (src/webview/downsample.ts), a NaN in a bucket makes its aggregate NaN and an
 // infinity makes it Infinity. Pure: no vscode.
 
 import type { RunStats } from '../../engine/findings';
 import type { EpochRecord, LayerStatName, LayerStats } from '../../engine/types';
 import { PANEL_EPOCH_CAP } from '../../protocol';
-
-export type StatAggregation = 'log' | 'max' | 'mean';
-
-export const STAT_AGGREGATION: Readonly<Record<LayerStatName, StatAggregation>> = {
-  gradRms: 'log',
-  gradMeanAbs: 'log',
-  gradMaxAbs: 'max',
-  deltaRms: 'log',
-  updateRatio: 'log',
-  weightRms: 'log',
-  actMean: 'mean',
-  actStd: 'mean',
-  dead: 'mean',
-  saturated: 'mean',
-  zeroGrad: 'mean',
-  biasGradNorm: 'log',
-  nonFinite: 'max',
-};
-
-const STAT_NAMES = Object.keys(STAT_AGGREGATION) as LayerStatName[];
+import { geoMean } from '../../shared/numbers';
+import { STAT_NAMES, STATISTICS } from '../../shared/vocabulary';
 
 /**
  * Epochs per panel record for a run of `epochs` epochs: 1 up to `cap`, else the smallest power of
@@ -43,25 +25,6 @@ export function panelStride(epochs: number, cap = PANEL_EPOCH_CAP): number {
   let stride = 1;
   while (Math.ceil(epochs / stride) > limit) stride *= 2;
   return stride;
-}
-
-/** Geometric mean of values[from..to) over the positive ones (0 if none); NaN wins, then Infinity. */
-export function logMean(values: ArrayLike<number>, from = 0, to = values.length): number {
-  if (to <= from) return NaN;
-  let sum = 0;
-  let n = 0;
-  let infinite = false;
-  for (let i = from; i < to; i++) {
-    const v = values[i];
-    if (Number.isNaN(v)) return NaN;
-    if (v === Infinity || v === -Infinity) infinite = true;
-    else if (v > 0) {
-      sum += Math.log(v);
-      n++;
-    }
-  }
-  if (infinite) return Infinity;
-  return n === 0 ? 0 : Math.exp(sum / n);
 }
 
 /** Arithmetic mean of values[from..to) (an infinity or a NaN comes through, as in any sum). */
@@ -99,9 +62,9 @@ function meanPresent(values: ArrayLike<number>, from: number, to: number): numbe
 }
 
 export function aggregateStat(name: LayerStatName, values: ArrayLike<number>, from = 0, to = values.length): number {
-  switch (STAT_AGGREGATION[name]) {
+  switch (STATISTICS[name].aggregation) {
     case 'log':
-      return logMean(values, from, to);
+      return geoMean(values, from, to);
     case 'max':
       return maxOf(values, from, to);
     case 'mean':

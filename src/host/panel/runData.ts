@@ -6,12 +6,14 @@
 // HISTOGRAM_BUDGET layer-histograms. The panel gets at most PANEL_EPOCH_CAP records
 // (src/host/panel/aggregate.ts). Pure: no vscode.
 
-import type { EpochRecord, Finding, InitialRecord, LayerStatName, LayerStats, Problem, Report, ReportLayer, StopReason } from '../../engine/types';
+import type { EpochRecord, Finding, InitialRecord, LayerStats, Problem, Report, ReportLayer, StopReason } from '../../engine/types';
 import { EpochHistory, initialCapacity } from '../../engine/history';
-import { toJson } from '../../engine/index';
+import { ThinnedHistograms } from '../../engine/thinning';
+import { CHUNK_CHARS, reportJsonChunks } from '../../engine/reportJson';
 import { PANEL_EPOCH_CAP, type HeatmapMetric, type HostToPanel, type RunSnapshot, type RunState, type WorkerToHost } from '../../protocol';
 import { aggregateBuckets, panelStride } from './aggregate';
 import { uniqueFindings } from '../language/diagnosticData';
+import { STAT_NAMES, stateOfStop } from '../../shared/vocabulary';
 
 /** Most layer-histograms (32 counts each) a run keeps: 2,000 epochs of 30 layers, fewer epochs of more layers. */
 export const HISTOGRAM_BUDGET = 60_000;
@@ -34,10 +36,8 @@ export class RunData {
   error: string | undefined;
   /** The worker's report, without its epochs (they are in `history`). */
   report: Report | undefined;
-  /** Histograms by stored epoch index: those whose index + 1 is a multiple of `histogramStride`, and the latest. */
-  private readonly histograms = new Map<number, Histograms>();
-  private histogramStride = 1;
-  private latestHistogram = -1;
+  /** Histograms by stored epoch index: those whose index + 1 is a multiple of the thinning stride, and the latest. */
+  private readonly histograms = new ThinnedHistograms<Histograms>(1);
 
   constructor(
     readonly id: string,
@@ -104,7 +104,7 @@ export class RunData {
         this.initial ??= r.initial;
         this.findings = uniqueFindings(r.findings);
         this.stopped = r.stopped;
-        this.state = r.stopped === 'cancelled' ? 'cancelled' : r.stopped === 'nonfinite' ? 'nonfinite' : 'done';
+        this.state = stateOfStop(r.stopped);
         if (this.layers.length === 0) this.layers = r.network.layers;
         return [...added];
       }
@@ -138,21 +138,13 @@ export class RunData {
    * panel bucket's last epoch has its histograms (fewer of them for networks of many layers).
    */
   private keepHistograms(i: number, histograms: Histograms): void {
-    const previous = this.latestHistogram;
-    if (previous >= 0 && (previous + 1) % this.histogramStride !== 0) this.histograms.delete(previous);
-    this.histograms.set(i, histograms);
-    this.latestHistogram = i;
-    const layers = Math.max(1, histograms.length);
-    const budget = Math.max(2, Math.min(this.panelCap, Math.floor(HISTOGRAM_BUDGET / layers)));
-    while (Math.floor((i + 1) / this.histogramStride) > budget) {
-      this.histogramStride *= 2;
-      for (const k of [...this.histograms.keys()]) if ((k + 1) % this.histogramStride !== 0 && k !== i) this.histograms.delete(k);
-    }
+    const budget = Math.max(2, Math.min(this.panelCap, Math.floor(HISTOGRAM_BUDGET / Math.max(1, histograms.length))));
+    this.histograms.keep(i, histograms, budget);
   }
 
   /** Indices of the stored epochs whose histograms are kept, ascending. */
   histogramIndices(): number[] {
-    return [...this.histograms.keys()].sort((a, b) => a - b);
+    return this.histograms.indices();
   }
 
   /** Bytes of the stored statistics: the history's typed arrays plus 8 per histogram count (a lower bound of their arrays). */
@@ -224,17 +216,7 @@ export class RunData {
       problems: this.report?.problems ?? this.problems,
       stopped: this.report?.stopped ?? this.stopped,
     };
-    const field = (value: unknown) => toJson(value, 2).replace(/\n/g, '\n  ');
-    let chunk = `{\n  "version": ${head.version},\n  "network": ${field(head.network)},\n  "initial": ${field(head.initial)},\n  "epochs": [`;
-    const n = this.epochCount;
-    for (let i = 0; i < n; i++) {
-      chunk += `${i === 0 ? '' : ','}\n    ${recordJson(this.record(i))}`;
-      if (chunk.length >= CHUNK_CHARS) {
-        yield chunk;
-        chunk = '';
-      }
-    }
-    yield `${chunk}${n > 0 ? '\n  ' : ''}],\n  "findings": ${field(head.findings)},\n  "problems": ${field(head.problems)},\n  "stopped": ${field(head.stopped)}\n}\n`;
+    yield* reportJsonChunks(head, this.epochCount, (i) => recordJson(this.record(i)));
   }
 
   /** One row per epoch and layer, with every statistic, in pieces. */
@@ -250,9 +232,6 @@ export class RunData {
     return [...this.csvChunks()].join('');
   }
 }
-
-/** Pieces of an export are about this long (characters). */
-const CHUNK_CHARS = 1 << 20;
 
 /** The shortest decimal that reads back as the same float32 (0.1f is "0.1", not 0.10000000149011612). */
 export function f32String(v: number): string {
@@ -297,23 +276,15 @@ export function progressMessage(run: RunData, records: readonly EpochRecord[]): 
   return { type: 'progress', runId: run.id, records: out, stride, findings: run.findings, state: run.state };
 }
 
-export const STAT_COLUMNS: readonly LayerStatName[] = [
-  'gradRms', 'gradMeanAbs', 'gradMaxAbs', 'deltaRms', 'updateRatio', 'weightRms', 'actMean', 'actStd', 'dead', 'saturated', 'zeroGrad', 'nonFinite', 'biasGradNorm',
-];
-
-export function statisticsCsv(layers: readonly ReportLayer[], epochs: readonly EpochRecord[], initial: InitialRecord | null = null): string {
-  return [...statisticsCsvChunks(layers, epochs.length, (i) => epochs[i], String, initial)].join('');
-}
-
 /** The CSV of `count` epochs got by index, in pieces of about a megabyte; the initial record, if any, as epoch 0. */
 export function* statisticsCsvChunks(layers: readonly ReportLayer[], count: number, epochAt: (i: number) => EpochRecord, format: (v: number) => string, initial: InitialRecord | null = null): Generator<string> {
-  let chunk = ['epoch', 'loss', 'accuracy', 'layer', 'line', 'activation', ...STAT_COLUMNS].join(',') + '\n';
+  let chunk = ['epoch', 'loss', 'accuracy', 'layer', 'line', 'activation', ...STAT_NAMES].join(',') + '\n';
   const num = (v: number | null) => (v === null ? '' : Number.isFinite(v) ? format(v) : Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity');
   const loss = (v: number | null) => (v === null ? '' : Number.isFinite(v) ? String(v) : num(v));
   const rows = (e: { readonly epoch: number; readonly loss: number; readonly accuracy: number | null; readonly layers: readonly LayerStats[] }) => {
     e.layers.forEach((s, k) => {
       const l = layers[k];
-      chunk += [e.epoch, loss(e.loss), loss(e.accuracy), k, l?.line ?? '', csvField(l?.activation ?? ''), ...STAT_COLUMNS.map((c) => num(s[c]))].join(',') + '\n';
+      chunk += [e.epoch, loss(e.loss), loss(e.accuracy), k, l?.line ?? '', csvField(l?.activation ?? ''), ...STAT_NAMES.map((c) => num(s[c]))].join(',') + '\n';
     });
   };
   if (initial) rows({ ...initial, epoch: 0 });

@@ -1,0 +1,44 @@
+// The two number helpers every layer needs: the geometric mean that summarises a gradient over
+// epochs, and the short form of a number in prose. One of each, so a hover, a finding's message,
+// the CLI and the panel never disagree about the same value.
+
+/**
+ * Geometric mean of values[from..to) (the mean of log10 over the positive values, so a series
+ * spanning decades is summarised as a gradient is read: by its order of magnitude).
+ *
+ * The one treatment of what has no logarithm:
+ * - exact zeros (and negatives) are left out of the mean; a range with no positive value gives 0;
+ * - a NaN anywhere gives NaN, else an infinity anywhere gives Infinity: a non-finite gradient is
+ *   the thing the user is looking for and must never be averaged away;
+ * - an empty range gives NaN (there is nothing to summarise).
+ */
+export function geoMean(values: ArrayLike<number>, from = 0, to = values.length): number {
+  if (to <= from) return NaN;
+  let sum = 0;
+  let n = 0;
+  let infinite = false;
+  for (let i = from; i < to; i++) {
+    const v = values[i];
+    if (Number.isNaN(v)) return NaN;
+    if (v === Infinity || v === -Infinity) infinite = true;
+    else if (v > 0) {
+      sum += Math.log10(v);
+      n++;
+    }
+  }
+  if (infinite) return Infinity;
+  return n === 0 ? 0 : 10 ** (sum / n);
+}
+
+/**
+ * A number for prose (messages, hovers, the CLI): 3 significant digits as a plain decimal from
+ * 0.001 up to 10,000, else scientific with 2 (1.5e-5, 1.2e5); non-finite values as JavaScript
+ * writes them (NaN, Infinity).
+ */
+export function sci(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  if (v === 0) return '0';
+  const a = Math.abs(v);
+  if (a >= 1e-3 && a < 1e4) return String(Number(v.toPrecision(3)));
+  return v.toExponential(1).replace('e+', 'e');
+}
