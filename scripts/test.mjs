@@ -4,10 +4,12 @@
 //   3. unit           mocha (.mocharc.json: out/test/unit/**/*.test.js)
 //   4. vscode suite   in-extension-host tests (out/test/vscode/suite/**/*.test.js) in code-server + Chromium
 //   5. browser        mocha over out/test/browser/**/*.test.js (playwright-core driving the workbench)
+//   6. lint           eslint . (eslint.config.mjs), then prettier --check . (.prettierrc.json, .prettierignore)
 // and closes with one line "N passed, N failed" totalling the tests of all stages run (a stage that broke
 // without reporting tests, e.g. a build or type error, counts as 1 failed).
 //
 // env: SKIP_VSCODE=1 skips stages 4 and 5. GF_GREP=pattern filters tests of stages 3-5 (mocha --grep).
+// Lint and format come last so that a style slip never hides what the tests found.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -102,4 +104,6 @@ if (process.env.SKIP_VSCODE === '1') {
     report.push('skip browser        (no out/test/browser/**/*.test.js)');
   }
 }
+stage('lint', [bin('eslint'), '.']);
+stage('format', [bin('prettier'), '--check', '.']);
 finish(0);

@@ -8,7 +8,7 @@ export declare const EXTENSION_PARTS: string[];
 export declare function sleep(ms: number): Promise<void>;
 
 export declare function repoRoot(start?: string): string;
-export declare function readManifest(root?: string): Record<string, any>;
+export declare function readManifest(root?: string): Record<string, unknown>;
 export declare function extensionId(root?: string): string;
 export declare function freshWorkDir(name: string, root?: string): string;
 export declare function copyExamples(work: string, root?: string, dirName?: string): string;

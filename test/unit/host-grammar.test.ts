@@ -34,7 +34,10 @@ async function tokenizer(): Promise<((line: string) => Token[]) | null> {
   const tm = join(VSCODE_MODULES, 'vscode-textmate');
   const onig = join(VSCODE_MODULES, 'vscode-oniguruma');
   if (!existsSync(tm) || !existsSync(onig)) return null;
+  // VS Code's own copies, found at run time: a path, so no static import.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const vsctm = require(tm) as TextMate;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const oniguruma = require(onig) as Oniguruma;
   const wasm = readFileSync(join(onig, 'release', 'onig.wasm'));
   await oniguruma.loadWASM(wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength) as ArrayBuffer);

@@ -1,4 +1,6 @@
 import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { check, checkWithFiles, toJson, trainRun, trainToReport, Trainer, diagnoseRun, writeReportJson } from '../../src/engine/index';
 import type { Finding, Report } from '../../src/engine/types';
 import { spec, spiralNet } from './helpers';
@@ -166,8 +168,6 @@ describe('training: mechanics', () => {
   });
 
   it('trains Iris from its CSV to high accuracy', async () => {
-    const { readFileSync } = require('node:fs') as typeof import('node:fs');
-    const { join } = require('node:path') as typeof import('node:path');
     const dir = join(__dirname, '../../../examples');
     const c = await checkWithFiles(readFileSync(join(dir, 'iris.nnspec'), 'utf8'), { read: async (p) => ({ ok: true, bytes: readFileSync(join(dir, p)) }) });
     assert.ok(c.trainable, JSON.stringify(c.problems));
