@@ -8,6 +8,7 @@ import { forwardProduct, gradientSums, inputGradientProduct, weightGradientProdu
 import { buildNetwork, type Layer, type Network } from './network';
 import { normBackward, normForward, type NormState } from './norm';
 import { histogramOf } from './histogram';
+import { optimizerStep } from './optimizerStep';
 import { Rng } from './rng';
 
 export interface TrainOptions {
@@ -71,8 +72,8 @@ export class Trainer {
   private readonly gradSq: Float64Array;
   /** gradientSums' results: Σg², Σ|g|, max|g|, zeros. */
   private readonly sums = new Float64Array(4);
-  /** fusedStep's results: Σg², Σ|g|, max|g|, zeros, ‖ΔW‖², ‖W‖². */
-  private readonly fusedSums = new Float64Array(6);
+  /** optimizerStep's results: Σg², Σ|g|, max|g|, zeros, ‖ΔW‖², ‖W‖². */
+  private readonly stepSums = new Float64Array(6);
 
   constructor(spec: Spec, data: Dataset, options: TrainOptions = {}) {
     if (spec.input === null || spec.layers.length === 0) throw new Error('Trainer needs a valid spec: input and at least one dense layer');
@@ -326,23 +327,22 @@ export class Trainer {
     const layers = this.net.layers;
     const o = this.opt;
     const stats = this.stats;
+    const r = this.stepSums;
     if (stats && !(o.clip > 0)) {
       // No clipping: the step does not wait for the gradient's norm, so the weight gradient's
       // statistics (Σg², Σ|g|, max|g|, zeros) are summed in the update's own loop, in the same
       // index order as a separate pass, with ‖ΔW‖² and ‖W‖².
       this.step++;
-      const r = this.fusedSums;
       for (let k = 0; k < layers.length; k++) {
         const l = layers[k];
         const a = this.acc[k];
-        if (o.kind === 'sgd' && !(o.momentum > 0)) sgdStep(l.W, l.dW, o.lr, o.weightDecay, r);
-        else fusedStep(o, this.step, l.W, l.dW, l.mW, l.vW, o.weightDecay, r);
-        this.applyStep(l.b, l.db, l.mb, l.vb, 1, 0, false);
-        if (l.norm) this.normStep(l.norm, 1);
+        optimizerStep(o, this.step, l.W, l.dW, l.mW, l.vW, 1, o.weightDecay, 'all', r);
         this.addGradientStats(l.dW, a, r[0], r[1], r[2], r[3]);
         a.updateRatio += ratioOf(r[4], r[5]);
         a.biasGradNorm += Math.sqrt(sumSq(l.db));
         a.steps++;
+        this.applyStep(l.b, l.db, l.mb, l.vb, 1, 0, false);
+        if (l.norm) this.normStep(l.norm, 1);
       }
       return;
     }
@@ -420,64 +420,9 @@ export class Trainer {
 
   /** Applies the optimizer to one parameter array; returns ‖ΔW‖/‖W‖ when asked for it. */
   private applyStep(W: Vec, G: Vec, M: Vec, V: Vec, clipScale: number, decay: number, ratio: boolean): number {
-    const o = this.opt;
-    const n = W.length;
-    const lr = o.lr;
-    let dsq = 0;
-    let wsq = 0;
-    switch (o.kind) {
-      case 'sgd':
-        if (o.momentum > 0) {
-          const mu = o.momentum;
-          for (let i = 0; i < n; i++) {
-            const w = W[i];
-            const g = G[i] * clipScale + decay * w;
-            const v = mu * M[i] + g;
-            M[i] = v;
-            const nw = w - lr * (o.nesterov ? g + mu * v : v);
-            W[i] = nw;
-            if (ratio) { const d = W[i] - w; dsq += d * d; wsq += w * w; }
-          }
-        } else {
-          for (let i = 0; i < n; i++) {
-            const w = W[i];
-            W[i] = w - lr * (G[i] * clipScale + decay * w);
-            if (ratio) { const d = W[i] - w; dsq += d * d; wsq += w * w; }
-          }
-        }
-        break;
-      case 'adam': {
-        const b1 = o.beta1;
-        const b2 = o.beta2;
-        const c1 = 1 - Math.pow(b1, this.step);
-        const c2 = 1 - Math.pow(b2, this.step);
-        for (let i = 0; i < n; i++) {
-          const w = W[i];
-          const g = G[i] * clipScale + decay * w;
-          const m = b1 * M[i] + (1 - b1) * g;
-          const v = b2 * V[i] + (1 - b2) * g * g;
-          M[i] = m;
-          V[i] = v;
-          W[i] = w - (lr * (m / c1)) / (Math.sqrt(v / c2) + o.eps);
-          if (ratio) { const d = W[i] - w; dsq += d * d; wsq += w * w; }
-        }
-        break;
-      }
-      case 'rmsprop': {
-        const rho = o.rho;
-        for (let i = 0; i < n; i++) {
-          const w = W[i];
-          const g = G[i] * clipScale + decay * w;
-          const s = rho * M[i] + (1 - rho) * g * g;
-          M[i] = s;
-          W[i] = w - (lr * g) / (Math.sqrt(s) + o.eps);
-          if (ratio) { const d = W[i] - w; dsq += d * d; wsq += w * w; }
-        }
-        break;
-      }
-    }
-    if (!ratio) return 0;
-    return ratioOf(dsq, wsq);
+    const r = this.stepSums;
+    optimizerStep(this.opt, this.step, W, G, M, V, clipScale, decay, ratio ? 'ratio' : 'none', r);
+    return ratio ? ratioOf(r[4], r[5]) : 0;
   }
 
   private layerStats(l: Layer, a: LayerAccumulator): LayerStats {
@@ -614,119 +559,6 @@ function copyInto(to: Vec, from: Vec, n: number): void {
 function ratioOf(dsq: number, wsq: number): number {
   if (wsq === 0) return dsq === 0 ? 0 : Infinity;
   return Math.sqrt(dsq / wsq);
-}
-
-/** fusedStep for plain SGD (no momentum), in a function small enough to be inlined. */
-function sgdStep(W: Vec, G: Vec, lr: number, decay: number, out: Float64Array): void {
-  const n = W.length;
-  let s2 = 0;
-  let s1 = 0;
-  let max = 0;
-  let zeros = 0;
-  let dsq = 0;
-  let wsq = 0;
-  for (let i = 0; i < n; i++) {
-    const w = W[i];
-    const gr = G[i];
-    const ag = Math.abs(gr);
-    s2 += gr * gr; s1 += ag; if (ag > max) max = ag; zeros += +!(ag > 0);
-    W[i] = w - lr * (gr + decay * w);
-    const d = W[i] - w; dsq += d * d; wsq += w * w;
-  }
-  out[0] = s2;
-  out[1] = s1;
-  out[2] = max;
-  out[3] = zeros;
-  out[4] = dsq;
-  out[5] = wsq;
-}
-
-/**
- * The optimizer's step on W (no clipping) with, in the same loop, the gradient's Σg², Σ|g|, max|g|
- * and zeros (every entry taken as finite, as gradientSums does: |g| is then ≥ 0, so it is 0 where
- * it is not > 0, a cheaper test than === 0) and ‖ΔW‖², ‖W‖², each summed in index order, into
- * out[0..5]. The weights are those of applyStep, bit for bit.
- */
-function fusedStep(o: OptimizerSpec, step: number, W: Vec, G: Vec, M: Vec, V: Vec, decay: number, out: Float64Array): void {
-  const n = W.length;
-  const lr = o.lr;
-  let s2 = 0;
-  let s1 = 0;
-  let max = 0;
-  let zeros = 0;
-  let dsq = 0;
-  let wsq = 0;
-  switch (o.kind) {
-    case 'sgd':
-      if (o.momentum > 0) {
-        const mu = o.momentum;
-        const nesterov = o.nesterov;
-        for (let i = 0; i < n; i++) {
-          const w = W[i];
-          const gr = G[i];
-          const ag = Math.abs(gr);
-          s2 += gr * gr; s1 += ag; if (ag > max) max = ag; zeros += +!(ag > 0);
-          const g = gr + decay * w;
-          const v = mu * M[i] + g;
-          M[i] = v;
-          W[i] = w - lr * (nesterov ? g + mu * v : v);
-          const d = W[i] - w; dsq += d * d; wsq += w * w;
-        }
-      } else {
-        for (let i = 0; i < n; i++) {
-          const w = W[i];
-          const gr = G[i];
-          const ag = Math.abs(gr);
-          s2 += gr * gr; s1 += ag; if (ag > max) max = ag; zeros += +!(ag > 0);
-          W[i] = w - lr * (gr + decay * w);
-          const d = W[i] - w; dsq += d * d; wsq += w * w;
-        }
-      }
-      break;
-    case 'adam': {
-      const b1 = o.beta1;
-      const b2 = o.beta2;
-      const eps = o.eps;
-      const c1 = 1 - Math.pow(b1, step);
-      const c2 = 1 - Math.pow(b2, step);
-      for (let i = 0; i < n; i++) {
-        const w = W[i];
-        const gr = G[i];
-        const ag = Math.abs(gr);
-        s2 += gr * gr; s1 += ag; if (ag > max) max = ag; zeros += +!(ag > 0);
-        const g = gr + decay * w;
-        const m = b1 * M[i] + (1 - b1) * g;
-        const v = b2 * V[i] + (1 - b2) * g * g;
-        M[i] = m;
-        V[i] = v;
-        W[i] = w - (lr * (m / c1)) / (Math.sqrt(v / c2) + eps);
-        const d = W[i] - w; dsq += d * d; wsq += w * w;
-      }
-      break;
-    }
-    case 'rmsprop': {
-      const rho = o.rho;
-      const eps = o.eps;
-      for (let i = 0; i < n; i++) {
-        const w = W[i];
-        const gr = G[i];
-        const ag = Math.abs(gr);
-        s2 += gr * gr; s1 += ag; if (ag > max) max = ag; zeros += +!(ag > 0);
-        const g = gr + decay * w;
-        const s = rho * M[i] + (1 - rho) * g * g;
-        M[i] = s;
-        W[i] = w - (lr * g) / (Math.sqrt(s) + eps);
-        const d = W[i] - w; dsq += d * d; wsq += w * w;
-      }
-      break;
-    }
-  }
-  out[0] = s2;
-  out[1] = s1;
-  out[2] = max;
-  out[3] = zeros;
-  out[4] = dsq;
-  out[5] = wsq;
 }
 
 /** Σv² over the first n entries (all by default). */

@@ -1,0 +1,105 @@
+// The optimizer's step on one parameter array, written once for every path of the trainer: with
+// no sums (biases, runs without statistics), with ‖ΔW‖ and ‖W‖ (the update ratio), or with those
+// and the raw weight gradient's statistics in the same loop (a run with statistics and no
+// clipping, where the step need not wait for the gradient's norm). What is summed is a
+// loop-invariant flag; the arithmetic of the step is the same expression on every path, so the
+// weights are the same bit for bit whichever sums are asked for.
+
+import type { Vec } from './activations';
+import type { OptimizerSpec } from './types';
+
+/** What a step sums besides updating: nothing, ‖ΔW‖² and ‖W‖², or those and the gradient's sums. */
+export type StepSums = 'none' | 'ratio' | 'all';
+
+/**
+ * Applies the optimizer `o` (at its `step`-th step, from 1) to W with gradient G scaled by
+ * `clipScale`, plus `decay`·W; M and V are its state (unused ones may be empty). Writes to `out`:
+ * with 'all', out[0..3] = Σg², Σ|g|, max|g|, count of zero g over the raw gradient (every entry
+ * taken as finite, as gradientSums does: |g| is then ≥ 0, so it is 0 where it is not > 0, a
+ * cheaper test than === 0); with 'ratio' or 'all', out[4] = ‖ΔW‖², out[5] = ‖W‖² (W before the
+ * step); each summed in index order.
+ */
+export function optimizerStep(o: OptimizerSpec, step: number, W: Vec, G: Vec, M: Vec, V: Vec, clipScale: number, decay: number, sums: StepSums, out: Float64Array): void {
+  const n = W.length;
+  const lr = o.lr;
+  const all = sums === 'all';
+  const ratio = sums !== 'none';
+  let s2 = 0;
+  let s1 = 0;
+  let max = 0;
+  let zeros = 0;
+  let dsq = 0;
+  let wsq = 0;
+  switch (o.kind) {
+    case 'sgd': {
+      const mu = o.momentum;
+      const momentum = mu > 0;
+      const nesterov = o.nesterov;
+      for (let i = 0; i < n; i++) {
+        const w = W[i];
+        const gr = G[i];
+        if (all) {
+          const ag = Math.abs(gr);
+          s2 += gr * gr; s1 += ag; if (ag > max) max = ag; zeros += +!(ag > 0);
+        }
+        const g = gr * clipScale + decay * w;
+        if (momentum) {
+          const v = mu * M[i] + g;
+          M[i] = v;
+          W[i] = w - lr * (nesterov ? g + mu * v : v);
+        } else {
+          W[i] = w - lr * g;
+        }
+        if (ratio) { const d = W[i] - w; dsq += d * d; wsq += w * w; }
+      }
+      break;
+    }
+    case 'adam': {
+      const b1 = o.beta1;
+      const b2 = o.beta2;
+      const eps = o.eps;
+      const c1 = 1 - Math.pow(b1, step);
+      const c2 = 1 - Math.pow(b2, step);
+      for (let i = 0; i < n; i++) {
+        const w = W[i];
+        const gr = G[i];
+        if (all) {
+          const ag = Math.abs(gr);
+          s2 += gr * gr; s1 += ag; if (ag > max) max = ag; zeros += +!(ag > 0);
+        }
+        const g = gr * clipScale + decay * w;
+        const m = b1 * M[i] + (1 - b1) * g;
+        const v = b2 * V[i] + (1 - b2) * g * g;
+        M[i] = m;
+        V[i] = v;
+        W[i] = w - (lr * (m / c1)) / (Math.sqrt(v / c2) + eps);
+        if (ratio) { const d = W[i] - w; dsq += d * d; wsq += w * w; }
+      }
+      break;
+    }
+    case 'rmsprop': {
+      const rho = o.rho;
+      const eps = o.eps;
+      for (let i = 0; i < n; i++) {
+        const w = W[i];
+        const gr = G[i];
+        if (all) {
+          const ag = Math.abs(gr);
+          s2 += gr * gr; s1 += ag; if (ag > max) max = ag; zeros += +!(ag > 0);
+        }
+        const g = gr * clipScale + decay * w;
+        const s = rho * M[i] + (1 - rho) * g * g;
+        M[i] = s;
+        W[i] = w - (lr * g) / (Math.sqrt(s) + eps);
+        if (ratio) { const d = W[i] - w; dsq += d * d; wsq += w * w; }
+      }
+      break;
+    }
+  }
+  out[0] = s2;
+  out[1] = s1;
+  out[2] = max;
+  out[3] = zeros;
+  out[4] = dsq;
+  out[5] = wsq;
+}
