@@ -9,13 +9,14 @@
 // float64 on the way in and rounded once, to nearest even as a Float32Array store does, on the
 // way out.
 //
-// The module (two functions) is assembled below from its instructions, a few hundred bytes; where
+// The module (three functions: the product, a transpose and a weight gradient's sums) is assembled
+// below from its instructions, a few hundred bytes; where
 // WebAssembly or its SIMD is missing (or a Content-Security-Policy forbids compiling), `simd` is
 // null and the scalar kernels do all the work.
 
 import type { Vec } from './activations';
 
-// ---- A minimal assembler: just the instructions the two functions use. ----
+// ---- A minimal assembler: just the instructions the three functions use. ----
 
 const uleb = (n: number): number[] => {
   const out: number[] = [];
