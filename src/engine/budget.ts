@@ -5,7 +5,7 @@
 // budget is an error on the line that drives the largest part, with what to lower there.
 
 import type { Problem, Spec } from './types';
-import { STAT_NAMES } from './history';
+import { STAT_NAMES } from '../shared/vocabulary';
 import { HISTOGRAM } from './histogram';
 
 /** The budget when none is set: what one run may take (Compare divides it among its workers). */
