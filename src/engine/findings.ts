@@ -107,9 +107,30 @@ function layerNames(ks: readonly number[]): string {
   return contiguous ? `Layers ${ks[0]}–${ks[ks.length - 1]}` : `Layers ${ks.join(', ')}`;
 }
 
+/** A layer fix without lines of its own applies to the finding's line. */
 function withLines(fix: Fix, lines: readonly number[]): Fix {
-  return fix.change.kind === 'layer' ? { title: fix.title, change: { ...fix.change, lines } } : fix;
+  return fix.change.kind === 'layer' && fix.change.lines.length === 0 ? { title: fix.title, change: { ...fix.change, lines } } : fix;
 }
+
+/** Whether applying the change would alter the spec at all: a fix that changes nothing is not offered. */
+function changesSpec(spec: Spec, change: Fix['change']): boolean {
+  if (change.kind === 'layer') {
+    return spec.layers.some((l) => change.lines.includes(l.line) && (
+      (change.activation !== undefined && l.activation.kind !== change.activation)
+      || (change.init !== undefined && l.initText !== change.init)
+      || (change.bias !== undefined && !(l.bias.kind === 'constant' && l.bias.value === Number(change.bias)))));
+  }
+  const statement: Record<string, unknown> | null | undefined =
+    change.statement === 'optimizer' ? { ...spec.optimizer } : change.statement === 'train' ? { ...spec.train } : change.statement === 'data' ? spec.data && { ...spec.data } : undefined;
+  const current = statement?.[change.key];
+  return current === undefined || String(current) !== change.value;
+}
+
+const offerable = (spec: Spec) => (f: Finding): Finding => ({ ...f, fixes: f.fixes.filter((x) => changesSpec(spec, x.change)) });
+
+// Activations whose derivative is below 1 almost everywhere: each one between a layer and the output
+// shrinks the error that reaches it, so a vanishing layer's fix has to change them too.
+const SHRINKING = new Set(['sigmoid', 'tanh', 'softsign']);
 
 const lowerLr = (spec: Spec, factor: number): Fix => {
   const lr = Number((spec.optimizer.lr / factor).toPrecision(2));
@@ -159,7 +180,11 @@ function nonfinite(spec: Spec, run: RunStats, stopped: StopReason): Finding[] {
   }];
 }
 
-export function diagnoseRun({ spec, records, stopped }: DiagnoseInput): Finding[] {
+export function diagnoseRun(input: DiagnoseInput): Finding[] {
+  return rawFindings(input).map(offerable(input.spec));
+}
+
+function rawFindings({ spec, records, stopped }: DiagnoseInput): Finding[] {
   const run = asStats(records);
   const layers = spec.layers;
   const E = run.length;
@@ -211,10 +236,19 @@ export function diagnoseRun({ spec, records, stopped }: DiagnoseInput): Finding[
     }
     return worst;
   });
-  for (let k = 0; k <= L; k++) {
-    const p = peak[k];
-    if ((k < L && (p.dRatio > th.exploding || p.gRatio > th.exploding)) || p.g > th.exploding) exploding.push(k);
-  }
+  // The epochs (indices) in which each layer exploded: one early burst the run recovers from is a
+  // warning that says so, an explosion still there in the last quarter an error.
+  const explodedAt = layers.map((_, k) => {
+    const g = run.stat(k, 'gradRms');
+    const d = run.stat(k, 'deltaRms');
+    const at: number[] = [];
+    for (let i = 0; i < E; i++) {
+      const ratioHigh = k < L && ((outD[i] > 0 && d[i] / outD[i] > th.exploding) || (outG[i] > 0 && g[i] / outG[i] > th.exploding));
+      if (ratioHigh || g[i] > th.exploding) at.push(i);
+    }
+    return at;
+  });
+  for (let k = 0; k <= L; k++) if (explodedAt[k].length > 0) exploding.push(k);
 
   for (const ks of byLine(layers, vanishing)) {
     const worst = ks.reduce((a, b) => (Math.min(ratios[b].dRatio, ratios[b].gRatio) < Math.min(ratios[a].dRatio, ratios[a].gRatio) ? b : a));
@@ -225,8 +259,16 @@ export function diagnoseRun({ spec, records, stopped }: DiagnoseInput): Finding[
       ? ` ${above} sigmoid layer${above === 1 ? '' : 's'} from here to the output bound the backpropagated factor by ${bound.text} = ${sci(bound.value)}.`
       : '';
     const act = layers[ks[0]].activation.kind;
-    const fixes: Fix[] = [RELU_FIX, { title: 'Use leaky_relu with he_normal init', change: { kind: 'layer', lines: [], activation: 'leaky_relu', init: 'he_normal' } }];
-    if (act !== 'tanh') fixes.push({ title: 'Use tanh with glorot_uniform init', change: { kind: 'layer', lines: [], activation: 'tanh', init: 'glorot_uniform' } });
+    // The cause is this layer's derivative and every shrinking one above it, up to the output.
+    const cause = layers.slice(ks[0], L).filter((l, i) => i === 0 || SHRINKING.has(l.activation.kind));
+    const causeLines = [...new Set(cause.map((l) => l.line))];
+    const scope = causeLines.length > 1 ? ` on layers ${cause[0].index}–${cause[cause.length - 1].index}` : '';
+    const onCause = (activation: string, init: string): Fix => ({
+      title: `Use ${activation} with ${init} init${scope}`,
+      change: { kind: 'layer', lines: causeLines, activation, init },
+    });
+    const fixes: Fix[] = [onCause('relu', 'he_normal'), onCause('leaky_relu', 'he_normal')];
+    if (act !== 'tanh') fixes.push(onCause('tanh', 'glorot_uniform'));
     add('vanishing', 'warning', ks,
       `${layerNames(ks)} vanishing: the backpropagated error ∂L/∂z is ${sci(r.dRatio)} of the output layer's and the weight gradient ∂L/∂W ${sci(r.gRatio)} of it (${span}; threshold ${th.vanishing}).${why} These layers barely learn.`,
       fixes, { series: ks.map((k) => series(k)), gradRatio: r.gRatio, deltaRatio: r.dRatio, ...(bound ? { bound } : {}) });
@@ -241,9 +283,16 @@ export function diagnoseRun({ spec, records, stopped }: DiagnoseInput): Finding[
         const init = ['relu', 'leaky_relu', 'elu'].includes(l.activation.kind) ? 'he_normal' : 'glorot_uniform';
         fixes.unshift({ title: `Use ${init} init (scaled to the layer's fan-in)`, change: { kind: 'layer', lines: [], init } });
       }
-      add('exploding', 'error', ks,
-        `${layerNames(ks)} exploding: at epoch ${r.epoch} the backpropagated error ∂L/∂z was ${sci(r.dRatio)} times the output layer's and the weight gradient ∂L/∂W RMS ${sci(r.g)}, ${sci(r.gRatio)} times the output layer's (threshold ${th.exploding}). The gradient grows at every layer on its way to the input.`,
-        fixes, { series: ks.map((k) => series(k)), gradRatio: r.gRatio, deltaRatio: r.dRatio, epoch: r.epoch });
+      const at = [...new Set(ks.flatMap((k) => explodedAt[k]))].sort((a, b) => a - b);
+      const lastAt = at[at.length - 1];
+      const persistent = lastAt >= from;
+      const burst = at[0] === lastAt ? `epoch ${run.epochAt(at[0])}` : `epochs ${run.epochAt(at[0])}–${run.epochAt(lastAt)}`;
+      const verdict = persistent
+        ? `${layerNames(ks)} exploding (in ${at.length} of ${E} epochs, the last quarter included)`
+        : `${layerNames(ks)} exploded in ${burst}, settled by epoch ${run.epochAt(lastAt + 1)}`;
+      add('exploding', persistent ? 'error' : 'warning', ks,
+        `${verdict}: at epoch ${r.epoch} the backpropagated error ∂L/∂z was ${sci(r.dRatio)} times the output layer's and the weight gradient ∂L/∂W RMS ${sci(r.g)}, ${sci(r.gRatio)} times the output layer's (threshold ${th.exploding}). The gradient grows at every layer on its way to the input${persistent ? '.' : '; this run recovered, a larger lr or a deeper network may not.'}`,
+        fixes, { series: ks.map((k) => series(k)), gradRatio: r.gRatio, deltaRatio: r.dRatio, epoch: r.epoch, explodedEpochs: at.map((i) => run.epochAt(i)), persistent });
   }
 
   const dead = layers.map((_, k) => k).filter(isDead);
