@@ -25,7 +25,7 @@ export type { TrainOptions } from './train';
 export { diagnoseRun, certainFindings, statsOfRecords, thin } from './findings';
 export type { RunStats } from './findings';
 export { EpochHistory } from './history';
-export { editsForChange, applyEdits } from './edits';
+export { editsForChange, applyEdits, applyChanges } from './edits';
 export type { TextEdit } from './edits';
 export { gradcheck } from './gradcheck';
 export { escapeControls } from './escape';
