@@ -176,7 +176,7 @@ function nonfinite(spec: Spec, run: RunStats, stopped: StopReason): Finding[] {
     kind: 'nonfinite', severity: 'error', layers: [k], line,
     message: `Training produced NaN or Infinity at epoch ${run.epochAt(at)}${count > 0 ? `: ${count} non-finite entries in layer ${k}'s weight gradient` : ' (the loss)'}. The gradient overflowed; clip it or lower the learning rate.`,
     fixes: [clip, lowerLr(spec, 10)],
-    evidence: { series: [thin(run.stat(k, 'gradRms'), 240, true)] },
+    evidence: { series: [thin(run.stat(k, 'gradRms'), 240, true)], epochs: E },
   }];
 }
 
@@ -196,8 +196,9 @@ function rawFindings({ spec, records, stopped }: DiagnoseInput): Finding[] {
   const lastEpoch = run.epochAt(E - 1);
   const span = first === lastEpoch ? `epoch ${first}` : `epochs ${first}–${lastEpoch}`;
   const findings: Finding[] = [];
+  // `epochs`: how many epochs the evidence's series cover (they are thinned to at most 240 points).
   const add = (kind: FindingKind, severity: Severity, ks: readonly number[], message: string, fixes: readonly Fix[], evidence: Finding['evidence']) =>
-    findings.push({ kind, severity, layers: ks, line: layers[ks[0]].line, message, fixes: fixes.map((f) => withLines(f, [layers[ks[0]].line])), evidence });
+    findings.push({ kind, severity, layers: ks, line: layers[ks[0]].line, message, fixes: fixes.map((f) => withLines(f, [layers[ks[0]].line])), evidence: { ...evidence, epochs: E } });
   const series = (k: number, name: LayerStatName = 'gradRms') => thin(run.stat(k, name), 240, name === 'gradRms');
   const at = (k: number, name: LayerStatName) => run.stat(k, name)[E - 1];
 
@@ -271,7 +272,11 @@ function rawFindings({ spec, records, stopped }: DiagnoseInput): Finding[] {
     if (act !== 'tanh') fixes.push(onCause('tanh', 'glorot_uniform'));
     add('vanishing', 'warning', ks,
       `${layerNames(ks)} vanishing: the backpropagated error ∂L/∂z is ${sci(r.dRatio)} of the output layer's and the weight gradient ∂L/∂W ${sci(r.gRatio)} of it (${span}; threshold ${th.vanishing}).${why} These layers barely learn.`,
-      fixes, { series: ks.map((k) => series(k)), gradRatio: r.gRatio, deltaRatio: r.dRatio, ...(bound ? { bound } : {}) });
+      fixes, {
+        series: ks.map((k) => series(k)), gradRatio: r.gRatio, deltaRatio: r.dRatio, ...(bound ? { bound } : {}),
+        // Each named layer's own ratios, since the message quotes the worst one only.
+        gradRatios: ks.map((k) => ratios[k].gRatio), deltaRatios: ks.map((k) => ratios[k].dRatio),
+      });
   }
 
   for (const ks of byLine(layers, exploding)) {
@@ -292,7 +297,10 @@ function rawFindings({ spec, records, stopped }: DiagnoseInput): Finding[] {
         : `${layerNames(ks)} exploded in ${burst}, settled by epoch ${run.epochAt(lastAt + 1)}`;
       add('exploding', persistent ? 'error' : 'warning', ks,
         `${verdict}: at epoch ${r.epoch} the backpropagated error ∂L/∂z was ${sci(r.dRatio)} times the output layer's and the weight gradient ∂L/∂W RMS ${sci(r.g)}, ${sci(r.gRatio)} times the output layer's (threshold ${th.exploding}). The gradient grows at every layer on its way to the input${persistent ? '.' : '; this run recovered, a larger lr or a deeper network may not.'}`,
-        fixes, { series: ks.map((k) => series(k)), gradRatio: r.gRatio, deltaRatio: r.dRatio, epoch: r.epoch, explodedEpochs: at.map((i) => run.epochAt(i)), persistent });
+        fixes, {
+          series: ks.map((k) => series(k)), gradRatio: r.gRatio, deltaRatio: r.dRatio, epoch: r.epoch, explodedEpochs: at.map((i) => run.epochAt(i)), persistent,
+          gradRatios: ks.map((k) => peak[k].gRatio), deltaRatios: ks.map((k) => peak[k].dRatio),
+        });
   }
 
   const dead = layers.map((_, k) => k).filter(isDead);
@@ -372,7 +380,7 @@ function runFindings(spec: Spec, run: RunStats, layerFindings: readonly Finding[
   const trainLine = spec.lines.train ?? optLine;
   const lr = spec.optimizer.lr;
   const updateRatios = maxUpdateRatio(spec, run);
-  const lossEvidence = { losses: thin(losses), updateRatios: thin(updateRatios, 240, true) };
+  const lossEvidence = { losses: thin(losses), updateRatios: thin(updateRatios, 240, true), epochs: E };
   const setLr = (value: number, title: string): Fix => ({ title, change: { kind: 'option', statement: 'optimizer', key: 'lr', value: String(value) } });
 
   // lr_too_high: the largest step moved weights by far more than the healthy ~1e-3 of their norm,
