@@ -264,8 +264,12 @@ function rawFindings({ spec, records, stopped }: DiagnoseInput): Finding[] {
     const cause = layers.slice(ks[0], L).filter((l, i) => i === 0 || SHRINKING.has(l.activation.kind));
     const causeLines = [...new Set(cause.map((l) => l.line))];
     const scope = causeLines.length > 1 ? ` on layers ${cause[0].index}–${cause[cause.length - 1].index}` : '';
+    // Normalized layers already rescale z, so a vanishing error there comes from training, not from
+    // the activation's derivative: a new activation is worth trying but is not promised to heal.
+    const normalized = cause.some((l) => l.norm !== undefined);
+    const caveat = normalized ? ' (these layers are normalized: may not heal on its own)' : '';
     const onCause = (activation: string, init: string): Fix => ({
-      title: `Use ${activation} with ${init} init${scope}`,
+      title: `Use ${activation} with ${init} init${scope}${caveat}`,
       change: { kind: 'layer', lines: causeLines, activation, init },
     });
     const fixes: Fix[] = [onCause('relu', 'he_normal'), onCause('leaky_relu', 'he_normal')];

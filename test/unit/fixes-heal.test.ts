@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { applyChanges, checkWithFiles, trainToReport } from '../../src/engine/index';
 import type { Finding } from '../../src/engine/types';
 import { spiralNet } from './helpers';
+import { dataFileReader } from '../../src/node/dataFiles';
 
 // Fixes that heal (issue 11): every example and canonical case is trained; each warning or error
 // finding's first fix (the one Ctrl+. and `nnspec fix` apply) is applied on its own, the file is
@@ -12,14 +13,7 @@ import { spiralNet } from './helpers';
 const examples = join(__dirname, '../../../examples');
 
 async function train(text: string): Promise<readonly Finding[]> {
-  const read = async (p: string) => {
-    try {
-      return { ok: true as const, bytes: readFileSync(join(examples, p)) };
-    } catch {
-      return { ok: false as const, error: 'no such file' };
-    }
-  };
-  const r = await checkWithFiles(text, { read });
+  const r = await checkWithFiles(text, { read: dataFileReader(join(examples, 'any.nnspec')) });
   assert.ok(r.trainable, JSON.stringify(r.problems));
   return trainToReport(r).findings;
 }
