@@ -9,6 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { checkWithFiles } from '../../../src/engine/index';
+import { dataFileReader } from '../../../src/node/dataFiles';
 import type { RunOutcome } from '../../../src/host/api';
 import type { TestingApi as GradientFlowApi } from '../testingApi';
 import { EXTENSION_ID, FIXTURES, diagnostics, hoverText, openCopy, waitFor } from './helpers';
@@ -111,7 +112,7 @@ describe('Gradient Flow in the extension host', function () {
       for (const name of specs()) {
         const file = path.join(folder(), name);
         const text = fs.readFileSync(file, 'utf8');
-        const expected = (await checkWithFiles(text, { fileName: file, read: async (p) => ({ ok: true, bytes: fs.readFileSync(path.resolve(folder(), p)) }) }))
+        const expected = (await checkWithFiles(text, { fileName: file, read: dataFileReader(file) }))
           .problems.map((p) => `${p.line - 1}:${p.code}`)
           .sort();
         const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
@@ -306,7 +307,9 @@ describe('Gradient Flow in the extension host', function () {
       assert.match(csvFile.fsPath, /fixture-deep-sigmoid-stats\.csv$/);
       const rows = fs.readFileSync(csvFile.fsPath, 'utf8').trim().split('\n');
       assert.match(rows[0], /^epoch,loss,accuracy,layer,line,activation,gradRms,/);
-      assert.equal(rows.length, 1 + 5 * 9);
+      // Epoch 0 (the initial record, the gradient at the initial weights) and epochs 1–5, a row per layer.
+      assert.equal(rows.length, 1 + (1 + 5) * 9);
+      assert.match(rows[1], /^0,/);
       await api.testing.postFromPanel({ type: 'export', format: 'json' });
       const report = JSON.parse(fs.readFileSync(saved[saved.length - 1].fsPath, 'utf8')) as { version: number; epochs: unknown[]; network: { layers: unknown[] } };
       assert.equal(report.version, 1);
