@@ -1,5 +1,7 @@
 // `npm start`: build, install the extension into a private code-server (VS Code 1.100.3 in the browser),
-// open examples/ with examples/deep-sigmoid.nnspec, and print the URL. Ctrl+C / SIGTERM stops it all.
+// open a scratch copy of examples/ with its deep-sigmoid.nnspec, and print the URL. Ctrl+C / SIGTERM
+// stops it all. The copy (in the work dir, removed on exit) is what quick fixes and Apply edit, so the
+// repository's examples never change and every start tells the story from the beginning.
 //
 //   npm start [-- --port N] [-- --no-build] [-- --file examples/other.nnspec]     (or PORT=N npm start)
 //
@@ -8,8 +10,8 @@
 // another machine, tunnel it: ssh -L 8080:127.0.0.1:PORT host. The profile (settings, state) lives in
 // .test-work/start-PID/ and is removed on exit; the extension is a copy, so rebuild = restart npm start.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { cpSync, existsSync, readFileSync, rmSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 import {
   MissingRequirement, isStopping, freshWorkDir, groupAlive, installExtensionCopy, onCleanup, remoteUri, repoRoot, requireCodeServer,
   runCleanups, startCodeServer, workbenchUrl,
@@ -19,8 +21,8 @@ const root = repoRoot();
 const argv = process.argv.slice(2);
 const opt = (name) => { const i = argv.indexOf(name); return i >= 0 ? argv[i + 1] : undefined; };
 const port = Number(opt('--port') ?? process.env.PORT) || undefined;
-const folder = join(root, 'examples');
-const file = resolve(root, opt('--file') ?? 'examples/deep-sigmoid.nnspec');
+const examples = join(root, 'examples');
+const asked = resolve(root, opt('--file') ?? 'examples/deep-sigmoid.nnspec');
 
 try {
   requireCodeServer(root);
@@ -31,6 +33,12 @@ try {
   }
   const work = freshWorkDir('start', root);
   onCleanup(() => rmSync(work, { recursive: true, force: true })); // runs last (cleanups are LIFO)
+  const folder = join(work, 'examples');
+  cpSync(examples, folder, { recursive: true });
+  // A file among the examples opens as its copy; any other file (--file) as it is.
+  const inExamples = !relative(examples, asked).startsWith('..');
+  const file = inExamples ? join(folder, relative(examples, asked)) : asked;
+  console.log(`[start] examples copied to ${folder} (edits there are discarded on exit; the repository's stay as they are)`);
   const extensionsDir = join(work, 'extensions');
   const installed = installExtensionCopy(extensionsDir, root);
   console.log(`[start] extension installed as ${installed}`);

@@ -101,8 +101,8 @@ export function copyExamples(work, root = repoRoot(), dirName = 'examples') {
 
 export class MissingRequirement extends Error {}
 
-const INSTALL_HINT = 'On Debian: `apt-get install -y chromium ripgrep libkrb5-dev`, then re-run `bash .ci/run` '
-  + '(or: npm_config_unsafe_perm=true npm_config_yes=true npm_config_nodedir=/usr npm rebuild code-server)';
+const INSTALL_HINT = 'On Debian: `apt-get install -y chromium ripgrep libkrb5-dev`, then re-run `npm ci` '
+  + '(its postinstall, scripts/postinstall.mjs, sets up code-server)';
 
 export function requireChromium() {
   if (!existsSync(CHROMIUM)) {
@@ -115,7 +115,7 @@ export function requireCodeServer(root = repoRoot()) {
   const cs = join(root, 'node_modules', 'code-server');
   const vs = join(cs, 'lib', 'vscode');
   if (!existsSync(join(cs, 'out', 'node', 'entry.js'))) {
-    throw new MissingRequirement('code-server is not installed in node_modules: run `npm ci` (see .ci/run for the env it needs).');
+    throw new MissingRequirement('code-server is not installed in node_modules: run `npm ci`.');
   }
   if (!existsSync(join(vs, 'node_modules.asar')) || !existsSync(join(vs, 'node_modules'))) {
     throw new MissingRequirement(`code-server's postinstall has not run (${vs}/node_modules missing). ${INSTALL_HINT}`);

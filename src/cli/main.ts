@@ -1,10 +1,12 @@
 // The `nnspec` command line: check, train, gradcheck. The engine does the work; this file reads
 // files, parses arguments and prints.
 
+import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { buildReport, checkWithFiles, DEFAULT_MEMORY_BUDGET_MB, escapeControls, gradcheck, paramsOf, toJson, Trainer, trainRun, weightsJson, writeReportJson, type BudgetOptions, type CheckResult } from '../engine/index';
+import { applyChanges, buildReport, checkWithFiles, DEFAULT_MEMORY_BUDGET_MB, escapeControls, gradcheck, paramsOf, toJson, Trainer, trainRun, weightsJson, writeReportJson, type BudgetOptions, type CheckResult } from '../engine/index';
 import { parseNumber } from '../engine/lexer';
 import { dataFileReader, readRegularFile } from '../node/dataFiles';
+import { version } from '../../package.json';
 import type { Dataset, Problem, Severity } from '../engine/types';
 import { findLearningRate } from '../engine/lrfind';
 import { heatmap, layerTable, lrPlot, progressBar, speedOfLearning } from './terminal';
@@ -17,6 +19,8 @@ const USAGE = `Usage:
   nnspec lr-find FILE [--json] [--memory-budget MB]
   nnspec import MODEL [-o OUT.nnspec] [--data "SOURCE options"]
   nnspec weights FILE [--seed S] [--trained] [--epochs N]
+  nnspec fix FILE [--dry-run]
+  nnspec help | --help | -h        nnspec --version
 
 check      prints the problems of each file as file:line:col: severity: message; exit 1 on errors
 train      trains, then prints a heatmap of gradient magnitude (layers × epochs), a layer table
@@ -32,6 +36,8 @@ import     reads a TensorFlow.js model.json (weights beside it), a Keras model.t
 weights    prints the parameters as JSON (W [input][unit], b, and gamma, beta on norm layers): as
            initialised with the spec's seed (or --seed), or with --trained after training (for
            --epochs N, default the spec's); a \`weights "PATH"\` line starts a spec from such a file
+fix        trains, then applies the first fix of every warning and error finding (what Ctrl+. offers
+           first in the editor) and writes the file; --dry-run prints the changed lines instead
 
 --memory-budget MB  the memory a run may take (default ${DEFAULT_MEMORY_BUDGET_MB}); a spec whose estimate is
                     above it is an error on the line that drives it (docs/limits.md)
@@ -56,14 +62,21 @@ interface Args {
 }
 
 const VALUE_FLAGS = new Set(['--epochs', '--seed', '--fail-on', '--width', '-o', '--data', '--memory-budget']);
-const BOOL_FLAGS = new Set(['--json', '--no-color', '--help', '--trained']);
+const BOOL_FLAGS = new Set(['--json', '--no-color', '--help', '--trained', '--dry-run', '--version']);
+// Short spellings of boolean flags.
+const ALIASES: Record<string, string> = { '-h': '--help' };
 
 function parseArgs(argv: readonly string[]): Args {
   const [command = '', ...rest] = argv;
   const files: string[] = [];
   const flags = new Map<string, string | true>();
+  if (ALIASES[command] ?? BOOL_FLAGS.has(command)) {
+    // `nnspec --help`, `nnspec -h`, `nnspec --version`: a flag in the command's place.
+    flags.set(ALIASES[command] ?? command, true);
+    return { command: '', files: rest, flags };
+  }
   for (let i = 0; i < rest.length; i++) {
-    const a = rest[i];
+    const a = ALIASES[rest[i]] ?? rest[i];
     if (VALUE_FLAGS.has(a)) {
       const v = rest[++i];
       if (v === undefined) throw new UsageError(`${a} needs a value`);
@@ -111,9 +124,17 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     io.err(`nnspec: ${(e as Error).message}\n\n${USAGE}`);
     return 2;
   }
-  if (args.command === '' || args.command === 'help' || args.flags.has('--help')) {
+  if (args.flags.has('--version')) {
+    io.out(`nnspec ${version}\n`);
+    return 0;
+  }
+  if (args.command === 'help' || args.flags.has('--help')) {
     io.out(USAGE);
-    return args.command === '' ? 2 : 0;
+    return 0;
+  }
+  if (args.command === '') {
+    io.err(USAGE);
+    return 2;
   }
   try {
     switch (args.command) {
@@ -123,6 +144,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       case 'lr-find': return await runLrFind(args, io);
       case 'import': return await runImport(args, io);
       case 'weights': return await runWeights(args, io);
+      case 'fix': return await runFix(args, io);
       default:
         io.err(`nnspec: unknown command '${args.command}'\n\n${USAGE}`);
         return 2;
@@ -221,7 +243,7 @@ async function runTrain(args: Args, io: Io): Promise<number> {
 }
 
 /** The one FILE of a command that trains, checked; its errors go to stderr and null means exit 1. */
-async function loadTrainable(args: Args, io: Io): Promise<{ file: string; result: CheckResult; dataset: Dataset } | null> {
+async function loadTrainable(args: Args, io: Io): Promise<{ file: string; text: string; result: CheckResult; dataset: Dataset } | null> {
   const file = single(args);
   const loaded = await load(file, budgetOf(args));
   if ('error' in loaded) {
@@ -230,7 +252,7 @@ async function loadTrainable(args: Args, io: Io): Promise<{ file: string; result
   }
   const { result } = loaded;
   for (const p of result.problems) if (p.severity === 'error') io.err(formatProblem(file, p) + '\n');
-  return result.trainable && result.dataset ? { file, result, dataset: result.dataset } : null;
+  return result.trainable && result.dataset ? { file, text: loaded.text, result, dataset: result.dataset } : null;
 }
 
 async function runGradcheck(args: Args, io: Io): Promise<number> {
@@ -294,6 +316,33 @@ async function runWeights(args: Args, io: Io): Promise<number> {
     if (step.value) io.err(`${loaded.file}: training stopped early (${step.value}); these are the parameters at that point\n`);
   }
   io.out(weightsJson(paramsOf(trainer.net), result.spec.input ?? 0));
+  return 0;
+}
+
+async function runFix(args: Args, io: Io): Promise<number> {
+  const loaded = await loadTrainable(args, io);
+  if (!loaded) return 1;
+  const { file, text, result } = loaded;
+  const run = trainRun(result, {});
+  const applied = run.findings.filter((f) => f.severity !== 'info' && f.fixes.length > 0);
+  if (applied.length === 0) {
+    io.out(`${file}: nothing to fix (${run.findings.length === 0 ? 'no findings' : 'only info findings'})\n`);
+    return 0;
+  }
+  for (const f of applied) io.out(`${file}:${f.line}: ${f.kind}: ${f.fixes[0].title}\n`);
+  const fixed = applyChanges(text, applied.map((f) => f.fixes[0].change));
+  const before = text.split(/\r?\n/);
+  const after = fixed.split(/\r?\n/);
+  for (let i = 0; i < Math.max(before.length, after.length); i++) {
+    if (before[i] === after[i]) continue;
+    if (before[i] !== undefined) io.out(`  ${i + 1} - ${before[i]}\n`);
+    if (after[i] !== undefined) io.out(`  ${i + 1} + ${after[i]}\n`);
+  }
+  if (args.flags.has('--dry-run')) io.out('(dry run: the file is unchanged)\n');
+  else {
+    writeFileSync(file, fixed);
+    io.out(`wrote ${file}; train it again to see the findings go\n`);
+  }
   return 0;
 }
 

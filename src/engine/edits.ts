@@ -68,6 +68,14 @@ function mergeAppends(edits: TextEdit[]): TextEdit[] {
   return out;
 }
 
+/**
+ * Applies changes one after another, each to the text the previous ones left, so two fixes on the
+ * same line (an activation, then an init) both land.
+ */
+export function applyChanges(text: string, changes: readonly Change[]): string {
+  return changes.reduce((t, c) => applyEdits(t, editsForChange(t, c)), text);
+}
+
 /** Applies edits to the text (for the CLI, the tests and the Compare variants). */
 export function applyEdits(text: string, edits: readonly TextEdit[]): string {
   const eol = text.includes('\r\n') ? '\r\n' : '\n';

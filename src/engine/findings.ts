@@ -93,9 +93,30 @@ function layerNames(ks: readonly number[]): string {
   return contiguous ? `Layers ${ks[0]}–${ks[ks.length - 1]}` : `Layers ${ks.join(', ')}`;
 }
 
+/** A layer fix without lines of its own applies to the finding's line. */
 function withLines(fix: Fix, lines: readonly number[]): Fix {
-  return fix.change.kind === 'layer' ? { title: fix.title, change: { ...fix.change, lines } } : fix;
+  return fix.change.kind === 'layer' && fix.change.lines.length === 0 ? { title: fix.title, change: { ...fix.change, lines } } : fix;
 }
+
+/** Whether applying the change would alter the spec at all: a fix that changes nothing is not offered. */
+function changesSpec(spec: Spec, change: Fix['change']): boolean {
+  if (change.kind === 'layer') {
+    return spec.layers.some((l) => change.lines.includes(l.line) && (
+      (change.activation !== undefined && l.activation.kind !== change.activation)
+      || (change.init !== undefined && l.initText !== change.init)
+      || (change.bias !== undefined && !(l.bias.kind === 'constant' && l.bias.value === Number(change.bias)))));
+  }
+  const statement: Record<string, unknown> | null | undefined =
+    change.statement === 'optimizer' ? { ...spec.optimizer } : change.statement === 'train' ? { ...spec.train } : change.statement === 'data' ? spec.data && { ...spec.data } : undefined;
+  const current = statement?.[change.key];
+  return current === undefined || String(current) !== change.value;
+}
+
+const offerable = (spec: Spec) => (f: Finding): Finding => ({ ...f, fixes: f.fixes.filter((x) => changesSpec(spec, x.change)) });
+
+// Activations whose derivative is below 1 almost everywhere: each one between a layer and the output
+// shrinks the error that reaches it, so a vanishing layer's fix has to change them too.
+const SHRINKING = new Set(['sigmoid', 'tanh', 'softsign']);
 
 const lowerLr = (spec: Spec, factor: number): Fix => {
   const lr = Number((spec.optimizer.lr / factor).toPrecision(2));
@@ -141,11 +162,15 @@ function nonfinite(spec: Spec, run: RunStats, stopped: StopReason): Finding[] {
     kind: 'nonfinite', severity: 'error', layers: [k], line,
     message: `Training produced NaN or Infinity at epoch ${run.epochAt(at)}${count > 0 ? `: ${count} non-finite entries in layer ${k}'s weight gradient` : ' (the loss)'}. The gradient overflowed; clip it or lower the learning rate.`,
     fixes: [clip, lowerLr(spec, 10)],
-    evidence: { series: [thin(run.stat(k, 'gradRms'), 240, true)] },
+    evidence: { series: [thin(run.stat(k, 'gradRms'), 240, true)], epochs: E },
   }];
 }
 
-export function diagnoseRun({ spec, records, stopped }: DiagnoseInput): Finding[] {
+export function diagnoseRun(input: DiagnoseInput): Finding[] {
+  return rawFindings(input).map(offerable(input.spec));
+}
+
+function rawFindings({ spec, records, stopped }: DiagnoseInput): Finding[] {
   const run = asStats(records);
   const layers = spec.layers;
   const E = run.length;
@@ -157,8 +182,9 @@ export function diagnoseRun({ spec, records, stopped }: DiagnoseInput): Finding[
   const lastEpoch = run.epochAt(E - 1);
   const span = first === lastEpoch ? `epoch ${first}` : `epochs ${first}–${lastEpoch}`;
   const findings: Finding[] = [];
+  // `epochs`: how many epochs the evidence's series cover (they are thinned to at most 240 points).
   const add = (kind: FindingKind, severity: Severity, ks: readonly number[], message: string, fixes: readonly Fix[], evidence: Finding['evidence']) =>
-    findings.push({ kind, severity, layers: ks, line: layers[ks[0]].line, message, fixes: fixes.map((f) => withLines(f, [layers[ks[0]].line])), evidence });
+    findings.push({ kind, severity, layers: ks, line: layers[ks[0]].line, message, fixes: fixes.map((f) => withLines(f, [layers[ks[0]].line])), evidence: { ...evidence, epochs: E } });
   const series = (k: number, name: LayerStatName = 'gradRms') => thin(run.stat(k, name), 240, name === 'gradRms');
   const at = (k: number, name: LayerStatName) => run.stat(k, name)[E - 1];
 
@@ -197,10 +223,19 @@ export function diagnoseRun({ spec, records, stopped }: DiagnoseInput): Finding[
     }
     return worst;
   });
-  for (let k = 0; k <= L; k++) {
-    const p = peak[k];
-    if ((k < L && (p.dRatio > th.exploding || p.gRatio > th.exploding)) || p.g > th.exploding) exploding.push(k);
-  }
+  // The epochs (indices) in which each layer exploded: one early burst the run recovers from is a
+  // warning that says so, an explosion still there in the last quarter an error.
+  const explodedAt = layers.map((_, k) => {
+    const g = run.stat(k, 'gradRms');
+    const d = run.stat(k, 'deltaRms');
+    const at: number[] = [];
+    for (let i = 0; i < E; i++) {
+      const ratioHigh = k < L && ((outD[i] > 0 && d[i] / outD[i] > th.exploding) || (outG[i] > 0 && g[i] / outG[i] > th.exploding));
+      if (ratioHigh || g[i] > th.exploding) at.push(i);
+    }
+    return at;
+  });
+  for (let k = 0; k <= L; k++) if (explodedAt[k].length > 0) exploding.push(k);
 
   for (const ks of byLine(layers, vanishing)) {
     const worst = ks.reduce((a, b) => (Math.min(ratios[b].dRatio, ratios[b].gRatio) < Math.min(ratios[a].dRatio, ratios[a].gRatio) ? b : a));
@@ -211,11 +246,27 @@ export function diagnoseRun({ spec, records, stopped }: DiagnoseInput): Finding[
       ? ` ${above} sigmoid layer${above === 1 ? '' : 's'} from here to the output bound the backpropagated factor by ${bound.text} = ${sci(bound.value)}.`
       : '';
     const act = layers[ks[0]].activation.kind;
-    const fixes: Fix[] = [RELU_FIX, { title: 'Use leaky_relu with he_normal init', change: { kind: 'layer', lines: [], activation: 'leaky_relu', init: 'he_normal' } }];
-    if (act !== 'tanh') fixes.push({ title: 'Use tanh with glorot_uniform init', change: { kind: 'layer', lines: [], activation: 'tanh', init: 'glorot_uniform' } });
+    // The cause is this layer's derivative and every shrinking one above it, up to the output.
+    const cause = layers.slice(ks[0], L).filter((l, i) => i === 0 || SHRINKING.has(l.activation.kind));
+    const causeLines = [...new Set(cause.map((l) => l.line))];
+    const scope = causeLines.length > 1 ? ` on layers ${cause[0].index}–${cause[cause.length - 1].index}` : '';
+    // Normalized layers already rescale z, so a vanishing error there comes from training, not from
+    // the activation's derivative: a new activation is worth trying but is not promised to heal.
+    const normalized = cause.some((l) => l.norm !== undefined);
+    const caveat = normalized ? ' (these layers are normalized: may not heal on its own)' : '';
+    const onCause = (activation: string, init: string): Fix => ({
+      title: `Use ${activation} with ${init} init${scope}${caveat}`,
+      change: { kind: 'layer', lines: causeLines, activation, init },
+    });
+    const fixes: Fix[] = [onCause('relu', 'he_normal'), onCause('leaky_relu', 'he_normal')];
+    if (act !== 'tanh') fixes.push(onCause('tanh', 'glorot_uniform'));
     add('vanishing', 'warning', ks,
       `${layerNames(ks)} vanishing: the backpropagated error ∂L/∂z is ${sci(r.dRatio)} of the output layer's and the weight gradient ∂L/∂W ${sci(r.gRatio)} of it (${span}; threshold ${th.vanishing}).${why} These layers barely learn.`,
-      fixes, { series: ks.map((k) => series(k)), gradRatio: r.gRatio, deltaRatio: r.dRatio, ...(bound ? { bound } : {}) });
+      fixes, {
+        series: ks.map((k) => series(k)), gradRatio: r.gRatio, deltaRatio: r.dRatio, ...(bound ? { bound } : {}),
+        // Each named layer's own ratios, since the message quotes the worst one only.
+        gradRatios: ks.map((k) => ratios[k].gRatio), deltaRatios: ks.map((k) => ratios[k].dRatio),
+      });
   }
 
   for (const ks of byLine(layers, exploding)) {
@@ -227,9 +278,19 @@ export function diagnoseRun({ spec, records, stopped }: DiagnoseInput): Finding[
         const init = ['relu', 'leaky_relu', 'elu'].includes(l.activation.kind) ? 'he_normal' : 'glorot_uniform';
         fixes.unshift({ title: `Use ${init} init (scaled to the layer's fan-in)`, change: { kind: 'layer', lines: [], init } });
       }
-      add('exploding', 'error', ks,
-        `${layerNames(ks)} exploding: at epoch ${r.epoch} the backpropagated error ∂L/∂z was ${sci(r.dRatio)} times the output layer's and the weight gradient ∂L/∂W RMS ${sci(r.g)}, ${sci(r.gRatio)} times the output layer's (threshold ${th.exploding}). The gradient grows at every layer on its way to the input.`,
-        fixes, { series: ks.map((k) => series(k)), gradRatio: r.gRatio, deltaRatio: r.dRatio, epoch: r.epoch });
+      const at = [...new Set(ks.flatMap((k) => explodedAt[k]))].sort((a, b) => a - b);
+      const lastAt = at[at.length - 1];
+      const persistent = lastAt >= from;
+      const burst = at[0] === lastAt ? `epoch ${run.epochAt(at[0])}` : `epochs ${run.epochAt(at[0])}–${run.epochAt(lastAt)}`;
+      const verdict = persistent
+        ? `${layerNames(ks)} exploding (in ${at.length} of ${E} epochs, the last quarter included)`
+        : `${layerNames(ks)} exploded in ${burst}, settled by epoch ${run.epochAt(lastAt + 1)}`;
+      add('exploding', persistent ? 'error' : 'warning', ks,
+        `${verdict}: at epoch ${r.epoch} the backpropagated error ∂L/∂z was ${sci(r.dRatio)} times the output layer's and the weight gradient ∂L/∂W RMS ${sci(r.g)}, ${sci(r.gRatio)} times the output layer's (threshold ${th.exploding}). The gradient grows at every layer on its way to the input${persistent ? '.' : '; this run recovered, a larger lr or a deeper network may not.'}`,
+        fixes, {
+          series: ks.map((k) => series(k)), gradRatio: r.gRatio, deltaRatio: r.dRatio, epoch: r.epoch, explodedEpochs: at.map((i) => run.epochAt(i)), persistent,
+          gradRatios: ks.map((k) => peak[k].gRatio), deltaRatios: ks.map((k) => peak[k].dRatio),
+        });
   }
 
   const dead = layers.map((_, k) => k).filter(isDead);
@@ -309,7 +370,7 @@ function runFindings(spec: Spec, run: RunStats, layerFindings: readonly Finding[
   const trainLine = spec.lines.train ?? optLine;
   const lr = spec.optimizer.lr;
   const updateRatios = maxUpdateRatio(spec, run);
-  const lossEvidence = { losses: thin(losses), updateRatios: thin(updateRatios, 240, true) };
+  const lossEvidence = { losses: thin(losses), updateRatios: thin(updateRatios, 240, true), epochs: E };
   const setLr = (value: number, title: string): Fix => ({ title, change: { kind: 'option', statement: 'optimizer', key: 'lr', value: String(value) } });
 
   // lr_too_high: the largest step moved weights by far more than the healthy ~1e-3 of their norm,

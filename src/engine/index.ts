@@ -27,7 +27,7 @@ export { diagnoseRun, certainFindings, statsOfRecords, thin } from './findings';
 export type { RunStats } from './findings';
 export { EpochHistory } from './history';
 export { reportJsonChunks, toJson } from './reportJson';
-export { editsForChange, applyEdits } from './edits';
+export { editsForChange, applyEdits, applyChanges } from './edits';
 export type { TextEdit } from './edits';
 export { gradcheck } from './gradcheck';
 export { escapeControls } from './escape';

@@ -280,6 +280,9 @@ export function parseSpec(text: string, options: ParseOptions = {}): ParseResult
   let inputToken: Token | null = null;
   let loss: LossName | null = null;
   let lossToken: Token | null = null;
+  // A `dense` or `loss` line with an error: the output layer or the loss is not what the user meant
+  // (`dense 1 sigmod` drops that layer), so checks of one against the other would only be knock-ons.
+  let knockOn = false;
   let optimizer: OptimizerSpec = defaultOptimizer('sgd');
   let train: TrainSpec = { epochs: 100, batch: 32, seed: 1, shuffle: true, precision: 'float32' };
   let diagnose: Thresholds = { ...DEFAULT_THRESHOLDS };
@@ -454,14 +457,17 @@ export function parseSpec(text: string, options: ParseOptions = {}): ParseResult
             norm: normHit ? { kind: normHit.value as NormKind, token: normHit.token } : undefined,
             residual: residualHit?.value === true ? residualHit.token : undefined,
           });
-        }
+        } else knockOn = true;
         break;
       }
       case 'loss': {
         const t = rest[0];
         const names = Object.keys(LOSSES);
         if (!t || t.kind !== 'word') report(ctx, 'error', 'syntax', `\`loss\` needs one of ${names.join(', ')}.`, head.start, head.end);
-        else if (!(t.text in LOSSES)) tokenError(ctx, 'unknown-loss', `Unknown loss \`${t.text}\`; expected one of ${names.join(', ')}.${didYouMean(t.text, names)}`, t);
+        else if (!(t.text in LOSSES)) {
+          tokenError(ctx, 'unknown-loss', `Unknown loss \`${t.text}\`; expected one of ${names.join(', ')}.${didYouMean(t.text, names)}`, t);
+          knockOn = true;
+        }
         else {
           loss = t.text as LossName;
           lossToken = t;
@@ -588,7 +594,7 @@ export function parseSpec(text: string, options: ParseOptions = {}): ParseResult
   checkCures(dense, input, train.batch, fileCtx);
 
   // The loss: defaulted from the output layer, checked against it and the data.
-  const out = dense[dense.length - 1];
+  const out = knockOn ? undefined : dense[dense.length - 1];
   const outAct = out?.activation.kind;
   const resolvedLoss: LossName = loss ?? (outAct === 'softmax' ? 'cross_entropy' : outAct === 'sigmoid' && out?.units === 1 ? 'bce' : 'mse');
   if (out) {

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -81,5 +81,53 @@ describe('nnspec CLI (dist/cli.js)', () => {
     const missing = nnspec('check', join(dir, 'nope.nnspec'));
     assert.equal(missing.code, 1);
     assert.match(missing.err, /nope\.nnspec: cannot read: there is no file .*nope\.nnspec/);
+  });
+
+  it('help: --help, -h and help print the usage and exit 0; no command prints it to stderr, exit 2', () => {
+    for (const a of ['--help', '-h', 'help']) {
+      const r = nnspec(a);
+      assert.equal(r.code, 0, a);
+      assert.match(r.out, /^Usage:\n  nnspec check FILE/, a);
+      assert.match(r.out, /nnspec fix FILE \[--dry-run\]/, a);
+    }
+    assert.match(nnspec('train', '-h').out, /^Usage:/);
+    const bare = nnspec();
+    assert.equal(bare.code, 2);
+    assert.equal(bare.out, '');
+    assert.match(bare.err, /^Usage:/);
+  });
+
+  it('--version prints the package version', () => {
+    const r = nnspec('--version');
+    assert.equal(r.code, 0);
+    const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
+    assert.equal(r.out, `nnspec ${version}\n`);
+  });
+
+  it('fix --dry-run lists the first fix of each finding and the changed lines, and leaves the file alone', () => {
+    const file = join(dir, 'dead.nnspec');
+    copyFileSync(example('dead-relu.nnspec'), file);
+    const before = readFileSync(file, 'utf8');
+    const r = nnspec('fix', file, '--dry-run');
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /dead\.nnspec:7: dead: Start the biases at 0 \(bias=0\)/);
+    assert.match(r.out, /  7 - dense 16 relu init=he_normal bias=-3\n  7 \+ dense 16 relu init=he_normal bias=0\n/);
+    assert.equal(readFileSync(file, 'utf8'), before);
+  });
+
+  it('fix writes the file, and the findings it answered are gone on retrain', () => {
+    const file = join(dir, 'sat.nnspec');
+    copyFileSync(example('saturated-sigmoid.nnspec'), file);
+    const kinds = () => (JSON.parse(nnspec('train', file, '--json').out) as { findings: { kind: string }[] }).findings.map((f) => f.kind);
+    assert.ok(kinds().includes('saturated'));
+    const r = nnspec('fix', file);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /wrote .*sat\.nnspec/);
+    assert.match(readFileSync(file, 'utf8'), /dense 16 sigmoid init=glorot_uniform x4/);
+    assert.ok(!kinds().includes('saturated'));
+    const healthy = join(dir, 'healthy.nnspec');
+    copyFileSync(example('relu-he.nnspec'), healthy);
+    assert.match(nnspec('fix', healthy).out, /nothing to fix \(no findings\)/);
+    assert.equal(readFileSync(healthy, 'utf8'), readFileSync(example('relu-he.nnspec'), 'utf8'));
   });
 });

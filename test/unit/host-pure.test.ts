@@ -175,7 +175,8 @@ describe('host: hover text', () => {
     const md = findingHover(f, links);
     assert.match(md, /\*\*Vanishing gradient\*\* \(warning\)/);
     assert.match(md, /layer 0: `[▁▂▃▄▅▆▇█]+`/);
-    assert.match(md, /Ratio to the output layer: ∂L\/∂W [\d.e-]+, ∂L\/∂z [\d.e-]+/);
+    // Several layers: the worst one's ratios lead (each layer's own is on its row).
+    assert.match(md, /Worst ratio to the output layer: ∂L\/∂W [\d.e-]+, ∂L\/∂z [\d.e-]+/);
     assert.match(md, /Bound: \(1\/4\)\^8 = 1\.5e-5/);
     assert.match(md, /\[Use relu with he\\_normal init\]\(command:nnspec\.applyFix\?/);
     const uri = /\(command:nnspec\.applyFix\?([^)]+)\)/.exec(md)![1];

@@ -49,9 +49,11 @@ export class SpecCodeActionProvider implements vscode.CodeActionProvider {
           action.isPreferred = i === 0;
           action.command = { command: FIX_APPLIED_COMMAND, title: fix.title };
           actions.push(action);
-          if (fix.change.kind === 'layer' && sameKind.size > 1) {
-            const every = new vscode.CodeAction(`Fix all ${kind} layers: ${fix.title} (${sameKind.size} lines)`, vscode.CodeActionKind.QuickFix);
-            every.edit = workspaceEdit(doc, editsForChange(text, changeForAll(fix.change, all, kind)));
+          const forAll = changeForAll(fix.change, all, kind);
+          // Offered only when it reaches lines the fix itself does not (a vanishing fix already covers the layers above).
+          if (fix.change.kind === 'layer' && forAll.kind === 'layer' && sameKind.size > 1 && forAll.lines.length > fix.change.lines.length) {
+            const every = new vscode.CodeAction(`Fix all ${kind} layers: ${fix.title} (${forAll.lines.length} lines)`, vscode.CodeActionKind.QuickFix);
+            every.edit = workspaceEdit(doc, editsForChange(text, forAll));
             every.diagnostics = [diag];
             actions.push(every);
           }

@@ -50,12 +50,19 @@ export function findingData(f: Finding, lines: readonly string[]): DiagnosticDat
   };
 }
 
-/** Problems then findings, in line order, each (line, code, message) once. */
-export function mergeDiagnostics(text: string, problems: readonly Problem[], findings: readonly Finding[]): DiagnosticData[] {
+/** What the static analysis predicts before training (gradients, saturation); a run's measurements replace them. */
+const PREDICTIONS: ReadonlySet<ProblemCode> = new Set(['static-vanishing', 'static-exploding', 'saturating-activation']);
+
+/**
+ * Problems then findings, in line order, each (line, code, message) once. Once the document has a
+ * run (`measured`), the predictions give way to what the run measured.
+ */
+export function mergeDiagnostics(text: string, problems: readonly Problem[], findings: readonly Finding[], measured = false): DiagnosticData[] {
   const lines = text.split(/\r\n|\r|\n/);
   const seen = new Set<string>();
   const out: DiagnosticData[] = [];
-  for (const d of [...problems.map((p) => problemData(p, lines)), ...findings.map((f) => findingData(f, lines))]) {
+  const kept = measured ? problems.filter((p) => !PREDICTIONS.has(p.code)) : problems;
+  for (const d of [...kept.map((p) => problemData(p, lines)), ...findings.map((f) => findingData(f, lines))]) {
     const key = `${d.line}\u0000${d.code}\u0000${d.message}`;
     if (seen.has(key)) continue;
     seen.add(key);

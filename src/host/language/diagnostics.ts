@@ -79,7 +79,7 @@ export class SpecDiagnostics implements vscode.Disposable {
       problems = [];
     }
     if (doc.isClosed || this.generations.get(key) !== generation) return;
-    const data = mergeDiagnostics(text, problems, this.findings.get(doc.uri.toString()));
+    const data = mergeDiagnostics(text, problems, this.findings.get(key), this.findings.measured(key));
     this.collection.set(doc.uri, data.map(toDiagnostic));
   }
 

@@ -32,6 +32,11 @@ export class FindingsStore {
     return this.entries.get(uri)?.findings ?? [];
   }
 
+  /** Whether the document has a run whose findings still describe it (possibly none). */
+  measured(uri: string): boolean {
+    return this.entries.has(uri);
+  }
+
   /** Follows an edit; returns true when the findings changed (moved or dropped). */
   textChanged(uri: string, text: string): boolean {
     const e = this.entries.get(uri);

@@ -4,10 +4,13 @@
 import type { Change, Finding, FindingKind } from '../../engine/types';
 import type { FixCommandArgs } from './hoverText';
 
-/** The same change on every line flagged with the given kind (for a layer change), else the change itself. */
+/**
+ * The same change on every line flagged with the given kind as well as its own lines (for a layer
+ * change), else the change itself.
+ */
 export function changeForAll(change: Change, findings: readonly Finding[], kind: FindingKind): Change {
   if (change.kind !== 'layer') return change;
-  const lines = [...new Set(findings.filter((f) => f.kind === kind).map((f) => f.line))].sort((a, b) => a - b);
+  const lines = [...new Set([...change.lines, ...findings.filter((f) => f.kind === kind).map((f) => f.line)])].sort((a, b) => a - b);
   return { ...change, lines };
 }
 

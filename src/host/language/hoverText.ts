@@ -111,34 +111,40 @@ export interface FixCommandArgs {
 export function findingHover(f: Finding, fixLinks: readonly FixLink[]): string {
   const parts: string[] = [];
   const where = f.layers.length === 0 ? '' : f.layers.length === 1 ? ` — layer ${f.layers[0]}` : ` — layers ${f.layers.join(', ')}`;
+  // The verdict first, then its numbers; the message itself is the diagnostic's, which the same hover shows.
   parts.push(`**${FINDINGS[f.kind].title}** (${f.severity})${where}`);
-  // The message itself is the diagnostic's, which the same hover shows.
   const ev = f.evidence;
+  const ratios: string[] = [];
+  if (ev.gradRatio !== undefined) ratios.push(`∂L/∂W ${sci(ev.gradRatio)}`);
+  if (ev.deltaRatio !== undefined) ratios.push(`∂L/∂z ${sci(ev.deltaRatio)}`);
+  if (ratios.length) parts.push(`${f.layers.length > 1 ? 'Worst ratio' : 'Ratio'} to the output layer: ${ratios.join(', ')}`);
+  if (ev.bound) parts.push(`Bound: ${ev.bound.text} = ${sci(ev.bound.value)} (sigmoid′ ≤ 1/4 per layer)`);
   const series = ev.series ?? [];
+  const epochs = isFiniteNumber(ev.epochs) ? ev.epochs : series[0]?.length ?? 0;
+  const over = `over ${epochs} epoch${epochs === 1 ? '' : 's'}`;
   if (series.length > 0) {
     const { label, scale } = seriesLabel(f.kind);
     const shown = series.slice(0, 8);
-    const domain = sharedDomain(shown, scale);
+    // One row shows its own curve, min to max; several rows share a scale so their heights compare.
+    const domain = shown.length > 1 ? sharedDomain(shown, scale) : undefined;
+    const deltas = numberArray(ev.deltaRatios) && ev.deltaRatios.length === series.length ? ev.deltaRatios : null;
     const rows = shown.map((s, j) => {
-      return `layer ${f.layers[j] ?? j}: \`${sparkline(s, { scale, domain })}\` ${rangeOf(s)}`;
+      const own = deltas ? ` · ∂L/∂z ${sci(deltas[j])} of the output layer's` : '';
+      return `layer ${f.layers[j] ?? j}: \`${sparkline(s, { scale, ...(domain ? { domain } : {}) })}\` ${rangeOf(s)}${own}`;
     });
     if (series.length > shown.length) rows.push(`… and ${series.length - shown.length} more`);
-    parts.push(`${label} over ${series[0].length} epoch${series[0].length === 1 ? '' : 's'}, one scale for all rows (${sci(domain[0])} … ${sci(domain[1])}):\n\n${rows.join('  \n')}`);
+    const scaleNote = domain ? `, one scale for all rows (${sci(domain[0])} … ${sci(domain[1])})` : '';
+    parts.push(`${label} ${over}${scaleNote}:\n\n${rows.join('  \n')}`);
   }
   // Findings about the whole run carry the loss and the largest update ratio per epoch instead.
   const runSeries: [string, unknown][] = [['loss', ev.losses], ['largest update ratio ‖ΔW‖/‖W‖', ev.updateRatios]];
   const runRows = runSeries.filter((e): e is [string, number[]] => numberArray(e[1]) && e[1].length > 0).map(([label, values]) => `${label}: \`${sparkline(values)}\` ${rangeOf(values)}`);
-  if (series.length === 0 && runRows.length > 0) parts.push(`Over ${(ev.losses as number[] | undefined)?.length ?? 0} epochs (log scale):\n\n${runRows.join('  \n')}`);
+  if (series.length === 0 && runRows.length > 0) parts.push(`Over ${epochs || ((ev.losses as number[] | undefined)?.length ?? 0)} epochs (log scale):\n\n${runRows.join('  \n')}`);
   // The step size's numbers against the rule of thumb, and what else a run finding measured.
   const healthy = 'about 1e-3 is healthy for SGD';
   if (isFiniteNumber(ev.peakRatio)) parts.push(`Largest update ratio ‖ΔW‖/‖W‖ of the run: ${sci(ev.peakRatio)} (${healthy})`);
   if (isFiniteNumber(ev.updateRatio)) parts.push(`Largest update ratio ‖ΔW‖/‖W‖ over the last quarter: ${sci(ev.updateRatio)} (${healthy})`);
   if (numberArray(ev.smallLayers) && ev.smallLayers.length > 0) parts.push(`Layers with small gradients: ${ev.smallLayers.join(', ')}`);
-  const ratios: string[] = [];
-  if (ev.gradRatio !== undefined) ratios.push(`∂L/∂W ${sci(ev.gradRatio)}`);
-  if (ev.deltaRatio !== undefined) ratios.push(`∂L/∂z ${sci(ev.deltaRatio)}`);
-  if (ratios.length) parts.push(`Ratio to the output layer: ${ratios.join(', ')}`);
-  if (ev.bound) parts.push(`Bound: ${ev.bound.text} = ${sci(ev.bound.value)} (sigmoid′ ≤ 1/4 per layer)`);
   if (fixLinks.length) parts.push(`Fixes: ${fixLinks.map((l) => `[${escapeMarkdown(l.title)}](${l.uri})`).join(' · ')}`);
   return parts.join('\n\n');
 }
