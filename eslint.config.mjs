@@ -8,7 +8,9 @@ import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 
 const NODE_GLOBALS = Object.fromEntries(
-  ['process', 'console', 'Buffer', 'URL', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', '__dirname', '__filename', 'module', 'require'].map((g) => [g, 'readonly']),
+  ['process', 'console', 'Buffer', 'URL', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', '__dirname', '__filename', 'module', 'require'].map(
+    (g) => [g, 'readonly'],
+  ),
 );
 
 // What lies above the engine, as import paths seen from any depth.
@@ -32,7 +34,12 @@ export default defineConfig(
   },
   {
     files: ['src/shared/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['../*', 'vscode', 'node:*'], message: 'src/shared is the bottom layer: it imports nothing of the project.' }] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['../*', 'vscode', 'node:*'], message: 'src/shared is the bottom layer: it imports nothing of the project.' }] },
+      ],
+    },
   },
   {
     files: ['src/engine/**/*.ts'],
@@ -51,7 +58,9 @@ export default defineConfig(
   },
   {
     files: ['src/webview/**/*.ts', 'src/worker/**/*.ts', 'src/protocol.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/host/*', '**/host', 'vscode'], message: 'Only the host imports the host and vscode.' }] }] },
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/host/*', '**/host', 'vscode'], message: 'Only the host imports the host and vscode.' }] }],
+    },
   },
   {
     // Tests of hostile input match control characters on purpose.

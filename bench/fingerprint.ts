@@ -8,7 +8,16 @@ import { check, Trainer } from '../src/engine/index';
 import { BATCHES, NETWORKS, engineSetup } from './networks';
 
 const activations = ['sigmoid', 'tanh', 'relu', 'leaky_relu', 'elu', 'gelu', 'softsign', 'linear'];
-const optimizers = ['sgd lr=0.1', 'sgd lr=0.05 momentum=0.9', 'sgd lr=0.05 momentum=0.9 nesterov=true', 'adam lr=0.01', 'rmsprop lr=0.01', 'sgd lr=0.1 clip=0.5', 'adam lr=0.01 weight_decay=0.01', 'sgd lr=0.5 weight_decay=0.001 clip=1'];
+const optimizers = [
+  'sgd lr=0.1',
+  'sgd lr=0.05 momentum=0.9',
+  'sgd lr=0.05 momentum=0.9 nesterov=true',
+  'adam lr=0.01',
+  'rmsprop lr=0.01',
+  'sgd lr=0.1 clip=0.5',
+  'adam lr=0.01 weight_decay=0.01',
+  'sgd lr=0.5 weight_decay=0.001 clip=1',
+];
 
 function texts(): { name: string; text: string }[] {
   const out: { name: string; text: string }[] = [];
@@ -16,31 +25,68 @@ function texts(): { name: string; text: string }[] {
     activations.forEach((act, i) => {
       const opt = optimizers[i % optimizers.length];
       const width = 5 + i;
-      out.push({ name: `${act} ${opt} ${precision}`, text: [
-        'network fp', 'data spiral samples=150 noise=0.1 seed=3', 'input 2',
-        `dense ${width} ${act} x3`, 'dense 1 sigmoid', 'loss bce', `optimizer ${opt}`,
-        `train epochs=6 batch=${i % 2 ? 32 : 13} seed=${i + 1} precision=${precision}`,
-      ].join('\n') + '\n' });
+      out.push({
+        name: `${act} ${opt} ${precision}`,
+        text:
+          [
+            'network fp',
+            'data spiral samples=150 noise=0.1 seed=3',
+            'input 2',
+            `dense ${width} ${act} x3`,
+            'dense 1 sigmoid',
+            'loss bce',
+            `optimizer ${opt}`,
+            `train epochs=6 batch=${i % 2 ? 32 : 13} seed=${i + 1} precision=${precision}`,
+          ].join('\n') + '\n',
+      });
     });
     optimizers.forEach((opt, i) => {
-      out.push({ name: `softmax ${opt} ${precision}`, text: [
-        'network fp', 'data spiral samples=120 noise=0.2 seed=5 classes=3', 'input 2',
-        `dense 40 relu init=he_normal`, `dense 33 tanh`, 'dense 3 softmax', 'loss cross_entropy', `optimizer ${opt}`,
-        `train epochs=4 batch=${i % 2 ? 30 : 64} seed=${i + 7} precision=${precision}`,
-      ].join('\n') + '\n' });
-      out.push({ name: `mse ${opt} ${precision}`, text: [
-        'network fp', 'data spiral samples=100 noise=0.1 seed=2', 'input 2',
-        `dense 12 sigmoid x2`, 'dense 1 linear', 'loss mse', `optimizer ${opt}`,
-        `train epochs=4 batch=16 seed=${i + 3} precision=${precision}`,
-      ].join('\n') + '\n' });
+      out.push({
+        name: `softmax ${opt} ${precision}`,
+        text:
+          [
+            'network fp',
+            'data spiral samples=120 noise=0.2 seed=5 classes=3',
+            'input 2',
+            `dense 40 relu init=he_normal`,
+            `dense 33 tanh`,
+            'dense 3 softmax',
+            'loss cross_entropy',
+            `optimizer ${opt}`,
+            `train epochs=4 batch=${i % 2 ? 30 : 64} seed=${i + 7} precision=${precision}`,
+          ].join('\n') + '\n',
+      });
+      out.push({
+        name: `mse ${opt} ${precision}`,
+        text:
+          [
+            'network fp',
+            'data spiral samples=100 noise=0.1 seed=2',
+            'input 2',
+            `dense 12 sigmoid x2`,
+            'dense 1 linear',
+            'loss mse',
+            `optimizer ${opt}`,
+            `train epochs=4 batch=16 seed=${i + 3} precision=${precision}`,
+          ].join('\n') + '\n',
+      });
     });
     // Runs that blow up, for the careful pass over non-finite gradients.
     for (const opt of ['sgd lr=50', 'sgd lr=20 momentum=0.9', 'adam lr=100', 'rmsprop lr=100']) {
-      out.push({ name: `explode ${opt} ${precision}`, text: [
-        'network fp', 'data spiral samples=100 noise=0.1 seed=3', 'input 2',
-        'dense 16 relu init=normal(0, 4) x6', 'dense 1 linear', 'loss mse', `optimizer ${opt}`,
-        `train epochs=30 batch=16 seed=4 precision=${precision}`,
-      ].join('\n') + '\n' });
+      out.push({
+        name: `explode ${opt} ${precision}`,
+        text:
+          [
+            'network fp',
+            'data spiral samples=100 noise=0.1 seed=3',
+            'input 2',
+            'dense 16 relu init=normal(0, 4) x6',
+            'dense 1 linear',
+            'loss mse',
+            `optimizer ${opt}`,
+            `train epochs=30 batch=16 seed=4 precision=${precision}`,
+          ].join('\n') + '\n',
+      });
     }
   }
   return out;
@@ -48,7 +94,8 @@ function texts(): { name: string; text: string }[] {
 
 const all = process.argv.includes('--all');
 const num = (v: number): string => (Object.is(v, -0) ? '-0' : String(v));
-const dump = (v: unknown): string => JSON.stringify(v, (_k, x) => (typeof x === 'number' ? num(x) : x instanceof Float32Array || x instanceof Float64Array ? Array.from(x, num) : x));
+const dump = (v: unknown): string =>
+  JSON.stringify(v, (_k, x) => (typeof x === 'number' ? num(x) : x instanceof Float32Array || x instanceof Float64Array ? Array.from(x, num) : x));
 const out: string[] = [];
 for (const { name, text } of texts()) {
   const r = check(text);
@@ -57,7 +104,10 @@ for (const { name, text } of texts()) {
   const records = [];
   const it = t.run();
   let res = it.next();
-  while (!res.done) { records.push(res.value); res = it.next(); }
+  while (!res.done) {
+    records.push(res.value);
+    res = it.next();
+  }
   const s = dump({ records, stopped: res.value, weights: t.net.layers.map((l) => [l.W, l.b]) });
   out.push(`${name}: ${all ? s : createHash('sha256').update(s).digest('hex').slice(0, 16)}`);
 }
@@ -66,7 +116,16 @@ for (const n of NETWORKS) {
   for (const precision of ['float32', 'float64'] as const) {
     const { spec, dataset } = engineSetup(n, precision);
     const t = new Trainer({ ...spec, train: { ...spec.train, epochs: 2 } }, dataset);
-    const records = [...(function* () { const it = t.run(); let r = it.next(); while (!r.done) { yield r.value; r = it.next(); } })()];
+    const records = [
+      ...(function* () {
+        const it = t.run();
+        let r = it.next();
+        while (!r.done) {
+          yield r.value;
+          r = it.next();
+        }
+      })(),
+    ];
     const s = dump({ records, weights: t.net.layers.map((l) => [l.W, l.b]), B: BATCHES });
     out.push(`bench ${n.name} ${precision}: ${all ? s : createHash('sha256').update(s).digest('hex').slice(0, 16)}`);
   }

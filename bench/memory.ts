@@ -34,9 +34,19 @@ function makeRecord(src: EpochRecord, i: number): EpochRecord {
     loss: src.loss * f,
     accuracy: src.accuracy,
     layers: src.layers.map((s) => ({
-      gradRms: s.gradRms * f, gradMeanAbs: s.gradMeanAbs * f, gradMaxAbs: s.gradMaxAbs * f, deltaRms: s.deltaRms * f,
-      updateRatio: s.updateRatio * f, weightRms: s.weightRms * f, actMean: s.actMean * f, actStd: s.actStd * f,
-      dead: s.dead, saturated: s.saturated * f, zeroGrad: s.zeroGrad, nonFinite: s.nonFinite, biasGradNorm: s.biasGradNorm * f,
+      gradRms: s.gradRms * f,
+      gradMeanAbs: s.gradMeanAbs * f,
+      gradMaxAbs: s.gradMaxAbs * f,
+      deltaRms: s.deltaRms * f,
+      updateRatio: s.updateRatio * f,
+      weightRms: s.weightRms * f,
+      actMean: s.actMean * f,
+      actStd: s.actStd * f,
+      dead: s.dead,
+      saturated: s.saturated * f,
+      zeroGrad: s.zeroGrad,
+      nonFinite: s.nonFinite,
+      biasGradNorm: s.biasGradNorm * f,
     })),
     histograms: src.histograms.map((h) => {
       const c = new Array<number>(h.length).fill(0);
@@ -74,14 +84,21 @@ function measure(mode: string): void {
 if (modeAt >= 0) {
   measure(args[modeAt + 1]);
 } else {
-  const rows = [`Memory of ${EPOCHS.toLocaleString('en')} epochs × ${LAYERS} layers of statistics (V8 heap + typed-array stores, after GC):`, '', '| storage | MB | time to store |', '|---|---:|---:|'];
+  const rows = [
+    `Memory of ${EPOCHS.toLocaleString('en')} epochs × ${LAYERS} layers of statistics (V8 heap + typed-array stores, after GC):`,
+    '',
+    '| storage | MB | time to store |',
+    '|---|---:|---:|',
+  ];
   const label: Record<string, string> = {
     records: 'EpochRecord objects (as yielded, with histograms)',
     history32: 'EpochHistory, float32 columns (histograms: 256 epochs + latest)',
     history64: 'EpochHistory, float64 columns (histograms: 256 epochs + latest)',
   };
   for (const mode of ['records', 'history32', 'history64']) {
-    const r = spawnSync(process.execPath, ['--expose-gc', '--max-old-space-size=8192', __filename, '--mode', mode, String(EPOCHS), String(LAYERS)], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, ['--expose-gc', '--max-old-space-size=8192', __filename, '--mode', mode, String(EPOCHS), String(LAYERS)], {
+      encoding: 'utf8',
+    });
     const line = r.stdout.trim().split('\n').pop() ?? '';
     try {
       const { bytes, ms } = JSON.parse(line) as { bytes: number; ms: number };

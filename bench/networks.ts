@@ -76,9 +76,11 @@ export const BATCHES = 16;
 export function syntheticData(n: BenchNet): { x: Float64Array; y: Float64Array } {
   let s = 0x9e3779b9;
   const next = (): number => {
-    s ^= s << 13; s >>>= 0;
+    s ^= s << 13;
+    s >>>= 0;
     s ^= s >>> 17;
-    s ^= s << 5; s >>>= 0;
+    s ^= s << 5;
+    s >>>= 0;
     return s / 2 ** 31 - 1;
   };
   const samples = n.batch * BATCHES;

@@ -79,8 +79,19 @@ function record(e: number, n: number): EpochRecord {
   for (let i = 0; i < n; i++) {
     const g = 3e-2 * Math.exp(-e / 400) * 0.93 ** (n - 1 - i) * (1 + (rand() - 0.5) * 0.3);
     layers.push({
-      gradRms: g, gradMeanAbs: g * 0.8, gradMaxAbs: g * 4, deltaRms: g * 3, updateRatio: g * 0.05, weightRms: 0.6,
-      actMean: 0.1, actStd: 0.5, dead: 0, saturated: rand() * 0.1, zeroGrad: 0, nonFinite: 0, biasGradNorm: g * 2,
+      gradRms: g,
+      gradMeanAbs: g * 0.8,
+      gradMaxAbs: g * 4,
+      deltaRms: g * 3,
+      updateRatio: g * 0.05,
+      weightRms: 0.6,
+      actMean: 0.1,
+      actStd: 0.5,
+      dead: 0,
+      saturated: rand() * 0.1,
+      zeroGrad: 0,
+      nonFinite: 0,
+      biasGradNorm: g * 2,
     });
     const h = new Array<number>(HISTOGRAM.bins).fill(0);
     const centre = Math.min(HISTOGRAM.bins - 3, Math.max(2, Math.round(((Math.log10(g) - HISTOGRAM.min) / (HISTOGRAM.max - HISTOGRAM.min)) * HISTOGRAM.bins)));
@@ -99,7 +110,10 @@ function newRun(c: Case, id: string): RunData {
 
 function finish(run: RunData, c: Case): void {
   const layers = reportLayers(c.layers);
-  run.apply({ type: 'done', report: { version: 1, network: { name: run.name, params: run.params, layers }, initial: null, epochs: [], findings: [], problems: [], stopped: null } });
+  run.apply({
+    type: 'done',
+    report: { version: 1, network: { name: run.name, params: run.params, layers }, initial: null, epochs: [], findings: [], problems: [], stopped: null },
+  });
 }
 
 /** The host's messages for a streamed run: progress per chunk, a fresh 'show' when the panel stride doubles (as src/host/panel.ts does). */
@@ -301,7 +315,9 @@ async function main(): Promise<void> {
     server.close();
     rmSync(dir, { recursive: true, force: true });
   }
-  console.log(`\n${TRIES} tries each\n| run | painted | update median / p90 / max | long tasks streaming | longest task | metric switch, resize | saved state, longest save |\n|---|---|---|---|---|---|---|\n${rows.join('\n')}`);
+  console.log(
+    `\n${TRIES} tries each\n| run | painted | update median / p90 / max | long tasks streaming | longest task | metric switch, resize | saved state, longest save |\n|---|---|---|---|---|---|---|\n${rows.join('\n')}`,
+  );
 }
 
 main().catch((e) => {

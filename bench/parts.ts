@@ -18,8 +18,23 @@ function parts(index: number): { on: number[]; off: number[] } {
       const { spec, dataset } = engineSetup(n);
       const t = new Trainer(spec, dataset, { statistics: stats, epochs: 1 });
       let batch = 0;
-      const fns = [() => { t.loadBatch(batch * B, B); batch = (batch + 1) % BATCHES; }, () => t.forward(B), () => void t.outputGradient(B), () => t.backward(B), () => t.update(B)].slice(0, upTo);
-      prefixes.push({ stats, upTo, step: () => { for (const f of fns) f(); } });
+      const fns = [
+        () => {
+          t.loadBatch(batch * B, B);
+          batch = (batch + 1) % BATCHES;
+        },
+        () => t.forward(B),
+        () => void t.outputGradient(B),
+        () => t.backward(B),
+        () => t.update(B),
+      ].slice(0, upTo);
+      prefixes.push({
+        stats,
+        upTo,
+        step: () => {
+          for (const f of fns) f();
+        },
+      });
     }
   }
   for (const p of prefixes) stepsPerSecond(p.step, 100);
@@ -39,5 +54,7 @@ for (const i of which) {
   console.log(`${NETWORKS[i].name}: CPU µs per step, by part, stats on / off`);
   names.forEach((name, f) => console.log(`  ${name.padEnd(11)} ${on[f].toFixed(2).padStart(9)} ${off[f].toFixed(2).padStart(9)}`));
   const sum = (v: number[]): number => v.reduce((a, b) => a + b, 0);
-  console.log(`  ${'total'.padEnd(11)} ${sum(on).toFixed(2).padStart(9)} ${sum(off).toFixed(2).padStart(9)}  overhead ${((sum(on) / sum(off) - 1) * 100).toFixed(1)}%`);
+  console.log(
+    `  ${'total'.padEnd(11)} ${sum(on).toFixed(2).padStart(9)} ${sum(off).toFixed(2).padStart(9)}  overhead ${((sum(on) / sum(off) - 1) * 100).toFixed(1)}%`,
+  );
 }

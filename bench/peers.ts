@@ -37,7 +37,11 @@ function initialWeights(fanIn: number, units: number, seed: number): Float32Arra
   let s = seed >>> 0 || 1;
   const w = new Float32Array(fanIn * units);
   for (let i = 0; i < w.length; i++) {
-    s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
     w[i] = (s / 2 ** 31 - 1) * r;
   }
   return w;

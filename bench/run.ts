@@ -116,7 +116,9 @@ function machine(): string {
   try {
     const m = /model name\s*:\s*(.*)/.exec(fs.readFileSync('/proc/cpuinfo', 'utf8'));
     if (m) cpu = m[1];
-  } catch { /* not Linux */ }
+  } catch {
+    /* not Linux */
+  }
   return `${os.cpus().length} cores (nproc), ${cpu}, Node ${process.version}, ${new Date().toISOString()}`;
 }
 

@@ -16,16 +16,18 @@ export const BOOK: Readonly<Record<number, readonly number[]>> = {
 };
 
 export function nielsenSpec(hidden: number, seed: number, extra: { epochs?: number } = {}): string {
-  return [
-    `network nielsen-${hidden}`,
-    'data mnist samples=1000',
-    'input 784',
-    `dense 30 sigmoid init=lecun_normal bias=normal(0, 1) x${hidden}`,
-    'dense 10 sigmoid init=lecun_normal bias=normal(0, 1)',
-    'loss bce',
-    'optimizer sgd lr=1 weight_decay=0.0005',
-    `train epochs=${extra.epochs ?? 1} batch=1000 seed=${seed} shuffle=false precision=float64`,
-  ].join('\n') + '\n';
+  return (
+    [
+      `network nielsen-${hidden}`,
+      'data mnist samples=1000',
+      'input 784',
+      `dense 30 sigmoid init=lecun_normal bias=normal(0, 1) x${hidden}`,
+      'dense 10 sigmoid init=lecun_normal bias=normal(0, 1)',
+      'loss bce',
+      'optimizer sgd lr=1 weight_decay=0.0005',
+      `train epochs=${extra.epochs ?? 1} batch=1000 seed=${seed} shuffle=false precision=float64`,
+    ].join('\n') + '\n'
+  );
 }
 
 async function main(): Promise<void> {
@@ -52,7 +54,9 @@ async function main(): Promise<void> {
     }
     const ours = logs.map((l) => Math.exp(l / seeds));
     const f = (v: number) => (10 * v).toPrecision(3);
-    console.log(`| [784, ${'30, '.repeat(hidden)}10] | ${BOOK[hidden].join(', ')} | ${ours.map(f).join(', ')} | ${lo.map((v, k) => `${f(v)}–${f(hi[k])}`).join(', ')} |`);
+    console.log(
+      `| [784, ${'30, '.repeat(hidden)}10] | ${BOOK[hidden].join(', ')} | ${ours.map(f).join(', ')} | ${lo.map((v, k) => `${f(v)}–${f(hi[k])}`).join(', ')} |`,
+    );
   }
   if (args.includes('--curve')) {
     const r = await checkWithFiles(nielsenSpec(4, 1, { epochs: 500 }), { read });

@@ -36,10 +36,7 @@ const targets = [
   {
     ...node,
     external: ['vscode', 'mocha', '@tensorflow/*', 'playwright-core'],
-    entryPoints: [
-      ...filesUnder('test', /\.ts$/),
-      ...filesUnder('bench', /\.ts$/),
-    ],
+    entryPoints: [...filesUnder('test', /\.ts$/), ...filesUnder('bench', /\.ts$/)],
     outbase: '.',
     outdir: 'out',
   },

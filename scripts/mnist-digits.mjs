@@ -29,7 +29,7 @@ for (let d = 0; d < 10; d++) {
 }
 const order = [];
 const next = new Array(10).fill(0);
-for (let more = true; more; ) {
+for (let more = true; more;) {
   more = false;
   for (let d = 0; d < 10; d++) {
     if (next[d] * SIZE < perClass[d].length) {

@@ -46,12 +46,18 @@ if (alreadyDone()) {
   process.exit(0);
 }
 if (process.platform !== 'linux') {
-  console.error('[postinstall] code-server\'s install is arranged for Linux only; see the README');
+  console.error("[postinstall] code-server's install is arranged for Linux only; see the README");
   process.exit(1);
 }
 
 const problems = [];
-for (const [cmd, pkg] of [['g++', 'g++'], ['make', 'make'], ['python3', 'python3'], ['krb5-config', 'libkrb5-dev'], ['rg', 'ripgrep']]) {
+for (const [cmd, pkg] of [
+  ['g++', 'g++'],
+  ['make', 'make'],
+  ['python3', 'python3'],
+  ['krb5-config', 'libkrb5-dev'],
+  ['rg', 'ripgrep'],
+]) {
   if (!onPath(cmd)) problems.push(`\`${cmd}\` is missing (Debian package ${pkg})`);
 }
 const nodedir = dirname(dirname(process.execPath));
@@ -61,9 +67,11 @@ if (!existsSync(join(nodedir, 'include', 'node', 'node.h'))) {
 const target = RIPGREP_TARGETS[process.arch];
 if (!target) problems.push(`no ripgrep target is known for ${process.arch}`);
 if (problems.length) {
-  console.error(`\n[postinstall] code-server (the VS Code that \`npm start\` and \`npm test\` run) cannot be set up yet:\n${problems.map((p) => `  - ${p}\n`).join('')}`
-    + '\nOn Debian, as root: apt-get install -y ripgrep libkrb5-dev g++ make python3 chromium\n'
-    + '(chromium is for the browser tests), then run `npm ci` again.\n');
+  console.error(
+    `\n[postinstall] code-server (the VS Code that \`npm start\` and \`npm test\` run) cannot be set up yet:\n${problems.map((p) => `  - ${p}\n`).join('')}` +
+      '\nOn Debian, as root: apt-get install -y ripgrep libkrb5-dev g++ make python3 chromium\n' +
+      '(chromium is for the browser tests), then run `npm ci` again.\n',
+  );
   process.exit(1);
 }
 
@@ -76,7 +84,7 @@ if (!existsSync(tgz) || statSync(tgz).size === 0) {
   console.log(`[postinstall] seeded @vscode/ripgrep's cache with ${rg}`);
 }
 
-console.log('[postinstall] running code-server\'s postinstall (compiles VS Code\'s native modules; takes minutes)');
+console.log("[postinstall] running code-server's postinstall (compiles VS Code's native modules; takes minutes)");
 const r = spawnSync('sh', ['postinstall.sh'], {
   cwd: codeServer,
   stdio: 'inherit',

@@ -13,13 +13,26 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import {
-  MissingRequirement, isStopping, freshWorkDir, groupAlive, installExtensionCopy, onCleanup, remoteUri, repoRoot, requireCodeServer,
-  runCleanups, startCodeServer, workbenchUrl,
+  MissingRequirement,
+  isStopping,
+  freshWorkDir,
+  groupAlive,
+  installExtensionCopy,
+  onCleanup,
+  remoteUri,
+  repoRoot,
+  requireCodeServer,
+  runCleanups,
+  startCodeServer,
+  workbenchUrl,
 } from './vscode/index.mjs';
 
 const root = repoRoot();
 const argv = process.argv.slice(2);
-const opt = (name) => { const i = argv.indexOf(name); return i >= 0 ? argv[i + 1] : undefined; };
+const opt = (name) => {
+  const i = argv.indexOf(name);
+  return i >= 0 ? argv[i + 1] : undefined;
+};
 const port = Number(opt('--port') ?? process.env.PORT) || undefined;
 const examples = join(root, 'examples');
 const asked = resolve(root, opt('--file') ?? 'examples/deep-sigmoid.nnspec');

@@ -20,11 +20,7 @@ const resultsDir = freshWorkDir('results', root);
 const node = process.execPath;
 const bin = (name) => join(root, 'node_modules', '.bin', name);
 const reporter = join(root, 'scripts', 'vscode', 'mocha-reporter.cjs');
-const mochaCommon = [
-  '--reporter', reporter,
-  ...(process.env.CI ? ['--forbid-only'] : []),
-  ...(process.env.GF_GREP ? ['--grep', process.env.GF_GREP] : []),
-];
+const mochaCommon = ['--reporter', reporter, ...(process.env.CI ? ['--forbid-only'] : []), ...(process.env.GF_GREP ? ['--grep', process.env.GF_GREP] : [])];
 
 function filesUnder(dir, suffix) {
   if (!existsSync(dir)) return [];
@@ -57,12 +53,18 @@ function stage(name, cmd, { counts = false, env = {} } = {}) {
   const resultsFile = join(resultsDir, `${name.replace(/\W+/g, '-')}.json`);
   const t0 = Date.now();
   const r = spawnSync(cmd[0], cmd.slice(1), {
-    cwd: root, stdio: 'inherit', env: { ...process.env, ...env, GF_RESULTS_FILE: resultsFile },
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, ...env, GF_RESULTS_FILE: resultsFile },
   });
   const secs = ((Date.now() - t0) / 1000).toFixed(1);
   let c = null;
   if (counts) {
-    try { c = JSON.parse(readFileSync(resultsFile, 'utf8')); } catch { /* the stage broke before reporting */ }
+    try {
+      c = JSON.parse(readFileSync(resultsFile, 'utf8'));
+    } catch {
+      /* the stage broke before reporting */
+    }
   }
   const ok = r.status === 0 && (!c || c.failed === 0);
   if (c) {
@@ -71,7 +73,9 @@ function stage(name, cmd, { counts = false, env = {} } = {}) {
   }
   if (!ok && (!c || c.failed === 0)) total.failed += 1; // broke without a failing test to show for it
   const what = c ? `${c.passed} passed, ${c.failed} failed${c.pending ? `, ${c.pending} pending` : ''}` : '';
-  report.push(`${ok ? 'ok  ' : 'FAIL'} ${name.padEnd(14)} ${secs.padStart(6)} s  ${what}${r.signal ? ` (signal ${r.signal})` : ''}${!ok && r.status ? ` (exit ${r.status})` : ''}`);
+  report.push(
+    `${ok ? 'ok  ' : 'FAIL'} ${name.padEnd(14)} ${secs.padStart(6)} s  ${what}${r.signal ? ` (signal ${r.signal})` : ''}${!ok && r.status ? ` (exit ${r.status})` : ''}`,
+  );
   if (!ok) {
     console.error(`\n${name} failed.`);
     finish(1);
@@ -84,7 +88,9 @@ for (const js of filesUnder(join(root, 'out', 'test'), '.test.js')) {
   if (!existsSync(ts)) for (const f of [js, `${js}.map`]) rmSync(f, { force: true });
 }
 
-process.on('SIGINT', () => { /* the running stage gets it too and stops itself; spawnSync then returns */ });
+process.on('SIGINT', () => {
+  /* the running stage gets it too and stops itself; spawnSync then returns */
+});
 
 stage('build', [node, 'scripts/build.mjs']);
 stage('typecheck', [bin('tsc'), '-p', '.', '--noEmit']);

@@ -57,11 +57,7 @@ export interface Chromium {
   page: Page;
   close(): Promise<void>;
 }
-export declare function launchChromium(o?: {
-  work?: string;
-  headless?: boolean;
-  viewport?: { width: number; height: number };
-}): Promise<Chromium>;
+export declare function launchChromium(o?: { work?: string; headless?: boolean; viewport?: { width: number; height: number } }): Promise<Chromium>;
 export declare function waitForWorkbench(page: Page, timeout?: number): Promise<void>;
 
 /** Package the built extension as a .vsix with @vscode/vsce, offline; returns the file's path. */

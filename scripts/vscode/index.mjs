@@ -10,15 +10,19 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { get as httpGet } from 'node:http';
-import {
-  appendFileSync, cpSync, existsSync, mkdirSync, openSync, closeSync, readdirSync, readFileSync, rmSync, writeFileSync,
-} from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdirSync, openSync, closeSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
 ];
 
 /** Quiet user settings for a test/demo profile (merged with `extra`). */
@@ -65,7 +69,12 @@ export function extensionId(root = repoRoot()) {
 }
 
 function pidAlive(pid) {
-  try { process.kill(pid, 0); return true; } catch (e) { return e.code === 'EPERM'; }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return e.code === 'EPERM';
+  }
 }
 
 /**
@@ -101,8 +110,8 @@ export function copyExamples(work, root = repoRoot(), dirName = 'examples') {
 
 export class MissingRequirement extends Error {}
 
-const INSTALL_HINT = 'On Debian: `apt-get install -y chromium ripgrep libkrb5-dev`, then re-run `npm ci` '
-  + '(its postinstall, scripts/postinstall.mjs, sets up code-server)';
+const INSTALL_HINT =
+  'On Debian: `apt-get install -y chromium ripgrep libkrb5-dev`, then re-run `npm ci` ' + '(its postinstall, scripts/postinstall.mjs, sets up code-server)';
 
 export function requireChromium() {
   if (!existsSync(CHROMIUM)) {
@@ -121,7 +130,9 @@ export function requireCodeServer(root = repoRoot()) {
     throw new MissingRequirement(`code-server's postinstall has not run (${vs}/node_modules missing). ${INSTALL_HINT}`);
   }
   if (!existsSync(join(vs, 'node_modules', '@vscode', 'ripgrep', 'bin', 'rg'))) {
-    throw new MissingRequirement(`code-server's ripgrep binary is missing: the Debian package ripgrep is needed to seed @vscode/ripgrep's cache (apt-get install -y ripgrep). ${INSTALL_HINT}`);
+    throw new MissingRequirement(
+      `code-server's ripgrep binary is missing: the Debian package ripgrep is needed to seed @vscode/ripgrep's cache (apt-get install -y ripgrep). ${INSTALL_HINT}`,
+    );
   }
   const krb = join(vs, 'node_modules', 'kerberos', 'build', 'Release', 'kerberos.node');
   if (!existsSync(krb)) {
@@ -149,25 +160,41 @@ let stopping = false;
 export function onCleanup(fn) {
   installHandlers();
   cleanups.push(fn);
-  return () => { const i = cleanups.indexOf(fn); if (i >= 0) cleanups.splice(i, 1); };
+  return () => {
+    const i = cleanups.indexOf(fn);
+    if (i >= 0) cleanups.splice(i, 1);
+  };
 }
 
 /** True once a SIGINT/SIGTERM/SIGHUP started the cleanup (errors after that are expected, not news). */
-export function isStopping() { return stopping; }
+export function isStopping() {
+  return stopping;
+}
 
 export async function runCleanups() {
   while (cleanups.length) {
     const fn = cleanups.pop();
-    try { await fn(); } catch (e) { console.error('cleanup failed:', e); }
+    try {
+      await fn();
+    } catch (e) {
+      console.error('cleanup failed:', e);
+    }
   }
 }
 
 function installHandlers() {
   if (handlersInstalled) return;
   handlersInstalled = true;
-  for (const [sig, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]]) {
+  for (const [sig, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+    ['SIGHUP', 129],
+  ]) {
     process.on(sig, () => {
-      if (stopping) { killAllGroupsNow(); process.exit(code); }
+      if (stopping) {
+        killAllGroupsNow();
+        process.exit(code);
+      }
       stopping = true;
       console.error(`\n[vscode] ${sig}: stopping…`);
       runCleanups().finally(() => process.exit(code));
@@ -182,7 +209,11 @@ function killAllGroupsNow() {
 }
 
 function signalGroup(pgid, sig) {
-  try { process.kill(-pgid, sig); } catch { /* already gone */ }
+  try {
+    process.kill(-pgid, sig);
+  } catch {
+    /* already gone */
+  }
 }
 
 /** True while any non-zombie process of group `pgid` exists (scans /proc; falls back to kill(-pgid, 0)). */
@@ -191,13 +222,22 @@ export function groupAlive(pgid) {
     for (const entry of readdirSync('/proc')) {
       if (!/^\d+$/.test(entry)) continue;
       let stat;
-      try { stat = readFileSync(`/proc/${entry}/stat`, 'utf8'); } catch { continue; }
+      try {
+        stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      } catch {
+        continue;
+      }
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // state ppid pgrp …
       if (Number(fields[2]) === pgid && fields[0] !== 'Z' && fields[0] !== 'X') return true;
     }
     return false;
   } catch {
-    try { process.kill(-pgid, 0); return true; } catch { return false; }
+    try {
+      process.kill(-pgid, 0);
+      return true;
+    } catch {
+      return false;
+    }
   }
 }
 
@@ -242,14 +282,24 @@ export function writeUserSettings(userDataDir, extra = {}) {
 
 function httpOk(url) {
   return new Promise((res) => {
-    const req = httpGet(url, (r) => { r.resume(); res(r.statusCode === 200); });
+    const req = httpGet(url, (r) => {
+      r.resume();
+      res(r.statusCode === 200);
+    });
     req.on('error', () => res(false));
-    req.setTimeout(2000, () => { req.destroy(); res(false); });
+    req.setTimeout(2000, () => {
+      req.destroy();
+      res(false);
+    });
   });
 }
 
 function tail(file, lines = 40) {
-  try { return readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n'); } catch { return '(no log)'; }
+  try {
+    return readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
 }
 
 /**
@@ -281,42 +331,78 @@ export async function startCodeServer(o) {
   // Inherited VSCODE_* variables (e.g. when run from a VS Code terminal) would make code-server act as a
   // remote CLI of that other instance: drop them.
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VSCODE_') && k !== 'ELECTRON_RUN_AS_NODE'));
-  Object.assign(env, {
-    XDG_CONFIG_HOME: join(xdg, 'config'), XDG_DATA_HOME: join(xdg, 'data'), XDG_CACHE_HOME: join(xdg, 'cache'), TMPDIR: tmp,
-  }, o.env ?? {});
+  Object.assign(
+    env,
+    {
+      XDG_CONFIG_HOME: join(xdg, 'config'),
+      XDG_DATA_HOME: join(xdg, 'data'),
+      XDG_CACHE_HOME: join(xdg, 'cache'),
+      TMPDIR: tmp,
+    },
+    o.env ?? {},
+  );
   delete env.PORT; // code-server would take it over --bind-addr
-  delete env.PASSWORD; delete env.HASHED_PASSWORD; delete env.GITHUB_TOKEN;
+  delete env.PASSWORD;
+  delete env.HASHED_PASSWORD;
+  delete env.GITHUB_TOKEN;
 
   const echo = o.echo ?? !!process.env.GF_VERBOSE;
   for (let attempt = 1; ; attempt++) {
-    const port = o.port ?? await freePort();
+    const port = o.port ?? (await freePort());
     const args = [
-      entry, '--config', '/dev/null', '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none',
-      '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override',
-      '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir,
+      entry,
+      '--config',
+      '/dev/null',
+      '--bind-addr',
+      `127.0.0.1:${port}`,
+      '--auth',
+      'none',
+      '--disable-telemetry',
+      '--disable-update-check',
+      '--disable-workspace-trust',
+      '--disable-getting-started-override',
+      '--user-data-dir',
+      userDataDir,
+      '--extensions-dir',
+      extensionsDir,
       ...(o.workspace ? [o.workspace] : []),
     ];
     appendFileSync(logFile, `\n--- ${new Date().toISOString()} node ${args.join(' ')}\n`);
     const fd = openSync(logFile, 'a');
     const child = spawn(process.execPath, args, {
-      cwd: work, env, detached: true, stdio: ['ignore', echo ? 'pipe' : fd, echo ? 'pipe' : fd],
+      cwd: work,
+      env,
+      detached: true,
+      stdio: ['ignore', echo ? 'pipe' : fd, echo ? 'pipe' : fd],
     });
     closeSync(fd);
     if (echo) {
-      for (const s of [child.stdout, child.stderr]) s.on('data', (b) => { appendFileSync(logFile, b); process.stderr.write(`[code-server] ${b}`); });
+      for (const s of [child.stdout, child.stderr])
+        s.on('data', (b) => {
+          appendFileSync(logFile, b);
+          process.stderr.write(`[code-server] ${b}`);
+        });
     }
     const pgid = child.pid;
     liveGroups.add(pgid);
     let exited = null;
-    child.on('exit', (code, sig) => { exited = { code, sig }; });
-    const stop = async () => { unregister(); await stopGroup(pgid); };
+    child.on('exit', (code, sig) => {
+      exited = { code, sig };
+    });
+    const stop = async () => {
+      unregister();
+      await stopGroup(pgid);
+    };
     const unregister = onCleanup(() => stopGroup(pgid));
 
     const url = `http://127.0.0.1:${port}`;
     const deadline = Date.now() + 60_000;
     let ready = false;
     while (!exited && Date.now() < deadline) {
-      if (await httpOk(`${url}/healthz`)) { ready = true; break; }
+      if (await httpOk(`${url}/healthz`)) {
+        ready = true;
+        break;
+      }
       await sleep(150);
     }
     if (ready) return { url, port, pid: pgid, work, userDataDir, extensionsDir, logFile, stop };
@@ -348,8 +434,20 @@ export function workbenchUrl(server, { folder, payload } = {}) {
 
 /** What an installed copy of the extension contains (whatever of it exists). */
 export const EXTENSION_PARTS = [
-  'package.json', 'package.nls.json', 'dist', 'media', 'syntaxes', 'snippets', 'language-configuration.json',
-  'examples', 'docs', 'README.md', 'CHANGELOG.md', 'LICENSE', 'LICENSE.md', 'icon.png',
+  'package.json',
+  'package.nls.json',
+  'dist',
+  'media',
+  'syntaxes',
+  'snippets',
+  'language-configuration.json',
+  'examples',
+  'docs',
+  'README.md',
+  'CHANGELOG.md',
+  'LICENSE',
+  'LICENSE.md',
+  'icon.png',
 ];
 
 /**
@@ -415,8 +513,11 @@ export function installVsix(vsix, extensionsDir, work, root = repoRoot()) {
   for (const d of [extensionsDir, join(xdg, 'config'), join(xdg, 'data'), join(xdg, 'cache')]) mkdirSync(d, { recursive: true });
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VSCODE_')));
   Object.assign(env, { XDG_CONFIG_HOME: join(xdg, 'config'), XDG_DATA_HOME: join(xdg, 'data'), XDG_CACHE_HOME: join(xdg, 'cache') });
-  const r = spawnSync(process.execPath, [entry, '--config', '/dev/null', '--user-data-dir', join(work, 'user-data'),
-    '--extensions-dir', extensionsDir, '--install-extension', vsix], { cwd: work, env, encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync(
+    process.execPath,
+    [entry, '--config', '/dev/null', '--user-data-dir', join(work, 'user-data'), '--extensions-dir', extensionsDir, '--install-extension', vsix],
+    { cwd: work, env, encoding: 'utf8', timeout: 120_000 },
+  );
   if (r.status !== 0) throw new Error(`code-server --install-extension failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
   return r.stdout;
 }
@@ -438,7 +539,9 @@ export async function launchChromium({ work, headless = true, viewport = { width
     headless,
     args: CHROMIUM_ARGS,
     viewport,
-    handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false, // our cleanup closes it
+    handleSIGINT: false,
+    handleSIGTERM: false,
+    handleSIGHUP: false, // our cleanup closes it
   });
   let closed = false;
   const close = async () => {
@@ -448,7 +551,7 @@ export async function launchChromium({ work, headless = true, viewport = { width
     await Promise.race([context.close().catch(() => {}), new Promise((r) => setTimeout(r, 10_000).unref())]);
   };
   const unregister = onCleanup(close);
-  const page = context.pages()[0] ?? await context.newPage();
+  const page = context.pages()[0] ?? (await context.newPage());
   return { context, page, close };
 }
 

@@ -13,8 +13,20 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { format } from 'node:util';
 import {
-  MissingRequirement, isStopping, copyExamples, freshWorkDir, launchChromium, readManifest, remoteUri, repoRoot, requireChromium,
-  requireCodeServer, runCleanups, stageTestExtension, startCodeServer, workbenchUrl,
+  MissingRequirement,
+  isStopping,
+  copyExamples,
+  freshWorkDir,
+  launchChromium,
+  readManifest,
+  remoteUri,
+  repoRoot,
+  requireChromium,
+  requireCodeServer,
+  runCleanups,
+  stageTestExtension,
+  startCodeServer,
+  workbenchUrl,
 } from './index.mjs';
 
 export async function runHostSuite({ build = true, resultsFile, timeoutMs } = {}) {
@@ -27,7 +39,9 @@ export async function runHostSuite({ build = true, resultsFile, timeoutMs } = {}
   }
   const main = readManifest(root).main;
   if (main && !existsSync(join(root, main))) {
-    throw new Error(`${main} is missing after the build: scripts/build.mjs only builds the extension when all its entry points exist (src/extension.ts, src/worker/trainWorker.ts).`);
+    throw new Error(
+      `${main} is missing after the build: scripts/build.mjs only builds the extension when all its entry points exist (src/extension.ts, src/worker/trainWorker.ts).`,
+    );
   }
   const suiteIndex = join(root, 'out', 'test', 'vscode', 'suite', 'index.js');
   if (!existsSync(suiteIndex)) throw new Error(`${suiteIndex} is missing: did the build run?`);
@@ -41,15 +55,21 @@ export async function runHostSuite({ build = true, resultsFile, timeoutMs } = {}
 
   // An empty extensions dir: the only copy of our extension is the one under development (the repo).
   const server = await startCodeServer({
-    work, root,
+    work,
+    root,
     env: { GF_RESULTS_FILE: resultsFile, ...(process.env.GF_GREP ? { GF_GREP: process.env.GF_GREP } : {}) },
   });
   const { page, close } = await launchChromium({ work });
 
   let exitCode = null;
   let finished;
-  const done = new Promise((res) => { finished = res; });
-  await page.exposeFunction('codeAutomationExit', (code) => { exitCode = code; finished(code); });
+  const done = new Promise((res) => {
+    finished = res;
+  });
+  await page.exposeFunction('codeAutomationExit', (code) => {
+    exitCode = code;
+    finished(code);
+  });
   await page.exposeFunction('codeAutomationLog', (type, args) => {
     // The workbench's log and the extension host's console (mocha's spec reporter included) arrive here.
     let msg = Array.isArray(args) ? format(...args) : String(args);
@@ -79,11 +99,18 @@ export async function runHostSuite({ build = true, resultsFile, timeoutMs } = {}
   await server.stop();
 
   let counts = null;
-  try { counts = JSON.parse(readFileSync(resultsFile, 'utf8')); } catch { /* suite never got to write it */ }
+  try {
+    counts = JSON.parse(readFileSync(resultsFile, 'utf8'));
+  } catch {
+    /* suite never got to write it */
+  }
   const ok = !timedOut && exitCode === 0 && counts && counts.failed === 0;
-  console.log(`[suite] extension host exit code ${exitCode}, ${counts ? `${counts.passed} passed, ${counts.failed} failed` : 'no results'}, ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  console.log(
+    `[suite] extension host exit code ${exitCode}, ${counts ? `${counts.passed} passed, ${counts.failed} failed` : 'no results'}, ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+  );
   if (!counts) writeFileSync(resultsFile, JSON.stringify({ passed: 0, failed: 1, broken: true }));
-  if (ok && !process.env.GF_KEEP_WORK) rmSync(work, { recursive: true, force: true }); // kept on failure, for its logs
+  if (ok && !process.env.GF_KEEP_WORK)
+    rmSync(work, { recursive: true, force: true }); // kept on failure, for its logs
   else console.log(`[suite] work dir kept: ${work}`);
   return { ok, exitCode, counts, resultsFile };
 }

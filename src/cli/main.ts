@@ -3,7 +3,22 @@
 
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { applyChanges, buildReport, checkWithFiles, DEFAULT_MEMORY_BUDGET_MB, escapeControls, gradcheck, paramsOf, toJson, Trainer, trainRun, weightsJson, writeReportJson, type BudgetOptions, type CheckResult } from '../engine/index';
+import {
+  applyChanges,
+  buildReport,
+  checkWithFiles,
+  DEFAULT_MEMORY_BUDGET_MB,
+  escapeControls,
+  gradcheck,
+  paramsOf,
+  toJson,
+  Trainer,
+  trainRun,
+  weightsJson,
+  writeReportJson,
+  type BudgetOptions,
+  type CheckResult,
+} from '../engine/index';
 import { parseNumber } from '../engine/lexer';
 import { dataFileReader, readRegularFile } from '../node/dataFiles';
 import { version } from '../../package.json';
@@ -138,13 +153,20 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   }
   try {
     switch (args.command) {
-      case 'check': return await runCheck(args, io);
-      case 'train': return await runTrain(args, io);
-      case 'gradcheck': return await runGradcheck(args, io);
-      case 'lr-find': return await runLrFind(args, io);
-      case 'import': return await runImport(args, io);
-      case 'weights': return await runWeights(args, io);
-      case 'fix': return await runFix(args, io);
+      case 'check':
+        return await runCheck(args, io);
+      case 'train':
+        return await runTrain(args, io);
+      case 'gradcheck':
+        return await runGradcheck(args, io);
+      case 'lr-find':
+        return await runLrFind(args, io);
+      case 'import':
+        return await runImport(args, io);
+      case 'weights':
+        return await runWeights(args, io);
+      case 'fix':
+        return await runFix(args, io);
       default:
         io.err(`nnspec: unknown command '${args.command}'\n\n${USAGE}`);
         return 2;
@@ -206,7 +228,8 @@ async function runTrain(args: Args, io: Io): Promise<number> {
   const total = epochs ?? result.spec.train.epochs;
   let lastDraw = 0;
   const run = trainRun(result, {
-    epochs, seed,
+    epochs,
+    seed,
     onEpoch: (r) => {
       const now = Date.now();
       if (io.progress && (now - lastDraw > 100 || r.epoch === total)) {
@@ -264,7 +287,10 @@ async function runGradcheck(args: Args, io: Io): Promise<number> {
   if (args.flags.has('--json')) io.out(toJson(rows, 2) + '\n');
   else {
     io.out('layer  line  checked  worst relative error\n');
-    for (const r of rows) io.out(`${String(r.layer).padEnd(5)}  ${String(r.line).padEnd(4)}  ${String(r.checked).padEnd(7)}  ${r.worstRelativeError.toExponential(2)}${r.worstRelativeError > limit ? '  FAIL' : ''}\n`);
+    for (const r of rows)
+      io.out(
+        `${String(r.layer).padEnd(5)}  ${String(r.line).padEnd(4)}  ${String(r.checked).padEnd(7)}  ${r.worstRelativeError.toExponential(2)}${r.worstRelativeError > limit ? '  FAIL' : ''}\n`,
+      );
   }
   return rows.some((r) => !(r.worstRelativeError <= limit)) ? 1 : 0;
 }
@@ -330,7 +356,10 @@ async function runFix(args: Args, io: Io): Promise<number> {
     return 0;
   }
   for (const f of applied) io.out(`${file}:${f.line}: ${f.kind}: ${f.fixes[0].title}\n`);
-  const fixed = applyChanges(text, applied.map((f) => f.fixes[0].change));
+  const fixed = applyChanges(
+    text,
+    applied.map((f) => f.fixes[0].change),
+  );
   const before = text.split(/\r?\n/);
   const after = fixed.split(/\r?\n/);
   for (let i = 0; i < Math.max(before.length, after.length); i++) {

@@ -23,8 +23,16 @@ export function heatmap(layers: readonly ReportLayer[], run: RunStats, stat: Lay
   const rows = layers.map((_, k) => thin(run.stat(k, stat), width, true));
   let lo = Infinity;
   let hi = -Infinity;
-  for (const r of rows) for (const v of r) if (v > 0 && Number.isFinite(v)) { lo = Math.min(lo, Math.log10(v)); hi = Math.max(hi, Math.log10(v)); }
-  if (lo === Infinity) { lo = -1; hi = 0; }
+  for (const r of rows)
+    for (const v of r)
+      if (v > 0 && Number.isFinite(v)) {
+        lo = Math.min(lo, Math.log10(v));
+        hi = Math.max(hi, Math.log10(v));
+      }
+  if (lo === Infinity) {
+    lo = -1;
+    hi = 0;
+  }
   if (hi - lo < 1e-9) hi = lo + 1;
   const level = (v: number): number => (v > 0 && Number.isFinite(v) ? Math.min(1, Math.max(0, (Math.log10(v) - lo) / (hi - lo))) : -1);
   const label = (l: ReportLayer) => `L${l.index} ${l.activation}`.padEnd(14).slice(0, 14) + ` :${String(l.line).padEnd(4)}`;
@@ -43,9 +51,7 @@ export function heatmap(layers: readonly ReportLayer[], run: RunStats, stat: Lay
   const lastEpoch = run.epochAt(run.length - 1);
   const axis = `epoch 1${' '.repeat(Math.max(1, cols - 7 - String(lastEpoch).length))}${lastEpoch}`;
   lines.push(`${' '.repeat(21)}${axis}`);
-  const legend = style.color
-    ? COLOURS.map((c) => paint('  ', c, style)).join('')
-    : RAMP.slice(1);
+  const legend = style.color ? COLOURS.map((c) => paint('  ', c, style)).join('') : RAMP.slice(1);
   lines.push(`${' '.repeat(21)}${stat} (log10): ${sci(Math.pow(10, lo))} ${legend} ${sci(Math.pow(10, hi))}`);
   lines.push(`${' '.repeat(21)}rows: input layer (L0) at the top, output layer at the bottom, as in the file`);
   return lines.join('\n') + '\n';
@@ -56,16 +62,32 @@ export function layerTable(layers: readonly ReportLayer[], last: EpochRecord | u
   const head = ['layer', 'line', 'units', 'activation', 'init', 'gradRms', '÷output', 'deltaRms', '÷output', 'dead', 'saturated', 'verdict'];
   const rows = layers.map((l, k) => {
     const s = last?.layers[k];
-    const verdict = findings.filter((f) => f.layers.includes(k)).map((f) => f.kind).join(', ') || 'ok';
+    const verdict =
+      findings
+        .filter((f) => f.layers.includes(k))
+        .map((f) => f.kind)
+        .join(', ') || 'ok';
     return [
-      String(k), String(l.line), String(l.units), l.activation, l.init,
-      s ? sci(s.gradRms) : '-', s && out && out.gradRms > 0 ? sci(s.gradRms / out.gradRms) : '-',
-      s ? sci(s.deltaRms) : '-', s && out && out.deltaRms > 0 ? sci(s.deltaRms / out.deltaRms) : '-',
-      s ? `${Math.round(s.dead * 100)}%` : '-', s ? `${Math.round(s.saturated * 100)}%` : '-', verdict,
+      String(k),
+      String(l.line),
+      String(l.units),
+      l.activation,
+      l.init,
+      s ? sci(s.gradRms) : '-',
+      s && out && out.gradRms > 0 ? sci(s.gradRms / out.gradRms) : '-',
+      s ? sci(s.deltaRms) : '-',
+      s && out && out.deltaRms > 0 ? sci(s.deltaRms / out.deltaRms) : '-',
+      s ? `${Math.round(s.dead * 100)}%` : '-',
+      s ? `${Math.round(s.saturated * 100)}%` : '-',
+      verdict,
     ];
   });
   const widths = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
-  const fmt = (r: string[]) => r.map((v, c) => v.padEnd(widths[c])).join('  ').trimEnd();
+  const fmt = (r: string[]) =>
+    r
+      .map((v, c) => v.padEnd(widths[c]))
+      .join('  ')
+      .trimEnd();
   return [fmt(head), fmt(widths.map((w) => '-'.repeat(w))), ...rows.map(fmt)].join('\n') + '\n';
 }
 
@@ -80,12 +102,25 @@ export function speedOfLearning(initial: InitialRecord | null, last: EpochRecord
   const row = (label: string, values: readonly number[]) => {
     const first = values[0];
     const end = values[hidden - 1];
-    const slower = first > 0 ? ` (the first ${end / first >= 1 ? `${Number((end / first).toPrecision(2))}× slower` : `${Number((first / end).toPrecision(2))}× faster`} than the last)` : '';
-    return `  ${label.padEnd(16)}${values.slice(0, hidden).map((v) => sci(v)).join('  ')}${slower}\n`;
+    const slower =
+      first > 0
+        ? ` (the first ${end / first >= 1 ? `${Number((end / first).toPrecision(2))}× slower` : `${Number((first / end).toPrecision(2))}× faster`} than the last)`
+        : '';
+    return `  ${label.padEnd(16)}${values
+      .slice(0, hidden)
+      .map((v) => sci(v))
+      .join('  ')}${slower}\n`;
   };
   let out = 'Speed of learning ‖∂L/∂b‖ of the hidden layers, input side first:\n';
-  out += row('initial weights', initial.layers.map((l) => l.biasGradNorm));
-  if (last) out += row(`epoch ${last.epoch}`, last.layers.map((l) => l.biasGradNorm));
+  out += row(
+    'initial weights',
+    initial.layers.map((l) => l.biasGradNorm),
+  );
+  if (last)
+    out += row(
+      `epoch ${last.epoch}`,
+      last.layers.map((l) => l.biasGradNorm),
+    );
   return out;
 }
 

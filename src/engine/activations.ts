@@ -17,36 +17,70 @@ const softplus = (z: number): number => (z > 0 ? z + Math.log1p(Math.exp(-z)) : 
 /** f(z) for one value (softmax excluded: it needs the whole row). */
 export function activation(act: Activation, z: number): number {
   switch (act.kind) {
-    case 'linear': return z;
-    case 'sigmoid': return sigmoid(z);
-    case 'tanh': return Math.tanh(z);
-    case 'relu': return z > 0 ? z : 0;
-    case 'leaky_relu': return z > 0 ? z : act.slope * z;
-    case 'elu': return z > 0 ? z : act.alpha * Math.expm1(z);
-    case 'selu': return z > 0 ? SELU_LAMBDA * z : SELU_LAMBDA * SELU_ALPHA * Math.expm1(z);
-    case 'gelu': return z * phi(z);
-    case 'silu': return z * sigmoid(z);
-    case 'softplus': return softplus(z);
-    case 'softsign': return z / (1 + Math.abs(z));
-    case 'softmax': return sigmoid(z);
+    case 'linear':
+      return z;
+    case 'sigmoid':
+      return sigmoid(z);
+    case 'tanh':
+      return Math.tanh(z);
+    case 'relu':
+      return z > 0 ? z : 0;
+    case 'leaky_relu':
+      return z > 0 ? z : act.slope * z;
+    case 'elu':
+      return z > 0 ? z : act.alpha * Math.expm1(z);
+    case 'selu':
+      return z > 0 ? SELU_LAMBDA * z : SELU_LAMBDA * SELU_ALPHA * Math.expm1(z);
+    case 'gelu':
+      return z * phi(z);
+    case 'silu':
+      return z * sigmoid(z);
+    case 'softplus':
+      return softplus(z);
+    case 'softsign':
+      return z / (1 + Math.abs(z));
+    case 'softmax':
+      return sigmoid(z);
   }
 }
 
 /** f′(z) for one value. */
 export function derivative(act: Activation, z: number): number {
   switch (act.kind) {
-    case 'linear': return 1;
-    case 'sigmoid': { const s = sigmoid(z); return s * (1 - s); }
-    case 'tanh': { const t = Math.tanh(z); return 1 - t * t; }
-    case 'relu': return z > 0 ? 1 : 0;
-    case 'leaky_relu': return z > 0 ? 1 : act.slope;
-    case 'elu': return z > 0 ? 1 : act.alpha * Math.exp(z);
-    case 'selu': return z > 0 ? SELU_LAMBDA : SELU_LAMBDA * SELU_ALPHA * Math.exp(z);
-    case 'gelu': return phi(z) + z * density(z);
-    case 'silu': { const s = sigmoid(z); return s * (1 + z * (1 - s)); }
-    case 'softplus': return sigmoid(z);
-    case 'softsign': { const d = 1 + Math.abs(z); return 1 / (d * d); }
-    case 'softmax': { const s = sigmoid(z); return s * (1 - s); }
+    case 'linear':
+      return 1;
+    case 'sigmoid': {
+      const s = sigmoid(z);
+      return s * (1 - s);
+    }
+    case 'tanh': {
+      const t = Math.tanh(z);
+      return 1 - t * t;
+    }
+    case 'relu':
+      return z > 0 ? 1 : 0;
+    case 'leaky_relu':
+      return z > 0 ? 1 : act.slope;
+    case 'elu':
+      return z > 0 ? 1 : act.alpha * Math.exp(z);
+    case 'selu':
+      return z > 0 ? SELU_LAMBDA : SELU_LAMBDA * SELU_ALPHA * Math.exp(z);
+    case 'gelu':
+      return phi(z) + z * density(z);
+    case 'silu': {
+      const s = sigmoid(z);
+      return s * (1 + z * (1 - s));
+    }
+    case 'softplus':
+      return sigmoid(z);
+    case 'softsign': {
+      const d = 1 + Math.abs(z);
+      return 1 / (d * d);
+    }
+    case 'softmax': {
+      const s = sigmoid(z);
+      return s * (1 - s);
+    }
   }
 }
 
@@ -84,7 +118,11 @@ export function forwardPass(act: Activation, Z: Vec, A: Vec, rows: number, cols:
     case 'linear':
       for (let i = 0; i < n; i++) {
         A[i] = Z[i];
-        if (stats) { const a = A[i]; s += a; s2 += a * a; }
+        if (stats) {
+          const a = A[i];
+          s += a;
+          s2 += a * a;
+        }
       }
       break;
     case 'sigmoid':
@@ -112,7 +150,11 @@ export function forwardPass(act: Activation, Z: Vec, A: Vec, rows: number, cols:
         const z = Z[i];
         pick[1] = z;
         A[i] = pick[+(z > 0)];
-        if (stats) { const a = A[i]; s += a; s2 += a * a; }
+        if (stats) {
+          const a = A[i];
+          s += a;
+          s2 += a * a;
+        }
       }
       break;
     case 'leaky_relu': {
@@ -122,7 +164,11 @@ export function forwardPass(act: Activation, Z: Vec, A: Vec, rows: number, cols:
         pick[0] = slope * z;
         pick[1] = z;
         A[i] = pick[+(z > 0)];
-        if (stats) { const a = A[i]; s += a; s2 += a * a; }
+        if (stats) {
+          const a = A[i];
+          s += a;
+          s2 += a * a;
+        }
       }
       break;
     }
@@ -132,7 +178,11 @@ export function forwardPass(act: Activation, Z: Vec, A: Vec, rows: number, cols:
   }
   if (!sums) return;
   if (!folded) {
-    for (let i = 0; i < n; i++) { const a = A[i]; s += a; s2 += a * a; }
+    for (let i = 0; i < n; i++) {
+      const a = A[i];
+      s += a;
+      s2 += a * a;
+    }
   }
   sums.sum += s;
   sums.sumSq += s2;
@@ -142,12 +192,41 @@ export function forwardPass(act: Activation, Z: Vec, A: Vec, rows: number, cols:
 function otherForward(act: Activation, Z: Vec, A: Vec, rows: number, cols: number): void {
   const n = rows * cols;
   switch (act.kind) {
-    case 'elu': { const a = act.alpha; for (let i = 0; i < n; i++) { const z = Z[i]; A[i] = z > 0 ? z : a * Math.expm1(z); } break; }
-    case 'selu': for (let i = 0; i < n; i++) { const z = Z[i]; A[i] = z > 0 ? SELU_LAMBDA * z : SELU_LAMBDA * SELU_ALPHA * Math.expm1(z); } break;
-    case 'gelu': for (let i = 0; i < n; i++) { const z = Z[i]; A[i] = 0.5 * z * (1 + erf(z * Math.SQRT1_2)); } break;
-    case 'silu': for (let i = 0; i < n; i++) { const z = Z[i]; A[i] = z * sigmoid(z); } break;
-    case 'softplus': for (let i = 0; i < n; i++) A[i] = softplus(Z[i]); break;
-    case 'softsign': for (let i = 0; i < n; i++) { const z = Z[i]; A[i] = z / (1 + Math.abs(z)); } break;
+    case 'elu': {
+      const a = act.alpha;
+      for (let i = 0; i < n; i++) {
+        const z = Z[i];
+        A[i] = z > 0 ? z : a * Math.expm1(z);
+      }
+      break;
+    }
+    case 'selu':
+      for (let i = 0; i < n; i++) {
+        const z = Z[i];
+        A[i] = z > 0 ? SELU_LAMBDA * z : SELU_LAMBDA * SELU_ALPHA * Math.expm1(z);
+      }
+      break;
+    case 'gelu':
+      for (let i = 0; i < n; i++) {
+        const z = Z[i];
+        A[i] = 0.5 * z * (1 + erf(z * Math.SQRT1_2));
+      }
+      break;
+    case 'silu':
+      for (let i = 0; i < n; i++) {
+        const z = Z[i];
+        A[i] = z * sigmoid(z);
+      }
+      break;
+    case 'softplus':
+      for (let i = 0; i < n; i++) A[i] = softplus(Z[i]);
+      break;
+    case 'softsign':
+      for (let i = 0; i < n; i++) {
+        const z = Z[i];
+        A[i] = z / (1 + Math.abs(z));
+      }
+      break;
     case 'softmax':
       for (let r = 0; r < rows; r++) {
         const o = r * cols;
@@ -158,7 +237,8 @@ function otherForward(act: Activation, Z: Vec, A: Vec, rows: number, cols: numbe
         for (let j = 0; j < cols; j++) A[o + j] = Math.exp(Z[o + j] - max) / total;
       }
       break;
-    default: throw new Error(`otherForward: ${act.kind}`);
+    default:
+      throw new Error(`otherForward: ${act.kind}`);
   }
 }
 
@@ -175,23 +255,54 @@ export interface BackwardSums {
  * statistics folded into the same pass when `sums` is given. Not for softmax (its output layer takes
  * the fused loss gradient).
  */
-export function backwardPass(act: Activation, Z: Vec, A: Vec, D: Vec, rows: number, cols: number, sums: BackwardSums | null, fwd: ForwardSums | null = null): void {
+export function backwardPass(
+  act: Activation,
+  Z: Vec,
+  A: Vec,
+  D: Vec,
+  rows: number,
+  cols: number,
+  sums: BackwardSums | null,
+  fwd: ForwardSums | null = null,
+): void {
   const n = rows * cols;
   if (!sums) {
     switch (act.kind) {
-      case 'linear': return;
-      case 'sigmoid': for (let i = 0; i < n; i++) { const a = A[i]; D[i] *= a * (1 - a); } return;
-      case 'tanh': for (let i = 0; i < n; i++) { const a = A[i]; D[i] *= 1 - a * a; } return;
+      case 'linear':
+        return;
+      case 'sigmoid':
+        for (let i = 0; i < n; i++) {
+          const a = A[i];
+          D[i] *= a * (1 - a);
+        }
+        return;
+      case 'tanh':
+        for (let i = 0; i < n; i++) {
+          const a = A[i];
+          D[i] *= 1 - a * a;
+        }
+        return;
       case 'relu': // D stays where z > 0, else +0.
         pick[0] = 0;
-        for (let i = 0; i < n; i++) { pick[1] = D[i]; D[i] = pick[+(Z[i] > 0)]; }
+        for (let i = 0; i < n; i++) {
+          pick[1] = D[i];
+          D[i] = pick[+(Z[i] > 0)];
+        }
         return;
-      case 'leaky_relu': { // D stays where z > 0, else D·slope.
+      case 'leaky_relu': {
+        // D stays where z > 0, else D·slope.
         const s = act.slope;
-        for (let i = 0; i < n; i++) { const d = D[i]; pick[0] = d * s; pick[1] = d; D[i] = pick[+(Z[i] > 0)]; }
+        for (let i = 0; i < n; i++) {
+          const d = D[i];
+          pick[0] = d * s;
+          pick[1] = d;
+          D[i] = pick[+(Z[i] > 0)];
+        }
         return;
       }
-      default: for (let i = 0; i < n; i++) D[i] *= derivativeAt(act, Z[i], A[i]); return;
+      default:
+        for (let i = 0; i < n; i++) D[i] *= derivativeAt(act, Z[i], A[i]);
+        return;
     }
   }
   // With statistics: one loop per common activation, so f′ is computed inline rather than through
@@ -329,18 +440,34 @@ const TANH_SATURATED = 0.05 * ACTIVATIONS.tanh.maxDerivative;
 /** f′ from the stored pre-activation and output, so float32 rounding of the output shows in f′. */
 export function derivativeAt(act: Activation, z: number, a: number): number {
   switch (act.kind) {
-    case 'linear': return 1;
-    case 'sigmoid': return a * (1 - a);
-    case 'tanh': return 1 - a * a;
-    case 'relu': return z > 0 ? 1 : 0;
-    case 'leaky_relu': return z > 0 ? 1 : act.slope;
-    case 'elu': return z > 0 ? 1 : a + act.alpha;
-    case 'selu': return z > 0 ? SELU_LAMBDA : a + SELU_LAMBDA * SELU_ALPHA;
-    case 'gelu': return phi(z) + z * density(z);
-    case 'silu': { const s = sigmoid(z); return s * (1 + z * (1 - s)); }
-    case 'softplus': return sigmoid(z);
-    case 'softsign': { const d = 1 + Math.abs(z); return 1 / (d * d); }
-    case 'softmax': return a * (1 - a);
+    case 'linear':
+      return 1;
+    case 'sigmoid':
+      return a * (1 - a);
+    case 'tanh':
+      return 1 - a * a;
+    case 'relu':
+      return z > 0 ? 1 : 0;
+    case 'leaky_relu':
+      return z > 0 ? 1 : act.slope;
+    case 'elu':
+      return z > 0 ? 1 : a + act.alpha;
+    case 'selu':
+      return z > 0 ? SELU_LAMBDA : a + SELU_LAMBDA * SELU_ALPHA;
+    case 'gelu':
+      return phi(z) + z * density(z);
+    case 'silu': {
+      const s = sigmoid(z);
+      return s * (1 + z * (1 - s));
+    }
+    case 'softplus':
+      return sigmoid(z);
+    case 'softsign': {
+      const d = 1 + Math.abs(z);
+      return 1 / (d * d);
+    }
+    case 'softmax':
+      return a * (1 - a);
   }
 }
 

@@ -20,8 +20,8 @@ function gaussHermite(n: number): { x: Float64Array; w: Float64Array } {
   for (let i = 0; i < m; i++) {
     if (i === 0) z = Math.sqrt(2 * n + 1) - 1.85575 * Math.pow(2 * n + 1, -1 / 6);
     else if (i === 1) z -= (1.14 * Math.pow(n, 0.426)) / z;
-    else if (i === 2) z = 1.86 * z - 0.86 * x[0] / Math.SQRT2;
-    else if (i === 3) z = 1.91 * z - 0.91 * x[1] / Math.SQRT2;
+    else if (i === 2) z = 1.86 * z - (0.86 * x[0]) / Math.SQRT2;
+    else if (i === 3) z = 1.91 * z - (0.91 * x[1]) / Math.SQRT2;
     else z = 2 * z - x[i - 2] / Math.SQRT2;
     let pp = 0;
     for (let it = 0; it < 100; it++) {
@@ -115,7 +115,7 @@ export function analyze(spec: Spec, data: Dataset | null, featureStd: Float64Arr
   for (const l of layers) {
     const { w, b } = paramMoments(spec, l.index, fanIn, l.units);
     const zMean = b.mean + fanIn * w.mean * aMean;
-    const zVar = b.variance + fanIn * (w.variance * aSecond + (w.mean * w.mean) * Math.max(0, aSecond - aMean * aMean));
+    const zVar = b.variance + fanIn * (w.variance * aSecond + w.mean * w.mean * Math.max(0, aSecond - aMean * aMean));
     inSecond.push(aSecond);
     zVars.push(zVar);
     // A norm gives the activation ẑ with mean β = 0 and variance γ²·σ²/(σ² + ε) ≈ 1 at init.
@@ -164,13 +164,25 @@ export function analyze(spec: Spec, data: Dataset | null, featureStd: Float64Arr
     // statistics, which makes deep batch-normalized nets explode at init (Yang et al. 2019), is not in it.
     if (seenLines.has(l.line) || l.norm === 'batch') continue;
     const r = predicted[k].deltaRatio;
-    const lineText = (msg: string) => problems.push({ severity: 'warning', code: msg.startsWith('vanish') ? 'static-vanishing' : 'static-exploding', message: msg.slice(msg.indexOf(':') + 1).trim(), line: l.line, startColumn: 0, endColumn: 5 });
+    const lineText = (msg: string) =>
+      problems.push({
+        severity: 'warning',
+        code: msg.startsWith('vanish') ? 'static-vanishing' : 'static-exploding',
+        message: msg.slice(msg.indexOf(':') + 1).trim(),
+        line: l.line,
+        startColumn: 0,
+        endColumn: 5,
+      });
     if (r < 1e-3) {
       seenLines.add(l.line);
-      lineText(`vanish: Predicted before training: the backpropagated error reaching layer ${k} will be ${sci(r)} of the output layer's (under 1e-3), from ${cause(l)} and the activations above it. Expect this layer to barely learn.`);
+      lineText(
+        `vanish: Predicted before training: the backpropagated error reaching layer ${k} will be ${sci(r)} of the output layer's (under 1e-3), from ${cause(l)} and the activations above it. Expect this layer to barely learn.`,
+      );
     } else if (r > 1e3) {
       seenLines.add(l.line);
-      lineText(`explode: Predicted before training: the backpropagated error reaching layer ${k} will be ${sci(r)} times the output layer's (over 1e3), from ${cause(l)} and the activations above it. Expect unstable training.`);
+      lineText(
+        `explode: Predicted before training: the backpropagated error reaching layer ${k} will be ${sci(r)} times the output layer's (over 1e3), from ${cause(l)} and the activations above it. Expect unstable training.`,
+      );
     }
   }
 
@@ -181,7 +193,11 @@ export function analyze(spec: Spec, data: Dataset | null, featureStd: Float64Arr
     const k = sigmoidHidden.length;
     const first = sigmoidHidden[0];
     problems.push({
-      severity: 'info', code: 'saturating-activation', line: first.line, startColumn: 0, endColumn: 5,
+      severity: 'info',
+      code: 'saturating-activation',
+      line: first.line,
+      startColumn: 0,
+      endColumn: 5,
       message: `${k} sigmoid hidden layers: sigmoid′(z) ≤ 1/4, so the error backpropagated through them shrinks by up to (1/4)^${k} = ${sci(Math.pow(0.25, k))}. relu or leaky_relu with he_normal, or tanh with glorot_uniform, keep it.`,
     });
   }
@@ -193,7 +209,11 @@ export function analyze(spec: Spec, data: Dataset | null, featureStd: Float64Arr
     if (predicted[k].actStd > 0.85 && !tanhLines.has(l.line) && !fromFile) {
       tanhLines.add(l.line);
       problems.push({
-        severity: 'info', code: 'saturating-activation', line: l.line, startColumn: 0, endColumn: 5,
+        severity: 'info',
+        code: 'saturating-activation',
+        line: l.line,
+        startColumn: 0,
+        endColumn: 5,
         message: `tanh with init ${l.initText}: its inputs are predicted to be large enough (predicted output std ${predicted[k].actStd.toFixed(2)}) that tanh saturates near ±1, where tanh′ ≈ 0. glorot_uniform is the match for tanh.`,
       });
     }
@@ -205,13 +225,24 @@ export function analyze(spec: Spec, data: Dataset | null, featureStd: Float64Arr
     if (reluLike.has(l.activation.kind) && (l.init.kind === 'glorot_uniform' || l.init.kind === 'glorot_normal')) {
       lintedInit.add(l.line);
       problems.push({
-        severity: 'info', code: 'init-mismatch', line: l.line, startColumn: 0, endColumn: 5,
+        severity: 'info',
+        code: 'init-mismatch',
+        line: l.line,
+        startColumn: 0,
+        endColumn: 5,
         message: `${l.activation.kind} with ${l.initText}: relu zeroes about half of its inputs, so glorot's variance halves at every layer; he_normal (variance 2/fan_in) is the match.`,
       });
     }
     if (l.activation.kind === 'selu' && l.init.kind !== 'lecun_normal') {
       lintedInit.add(l.line);
-      problems.push({ severity: 'info', code: 'init-mismatch', line: l.line, startColumn: 0, endColumn: 5, message: `selu self-normalises only with lecun_normal init; this layer uses ${l.initText}.` });
+      problems.push({
+        severity: 'info',
+        code: 'init-mismatch',
+        line: l.line,
+        startColumn: 0,
+        endColumn: 5,
+        message: `selu self-normalises only with lecun_normal init; this layer uses ${l.initText}.`,
+      });
     }
   }
   if (featureStd && spec.data?.source === 'csv' && !spec.data.normalize && featureStd.length > 1) {
@@ -223,11 +254,14 @@ export function analyze(spec: Spec, data: Dataset | null, featureStd: Float64Arr
     }
     if (lo < Infinity && hi / lo >= 100) {
       problems.push({
-        severity: 'warning', code: 'feature-scale', line: spec.lines.data ?? 1, startColumn: 0, endColumn: 4,
+        severity: 'warning',
+        code: 'feature-scale',
+        line: spec.lines.data ?? 1,
+        startColumn: 0,
+        endColumn: 4,
         message: `The CSV's features are on very different scales (standard deviations from ${sci(lo)} to ${sci(hi)}, a ratio of ${sci(hi / lo)}); the large ones dominate the first layer's gradient. Add normalize=true.`,
       });
     }
   }
   return { predicted, gradRatio, problems };
 }
-

@@ -90,7 +90,10 @@ export function budgetProblem(spec: Spec, estimate: MemoryEstimate, budgetMB: nu
         return { line: spec.lines.train ?? widest?.line, advice: 'train fewer epochs or fewer layers' };
     }
   })();
-  const shares = parts.filter((k) => estimate.bytes[k] >= MB).map((k) => `${k} ${megabytes(estimate.bytes[k])}`).join(', ');
+  const shares = parts
+    .filter((k) => estimate.bytes[k] >= MB)
+    .map((k) => `${k} ${megabytes(estimate.bytes[k])}`)
+    .join(', ');
   return {
     severity: 'error',
     code: 'memory',

@@ -24,17 +24,41 @@ export function dataMismatches(shape: DataShape, sites: MatchSites): Problem[] {
   const { features, classes } = shape;
   const { input, output: out, loss } = sites;
   if (input && input.value !== features) {
-    problems.push(problem('input-mismatch', `input is ${input.value} but the data has ${features} feature${features === 1 ? '' : 's'}; write \`input ${features}\`.`, input.at));
+    problems.push(
+      problem(
+        'input-mismatch',
+        `input is ${input.value} but the data has ${features} feature${features === 1 ? '' : 's'}; write \`input ${features}\`.`,
+        input.at,
+      ),
+    );
   }
   if (out) {
     if (classes === 0 && loss !== 'mse') {
       problems.push(problem('loss-mismatch', `The data has a real-valued target (regression), which needs \`loss mse\`, not ${loss}.`, out.lossAt));
     } else if (loss === 'cross_entropy' && out.units !== classes && out.activation === 'softmax') {
-      problems.push(problem('output-mismatch', `The data has ${classes} classes, so a softmax output needs ${classes} units; this one has ${out.units}. Write \`dense ${classes} softmax\`.`, out.unitsAt));
+      problems.push(
+        problem(
+          'output-mismatch',
+          `The data has ${classes} classes, so a softmax output needs ${classes} units; this one has ${out.units}. Write \`dense ${classes} softmax\`.`,
+          out.unitsAt,
+        ),
+      );
     } else if (loss === 'bce' && out.units === 1 && classes > 2) {
-      problems.push(problem('loss-mismatch', `bce on 1 unit is for 2 classes; the data has ${classes}. Write \`dense ${classes} sigmoid\` (one sigmoid per class, one-hot targets), or \`dense ${classes} softmax\` with \`loss cross_entropy\`.`, out.lossAt));
+      problems.push(
+        problem(
+          'loss-mismatch',
+          `bce on 1 unit is for 2 classes; the data has ${classes}. Write \`dense ${classes} sigmoid\` (one sigmoid per class, one-hot targets), or \`dense ${classes} softmax\` with \`loss cross_entropy\`.`,
+          out.lossAt,
+        ),
+      );
     } else if (loss === 'bce' && out.units !== 1 && out.units !== classes) {
-      problems.push(problem('output-mismatch', `bce on ${out.units} units needs one unit per class (one-hot targets); the data has ${classes} classes. Write \`dense ${classes} sigmoid\`${classes === 2 ? ', or `dense 1 sigmoid` for the probability of class 1' : ''}.`, out.unitsAt));
+      problems.push(
+        problem(
+          'output-mismatch',
+          `bce on ${out.units} units needs one unit per class (one-hot targets); the data has ${classes} classes. Write \`dense ${classes} sigmoid\`${classes === 2 ? ', or `dense 1 sigmoid` for the probability of class 1' : ''}.`,
+          out.unitsAt,
+        ),
+      );
     }
   }
   return problems;

@@ -85,5 +85,8 @@ export function applyEdits(text: string, edits: readonly TextEdit[]): string {
     const s = src[e.line - 1] ?? '';
     src[e.line - 1] = s.slice(0, e.startColumn) + e.newText + s.slice(e.endColumn);
   }
-  return src.join(eol).replace(/\n/g, eol === '\r\n' ? '\r\n' : '\n').replace(/\r\r\n/g, '\r\n');
+  return src
+    .join(eol)
+    .replace(/\n/g, eol === '\r\n' ? '\r\n' : '\n')
+    .replace(/\r\r\n/g, '\r\n');
 }

@@ -101,18 +101,29 @@ function withLines(fix: Fix, lines: readonly number[]): Fix {
 /** Whether applying the change would alter the spec at all: a fix that changes nothing is not offered. */
 function changesSpec(spec: Spec, change: Fix['change']): boolean {
   if (change.kind === 'layer') {
-    return spec.layers.some((l) => change.lines.includes(l.line) && (
-      (change.activation !== undefined && l.activation.kind !== change.activation)
-      || (change.init !== undefined && l.initText !== change.init)
-      || (change.bias !== undefined && !(l.bias.kind === 'constant' && l.bias.value === Number(change.bias)))));
+    return spec.layers.some(
+      (l) =>
+        change.lines.includes(l.line) &&
+        ((change.activation !== undefined && l.activation.kind !== change.activation) ||
+          (change.init !== undefined && l.initText !== change.init) ||
+          (change.bias !== undefined && !(l.bias.kind === 'constant' && l.bias.value === Number(change.bias)))),
+    );
   }
   const statement: Record<string, unknown> | null | undefined =
-    change.statement === 'optimizer' ? { ...spec.optimizer } : change.statement === 'train' ? { ...spec.train } : change.statement === 'data' ? spec.data && { ...spec.data } : undefined;
+    change.statement === 'optimizer'
+      ? { ...spec.optimizer }
+      : change.statement === 'train'
+        ? { ...spec.train }
+        : change.statement === 'data'
+          ? spec.data && { ...spec.data }
+          : undefined;
   const current = statement?.[change.key];
   return current === undefined || String(current) !== change.value;
 }
 
-const offerable = (spec: Spec) => (f: Finding): Finding => ({ ...f, fixes: f.fixes.filter((x) => changesSpec(spec, x.change)) });
+const offerable =
+  (spec: Spec) =>
+  (f: Finding): Finding => ({ ...f, fixes: f.fixes.filter((x) => changesSpec(spec, x.change)) });
 
 // Activations whose derivative is below 1 almost everywhere: each one between a layer and the output
 // shrinks the error that reaches it, so a vanishing layer's fix has to change them too.
@@ -131,7 +142,8 @@ export interface DiagnoseInput {
   readonly stopped: StopReason;
 }
 
-const asStats = (records: DiagnoseInput['records']): RunStats => (Array.isArray(records) ? statsOfRecords(records as readonly EpochRecord[]) : (records as RunStats));
+const asStats = (records: DiagnoseInput['records']): RunStats =>
+  Array.isArray(records) ? statsOfRecords(records as readonly EpochRecord[]) : (records as RunStats);
 
 /** Findings that later epochs cannot undo, for streaming during a run: the non-finite one. */
 export function certainFindings({ spec, records, stopped }: DiagnoseInput): Finding[] {
@@ -158,12 +170,17 @@ function nonfinite(spec: Spec, run: RunStats, stopped: StopReason): Finding[] {
   let count = 0;
   for (let i = 0; i < E; i++) count += counts[k][i];
   const line = layers[k].line;
-  return [{
-    kind: 'nonfinite', severity: 'error', layers: [k], line,
-    message: `Training produced NaN or Infinity at epoch ${run.epochAt(at)}${count > 0 ? `: ${count} non-finite entries in layer ${k}'s weight gradient` : ' (the loss)'}. The gradient overflowed; clip it or lower the learning rate.`,
-    fixes: [clip, lowerLr(spec, 10)],
-    evidence: { series: [thin(run.stat(k, 'gradRms'), 240, true)], epochs: E },
-  }];
+  return [
+    {
+      kind: 'nonfinite',
+      severity: 'error',
+      layers: [k],
+      line,
+      message: `Training produced NaN or Infinity at epoch ${run.epochAt(at)}${count > 0 ? `: ${count} non-finite entries in layer ${k}'s weight gradient` : ' (the loss)'}. The gradient overflowed; clip it or lower the learning rate.`,
+      fixes: [clip, lowerLr(spec, 10)],
+      evidence: { series: [thin(run.stat(k, 'gradRms'), 240, true)], epochs: E },
+    },
+  ];
 }
 
 export function diagnoseRun(input: DiagnoseInput): Finding[] {
@@ -184,7 +201,15 @@ function rawFindings({ spec, records, stopped }: DiagnoseInput): Finding[] {
   const findings: Finding[] = [];
   // `epochs`: how many epochs the evidence's series cover (they are thinned to at most 240 points).
   const add = (kind: FindingKind, severity: Severity, ks: readonly number[], message: string, fixes: readonly Fix[], evidence: Finding['evidence']) =>
-    findings.push({ kind, severity, layers: ks, line: layers[ks[0]].line, message, fixes: fixes.map((f) => withLines(f, [layers[ks[0]].line])), evidence: { ...evidence, epochs: E } });
+    findings.push({
+      kind,
+      severity,
+      layers: ks,
+      line: layers[ks[0]].line,
+      message,
+      fixes: fixes.map((f) => withLines(f, [layers[ks[0]].line])),
+      evidence: { ...evidence, epochs: E },
+    });
   const series = (k: number, name: LayerStatName = 'gradRms') => thin(run.stat(k, name), 240, name === 'gradRms');
   const at = (k: number, name: LayerStatName) => run.stat(k, name)[E - 1];
 
@@ -260,37 +285,57 @@ function rawFindings({ spec, records, stopped }: DiagnoseInput): Finding[] {
     });
     const fixes: Fix[] = [onCause('relu', 'he_normal'), onCause('leaky_relu', 'he_normal')];
     if (act !== 'tanh') fixes.push(onCause('tanh', 'glorot_uniform'));
-    add('vanishing', 'warning', ks,
+    add(
+      'vanishing',
+      'warning',
+      ks,
       `${layerNames(ks)} vanishing: the backpropagated error ∂L/∂z is ${sci(r.dRatio)} of the output layer's and the weight gradient ∂L/∂W ${sci(r.gRatio)} of it (${span}; threshold ${th.vanishing}).${why} These layers barely learn.`,
-      fixes, {
-        series: ks.map((k) => series(k)), gradRatio: r.gRatio, deltaRatio: r.dRatio, ...(bound ? { bound } : {}),
+      fixes,
+      {
+        series: ks.map((k) => series(k)),
+        gradRatio: r.gRatio,
+        deltaRatio: r.dRatio,
+        ...(bound ? { bound } : {}),
         // Each named layer's own ratios, since the message quotes the worst one only.
-        gradRatios: ks.map((k) => ratios[k].gRatio), deltaRatios: ks.map((k) => ratios[k].dRatio),
-      });
+        gradRatios: ks.map((k) => ratios[k].gRatio),
+        deltaRatios: ks.map((k) => ratios[k].dRatio),
+      },
+    );
   }
 
   for (const ks of byLine(layers, exploding)) {
-      const worst = ks.reduce((a, b) => (Math.max(peak[b].dRatio, peak[b].gRatio) > Math.max(peak[a].dRatio, peak[a].gRatio) ? b : a));
-      const r = peak[worst];
-      const l = layers[ks[0]];
-      const fixes: Fix[] = [clip, lowerLr(spec, 10)];
-      if (l.init.kind === 'normal' || l.init.kind === 'uniform' || l.init.kind === 'constant') {
-        const init = ['relu', 'leaky_relu', 'elu'].includes(l.activation.kind) ? 'he_normal' : 'glorot_uniform';
-        fixes.unshift({ title: `Use ${init} init (scaled to the layer's fan-in)`, change: { kind: 'layer', lines: [], init } });
-      }
-      const at = [...new Set(ks.flatMap((k) => explodedAt[k]))].sort((a, b) => a - b);
-      const lastAt = at[at.length - 1];
-      const persistent = lastAt >= from;
-      const burst = at[0] === lastAt ? `epoch ${run.epochAt(at[0])}` : `epochs ${run.epochAt(at[0])}–${run.epochAt(lastAt)}`;
-      const verdict = persistent
-        ? `${layerNames(ks)} exploding (in ${at.length} of ${E} epochs, the last quarter included)`
-        : `${layerNames(ks)} exploded in ${burst}, settled by epoch ${run.epochAt(lastAt + 1)}`;
-      add('exploding', persistent ? 'error' : 'warning', ks,
-        `${verdict}: at epoch ${r.epoch} the backpropagated error ∂L/∂z was ${sci(r.dRatio)} times the output layer's and the weight gradient ∂L/∂W RMS ${sci(r.g)}, ${sci(r.gRatio)} times the output layer's (threshold ${th.exploding}). The gradient grows at every layer on its way to the input${persistent ? '.' : '; this run recovered, a larger lr or a deeper network may not.'}`,
-        fixes, {
-          series: ks.map((k) => series(k)), gradRatio: r.gRatio, deltaRatio: r.dRatio, epoch: r.epoch, explodedEpochs: at.map((i) => run.epochAt(i)), persistent,
-          gradRatios: ks.map((k) => peak[k].gRatio), deltaRatios: ks.map((k) => peak[k].dRatio),
-        });
+    const worst = ks.reduce((a, b) => (Math.max(peak[b].dRatio, peak[b].gRatio) > Math.max(peak[a].dRatio, peak[a].gRatio) ? b : a));
+    const r = peak[worst];
+    const l = layers[ks[0]];
+    const fixes: Fix[] = [clip, lowerLr(spec, 10)];
+    if (l.init.kind === 'normal' || l.init.kind === 'uniform' || l.init.kind === 'constant') {
+      const init = ['relu', 'leaky_relu', 'elu'].includes(l.activation.kind) ? 'he_normal' : 'glorot_uniform';
+      fixes.unshift({ title: `Use ${init} init (scaled to the layer's fan-in)`, change: { kind: 'layer', lines: [], init } });
+    }
+    const at = [...new Set(ks.flatMap((k) => explodedAt[k]))].sort((a, b) => a - b);
+    const lastAt = at[at.length - 1];
+    const persistent = lastAt >= from;
+    const burst = at[0] === lastAt ? `epoch ${run.epochAt(at[0])}` : `epochs ${run.epochAt(at[0])}–${run.epochAt(lastAt)}`;
+    const verdict = persistent
+      ? `${layerNames(ks)} exploding (in ${at.length} of ${E} epochs, the last quarter included)`
+      : `${layerNames(ks)} exploded in ${burst}, settled by epoch ${run.epochAt(lastAt + 1)}`;
+    add(
+      'exploding',
+      persistent ? 'error' : 'warning',
+      ks,
+      `${verdict}: at epoch ${r.epoch} the backpropagated error ∂L/∂z was ${sci(r.dRatio)} times the output layer's and the weight gradient ∂L/∂W RMS ${sci(r.g)}, ${sci(r.gRatio)} times the output layer's (threshold ${th.exploding}). The gradient grows at every layer on its way to the input${persistent ? '.' : '; this run recovered, a larger lr or a deeper network may not.'}`,
+      fixes,
+      {
+        series: ks.map((k) => series(k)),
+        gradRatio: r.gRatio,
+        deltaRatio: r.dRatio,
+        epoch: r.epoch,
+        explodedEpochs: at.map((i) => run.epochAt(i)),
+        persistent,
+        gradRatios: ks.map((k) => peak[k].gRatio),
+        deltaRatios: ks.map((k) => peak[k].dRatio),
+      },
+    );
   }
 
   const dead = layers.map((_, k) => k).filter(isDead);
@@ -301,9 +346,14 @@ function rawFindings({ spec, records, stopped }: DiagnoseInput): Finding[] {
     const fixes: Fix[] = [{ title: 'Use leaky_relu with he_normal init', change: { kind: 'layer', lines: [], activation: 'leaky_relu', init: 'he_normal' } }];
     if (negativeBias !== null) fixes.unshift({ title: 'Start the biases at 0 (bias=0)', change: { kind: 'layer', lines: [], bias: '0' } });
     fixes.push(lowerLr(spec, 10));
-    add('dead', frac >= 1 ? 'error' : 'warning', ks,
+    add(
+      'dead',
+      frac >= 1 ? 'error' : 'warning',
+      ks,
       `${layerNames(ks)} dead: ${Math.round(frac * 100)}% of the units had a zero derivative on every sample of epoch ${lastEpoch} (threshold ${Math.round(th.dead * 100)}%), so no gradient flows through them${negativeBias !== null ? `; bias=${negativeBias} pushes their inputs below zero` : ''}.`,
-      fixes, { series: ks.map((k) => series(k, 'dead')), dead: frac });
+      fixes,
+      { series: ks.map((k) => series(k, 'dead')), dead: frac },
+    );
   }
 
   const saturated = layers.map((_, k) => k).filter((k) => mean(run.stat(k, 'saturated'), from) >= th.saturated);
@@ -311,31 +361,47 @@ function rawFindings({ spec, records, stopped }: DiagnoseInput): Finding[] {
     const frac = Math.max(...ks.map((k) => mean(run.stat(k, 'saturated'), from)));
     const l = layers[ks[0]];
     const fixes: Fix[] = [];
-    if (l.init.kind === 'normal' || l.init.kind === 'uniform' || l.init.kind === 'constant') fixes.push({ title: 'Use glorot_uniform init', change: { kind: 'layer', lines: [], init: 'glorot_uniform' } });
+    if (l.init.kind === 'normal' || l.init.kind === 'uniform' || l.init.kind === 'constant')
+      fixes.push({ title: 'Use glorot_uniform init', change: { kind: 'layer', lines: [], init: 'glorot_uniform' } });
     fixes.push(RELU_FIX);
-    if (spec.data?.source === 'csv' && !spec.data.normalize) fixes.push({ title: 'Normalize the features (normalize=true)', change: { kind: 'option', statement: 'data', key: 'normalize', value: 'true' } });
-    add('saturated', 'warning', ks,
+    if (spec.data?.source === 'csv' && !spec.data.normalize)
+      fixes.push({ title: 'Normalize the features (normalize=true)', change: { kind: 'option', statement: 'data', key: 'normalize', value: 'true' } });
+    add(
+      'saturated',
+      'warning',
+      ks,
       `${layerNames(ks)} saturated: ${Math.round(frac * 100)}% of (sample, unit) pairs have ${l.activation.kind}′ below 5% of its maximum (${span}; threshold ${Math.round(th.saturated * 100)}%): the units sit in the flat tails and pass almost no gradient.`,
-      fixes, { series: ks.map((k) => series(k, 'saturated')), saturated: frac });
+      fixes,
+      { series: ks.map((k) => series(k, 'saturated')), saturated: frac },
+    );
   }
 
   const smooth = new Set(['sigmoid', 'tanh', 'softsign', 'softplus', 'elu', 'selu', 'gelu', 'silu', 'softmax']);
-  const underflow = layers.map((_, k) => k).filter((k) => {
-    const below = k === 0 ? null : layers[k - 1].activation.kind;
-    return smooth.has(layers[k].activation.kind) && (below === null || smooth.has(below)) && mean(run.stat(k, 'zeroGrad'), from) >= th.underflow;
-  });
+  const underflow = layers
+    .map((_, k) => k)
+    .filter((k) => {
+      const below = k === 0 ? null : layers[k - 1].activation.kind;
+      return smooth.has(layers[k].activation.kind) && (below === null || smooth.has(below)) && mean(run.stat(k, 'zeroGrad'), from) >= th.underflow;
+    });
   for (const ks of byLine(layers, underflow)) {
     const frac = Math.max(...ks.map((k) => mean(run.stat(k, 'zeroGrad'), from)));
     const l = layers[ks[0]];
     const entries = ks.reduce((s, k) => s + (k === 0 ? (spec.input ?? 0) : layers[k - 1].units) * layers[k].units, 0);
     const precise = spec.train.precision === 'float32';
     const fixes: Fix[] = [];
-    if (precise) fixes.push({ title: 'Train in float64 (precision=float64)', change: { kind: 'option', statement: 'train', key: 'precision', value: 'float64' } });
-    if (l.init.kind === 'normal' || l.init.kind === 'uniform') fixes.push({ title: 'Use glorot_uniform init', change: { kind: 'layer', lines: [], init: 'glorot_uniform' } });
+    if (precise)
+      fixes.push({ title: 'Train in float64 (precision=float64)', change: { kind: 'option', statement: 'train', key: 'precision', value: 'float64' } });
+    if (l.init.kind === 'normal' || l.init.kind === 'uniform')
+      fixes.push({ title: 'Use glorot_uniform init', change: { kind: 'layer', lines: [], init: 'glorot_uniform' } });
     fixes.push(RELU_FIX);
-    add('underflow', 'warning', ks,
+    add(
+      'underflow',
+      'warning',
+      ks,
       `${layerNames(ks)} underflow: ${Math.round(frac * entries)} of ${entries} weight-gradient entries (${(frac * 100).toFixed(1)}%) are exactly 0, though ${l.activation.kind}′ is never 0 in exact arithmetic: in ${spec.train.precision} ${l.activation.kind === 'sigmoid' ? 'sigmoid(z) rounds to exactly 1 for z above about ' + (precise ? '16.6' : '36.7') + ', so its derivative rounds to 0' : 'the derivative in the flat tails rounds to 0'} (${span}; threshold ${(th.underflow * 100).toFixed(0)}%).`,
-      fixes, { series: ks.map((k) => series(k, 'zeroGrad')), zeroGrad: frac });
+      fixes,
+      { series: ks.map((k) => series(k, 'zeroGrad')), zeroGrad: frac },
+    );
   }
 
   findings.push(...runFindings(spec, run, findings));
@@ -383,7 +449,14 @@ function runFindings(spec: Spec, run: RunStats, layerFindings: readonly Finding[
   // The loss of a constant guess at the class frequencies; a run that ends there learnt nothing.
   const outUnits = spec.layers[spec.layers.length - 1].units;
   // (K one-hot sigmoids guessing 1/K each: the binary entropy of 1/K.)
-  const chanceLoss = spec.loss === 'bce' ? (outUnits > 1 ? -(Math.log(outUnits) / outUnits + (1 - 1 / outUnits) * Math.log(1 - 1 / outUnits)) : Math.LN2) : spec.loss === 'cross_entropy' ? Math.log(outUnits) : Infinity;
+  const chanceLoss =
+    spec.loss === 'bce'
+      ? outUnits > 1
+        ? -(Math.log(outUnits) / outUnits + (1 - 1 / outUnits) * Math.log(1 - 1 / outUnits))
+        : Math.LN2
+      : spec.loss === 'cross_entropy'
+        ? Math.log(outUnits)
+        : Infinity;
   const noProgress = winMean >= 0.95 * Math.min(first, chanceLoss);
   const rose = from > 0 && winMean > 1.1 * bestBefore;
   // Vanishing layers also stop progress; then only a rising or jumping loss blames the step size.
@@ -393,11 +466,21 @@ function runFindings(spec: Spec, run: RunStats, layerFindings: readonly Finding[
   const exploding = layerFindings.some((f) => f.kind === 'exploding');
   if (peakRatio > th.lrHigh && unsettled && !exploding) {
     const factor = pow10(peakRatio / 1e-2, 10, 1000);
-    const how = noProgress ? `the loss made no real progress (${sci(first)} at epoch 1, ${sci(winMean)} over the last quarter)` : rose ? `the loss rose from its best of ${sci(bestBefore)} to ${sci(winMean)}` : `the loss jumped up by more than 10% ${jumps} times`;
+    const how = noProgress
+      ? `the loss made no real progress (${sci(first)} at epoch 1, ${sci(winMean)} over the last quarter)`
+      : rose
+        ? `the loss rose from its best of ${sci(bestBefore)} to ${sci(winMean)}`
+        : `the loss jumped up by more than 10% ${jumps} times`;
     out.push({
-      kind: 'lr_too_high', severity: 'warning', layers: [], line: optLine,
+      kind: 'lr_too_high',
+      severity: 'warning',
+      layers: [],
+      line: optLine,
       message: `The learning rate ${lr} is too high: steps moved the weights by up to ${sci(peakRatio)} of their norm (‖ΔW‖/‖W‖; about 1e-3 is healthy for SGD, threshold ${th.lrHigh}) and ${how}. Try lr=${nice(lr / factor)} (÷${factor}).`,
-      fixes: [setLr(nice(lr / factor), `Lower the learning rate to ${nice(lr / factor)} (÷${factor})`), { title: 'Clip the gradient to norm 1 (clip=1)', change: { kind: 'option', statement: 'optimizer', key: 'clip', value: '1' } }],
+      fixes: [
+        setLr(nice(lr / factor), `Lower the learning rate to ${nice(lr / factor)} (÷${factor})`),
+        { title: 'Clip the gradient to norm 1 (clip=1)', change: { kind: 'option', statement: 'optimizer', key: 'clip', value: '1' } },
+      ],
       evidence: { ...lossEvidence, peakRatio },
     });
   }
@@ -408,7 +491,10 @@ function runFindings(spec: Spec, run: RunStats, layerFindings: readonly Finding[
   if (out.length === 0 && winRatio > 0 && winRatio < th.lrLow && slowFall) {
     const factor = pow10(1e-3 / winRatio, 10, 10000);
     out.push({
-      kind: 'lr_too_low', severity: 'warning', layers: [], line: optLine,
+      kind: 'lr_too_low',
+      severity: 'warning',
+      layers: [],
+      line: optLine,
       message: `The learning rate ${lr} is too low: the largest update ratio ‖ΔW‖/‖W‖ over the last quarter is ${sci(winRatio)} (about 1e-3 is healthy for SGD, threshold ${th.lrLow}), and the loss only went from ${sci(first)} to ${sci(winMean)} in ${E} epochs. Try lr=${nice(lr * factor)} (×${factor}).`,
       fixes: [setLr(nice(lr * factor), `Raise the learning rate to ${nice(lr * factor)} (×${factor})`)],
       evidence: { ...lossEvidence, updateRatio: winRatio },
@@ -426,18 +512,33 @@ function runFindings(spec: Spec, run: RunStats, layerFindings: readonly Finding[
   if (out.length === 0 && flat && !Number.isNaN(accuracy) && accuracy <= chance + 0.05) {
     const L = spec.layers.length - 1;
     const gOut = geoMean(run.stat(L, 'gradRms'), from);
-    const small = spec.layers.map((_, k) => k).filter((k) => {
-      const g = geoMean(run.stat(k, 'gradRms'), from);
-      return k < L && (g === 0 || g < 0.1 * gOut);
-    });
-    const named = small.length ? ` ${layerNames(small)} ${small.length === 1 ? 'has a gradient' : 'have gradients'} of zero or under a tenth of the output layer's.` : ' No layer\'s gradient is much smaller than the output layer\'s; the step size or the data may be at fault.';
-    const fixes: Fix[] = small.length ? [{ title: 'Use relu with he_normal init on those layers', change: { kind: 'layer', lines: [...new Set(small.map((k) => spec.layers[k].line))], activation: 'relu', init: 'he_normal' } }] : [];
+    const small = spec.layers
+      .map((_, k) => k)
+      .filter((k) => {
+        const g = geoMean(run.stat(k, 'gradRms'), from);
+        return k < L && (g === 0 || g < 0.1 * gOut);
+      });
+    const named = small.length
+      ? ` ${layerNames(small)} ${small.length === 1 ? 'has a gradient' : 'have gradients'} of zero or under a tenth of the output layer's.`
+      : " No layer's gradient is much smaller than the output layer's; the step size or the data may be at fault.";
+    const fixes: Fix[] = small.length
+      ? [
+          {
+            title: 'Use relu with he_normal init on those layers',
+            change: { kind: 'layer', lines: [...new Set(small.map((k) => spec.layers[k].line))], activation: 'relu', init: 'he_normal' },
+          },
+        ]
+      : [];
     // With small-gradient layers the step size is not the cause; without them it may be.
     if (small.length === 0) fixes.push(setLr(nice(lr * 10), `Raise the learning rate to ${nice(lr * 10)} (×10)`));
     out.push({
-      kind: 'plateau', severity: 'warning', layers: small, line: trainLine,
-      message: `Plateau: the loss stayed within ${sci((winMax - winMin) / winMean * 100)}% of ${sci(winMean)} over the last quarter while accuracy is ${(accuracy * 100).toFixed(1)}%, chance level for ${classes} classes.${named}`,
-      fixes, evidence: { ...lossEvidence, smallLayers: small },
+      kind: 'plateau',
+      severity: 'warning',
+      layers: small,
+      line: trainLine,
+      message: `Plateau: the loss stayed within ${sci(((winMax - winMin) / winMean) * 100)}% of ${sci(winMean)} over the last quarter while accuracy is ${(accuracy * 100).toFixed(1)}%, chance level for ${classes} classes.${named}`,
+      fixes,
+      evidence: { ...lossEvidence, smallLayers: small },
     });
   }
 
@@ -452,7 +553,10 @@ function runFindings(spec: Spec, run: RunStats, layerFindings: readonly Finding[
       const target = nice(losses[E - 1] * 0.75);
       const epochs = Math.min(100000, E + more);
       out.push({
-        kind: 'budget', severity: 'info', layers: [], line: trainLine,
+        kind: 'budget',
+        severity: 'info',
+        layers: [],
+        line: trainLine,
         message: `Still improving at the last epoch: the loss fell ${(-relPerEpoch * 100).toFixed(1)}% per epoch over epochs ${E - n + 1}–${E}. At that rate, about ${more} more epochs would reach ${target} (25% lower).`,
         fixes: [{ title: `Train for ${epochs} epochs`, change: { kind: 'option', statement: 'train', key: 'epochs', value: String(epochs) } }],
         evidence: { ...lossEvidence, moreEpochs: more, target },
@@ -469,7 +573,10 @@ function runFindings(spec: Spec, run: RunStats, layerFindings: readonly Finding[
       if (settled <= E / 2) {
         const epochs = Math.max(1, Math.ceil((settled * 1.2) / 10) * 10);
         out.push({
-          kind: 'budget', severity: 'info', layers: [], line: trainLine,
+          kind: 'budget',
+          severity: 'info',
+          layers: [],
+          line: trainLine,
           message: `Converged by epoch ${settled} of ${E}: the loss was within 2% of its final level (${sci(winMean)}) from then on; epochs=${epochs} would do.`,
           fixes: [{ title: `Train for ${epochs} epochs`, change: { kind: 'option', statement: 'train', key: 'epochs', value: String(epochs) } }],
           evidence: { ...lossEvidence, convergedAt: settled },
@@ -483,10 +590,16 @@ function runFindings(spec: Spec, run: RunStats, layerFindings: readonly Finding[
 /** Least-squares slope of log(loss) per epoch. */
 function logSlope(values: readonly number[]): number {
   const n = values.length;
-  let sx = 0, sy = 0, sxx = 0, sxy = 0;
+  let sx = 0,
+    sy = 0,
+    sxx = 0,
+    sxy = 0;
   for (let i = 0; i < n; i++) {
     const y = Math.log(Math.max(values[i], 1e-300));
-    sx += i; sy += y; sxx += i * i; sxy += i * y;
+    sx += i;
+    sy += y;
+    sxx += i * i;
+    sxy += i * y;
   }
   const d = n * sxx - sx * sx;
   return d === 0 ? 0 : (n * sxy - sx * sy) / d;

@@ -80,7 +80,12 @@ export class EpochHistory {
       const name = STAT_NAMES[s];
       for (let l = 0; l < this.layers; l++) this.columns[s * this.layers + l][i] = record.layers[l][name];
     }
-    if (record.histograms.length > 0) this.histograms.keep(i, record.histograms.map((h) => Array.from(h)), this.maxHistograms);
+    if (record.histograms.length > 0)
+      this.histograms.keep(
+        i,
+        record.histograms.map((h) => Array.from(h)),
+        this.maxHistograms,
+      );
   }
 
   /** The statistic of one layer over the stored epochs: a view (no copy), valid until the next push. */

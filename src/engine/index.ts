@@ -163,12 +163,19 @@ export function reportLayers(result: CheckResult): ReportLayer[] {
     const params = fanIn * l.units + l.units + (l.norm ? 2 * l.units : 0);
     fanIn = l.units;
     const act = l.activation;
-    const activation = act.kind === 'leaky_relu' && act.slope !== 0.01 ? `leaky_relu(${act.slope})` : act.kind === 'elu' && act.alpha !== 1 ? `elu(${act.alpha})` : act.kind;
+    const activation =
+      act.kind === 'leaky_relu' && act.slope !== 0.01 ? `leaky_relu(${act.slope})` : act.kind === 'elu' && act.alpha !== 1 ? `elu(${act.alpha})` : act.kind;
     return { index: k, line: l.line, units: l.units, activation, init: l.initText, params, predicted: result.predicted[k] ?? { actStd: NaN, deltaRatio: NaN } };
   });
 }
 
-export function buildReport(result: CheckResult, initial: InitialRecord | null, epochs: readonly EpochRecord[], findings: readonly Finding[], stopped: StopReason): Report {
+export function buildReport(
+  result: CheckResult,
+  initial: InitialRecord | null,
+  epochs: readonly EpochRecord[],
+  findings: readonly Finding[],
+  stopped: StopReason,
+): Report {
   return {
     version: 1,
     network: { name: result.spec.name, params: paramCount(result.spec.input ?? 0, result.spec.layers), layers: reportLayers(result) },
@@ -195,7 +202,12 @@ export interface RunResult {
  */
 export function trainRun(result: CheckResult, options: TrainOptions & { onEpoch?: (r: EpochRecord) => void; history?: HistoryOptions } = {}): RunResult {
   const layers = result.spec.layers.length;
-  const history = new EpochHistory(layers, { precision: 'float64', capacity: options.epochs ?? result.spec.train.epochs, maxHistograms: 1024, ...options.history });
+  const history = new EpochHistory(layers, {
+    precision: 'float64',
+    capacity: options.epochs ?? result.spec.train.epochs,
+    maxHistograms: 1024,
+    ...options.history,
+  });
   if (!result.trainable || !result.dataset) return { initial: null, history, findings: [], stopped: null };
   const trainer = new Trainer(result.spec, result.dataset, options);
   const initial = trainer.initialRecord();

@@ -73,16 +73,32 @@ export function initMoments(init: Init, fanIn: number, fanOut: number): { mean: 
 
 function drawWeight(init: Init, fanIn: number, fanOut: number, rng: Rng): number {
   switch (init.kind) {
-    case 'glorot_uniform': { const r = Math.sqrt(6 / (fanIn + fanOut)); return rng.uniform(-r, r); }
-    case 'glorot_normal': return rng.normal() * Math.sqrt(2 / (fanIn + fanOut));
-    case 'he_normal': return rng.normal() * Math.sqrt(2 / fanIn);
-    case 'he_uniform': { const r = Math.sqrt(6 / fanIn); return rng.uniform(-r, r); }
-    case 'lecun_normal': return rng.normal() * Math.sqrt(1 / fanIn);
-    case 'lecun_uniform': { const r = Math.sqrt(3 / fanIn); return rng.uniform(-r, r); }
-    case 'normal': return init.mean + init.std * rng.normal();
-    case 'uniform': return rng.uniform(init.low, init.high);
-    case 'constant': return init.value;
-    case 'zeros': return 0;
+    case 'glorot_uniform': {
+      const r = Math.sqrt(6 / (fanIn + fanOut));
+      return rng.uniform(-r, r);
+    }
+    case 'glorot_normal':
+      return rng.normal() * Math.sqrt(2 / (fanIn + fanOut));
+    case 'he_normal':
+      return rng.normal() * Math.sqrt(2 / fanIn);
+    case 'he_uniform': {
+      const r = Math.sqrt(6 / fanIn);
+      return rng.uniform(-r, r);
+    }
+    case 'lecun_normal':
+      return rng.normal() * Math.sqrt(1 / fanIn);
+    case 'lecun_uniform': {
+      const r = Math.sqrt(3 / fanIn);
+      return rng.uniform(-r, r);
+    }
+    case 'normal':
+      return init.mean + init.std * rng.normal();
+    case 'uniform':
+      return rng.uniform(init.low, init.high);
+    case 'constant':
+      return init.value;
+    case 'zeros':
+      return 0;
   }
 }
 
@@ -126,20 +142,35 @@ export function buildNetwork(inputs: number, specs: readonly LayerSpec[], output
     const A = makeVec(o.precision, o.batch * units);
     const residual = spec.residual === true;
     layers.push({
-      spec, fanIn, units, act: spec.activation, W, b,
-      dW: makeVec(o.precision, n), db: makeVec(o.precision, units),
-      mW: state(n, o.stateBuffers >= 1), vW: state(n, o.stateBuffers >= 2),
-      mb: state(units, o.stateBuffers >= 1), vb: state(units, o.stateBuffers >= 2),
-      Z: makeVec(o.precision, o.batch * units), A, D: makeVec(o.precision, o.batch * units),
-      norm, residual,
+      spec,
+      fanIn,
+      units,
+      act: spec.activation,
+      W,
+      b,
+      dW: makeVec(o.precision, n),
+      db: makeVec(o.precision, units),
+      mW: state(n, o.stateBuffers >= 1),
+      vW: state(n, o.stateBuffers >= 2),
+      mb: state(units, o.stateBuffers >= 1),
+      vb: state(units, o.stateBuffers >= 2),
+      Z: makeVec(o.precision, o.batch * units),
+      A,
+      D: makeVec(o.precision, o.batch * units),
+      norm,
+      residual,
       Y: residual ? makeVec(o.precision, o.batch * units) : A,
       R: makeVec(o.precision, residual ? o.batch * units : 0),
     });
     fanIn = units;
   }
   return {
-    precision: o.precision, inputs, batch: o.batch, layers,
-    X: makeVec(o.precision, o.batch * inputs), T: makeVec(o.precision, o.batch * outputUnits),
+    precision: o.precision,
+    inputs,
+    batch: o.batch,
+    layers,
+    X: makeVec(o.precision, o.batch * inputs),
+    T: makeVec(o.precision, o.batch * outputUnits),
   };
 }
 

@@ -78,7 +78,10 @@ function layerForward(s: NormState, Z: Vec, rows: number, units: number): void {
     for (let j = 0; j < units; j++) sum += Z[o + j];
     const mu = sum / units;
     let sq = 0;
-    for (let j = 0; j < units; j++) { const d = Z[o + j] - mu; sq += d * d; }
+    for (let j = 0; j < units; j++) {
+      const d = Z[o + j] - mu;
+      sq += d * d;
+    }
     const is = 1 / Math.sqrt(sq / units + NORM_EPSILON);
     inv[r] = is;
     for (let j = 0; j < units; j++) {
@@ -95,7 +98,11 @@ function batchForward(s: NormState, Z: Vec, rows: number, units: number): void {
   const sq = s.sumGN.fill(0);
   for (let r = 0; r < rows; r++) for (let j = 0, i = r * units; j < units; j++, i++) mean[j] += Z[i];
   for (let j = 0; j < units; j++) mean[j] /= rows;
-  for (let r = 0; r < rows; r++) for (let j = 0, i = r * units; j < units; j++, i++) { const d = Z[i] - mean[j]; sq[j] += d * d; }
+  for (let r = 0; r < rows; r++)
+    for (let j = 0, i = r * units; j < units; j++, i++) {
+      const d = Z[i] - mean[j];
+      sq[j] += d * d;
+    }
   const m = RUNNING_MOMENTUM;
   for (let j = 0; j < units; j++) {
     const variance = sq[j] / rows;

@@ -19,7 +19,18 @@ export type StepSums = 'none' | 'ratio' | 'all';
  * cheaper test than === 0); with 'ratio' or 'all', out[4] = ‖ΔW‖², out[5] = ‖W‖² (W before the
  * step); each summed in index order.
  */
-export function optimizerStep(o: OptimizerSpec, step: number, W: Vec, G: Vec, M: Vec, V: Vec, clipScale: number, decay: number, sums: StepSums, out: Float64Array): void {
+export function optimizerStep(
+  o: OptimizerSpec,
+  step: number,
+  W: Vec,
+  G: Vec,
+  M: Vec,
+  V: Vec,
+  clipScale: number,
+  decay: number,
+  sums: StepSums,
+  out: Float64Array,
+): void {
   const all = sums === 'all';
   const ratio = sums !== 'none';
   // One small function per rule, so that the common one (plain SGD) stays small enough for V8 to
@@ -40,65 +51,184 @@ export function optimizerStep(o: OptimizerSpec, step: number, W: Vec, G: Vec, M:
 
 function sgdStep(W: Vec, G: Vec, lr: number, clipScale: number, decay: number, all: boolean, ratio: boolean, out: Float64Array): void {
   const n = W.length;
-  let s2 = 0, s1 = 0, max = 0, zeros = 0, dsq = 0, wsq = 0;
+  let s2 = 0,
+    s1 = 0,
+    max = 0,
+    zeros = 0,
+    dsq = 0,
+    wsq = 0;
   for (let i = 0; i < n; i++) {
     const w = W[i];
     const gr = G[i];
-    if (all) { const ag = Math.abs(gr); s2 += gr * gr; s1 += ag; if (ag > max) max = ag; zeros += +!(ag > 0); }
+    if (all) {
+      const ag = Math.abs(gr);
+      s2 += gr * gr;
+      s1 += ag;
+      if (ag > max) max = ag;
+      zeros += +!(ag > 0);
+    }
     W[i] = w - lr * (gr * clipScale + decay * w);
-    if (ratio) { const d = W[i] - w; dsq += d * d; wsq += w * w; }
+    if (ratio) {
+      const d = W[i] - w;
+      dsq += d * d;
+      wsq += w * w;
+    }
   }
-  out[0] = s2; out[1] = s1; out[2] = max; out[3] = zeros; out[4] = dsq; out[5] = wsq;
+  out[0] = s2;
+  out[1] = s1;
+  out[2] = max;
+  out[3] = zeros;
+  out[4] = dsq;
+  out[5] = wsq;
 }
 
-function momentumStep(W: Vec, G: Vec, M: Vec, lr: number, mu: number, nesterov: boolean, clipScale: number, decay: number, all: boolean, ratio: boolean, out: Float64Array): void {
+function momentumStep(
+  W: Vec,
+  G: Vec,
+  M: Vec,
+  lr: number,
+  mu: number,
+  nesterov: boolean,
+  clipScale: number,
+  decay: number,
+  all: boolean,
+  ratio: boolean,
+  out: Float64Array,
+): void {
   const n = W.length;
-  let s2 = 0, s1 = 0, max = 0, zeros = 0, dsq = 0, wsq = 0;
+  let s2 = 0,
+    s1 = 0,
+    max = 0,
+    zeros = 0,
+    dsq = 0,
+    wsq = 0;
   for (let i = 0; i < n; i++) {
     const w = W[i];
     const gr = G[i];
-    if (all) { const ag = Math.abs(gr); s2 += gr * gr; s1 += ag; if (ag > max) max = ag; zeros += +!(ag > 0); }
+    if (all) {
+      const ag = Math.abs(gr);
+      s2 += gr * gr;
+      s1 += ag;
+      if (ag > max) max = ag;
+      zeros += +!(ag > 0);
+    }
     const g = gr * clipScale + decay * w;
     const v = mu * M[i] + g;
     M[i] = v;
     W[i] = w - lr * (nesterov ? g + mu * v : v);
-    if (ratio) { const d = W[i] - w; dsq += d * d; wsq += w * w; }
+    if (ratio) {
+      const d = W[i] - w;
+      dsq += d * d;
+      wsq += w * w;
+    }
   }
-  out[0] = s2; out[1] = s1; out[2] = max; out[3] = zeros; out[4] = dsq; out[5] = wsq;
+  out[0] = s2;
+  out[1] = s1;
+  out[2] = max;
+  out[3] = zeros;
+  out[4] = dsq;
+  out[5] = wsq;
 }
 
-function adamStep(W: Vec, G: Vec, M: Vec, V: Vec, lr: number, b1: number, b2: number, eps: number, step: number, clipScale: number, decay: number, all: boolean, ratio: boolean, out: Float64Array): void {
+function adamStep(
+  W: Vec,
+  G: Vec,
+  M: Vec,
+  V: Vec,
+  lr: number,
+  b1: number,
+  b2: number,
+  eps: number,
+  step: number,
+  clipScale: number,
+  decay: number,
+  all: boolean,
+  ratio: boolean,
+  out: Float64Array,
+): void {
   const n = W.length;
   const c1 = 1 - Math.pow(b1, step);
   const c2 = 1 - Math.pow(b2, step);
-  let s2 = 0, s1 = 0, max = 0, zeros = 0, dsq = 0, wsq = 0;
+  let s2 = 0,
+    s1 = 0,
+    max = 0,
+    zeros = 0,
+    dsq = 0,
+    wsq = 0;
   for (let i = 0; i < n; i++) {
     const w = W[i];
     const gr = G[i];
-    if (all) { const ag = Math.abs(gr); s2 += gr * gr; s1 += ag; if (ag > max) max = ag; zeros += +!(ag > 0); }
+    if (all) {
+      const ag = Math.abs(gr);
+      s2 += gr * gr;
+      s1 += ag;
+      if (ag > max) max = ag;
+      zeros += +!(ag > 0);
+    }
     const g = gr * clipScale + decay * w;
     const m = b1 * M[i] + (1 - b1) * g;
     const v = b2 * V[i] + (1 - b2) * g * g;
     M[i] = m;
     V[i] = v;
     W[i] = w - (lr * (m / c1)) / (Math.sqrt(v / c2) + eps);
-    if (ratio) { const d = W[i] - w; dsq += d * d; wsq += w * w; }
+    if (ratio) {
+      const d = W[i] - w;
+      dsq += d * d;
+      wsq += w * w;
+    }
   }
-  out[0] = s2; out[1] = s1; out[2] = max; out[3] = zeros; out[4] = dsq; out[5] = wsq;
+  out[0] = s2;
+  out[1] = s1;
+  out[2] = max;
+  out[3] = zeros;
+  out[4] = dsq;
+  out[5] = wsq;
 }
 
-function rmspropStep(W: Vec, G: Vec, M: Vec, lr: number, rho: number, eps: number, clipScale: number, decay: number, all: boolean, ratio: boolean, out: Float64Array): void {
+function rmspropStep(
+  W: Vec,
+  G: Vec,
+  M: Vec,
+  lr: number,
+  rho: number,
+  eps: number,
+  clipScale: number,
+  decay: number,
+  all: boolean,
+  ratio: boolean,
+  out: Float64Array,
+): void {
   const n = W.length;
-  let s2 = 0, s1 = 0, max = 0, zeros = 0, dsq = 0, wsq = 0;
+  let s2 = 0,
+    s1 = 0,
+    max = 0,
+    zeros = 0,
+    dsq = 0,
+    wsq = 0;
   for (let i = 0; i < n; i++) {
     const w = W[i];
     const gr = G[i];
-    if (all) { const ag = Math.abs(gr); s2 += gr * gr; s1 += ag; if (ag > max) max = ag; zeros += +!(ag > 0); }
+    if (all) {
+      const ag = Math.abs(gr);
+      s2 += gr * gr;
+      s1 += ag;
+      if (ag > max) max = ag;
+      zeros += +!(ag > 0);
+    }
     const g = gr * clipScale + decay * w;
     const s = rho * M[i] + (1 - rho) * g * g;
     M[i] = s;
     W[i] = w - (lr * g) / (Math.sqrt(s) + eps);
-    if (ratio) { const d = W[i] - w; dsq += d * d; wsq += w * w; }
+    if (ratio) {
+      const d = W[i] - w;
+      dsq += d * d;
+      wsq += w * w;
+    }
   }
-  out[0] = s2; out[1] = s1; out[2] = max; out[3] = zeros; out[4] = dsq; out[5] = wsq;
+  out[0] = s2;
+  out[1] = s1;
+  out[2] = max;
+  out[3] = zeros;
+  out[4] = dsq;
+  out[5] = wsq;
 }

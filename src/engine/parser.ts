@@ -3,14 +3,43 @@
 // one pass shows every problem in the file.
 
 import type {
-  Activation, BiasInit, DataSpec, Init, LayerSpec, LossName, NormKind, OptimizerName, OptimizerSpec, Precision, Problem, ProblemCode,
-  Severity, SourceRange, Spec, StatementKeyword, Thresholds, TrainSpec, WeightsRef,
+  Activation,
+  BiasInit,
+  DataSpec,
+  Init,
+  LayerSpec,
+  LossName,
+  NormKind,
+  OptimizerName,
+  OptimizerSpec,
+  Precision,
+  Problem,
+  ProblemCode,
+  Severity,
+  SourceRange,
+  Spec,
+  StatementKeyword,
+  Thresholds,
+  TrainSpec,
+  WeightsRef,
 } from './types';
 import { lexLine, parseCall, parseNumber, type Token } from './lexer';
 import { didYouMean } from './suggest';
 import {
-  ACTIVATIONS, DATA_SOURCES, DEFAULT_THRESHOLDS, DENSE_OPTIONS, DIAGNOSE_OPTIONS, INITS, LIMITS, LOSSES, OPTIMIZER_OPTIONS, OPTIMIZERS,
-  STATEMENTS, TRAIN_OPTIONS, type OptionDef, type ValueType,
+  ACTIVATIONS,
+  DATA_SOURCES,
+  DEFAULT_THRESHOLDS,
+  DENSE_OPTIONS,
+  DIAGNOSE_OPTIONS,
+  INITS,
+  LIMITS,
+  LOSSES,
+  OPTIMIZER_OPTIONS,
+  OPTIMIZERS,
+  STATEMENTS,
+  TRAIN_OPTIONS,
+  type OptionDef,
+  type ValueType,
 } from './vocabulary';
 import { dataShape, MNIST_SHIPPED } from './data/sources';
 import { dataMismatches, type MatchSites } from './dataMatch';
@@ -122,7 +151,13 @@ interface OptionHit {
  * Reads key=value options against their definitions. `skip` lets a statement handle some tokens
  * itself (such as `x6` on a dense line). Unknown options get a suggestion.
  */
-function readOptions(ctx: Ctx, tokens: readonly Token[], defs: readonly OptionDef[], statement: string, custom?: Record<string, (t: Token) => Parsed | null>): Map<string, OptionHit> {
+function readOptions(
+  ctx: Ctx,
+  tokens: readonly Token[],
+  defs: readonly OptionDef[],
+  statement: string,
+  custom?: Record<string, (t: Token) => Parsed | null>,
+): Map<string, OptionHit> {
   const out = new Map<string, OptionHit>();
   const names = defs.map((d) => d.name);
   for (const t of tokens) {
@@ -133,7 +168,14 @@ function readOptions(ctx: Ctx, tokens: readonly Token[], defs: readonly OptionDe
     const key = t.key ?? '';
     const def = defs.find((d) => d.name === key);
     if (!def) {
-      report(ctx, 'error', 'unknown-option', `\`${key}\` is not an option of \`${statement}\`; it takes ${names.join(', ')}.${didYouMean(key, names)}`, t.start, t.keyEnd ?? t.end);
+      report(
+        ctx,
+        'error',
+        'unknown-option',
+        `\`${key}\` is not an option of \`${statement}\`; it takes ${names.join(', ')}.${didYouMean(key, names)}`,
+        t.start,
+        t.keyEnd ?? t.end,
+      );
       continue;
     }
     if (out.has(key)) {
@@ -236,7 +278,14 @@ function parseBias(ctx: Ctx, text: string, start: number, end: number): BiasInit
   if (call && call.args !== null && (call.name === 'normal' || call.name === 'uniform')) return parseInit(ctx, text, start, end) as BiasInit | null;
   const v = call && call.args === null ? parseNumber(text) : null;
   if (v === null || Math.abs(v) > 1e6) {
-    report(ctx, 'error', 'bad-value', `bias must be a number between -1e6 and 1e6, normal(MEAN, STD) or uniform(LOW, HIGH); \`${text}\` is none of these.`, start, end);
+    report(
+      ctx,
+      'error',
+      'bad-value',
+      `bias must be a number between -1e6 and 1e6, normal(MEAN, STD) or uniform(LOW, HIGH); \`${text}\` is none of these.`,
+      start,
+      end,
+    );
     return null;
   }
   return { kind: 'constant', value: v };
@@ -331,7 +380,12 @@ export function parseSpec(text: string, options: ParseOptions = {}): ParseResult
           break;
         }
         if (!(src.text in DATA_SOURCES)) {
-          tokenError(ctx, 'unknown-data-source', `Unknown data source \`${src.text}\`; expected one of ${sources.join(', ')}.${didYouMean(src.text, sources)}`, src);
+          tokenError(
+            ctx,
+            'unknown-data-source',
+            `Unknown data source \`${src.text}\`; expected one of ${sources.join(', ')}.${didYouMean(src.text, sources)}`,
+            src,
+          );
           break;
         }
         const source = src.text as DataSpec['source'];
@@ -353,16 +407,37 @@ export function parseSpec(text: string, options: ParseOptions = {}): ParseResult
         const samples = num(m, 'samples', 200);
         const noise = (d: number) => num(m, 'noise', d);
         switch (source) {
-          case 'xor': data = { source, samples, noise: noise(0), seed }; break;
-          case 'circles': data = { source, samples, noise: noise(0.05), factor: num(m, 'factor', 0.5), seed }; break;
-          case 'moons': data = { source, samples, noise: noise(0.1), seed }; break;
-          case 'spiral': data = { source, samples, noise: noise(0.1), classes: num(m, 'classes', 2), seed }; break;
-          case 'gaussians': data = { source, samples, classes: num(m, 'classes', 2), spread: num(m, 'spread', 1), seed }; break;
-          case 'sine': data = { source, samples, noise: noise(0), seed }; break;
+          case 'xor':
+            data = { source, samples, noise: noise(0), seed };
+            break;
+          case 'circles':
+            data = { source, samples, noise: noise(0.05), factor: num(m, 'factor', 0.5), seed };
+            break;
+          case 'moons':
+            data = { source, samples, noise: noise(0.1), seed };
+            break;
+          case 'spiral':
+            data = { source, samples, noise: noise(0.1), classes: num(m, 'classes', 2), seed };
+            break;
+          case 'gaussians':
+            data = { source, samples, classes: num(m, 'classes', 2), spread: num(m, 'spread', 1), seed };
+            break;
+          case 'sine':
+            data = { source, samples, noise: noise(0), seed };
+            break;
           case 'normal': {
             const classes = num(m, 'classes', 2);
-            if (!m.has('features')) report(ctx, 'error', 'bad-value', '`data normal` needs features=N, the number of input features (the model\'s input width).', src.start, src.end);
-            else if (classes === 1) report(ctx, 'error', 'out-of-range', 'classes must be 0 (a real target) or at least 2; 1 is not a classification.', m.get('classes')?.token.start ?? src.start, m.get('classes')?.token.end ?? src.end);
+            if (!m.has('features'))
+              report(ctx, 'error', 'bad-value', "`data normal` needs features=N, the number of input features (the model's input width).", src.start, src.end);
+            else if (classes === 1)
+              report(
+                ctx,
+                'error',
+                'out-of-range',
+                'classes must be 0 (a real target) or at least 2; 1 is not a classification.',
+                m.get('classes')?.token.start ?? src.start,
+                m.get('classes')?.token.end ?? src.end,
+              );
             data = { source, samples, features: num(m, 'features', 1), classes, seed };
             break;
           }
@@ -370,19 +445,41 @@ export function parseSpec(text: string, options: ParseOptions = {}): ParseResult
             data = { source, samples: num(m, 'samples', 1000), offset: num(m, 'offset', 0) };
             if (data.offset + data.samples > MNIST_SHIPPED) {
               const at = m.get('samples')?.token ?? m.get('offset')?.token ?? src;
-              report(ctx, 'error', 'out-of-range', `samples=${data.samples} from offset=${data.offset} asks for digits up to ${data.offset + data.samples}; ${MNIST_SHIPPED.toLocaleString('en-US')} are shipped.`, at.start, at.end);
+              report(
+                ctx,
+                'error',
+                'out-of-range',
+                `samples=${data.samples} from offset=${data.offset} asks for digits up to ${data.offset + data.samples}; ${MNIST_SHIPPED.toLocaleString('en-US')} are shipped.`,
+                at.start,
+                at.end,
+              );
             }
             break;
           case 'idx': {
             const labels = m.get('labels');
-            if (!labels) report(ctx, 'error', 'bad-value', '`data idx` needs labels="LABELS", the IDX labels file that goes with the images.', src.start, src.end);
+            if (!labels)
+              report(ctx, 'error', 'bad-value', '`data idx` needs labels="LABELS", the IDX labels file that goes with the images.', src.start, src.end);
             const given = m.get('samples');
-            data = { source, path, labels: labels ? String(labels.value) : '', samples: given ? (given.value as number) : null, offset: num(m, 'offset', 0), scale: num(m, 'scale', 255) };
+            data = {
+              source,
+              path,
+              labels: labels ? String(labels.value) : '',
+              samples: given ? (given.value as number) : null,
+              offset: num(m, 'offset', 0),
+              scale: num(m, 'scale', 255),
+            };
             break;
           }
           case 'csv': {
             const target = m.get('target');
-            data = { source, path, target: target ? (target.value as string | number) : null, header: flag(m, 'header', true), normalize: flag(m, 'normalize', false), seed };
+            data = {
+              source,
+              path,
+              target: target ? (target.value as string | number) : null,
+              header: flag(m, 'header', true),
+              normalize: flag(m, 'normalize', false),
+              seed,
+            };
             break;
           }
         }
@@ -416,7 +513,14 @@ export function parseSpec(text: string, options: ParseOptions = {}): ParseResult
         const units = readValue(ctx, 'units', u.text, { kind: 'number', min: 1, max: LIMITS.unitsPerLayer, integer: true }, u.start, u.end);
         let activation: Activation | null = null;
         if (!a || a.kind !== 'word') {
-          report(ctx, 'error', 'syntax', `\`dense\` needs an activation after the units: one of ${Object.keys(ACTIVATIONS).join(', ')}.`, u.start, (a ?? u).end);
+          report(
+            ctx,
+            'error',
+            'syntax',
+            `\`dense\` needs an activation after the units: one of ${Object.keys(ACTIVATIONS).join(', ')}.`,
+            u.start,
+            (a ?? u).end,
+          );
         } else {
           activation = parseActivation(ctx, a);
         }
@@ -452,8 +556,17 @@ export function parseSpec(text: string, options: ParseOptions = {}): ParseResult
         const residualHit = m.get('residual');
         if (typeof units === 'number' && activation && init && bias) {
           dense.push({
-            line: ctx.line, units, unitsToken: u, activation, activationToken: a, init, initText, bias,
-            name: nameHit ? String(nameHit.value) : undefined, count, countToken,
+            line: ctx.line,
+            units,
+            unitsToken: u,
+            activation,
+            activationToken: a,
+            init,
+            initText,
+            bias,
+            name: nameHit ? String(nameHit.value) : undefined,
+            count,
+            countToken,
             norm: normHit ? { kind: normHit.value as NormKind, token: normHit.token } : undefined,
             residual: residualHit?.value === true ? residualHit.token : undefined,
           });
@@ -467,8 +580,7 @@ export function parseSpec(text: string, options: ParseOptions = {}): ParseResult
         else if (!(t.text in LOSSES)) {
           tokenError(ctx, 'unknown-loss', `Unknown loss \`${t.text}\`; expected one of ${names.join(', ')}.${didYouMean(t.text, names)}`, t);
           knockOn = true;
-        }
-        else {
+        } else {
           loss = t.text as LossName;
           lossToken = t;
         }
@@ -491,14 +603,28 @@ export function parseSpec(text: string, options: ParseOptions = {}): ParseResult
         for (const [key, hit] of m) {
           const def = OPTIMIZER_OPTIONS.find((d) => d.name === key);
           if (def && !def.for.includes(kind)) {
-            report(ctx, 'warning', 'unknown-option', `\`${key}\` has no effect with ${kind}; it applies to ${def.for.join(', ')}.`, hit.token.start, hit.token.end);
+            report(
+              ctx,
+              'warning',
+              'unknown-option',
+              `\`${key}\` has no effect with ${kind}; it applies to ${def.for.join(', ')}.`,
+              hit.token.start,
+              hit.token.end,
+            );
           }
         }
         const d = defaultOptimizer(kind);
         optimizer = {
-          kind, lr: num(m, 'lr', d.lr), momentum: num(m, 'momentum', d.momentum), nesterov: flag(m, 'nesterov', false),
-          beta1: num(m, 'beta1', d.beta1), beta2: num(m, 'beta2', d.beta2), eps: num(m, 'eps', d.eps), rho: num(m, 'rho', d.rho),
-          clip: num(m, 'clip', 0), weightDecay: num(m, 'weight_decay', 0),
+          kind,
+          lr: num(m, 'lr', d.lr),
+          momentum: num(m, 'momentum', d.momentum),
+          nesterov: flag(m, 'nesterov', false),
+          beta1: num(m, 'beta1', d.beta1),
+          beta2: num(m, 'beta2', d.beta2),
+          eps: num(m, 'eps', d.eps),
+          rho: num(m, 'rho', d.rho),
+          clip: num(m, 'clip', 0),
+          weightDecay: num(m, 'weight_decay', 0),
         };
         const nesterov = m.get('nesterov');
         if (optimizer.nesterov && optimizer.momentum === 0 && nesterov) {
@@ -509,7 +635,10 @@ export function parseSpec(text: string, options: ParseOptions = {}): ParseResult
       case 'train': {
         const m = readOptions(ctx, rest, TRAIN_OPTIONS, 'train');
         train = {
-          epochs: num(m, 'epochs', 100), batch: num(m, 'batch', 32), seed: num(m, 'seed', 1), shuffle: flag(m, 'shuffle', true),
+          epochs: num(m, 'epochs', 100),
+          batch: num(m, 'batch', 32),
+          seed: num(m, 'seed', 1),
+          shuffle: flag(m, 'shuffle', true),
           precision: (m.get('precision')?.value as Precision | undefined) ?? 'float32',
         };
         break;
@@ -517,7 +646,14 @@ export function parseSpec(text: string, options: ParseOptions = {}): ParseResult
       case 'weights': {
         const [p, ...extra] = rest;
         if (!p || p.kind !== 'string') {
-          report(ctx, 'error', 'syntax', '`weights` needs the path of a parameters file in double quotes: weights "net.weights.json".', head.start, (p ?? head).end);
+          report(
+            ctx,
+            'error',
+            'syntax',
+            '`weights` needs the path of a parameters file in double quotes: weights "net.weights.json".',
+            head.start,
+            (p ?? head).end,
+          );
           break;
         }
         weights = { path: p.text, at: { line: ctx.line, startColumn: 0, endColumn: lines[li].length }, params: null };
@@ -528,8 +664,12 @@ export function parseSpec(text: string, options: ParseOptions = {}): ParseResult
         const m = readOptions(ctx, rest, DIAGNOSE_OPTIONS, 'diagnose');
         const t = DEFAULT_THRESHOLDS;
         diagnose = {
-          vanishing: num(m, 'vanishing', t.vanishing), exploding: num(m, 'exploding', t.exploding), dead: num(m, 'dead', t.dead),
-          saturated: num(m, 'saturated', t.saturated), lrHigh: num(m, 'lr_high', t.lrHigh), lrLow: num(m, 'lr_low', t.lrLow),
+          vanishing: num(m, 'vanishing', t.vanishing),
+          exploding: num(m, 'exploding', t.exploding),
+          dead: num(m, 'dead', t.dead),
+          saturated: num(m, 'saturated', t.saturated),
+          lrHigh: num(m, 'lr_high', t.lrHigh),
+          lrLow: num(m, 'lr_low', t.lrLow),
           underflow: num(m, 'underflow', t.underflow),
         };
         break;
@@ -540,8 +680,17 @@ export function parseSpec(text: string, options: ParseOptions = {}): ParseResult
   // Whole-file checks, on the line that can fix each.
   const fileCtx = (line: number): Ctx => ({ problems, line });
   const firstLineEnd = Math.max(1, (lines[0] ?? '').length);
-  if (!seen.has('data')) report(fileCtx(1), 'error', 'missing-statement', 'The file has no `data` line; add one, for example: data spiral samples=400.', 0, firstLineEnd);
-  if (!seen.has('input')) report(fileCtx(1), 'error', 'missing-statement', 'The file has no `input` line; add `input N` (the number of features) before the first `dense`.', 0, firstLineEnd);
+  if (!seen.has('data'))
+    report(fileCtx(1), 'error', 'missing-statement', 'The file has no `data` line; add one, for example: data spiral samples=400.', 0, firstLineEnd);
+  if (!seen.has('input'))
+    report(
+      fileCtx(1),
+      'error',
+      'missing-statement',
+      'The file has no `input` line; add `input N` (the number of features) before the first `dense`.',
+      0,
+      firstLineEnd,
+    );
   // A misspelt keyword or a bad dense line may be the layer the user wrote; one problem there is enough.
   if (dense.length === 0 && !problems.some((p) => p.code === 'unknown-keyword' || lines[p.line - 1]?.trim().startsWith('dense'))) {
     report(fileCtx(1), 'error', 'missing-statement', 'The file has no `dense` layer; add at least one (the last is the output layer).', 0, firstLineEnd);
@@ -563,7 +712,12 @@ export function parseSpec(text: string, options: ParseOptions = {}): ParseResult
     }
     const lineParams = d.count * (fanIn * d.units + d.units + (d.norm ? 2 * d.units : 0)) + (d.count - 1) * (d.units * d.units - fanIn * d.units);
     if (params + lineParams > LIMITS.params) {
-      tokenError(ctx, 'limit', `This line brings the network to ${(params + lineParams).toLocaleString('en-US')} parameters; the limit is ${LIMITS.params.toLocaleString('en-US')}.`, d.unitsToken);
+      tokenError(
+        ctx,
+        'limit',
+        `This line brings the network to ${(params + lineParams).toLocaleString('en-US')} parameters; the limit is ${LIMITS.params.toLocaleString('en-US')}.`,
+        d.unitsToken,
+      );
       overLimit = true;
       break;
     }
@@ -575,7 +729,14 @@ export function parseSpec(text: string, options: ParseOptions = {}): ParseResult
     for (const d of dense) {
       for (let r = 0; r < d.count; r++) {
         layers.push({
-          index: layers.length, line: d.line, units: d.units, activation: d.activation, init: d.init, initText: d.initText, bias: d.bias, name: d.name,
+          index: layers.length,
+          line: d.line,
+          units: d.units,
+          activation: d.activation,
+          init: d.init,
+          initText: d.initText,
+          bias: d.bias,
+          name: d.name,
           ...(d.norm ? { norm: d.norm.kind } : {}),
           ...(d.residual ? { residual: true } : {}),
         });
@@ -587,7 +748,12 @@ export function parseSpec(text: string, options: ParseOptions = {}): ParseResult
   dense.forEach((d, k) => {
     const last = k === dense.length - 1;
     if (d.activation.kind === 'softmax' && (!last || d.count > 1)) {
-      tokenError(fileCtx(d.line), 'softmax-not-last', 'softmax belongs on the output layer only (with cross_entropy); use relu, tanh or another activation for hidden layers.', d.activationToken);
+      tokenError(
+        fileCtx(d.line),
+        'softmax-not-last',
+        'softmax belongs on the output layer only (with cross_entropy); use relu, tanh or another activation for hidden layers.',
+        d.activationToken,
+      );
     }
   });
 
@@ -604,14 +770,31 @@ export function parseSpec(text: string, options: ParseOptions = {}): ParseResult
     if (outAct === 'softmax' && resolvedLoss !== 'cross_entropy') {
       tokenError(lc, 'loss-mismatch', `A softmax output goes with \`loss cross_entropy\`, not ${resolvedLoss}.`, lt);
     } else if (resolvedLoss === 'cross_entropy' && outAct !== 'softmax') {
-      tokenError(lc, 'loss-mismatch', `cross_entropy needs a softmax output layer; the output layer (line ${out.line}) is ${outAct}. Write \`dense K softmax\` with K the number of classes, or use \`loss bce\` / \`loss mse\`.`, lt);
+      tokenError(
+        lc,
+        'loss-mismatch',
+        `cross_entropy needs a softmax output layer; the output layer (line ${out.line}) is ${outAct}. Write \`dense K softmax\` with K the number of classes, or use \`loss bce\` / \`loss mse\`.`,
+        lt,
+      );
     }
     // bce on K > 1 units (one sigmoid per class) is checked against the data's classes below.
     if (resolvedLoss === 'bce' && outAct !== 'sigmoid') {
-      report(fileCtx(out.line), 'warning', 'bce-without-sigmoid', `bce expects probabilities from a sigmoid output; this output layer is ${outAct}, whose values can leave (0, 1). Use \`dense 1 sigmoid\`.`, out.activationToken.start, out.activationToken.end);
+      report(
+        fileCtx(out.line),
+        'warning',
+        'bce-without-sigmoid',
+        `bce expects probabilities from a sigmoid output; this output layer is ${outAct}, whose values can leave (0, 1). Use \`dense 1 sigmoid\`.`,
+        out.activationToken.start,
+        out.activationToken.end,
+      );
     }
     if (resolvedLoss === 'mse' && out.units !== 1 && outAct !== 'softmax' && data !== null) {
-      tokenError(fileCtx(out.line), 'output-mismatch', `mse compares each output unit with one target number; this output layer has ${out.units} units. Use \`dense 1 …\`, or softmax with cross_entropy for classes.`, out.unitsToken);
+      tokenError(
+        fileCtx(out.line),
+        'output-mismatch',
+        `mse compares each output unit with one target number; this output layer has ${out.units} units. Use \`dense 1 …\`, or softmax with cross_entropy for classes.`,
+        out.unitsToken,
+      );
     }
   }
 
@@ -621,7 +804,12 @@ export function parseSpec(text: string, options: ParseOptions = {}): ParseResult
   const sites: MatchSites = {
     input: input !== null && inputToken ? { value: input, at: range(inputLineNo, inputToken) } : null,
     output: out
-      ? { units: out.units, activation: out.activation.kind, unitsAt: range(out.line, out.unitsToken), lossAt: range(seen.get('loss') ?? out.line, lossToken ?? out.activationToken) }
+      ? {
+          units: out.units,
+          activation: out.activation.kind,
+          unitsAt: range(out.line, out.unitsToken),
+          lossAt: range(seen.get('loss') ?? out.line, lossToken ?? out.activationToken),
+        }
       : null,
     loss: resolvedLoss,
   };
@@ -630,7 +818,9 @@ export function parseSpec(text: string, options: ParseOptions = {}): ParseResult
 
   const lineOf = (k: Exclude<StatementKeyword, 'dense'>) => seen.get(k);
   const stmtLines: Spec['lines'] = Object.fromEntries(
-    (['network', 'data', 'input', 'loss', 'optimizer', 'train', 'diagnose', 'weights'] as const).filter((k) => lineOf(k) !== undefined).map((k) => [k, lineOf(k)]),
+    (['network', 'data', 'input', 'loss', 'optimizer', 'train', 'diagnose', 'weights'] as const)
+      .filter((k) => lineOf(k) !== undefined)
+      .map((k) => [k, lineOf(k)]),
   );
   const spec: Spec = {
     name: name ?? defaultName(options.fileName),
@@ -652,7 +842,13 @@ export function parseSpec(text: string, options: ParseOptions = {}): ParseResult
     return { ...p, startColumn: start, endColumn: Math.max(start, Math.min(p.endColumn, len)) };
   });
   clamped.sort((p, q) => p.line - q.line || p.startColumn - q.startColumn);
-  return { spec, problems: clamped, sites, lineLengths: lines.map((l) => l.length), dataAt: data === null ? null : { line: dataLine, startColumn: 0, endColumn: dataLineEnd } };
+  return {
+    spec,
+    problems: clamped,
+    sites,
+    lineLengths: lines.map((l) => l.length),
+    dataAt: data === null ? null : { line: dataLine, startColumn: 0, endColumn: dataLineEnd },
+  };
 }
 
 /**
@@ -668,21 +864,53 @@ function checkCures(dense: readonly DenseLine[], input: number | null, batch: nu
     if (d.residual) {
       const from = k === 0 ? 'the input' : `line ${dense[k - 1].line}`;
       if (last && d.count === 1) {
-        tokenError(ctx, 'residual-width', 'residual=true cannot be on the output layer: the loss reads its values as the prediction, and x + f(ẑ) is not one. Remove it here and put it on the hidden layers.', d.residual);
+        tokenError(
+          ctx,
+          'residual-width',
+          'residual=true cannot be on the output layer: the loss reads its values as the prediction, and x + f(ẑ) is not one. Remove it here and put it on the hidden layers.',
+          d.residual,
+        );
       } else if (fanIn !== null && fanIn !== d.units) {
         const repeat = d.count > 1 ? ` (the first of this line's ${d.count} layers; the others take ${d.units} and would fit)` : '';
-        tokenError(ctx, 'residual-width', `residual=true adds the layer's input to its output, so they must be as wide: this layer has ${d.units} units but its input (${from}) has ${fanIn}${repeat}. Remove residual=true, or make the layer ${fanIn} units wide.`, d.residual);
+        tokenError(
+          ctx,
+          'residual-width',
+          `residual=true adds the layer's input to its output, so they must be as wide: this layer has ${d.units} units but its input (${from}) has ${fanIn}${repeat}. Remove residual=true, or make the layer ${fanIn} units wide.`,
+          d.residual,
+        );
       } else if (last) {
-        tokenError(ctx, 'residual-width', `residual=true cannot be on the output layer (the last of this line's ${d.count}): the loss reads its values as the prediction. Put the output layer on a line of its own.`, d.residual);
+        tokenError(
+          ctx,
+          'residual-width',
+          `residual=true cannot be on the output layer (the last of this line's ${d.count}): the loss reads its values as the prediction. Put the output layer on a line of its own.`,
+          d.residual,
+        );
       }
     }
     if (d.norm) {
       if (d.activation.kind === 'softmax') {
-        tokenError(ctx, 'norm', `norm=${d.norm.kind} cannot be on a softmax output: the loss needs the class scores themselves. Remove it, and normalize the hidden layers instead.`, d.norm.token);
+        tokenError(
+          ctx,
+          'norm',
+          `norm=${d.norm.kind} cannot be on a softmax output: the loss needs the class scores themselves. Remove it, and normalize the hidden layers instead.`,
+          d.norm.token,
+        );
       } else if (d.norm.kind === 'batch' && batch === 1) {
-        tokenError(ctx, 'norm', 'norm=batch needs at least 2 samples per batch: with `train batch=1` each unit is normalized over one sample, so z − μ = 0 and the layer outputs β. Use norm=layer, or a larger batch.', d.norm.token);
+        tokenError(
+          ctx,
+          'norm',
+          'norm=batch needs at least 2 samples per batch: with `train batch=1` each unit is normalized over one sample, so z − μ = 0 and the layer outputs β. Use norm=layer, or a larger batch.',
+          d.norm.token,
+        );
       } else if (d.norm.kind === 'layer' && d.units === 1) {
-        report(ctx, 'warning', 'norm', 'norm=layer on 1 unit normalizes it by itself: z − μ = 0, so the layer outputs β and its weights get no gradient. Use norm=batch, or no norm here.', d.norm.token.start, d.norm.token.end);
+        report(
+          ctx,
+          'warning',
+          'norm',
+          'norm=layer on 1 unit normalizes it by itself: z − μ = 0, so the layer outputs β and its weights get no gradient. Use norm=batch, or no norm here.',
+          d.norm.token.start,
+          d.norm.token.end,
+        );
       }
     }
     fanIn = d.units;
@@ -691,7 +919,16 @@ function checkCures(dense: readonly DenseLine[], input: number | null, batch: nu
 
 export function defaultOptimizer(kind: OptimizerName): OptimizerSpec {
   return {
-    kind, lr: kind === 'sgd' ? 0.1 : 0.001, momentum: 0, nesterov: false, beta1: 0.9, beta2: 0.999, eps: kind === 'adam' ? 1e-8 : 1e-7, rho: 0.9, clip: 0, weightDecay: 0,
+    kind,
+    lr: kind === 'sgd' ? 0.1 : 0.001,
+    momentum: 0,
+    nesterov: false,
+    beta1: 0.9,
+    beta2: 0.999,
+    eps: kind === 'adam' ? 1e-8 : 1e-7,
+    rho: 0.9,
+    clip: 0,
+    weightDecay: 0,
   };
 }
 

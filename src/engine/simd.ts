@@ -37,19 +37,33 @@ const sleb = (n: number): number[] => {
     out.push(byte | 0x80);
   }
 };
-const I32 = 0x7f, F64 = 0x7c, V128 = 0x7b;
+const I32 = 0x7f,
+  F64 = 0x7c,
+  V128 = 0x7b;
 const op = {
   get: (i: number) => [0x20, ...uleb(i)],
   set: (i: number) => [0x21, ...uleb(i)],
   tee: (i: number) => [0x22, ...uleb(i)],
   i32: (n: number) => [0x41, ...sleb(n)],
-  add: [0x6a], mul: [0x6c], shl: [0x74], ltU: [0x49], eqz: [0x45],
-  block: [0x02, 0x40], loop: [0x03, 0x40], end: [0x0b],
+  add: [0x6a],
+  mul: [0x6c],
+  shl: [0x74],
+  ltU: [0x49],
+  eqz: [0x45],
+  block: [0x02, 0x40],
+  loop: [0x03, 0x40],
+  end: [0x0b],
   br: (depth: number) => [0x0c, ...uleb(depth)],
   brIf: (depth: number) => [0x0d, ...uleb(depth)],
-  f64Load: [0x2b, 3, 0], f64Store: [0x39, 3, 0],
+  f64Load: [0x2b, 3, 0],
+  f64Store: [0x39, 3, 0],
   f64StoreAt: (offset: number) => [0x39, 3, ...uleb(offset)],
-  f64Abs: [0x99], f64Add: [0xa0], f64Mul: [0xa2], f64Gt: [0x64], f64Eq: [0x61], select: [0x1b],
+  f64Abs: [0x99],
+  f64Add: [0xa0],
+  f64Mul: [0xa2],
+  f64Gt: [0x64],
+  f64Eq: [0x61],
+  select: [0x1b],
   f64Zero: [0x44, 0, 0, 0, 0, 0, 0, 0, 0],
   f64FromI32: [0xb8],
   v128Load: (offset: number) => [0xfd, 0x00, 4, ...uleb(offset)],
@@ -79,75 +93,224 @@ function whileLess(i: number, limit: number, inner: number[][]): number[][] {
  */
 function gemmBody(): number[] {
   let n = 0;
-  const A = n++, B = n++, bias = n++, C = n++, rows = n++, inner = n++, cols = n++, scale = n++;
+  const A = n++,
+    B = n++,
+    bias = n++,
+    C = n++,
+    rows = n++,
+    inner = n++,
+    cols = n++,
+    scale = n++;
   const firstI32 = n;
-  const r = n++, c = n++, a0 = n++, a1 = n++, a2 = n++, a3 = n++, aEnd = n++, bp = n++, rowBytes = n++, innerBytes = n++, cp = n++;
+  const r = n++,
+    c = n++,
+    a0 = n++,
+    a1 = n++,
+    a2 = n++,
+    a3 = n++,
+    aEnd = n++,
+    bp = n++,
+    rowBytes = n++,
+    innerBytes = n++,
+    cp = n++;
   const firstV128 = n;
   const acc = [n++, n++, n++, n++, n++, n++, n++, n++];
-  const lo = n++, hi = n++, t = n++, s = n++;
+  const lo = n++,
+    hi = n++,
+    t = n++,
+    s = n++;
   const aRows = [a0, a1, a2, a3];
   const code: number[][] = [
-    op.get(cols), op.i32(3), op.shl, op.set(rowBytes),
-    op.get(inner), op.i32(3), op.shl, op.set(innerBytes),
-    op.get(scale), op.f64x2Splat, op.set(s),
-    op.i32(0), op.set(r),
+    op.get(cols),
+    op.i32(3),
+    op.shl,
+    op.set(rowBytes),
+    op.get(inner),
+    op.i32(3),
+    op.shl,
+    op.set(innerBytes),
+    op.get(scale),
+    op.f64x2Splat,
+    op.set(s),
+    op.i32(0),
+    op.set(r),
     ...whileLess(r, rows, [
-      op.i32(0), op.set(c),
+      op.i32(0),
+      op.set(c),
       ...whileLess(c, cols, [
         // The accumulators start at bias[c .. c+4], in every row.
-        op.get(bias), op.get(c), op.i32(3), op.shl, op.add, op.tee(bp), op.v128Load(0), op.set(acc[0]),
-        op.get(bp), op.v128Load(16), op.set(acc[1]),
+        op.get(bias),
+        op.get(c),
+        op.i32(3),
+        op.shl,
+        op.add,
+        op.tee(bp),
+        op.v128Load(0),
+        op.set(acc[0]),
+        op.get(bp),
+        op.v128Load(16),
+        op.set(acc[1]),
         ...[1, 2, 3].flatMap((k) => [op.get(acc[0]), op.set(acc[2 * k]), op.get(acc[1]), op.set(acc[2 * k + 1])]),
         // a0..a3 walk rows r..r+3 of A; bp walks column block c of B, one row of B per step.
-        op.get(A), op.get(r), op.get(innerBytes), op.mul, op.add, op.tee(a0),
-        op.get(innerBytes), op.add, op.tee(a1), op.get(innerBytes), op.add, op.tee(a2), op.get(innerBytes), op.add, op.set(a3),
-        op.get(a0), op.get(innerBytes), op.add, op.set(aEnd),
-        op.get(B), op.get(c), op.i32(3), op.shl, op.add, op.set(bp),
+        op.get(A),
+        op.get(r),
+        op.get(innerBytes),
+        op.mul,
+        op.add,
+        op.tee(a0),
+        op.get(innerBytes),
+        op.add,
+        op.tee(a1),
+        op.get(innerBytes),
+        op.add,
+        op.tee(a2),
+        op.get(innerBytes),
+        op.add,
+        op.set(a3),
+        op.get(a0),
+        op.get(innerBytes),
+        op.add,
+        op.set(aEnd),
+        op.get(B),
+        op.get(c),
+        op.i32(3),
+        op.shl,
+        op.add,
+        op.set(bp),
         ...whileLess(a0, aEnd, [
-          op.get(bp), op.v128Load(0), op.set(lo), op.get(bp), op.v128Load(16), op.set(hi),
+          op.get(bp),
+          op.v128Load(0),
+          op.set(lo),
+          op.get(bp),
+          op.v128Load(16),
+          op.set(hi),
           ...aRows.flatMap((a, k) => [
-            op.get(a), op.splatLoad, op.set(t),
-            op.get(acc[2 * k]), op.get(t), op.get(lo), op.f64x2Mul, op.f64x2Add, op.set(acc[2 * k]),
-            op.get(acc[2 * k + 1]), op.get(t), op.get(hi), op.f64x2Mul, op.f64x2Add, op.set(acc[2 * k + 1]),
-            op.get(a), op.i32(8), op.add, op.set(a),
+            op.get(a),
+            op.splatLoad,
+            op.set(t),
+            op.get(acc[2 * k]),
+            op.get(t),
+            op.get(lo),
+            op.f64x2Mul,
+            op.f64x2Add,
+            op.set(acc[2 * k]),
+            op.get(acc[2 * k + 1]),
+            op.get(t),
+            op.get(hi),
+            op.f64x2Mul,
+            op.f64x2Add,
+            op.set(acc[2 * k + 1]),
+            op.get(a),
+            op.i32(8),
+            op.add,
+            op.set(a),
           ]),
-          op.get(bp), op.get(rowBytes), op.add, op.set(bp),
+          op.get(bp),
+          op.get(rowBytes),
+          op.add,
+          op.set(bp),
         ]),
         // C[r+k, c .. c+4] = acc · scale.
-        op.get(C), op.get(r), op.get(rowBytes), op.mul, op.add, op.get(c), op.i32(3), op.shl, op.add, op.set(cp),
+        op.get(C),
+        op.get(r),
+        op.get(rowBytes),
+        op.mul,
+        op.add,
+        op.get(c),
+        op.i32(3),
+        op.shl,
+        op.add,
+        op.set(cp),
         ...[0, 1, 2, 3].flatMap((k) => [
-          op.get(cp), op.get(acc[2 * k]), op.get(s), op.f64x2Mul, op.v128Store(0),
-          op.get(cp), op.get(acc[2 * k + 1]), op.get(s), op.f64x2Mul, op.v128Store(16),
-          op.get(cp), op.get(rowBytes), op.add, op.set(cp),
+          op.get(cp),
+          op.get(acc[2 * k]),
+          op.get(s),
+          op.f64x2Mul,
+          op.v128Store(0),
+          op.get(cp),
+          op.get(acc[2 * k + 1]),
+          op.get(s),
+          op.f64x2Mul,
+          op.v128Store(16),
+          op.get(cp),
+          op.get(rowBytes),
+          op.add,
+          op.set(cp),
         ]),
-        op.get(c), op.i32(4), op.add, op.set(c),
+        op.get(c),
+        op.i32(4),
+        op.add,
+        op.set(c),
       ]),
-      op.get(r), op.i32(4), op.add, op.set(r),
+      op.get(r),
+      op.i32(4),
+      op.add,
+      op.set(r),
     ]),
   ];
-  return body([[firstV128 - firstI32, I32], [n - firstV128, V128]], code);
+  return body(
+    [
+      [firstV128 - firstI32, I32],
+      [n - firstV128, V128],
+    ],
+    code,
+  );
 }
 
 /** transpose(src, dst, rows, cols, dstStride): dst[c·dstStride + r] = src[r·cols + c], float64, byte addresses. */
 function transposeBody(): number[] {
   let n = 0;
-  const src = n++, dst = n++, rows = n++, cols = n++, dstStride = n++;
+  const src = n++,
+    dst = n++,
+    rows = n++,
+    cols = n++,
+    dstStride = n++;
   const first = n;
-  const r = n++, c = n++, sp = n++, dp = n++, strideBytes = n++;
+  const r = n++,
+    c = n++,
+    sp = n++,
+    dp = n++,
+    strideBytes = n++;
   const code: number[][] = [
-    op.get(dstStride), op.i32(3), op.shl, op.set(strideBytes),
-    op.get(src), op.set(sp),
-    op.i32(0), op.set(r),
+    op.get(dstStride),
+    op.i32(3),
+    op.shl,
+    op.set(strideBytes),
+    op.get(src),
+    op.set(sp),
+    op.i32(0),
+    op.set(r),
     ...whileLess(r, rows, [
-      op.get(dst), op.get(r), op.i32(3), op.shl, op.add, op.set(dp),
-      op.i32(0), op.set(c),
+      op.get(dst),
+      op.get(r),
+      op.i32(3),
+      op.shl,
+      op.add,
+      op.set(dp),
+      op.i32(0),
+      op.set(c),
       ...whileLess(c, cols, [
-        op.get(dp), op.get(sp), op.f64Load, op.f64Store,
-        op.get(sp), op.i32(8), op.add, op.set(sp),
-        op.get(dp), op.get(strideBytes), op.add, op.set(dp),
-        op.get(c), op.i32(1), op.add, op.set(c),
+        op.get(dp),
+        op.get(sp),
+        op.f64Load,
+        op.f64Store,
+        op.get(sp),
+        op.i32(8),
+        op.add,
+        op.set(sp),
+        op.get(dp),
+        op.get(strideBytes),
+        op.add,
+        op.set(dp),
+        op.get(c),
+        op.i32(1),
+        op.add,
+        op.set(c),
       ]),
-      op.get(r), op.i32(1), op.add, op.set(r),
+      op.get(r),
+      op.i32(1),
+      op.add,
+      op.set(r),
     ]),
   ];
   return body([[n - first, I32]], code);
@@ -159,28 +322,83 @@ function transposeBody(): number[] {
  */
 function sumsBody(): number[] {
   let n = 0;
-  const addr = n++, count = n++, out = n++;
+  const addr = n++,
+    count = n++,
+    out = n++;
   const firstI32 = n;
-  const p = n++, end = n++, zeros = n++;
+  const p = n++,
+    end = n++,
+    zeros = n++;
   const firstF64 = n;
-  const v = n++, av = n++, s2 = n++, s1 = n++, max = n++;
+  const v = n++,
+    av = n++,
+    s2 = n++,
+    s1 = n++,
+    max = n++;
   const code: number[][] = [
-    op.get(addr), op.set(p),
-    op.get(addr), op.get(count), op.i32(3), op.shl, op.add, op.set(end),
+    op.get(addr),
+    op.set(p),
+    op.get(addr),
+    op.get(count),
+    op.i32(3),
+    op.shl,
+    op.add,
+    op.set(end),
     ...whileLess(p, end, [
-      op.get(p), op.f64Load, op.tee(v), op.f64Abs, op.set(av),
-      op.get(s2), op.get(v), op.get(v), op.f64Mul, op.f64Add, op.set(s2),
-      op.get(s1), op.get(av), op.f64Add, op.set(s1),
-      op.get(av), op.get(max), op.get(av), op.get(max), op.f64Gt, op.select, op.set(max),
-      op.get(zeros), op.get(av), op.f64Zero, op.f64Eq, op.add, op.set(zeros),
-      op.get(p), op.i32(8), op.add, op.set(p),
+      op.get(p),
+      op.f64Load,
+      op.tee(v),
+      op.f64Abs,
+      op.set(av),
+      op.get(s2),
+      op.get(v),
+      op.get(v),
+      op.f64Mul,
+      op.f64Add,
+      op.set(s2),
+      op.get(s1),
+      op.get(av),
+      op.f64Add,
+      op.set(s1),
+      op.get(av),
+      op.get(max),
+      op.get(av),
+      op.get(max),
+      op.f64Gt,
+      op.select,
+      op.set(max),
+      op.get(zeros),
+      op.get(av),
+      op.f64Zero,
+      op.f64Eq,
+      op.add,
+      op.set(zeros),
+      op.get(p),
+      op.i32(8),
+      op.add,
+      op.set(p),
     ]),
-    op.get(out), op.get(s2), op.f64StoreAt(0),
-    op.get(out), op.get(s1), op.f64StoreAt(8),
-    op.get(out), op.get(max), op.f64StoreAt(16),
-    op.get(out), op.get(zeros), op.f64FromI32, op.f64StoreAt(24),
+    op.get(out),
+    op.get(s2),
+    op.f64StoreAt(0),
+    op.get(out),
+    op.get(s1),
+    op.f64StoreAt(8),
+    op.get(out),
+    op.get(max),
+    op.f64StoreAt(16),
+    op.get(out),
+    op.get(zeros),
+    op.f64FromI32,
+    op.f64StoreAt(24),
   ];
-  return body([[firstF64 - firstI32, I32], [n - firstF64, F64]], code);
+  return body(
+    [
+      [firstF64 - firstI32, I32],
+      [n - firstF64, F64],
+    ],
+    code,
+  );
 }
 
 function moduleBytes(): Uint8Array<ArrayBuffer> {
@@ -188,7 +406,14 @@ function moduleBytes(): Uint8Array<ArrayBuffer> {
   const name = (s: string): number[] => [...uleb(s.length), ...Array.from(s, (ch) => ch.charCodeAt(0))];
   const types = [3, 0x60, 8, I32, I32, I32, I32, I32, I32, I32, F64, 0, 0x60, 5, I32, I32, I32, I32, I32, 0, 0x60, 3, I32, I32, I32, 0];
   return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00,
     ...section(1, types),
     ...section(3, [3, 0, 1, 2]), // function i has type i: gemm, transpose, sums
     ...section(5, [1, 0x00, 1]), // one memory, at least one page
@@ -246,7 +471,18 @@ class SimdProduct {
    * B [inner × cols], or [cols × inner] when `bTransposed`. The arrays may be longer than the
    * product needs (a batch buffer holds more rows than the last batch of an epoch).
    */
-  product(A: Vec, aTransposed: boolean, B: Vec, bTransposed: boolean, bias: Vec | null, C: Vec, rows: number, inner: number, cols: number, scale: number): void {
+  product(
+    A: Vec,
+    aTransposed: boolean,
+    B: Vec,
+    bTransposed: boolean,
+    bias: Vec | null,
+    C: Vec,
+    rows: number,
+    inner: number,
+    cols: number,
+    scale: number,
+  ): void {
     const rows4 = (rows + 3) & ~3;
     const cols4 = (cols + 3) & ~3;
     const bWhole = !bTransposed && cols === cols4;

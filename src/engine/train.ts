@@ -86,7 +86,13 @@ export class Trainer {
     this.outUnits = spec.layers[spec.layers.length - 1].units;
     const o = spec.optimizer;
     const stateBuffers = o.kind === 'adam' ? 2 : o.kind === 'rmsprop' ? 1 : o.momentum > 0 ? 1 : 0;
-    this.net = buildNetwork(spec.input, spec.layers, this.outUnits, { precision: spec.train.precision, batch, seed, stateBuffers, params: spec.weights?.params });
+    this.net = buildNetwork(spec.input, spec.layers, this.outUnits, {
+      precision: spec.train.precision,
+      batch,
+      seed,
+      stateBuffers,
+      params: spec.weights?.params,
+    });
     this.order = new Int32Array(data.n);
     for (let i = 0; i < data.n; i++) this.order[i] = i;
     // The shuffling has its own stream, so the weights do not depend on the batch size.
@@ -210,7 +216,11 @@ export class Trainer {
         const o = r * K;
         let max = -Infinity;
         let arg = 0;
-        for (let j = 0; j < K; j++) if (Z[o + j] > max) { max = Z[o + j]; arg = j; }
+        for (let j = 0; j < K; j++)
+          if (Z[o + j] > max) {
+            max = Z[o + j];
+            arg = j;
+          }
         let total = 0;
         for (let j = 0; j < K; j++) total += Math.exp(Z[o + j] - max);
         const lse = max + Math.log(total);
@@ -510,7 +520,10 @@ export class Trainer {
         const b = gb[k];
         for (let i = 0; i < w.length; i++) w[i] /= n;
         let sb = 0;
-        for (let i = 0; i < b.length; i++) { b[i] /= n; sb += b[i] * b[i]; }
+        for (let i = 0; i < b.length; i++) {
+          b[i] /= n;
+          sb += b[i] * b[i];
+        }
         // One "step" of the whole set's gradient; backward() added a deltaRms per batch.
         a.deltaRms /= batches;
         gradientSums(w, this.sums);
@@ -542,7 +555,11 @@ function residualAdd(X: Vec, A: Vec, Y: Vec, n: number, sums: ForwardSums | null
   if (!sums) return;
   let s = 0;
   let s2 = 0;
-  for (let i = 0; i < n; i++) { const y = Y[i]; s += y; s2 += y * y; }
+  for (let i = 0; i < n; i++) {
+    const y = Y[i];
+    s += y;
+    s2 += y * y;
+  }
   sums.sum += s;
   sums.sumSq += s2;
 }
@@ -569,5 +586,19 @@ function sumSq(v: Vec, n = v.length): number {
 }
 
 function emptyStats(): LayerStats {
-  return { gradRms: 0, gradMeanAbs: 0, gradMaxAbs: 0, deltaRms: 0, updateRatio: 0, weightRms: 0, actMean: 0, actStd: 0, dead: 0, saturated: 0, zeroGrad: 0, nonFinite: 0, biasGradNorm: 0 };
+  return {
+    gradRms: 0,
+    gradMeanAbs: 0,
+    gradMaxAbs: 0,
+    deltaRms: 0,
+    updateRatio: 0,
+    weightRms: 0,
+    actMean: 0,
+    actStd: 0,
+    dead: 0,
+    saturated: 0,
+    zeroGrad: 0,
+    nonFinite: 0,
+    biasGradNorm: 0,
+  };
 }

@@ -43,17 +43,20 @@ export function variantsOf(text: string, spec: Spec, kind: VariantKind = 'activa
       return [
         asWritten,
         ...DEFAULT_ACTIVATIONS.map(({ activation, init }) =>
-          make(text, `${activation}+${init}`, `${activation} + ${init}`, [{ kind: 'layer', lines, activation, init }])),
+          make(text, `${activation}+${init}`, `${activation} + ${init}`, [{ kind: 'layer', lines, activation, init }]),
+        ),
       ];
     case 'cures':
       return [asWritten, ...cureVariants(text, spec, lines)];
     case 'optimizers':
       return [
         asWritten,
-        ...(['sgd', 'adam', 'rmsprop'] as const).filter((o) => o !== spec.optimizer.kind).map((o) => {
-          const line = optimizerLine(o, spec);
-          return { id: o, label: line.replace(/^optimizer /, ''), changes: [], text: withOptimizerLine(text, line) };
-        }),
+        ...(['sgd', 'adam', 'rmsprop'] as const)
+          .filter((o) => o !== spec.optimizer.kind)
+          .map((o) => {
+            const line = optimizerLine(o, spec);
+            return { id: o, label: line.replace(/^optimizer /, ''), changes: [], text: withOptimizerLine(text, line) };
+          }),
       ];
     case 'learningRates':
       return [

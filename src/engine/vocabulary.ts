@@ -5,7 +5,14 @@
 import type { ActivationName, DataSourceName, InitName, LossName, OptimizerName, StatementKeyword } from './types';
 
 export type ValueType =
-  | { readonly kind: 'number'; readonly min: number; readonly max: number; readonly integer?: boolean; readonly minExclusive?: boolean; readonly maxExclusive?: boolean }
+  | {
+      readonly kind: 'number';
+      readonly min: number;
+      readonly max: number;
+      readonly integer?: boolean;
+      readonly minExclusive?: boolean;
+      readonly maxExclusive?: boolean;
+    }
   | { readonly kind: 'boolean' }
   | { readonly kind: 'enum'; readonly values: readonly string[] }
   | { readonly kind: 'column' }
@@ -32,7 +39,12 @@ const num = (min: number, max: number, minExclusive = false, maxExclusive = fals
 const bool: ValueType = { kind: 'boolean' };
 
 const samples: OptionDef = { name: 'samples', type: int(1, LIMITS.samples), default: '200', doc: 'Number of samples to generate.' };
-const noise = (d: string): OptionDef => ({ name: 'noise', type: num(0, 10), default: d, doc: 'Standard deviation of the Gaussian noise added to each feature.' });
+const noise = (d: string): OptionDef => ({
+  name: 'noise',
+  type: num(0, 10),
+  default: d,
+  doc: 'Standard deviation of the Gaussian noise added to each feature.',
+});
 const seed: OptionDef = { name: 'seed', type: int(0, 2 ** 32 - 1), default: '1', doc: 'Seed of the data generator.' };
 const classes: OptionDef = { name: 'classes', type: int(2, LIMITS.classes), default: '2', doc: 'Number of classes.' };
 
@@ -40,7 +52,12 @@ export const DATA_SOURCES: Readonly<Record<DataSourceName, { readonly doc: strin
   xor: { doc: 'Points in [-1, 1]², class 1 where the signs of x and y differ. 2 features, 2 classes.', options: [samples, noise('0'), seed] },
   circles: {
     doc: 'Two concentric circles. 2 features, 2 classes.',
-    options: [samples, noise('0.05'), { name: 'factor', type: num(0, 1, true, true), default: '0.5', doc: 'Radius of the inner circle relative to the outer.' }, seed],
+    options: [
+      samples,
+      noise('0.05'),
+      { name: 'factor', type: num(0, 1, true, true), default: '0.5', doc: 'Radius of the inner circle relative to the outer.' },
+      seed,
+    ],
   },
   moons: { doc: 'Two interleaving half circles. 2 features, 2 classes.', options: [samples, noise('0.1'), seed] },
   spiral: { doc: 'Interleaved spiral arms, one per class. 2 features.', options: [samples, noise('0.1'), classes, seed] },
@@ -52,9 +69,14 @@ export const DATA_SOURCES: Readonly<Record<DataSourceName, { readonly doc: strin
   normal: {
     doc: 'Features drawn from N(0, 1), labelled by a fixed random linear teacher of the features: stand-in data for an imported model until it is pointed at its own (data csv). `features` is required.',
     options: [
-      { name: 'features', type: int(1, LIMITS.unitsPerLayer), default: 'required', doc: 'Number of features (the model\'s input width).' },
+      { name: 'features', type: int(1, LIMITS.unitsPerLayer), default: 'required', doc: "Number of features (the model's input width)." },
       samples,
-      { name: 'classes', type: { kind: 'number', min: 0, max: LIMITS.classes, integer: true }, default: '2', doc: 'Number of classes, or 0 for a real-valued target (regression).' },
+      {
+        name: 'classes',
+        type: { kind: 'number', min: 0, max: LIMITS.classes, integer: true },
+        default: '2',
+        doc: 'Number of classes, or 0 for a real-valued target (regression).',
+      },
       seed,
     ],
   },
@@ -96,57 +118,67 @@ export interface ActivationDoc {
 }
 
 export const ACTIVATIONS: Readonly<Record<ActivationName, ActivationDoc>> = {
-  linear: { formula: 'f(z) = z', derivative: "f′(z) = 1", note: 'No non-linearity; a stack of linear layers is one linear map.', maxDerivative: 1 },
+  linear: { formula: 'f(z) = z', derivative: 'f′(z) = 1', note: 'No non-linearity; a stack of linear layers is one linear map.', maxDerivative: 1 },
   sigmoid: {
     formula: 'f(z) = 1 / (1 + e^(−z))',
-    derivative: "f′(z) = f(z)·(1 − f(z)) ≤ 1/4",
+    derivative: 'f′(z) = f(z)·(1 − f(z)) ≤ 1/4',
     note: 'Its derivative is at most 1/4 (at z = 0), so k sigmoid layers bound the backpropagated factor by (1/4)^k: the classic vanishing gradient. Outputs are not zero-centred. Use it on a 1-unit output with `bce`.',
     maxDerivative: 0.25,
   },
   tanh: {
     formula: 'f(z) = tanh(z)',
-    derivative: "f′(z) = 1 − f(z)² ≤ 1",
+    derivative: 'f′(z) = 1 − f(z)² ≤ 1',
     note: 'Zero-centred; its derivative is 1 only at z = 0 and falls fast for |z| > 2, so large inputs saturate it. Pair it with glorot init.',
     maxDerivative: 1,
   },
   relu: {
     formula: 'f(z) = max(0, z)',
-    derivative: "f′(z) = 1 for z > 0, else 0",
+    derivative: 'f′(z) = 1 for z > 0, else 0',
     note: 'Does not shrink gradients where active, but a unit whose input stays negative never recovers ("dead"). Pair it with he_normal.',
     maxDerivative: 1,
   },
   leaky_relu: {
     formula: 'f(z) = z for z > 0, else a·z',
-    derivative: "f′(z) = 1 for z > 0, else a",
+    derivative: 'f′(z) = 1 for z > 0, else a',
     note: 'Keeps a small slope a (default 0.01) for negative inputs, so units cannot die. Pair it with he_normal.',
     parameter: { name: 'slope', default: 0.01, min: 0, max: 1 },
     maxDerivative: 1,
   },
   elu: {
     formula: 'f(z) = z for z > 0, else α·(e^z − 1)',
-    derivative: "f′(z) = 1 for z > 0, else α·e^z",
+    derivative: 'f′(z) = 1 for z > 0, else α·e^z',
     note: 'Smooth for negative inputs, with outputs pulled towards zero mean. α defaults to 1.',
     parameter: { name: 'alpha', default: 1, min: 0, max: 10 },
     maxDerivative: 1,
   },
   selu: {
     formula: 'f(z) = λ·z for z > 0, else λ·α·(e^z − 1)  (α ≈ 1.6733, λ ≈ 1.0507)',
-    derivative: "f′(z) = λ for z > 0, else λ·α·e^z",
+    derivative: 'f′(z) = λ for z > 0, else λ·α·e^z',
     note: 'Self-normalising with lecun_normal init: activations keep zero mean and unit variance through depth.',
     maxDerivative: 1.7580993408473766,
   },
-  gelu: { formula: 'f(z) = z·Φ(z)  (exact, Φ the standard normal CDF)', derivative: "f′(z) = Φ(z) + z·φ(z)", note: 'A smooth ReLU used in transformers.', maxDerivative: 1.1289185 },
-  silu: { formula: 'f(z) = z·σ(z)', derivative: "f′(z) = σ(z)·(1 + z·(1 − σ(z)))", note: 'Swish with β = 1; smooth and non-monotonic.', maxDerivative: 1.0998393 },
-  softplus: { formula: 'f(z) = ln(1 + e^z)', derivative: "f′(z) = σ(z) < 1", note: 'A smooth ReLU; its derivative is the sigmoid.', maxDerivative: 1 },
+  gelu: {
+    formula: 'f(z) = z·Φ(z)  (exact, Φ the standard normal CDF)',
+    derivative: 'f′(z) = Φ(z) + z·φ(z)',
+    note: 'A smooth ReLU used in transformers.',
+    maxDerivative: 1.1289185,
+  },
+  silu: {
+    formula: 'f(z) = z·σ(z)',
+    derivative: 'f′(z) = σ(z)·(1 + z·(1 − σ(z)))',
+    note: 'Swish with β = 1; smooth and non-monotonic.',
+    maxDerivative: 1.0998393,
+  },
+  softplus: { formula: 'f(z) = ln(1 + e^z)', derivative: 'f′(z) = σ(z) < 1', note: 'A smooth ReLU; its derivative is the sigmoid.', maxDerivative: 1 },
   softsign: {
     formula: 'f(z) = z / (1 + |z|)',
-    derivative: "f′(z) = 1 / (1 + |z|)² ≤ 1",
+    derivative: 'f′(z) = 1 / (1 + |z|)² ≤ 1',
     note: 'Like tanh, but its tails approach ±1 polynomially rather than exponentially.',
     maxDerivative: 1,
   },
   softmax: {
     formula: 'f(z)_k = e^(z_k) / Σ_j e^(z_j)',
-    derivative: "∂f_k/∂z_j = f_k·(δ_kj − f_j)",
+    derivative: '∂f_k/∂z_j = f_k·(δ_kj − f_j)',
     note: 'Output layer only, with `cross_entropy`: one unit per class, outputs sum to 1.',
     maxDerivative: 0.25,
   },
@@ -160,17 +192,23 @@ export interface InitDoc {
 }
 
 export const INITS: Readonly<Record<string, InitDoc>> = {
-  glorot_uniform: { canonical: 'glorot_uniform', doc: 'U(±√(6/(fan_in+fan_out))), variance 2/(fan_in+fan_out). The default; the match for tanh and sigmoid (Glorot & Bengio 2010).' },
+  glorot_uniform: {
+    canonical: 'glorot_uniform',
+    doc: 'U(±√(6/(fan_in+fan_out))), variance 2/(fan_in+fan_out). The default; the match for tanh and sigmoid (Glorot & Bengio 2010).',
+  },
   xavier: { canonical: 'glorot_uniform', doc: 'Alias of glorot_uniform.' },
   glorot: { canonical: 'glorot_uniform', doc: 'Alias of glorot_uniform.' },
   glorot_normal: { canonical: 'glorot_normal', doc: 'N(0, 2/(fan_in+fan_out)).' },
-  he_normal: { canonical: 'he_normal', doc: 'N(0, 2/fan_in). The match for relu and its kin (He et al. 2015): the factor 2 makes up for the half of the units that relu zeroes, so activations keep their variance through depth.' },
+  he_normal: {
+    canonical: 'he_normal',
+    doc: 'N(0, 2/fan_in). The match for relu and its kin (He et al. 2015): the factor 2 makes up for the half of the units that relu zeroes, so activations keep their variance through depth.',
+  },
   he: { canonical: 'he_normal', doc: 'Alias of he_normal.' },
   kaiming: { canonical: 'he_normal', doc: 'Alias of he_normal.' },
   he_uniform: { canonical: 'he_uniform', doc: 'U(±√(6/fan_in)), variance 2/fan_in; he_normal as a uniform distribution.' },
   lecun_normal: { canonical: 'lecun_normal', doc: 'N(0, 1/fan_in). The match for selu.' },
   lecun_uniform: { canonical: 'lecun_uniform', doc: 'U(±√(3/fan_in)), variance 1/fan_in.' },
-  normal: { canonical: 'normal', doc: 'normal(MEAN, STD): every weight drawn from N(MEAN, STD²), whatever the layer\'s size.', args: ['mean', 'std'] },
+  normal: { canonical: 'normal', doc: "normal(MEAN, STD): every weight drawn from N(MEAN, STD²), whatever the layer's size.", args: ['mean', 'std'] },
   uniform: { canonical: 'uniform', doc: 'uniform(LOW, HIGH): every weight drawn from U(LOW, HIGH).', args: ['low', 'high'] },
   constant: { canonical: 'constant', doc: 'constant(V): every weight V. Units of a layer stay identical (symmetry is never broken).', args: ['value'] },
   zeros: { canonical: 'zeros', doc: 'Every weight 0. Units of a layer stay identical and hidden layers get no gradient.' },
@@ -196,7 +234,13 @@ export const OPTIMIZER_OPTIONS: readonly (OptionDef & { readonly for: readonly O
   { name: 'beta2', type: num(0, 1, false, true), default: '0.999', doc: 'Decay of the running mean of squared gradients.', for: ['adam'] },
   { name: 'eps', type: num(0, 1, true), default: '1e-8', doc: 'Added to the denominator for numerical stability.', for: ['adam', 'rmsprop'] },
   { name: 'rho', type: num(0, 1, false, true), default: '0.9', doc: 'Decay of the running mean of squared gradients.', for: ['rmsprop'] },
-  { name: 'clip', type: num(0, 1e9, true), default: 'off', doc: 'Rescale the whole gradient to global L2 norm C when its norm exceeds C (Pascanu et al. 2013).', for: ['sgd', 'adam', 'rmsprop'] },
+  {
+    name: 'clip',
+    type: num(0, 1e9, true),
+    default: 'off',
+    doc: 'Rescale the whole gradient to global L2 norm C when its norm exceeds C (Pascanu et al. 2013).',
+    for: ['sgd', 'adam', 'rmsprop'],
+  },
   { name: 'weight_decay', type: num(0, 1), default: '0', doc: 'L2 penalty: adds weight_decay·W to each weight gradient.', for: ['sgd', 'adam', 'rmsprop'] },
 ];
 
@@ -209,45 +253,97 @@ export const TRAIN_OPTIONS: readonly OptionDef[] = [
 ];
 
 export const DIAGNOSE_OPTIONS: readonly OptionDef[] = [
-  { name: 'vanishing', type: num(0, 1, true, true), default: '0.01', doc: 'A hidden layer is vanishing when its gradient is below this fraction of the output layer\'s.' },
-  { name: 'exploding', type: num(1, 1e12, true), default: '100', doc: 'A layer is exploding when its gradient is above this multiple of the output layer\'s, or its weights grow without bound.' },
-  { name: 'dead', type: num(0, 1, true), default: '0.5', doc: 'A layer is dead when at least this fraction of its units had a zero derivative on every sample of the last epoch.' },
-  { name: 'saturated', type: num(0, 1, true), default: '0.5', doc: 'A layer is saturated when at least this fraction of its (sample, unit) pairs have f′ below 5% of its maximum.' },
-  { name: 'lr_high', type: num(0, 1e6, true), default: '0.1', doc: 'Update ratio ‖ΔW‖/‖W‖ above which, with an unsettled loss, the learning rate is too high.' },
-  { name: 'lr_low', type: num(0, 1, true), default: '1e-5', doc: 'Update ratio below which on every layer, with a slowly falling loss, the learning rate is too low.' },
-  { name: 'underflow', type: num(0, 1, true), default: '0.05', doc: 'Fraction of a layer\'s weight gradients that are exactly 0 from which underflow is reported.' },
+  {
+    name: 'vanishing',
+    type: num(0, 1, true, true),
+    default: '0.01',
+    doc: "A hidden layer is vanishing when its gradient is below this fraction of the output layer's.",
+  },
+  {
+    name: 'exploding',
+    type: num(1, 1e12, true),
+    default: '100',
+    doc: "A layer is exploding when its gradient is above this multiple of the output layer's, or its weights grow without bound.",
+  },
+  {
+    name: 'dead',
+    type: num(0, 1, true),
+    default: '0.5',
+    doc: 'A layer is dead when at least this fraction of its units had a zero derivative on every sample of the last epoch.',
+  },
+  {
+    name: 'saturated',
+    type: num(0, 1, true),
+    default: '0.5',
+    doc: 'A layer is saturated when at least this fraction of its (sample, unit) pairs have f′ below 5% of its maximum.',
+  },
+  {
+    name: 'lr_high',
+    type: num(0, 1e6, true),
+    default: '0.1',
+    doc: 'Update ratio ‖ΔW‖/‖W‖ above which, with an unsettled loss, the learning rate is too high.',
+  },
+  {
+    name: 'lr_low',
+    type: num(0, 1, true),
+    default: '1e-5',
+    doc: 'Update ratio below which on every layer, with a slowly falling loss, the learning rate is too low.',
+  },
+  {
+    name: 'underflow',
+    type: num(0, 1, true),
+    default: '0.05',
+    doc: "Fraction of a layer's weight gradients that are exactly 0 from which underflow is reported.",
+  },
 ];
 
 export const DENSE_OPTIONS: readonly OptionDef[] = [
   { name: 'init', type: { kind: 'enum', values: Object.keys(INITS) }, default: 'glorot_uniform', doc: 'How the weights start.' },
-  { name: 'bias', type: num(-1e6, 1e6), default: '0', doc: 'How the biases start: one number for every bias, or normal(MEAN, STD) / uniform(LOW, HIGH) drawn per unit.' },
+  {
+    name: 'bias',
+    type: num(-1e6, 1e6),
+    default: '0',
+    doc: 'How the biases start: one number for every bias, or normal(MEAN, STD) / uniform(LOW, HIGH) drawn per unit.',
+  },
   { name: 'name', type: { kind: 'column' }, default: 'none', doc: 'A name for the layer in reports.' },
   {
     name: 'norm',
     type: { kind: 'enum', values: ['layer', 'batch'] },
     default: 'none',
-    doc: 'Normalize z = x·W + b before the activation: ẑ = γ⊙(z − μ)/√(σ² + 1e-5) + β, γ and β learned. `layer`: μ, σ² over the layer\'s units for each sample (Ba et al. 2016). `batch`: over the batch\'s samples for each unit (Ioffe & Szegedy 2015), running μ, σ² (momentum 0.1) kept for evaluation.',
+    doc: "Normalize z = x·W + b before the activation: ẑ = γ⊙(z − μ)/√(σ² + 1e-5) + β, γ and β learned. `layer`: μ, σ² over the layer's units for each sample (Ba et al. 2016). `batch`: over the batch's samples for each unit (Ioffe & Szegedy 2015), running μ, σ² (momentum 0.1) kept for evaluation.",
   },
   {
     name: 'residual',
     type: bool,
     default: 'false',
-    doc: 'A skip connection: the layer outputs x + f(ẑ), so the error reaches the layer below unshrunk through the identity (He et al. 2016). The layer\'s units must equal its input width.',
+    doc: "A skip connection: the layer outputs x + f(ẑ), so the error reaches the layer below unshrunk through the identity (He et al. 2016). The layer's units must equal its input width.",
   },
 ];
 
 export const STATEMENTS: Readonly<Record<StatementKeyword, { readonly syntax: string; readonly doc: string }>> = {
   network: { syntax: 'network NAME', doc: 'A name for reports (default: the file name).' },
-  data: { syntax: 'data SOURCE [options]', doc: 'Where the samples come from: xor, circles, moons, spiral, gaussians, sine, normal, mnist, idx "IMAGES" labels="LABELS", or csv "PATH".' },
+  data: {
+    syntax: 'data SOURCE [options]',
+    doc: 'Where the samples come from: xor, circles, moons, spiral, gaussians, sine, normal, mnist, idx "IMAGES" labels="LABELS", or csv "PATH".',
+  },
   input: { syntax: 'input N', doc: 'Number of input features; must match the data.' },
   dense: {
     syntax: 'dense UNITS ACTIVATION [init=INIT] [bias=NUMBER | normal(M, S) | uniform(L, H)] [name=ID] [norm=layer|batch] [residual=true] [xCOUNT]',
-    doc: 'A fully connected layer. `x6` repeats the line\'s layer 6 times. The last dense layer is the output layer.',
+    doc: "A fully connected layer. `x6` repeats the line's layer 6 times. The last dense layer is the output layer.",
   },
   loss: { syntax: 'loss mse | bce | cross_entropy', doc: 'The loss (default: cross_entropy after softmax, bce after a 1-unit sigmoid, else mse).' },
-  optimizer: { syntax: 'optimizer sgd | adam | rmsprop [lr=] [momentum=] [nesterov=] [beta1=] [beta2=] [eps=] [rho=] [clip=] [weight_decay=]', doc: 'The update rule (default: sgd lr=0.1).' },
-  train: { syntax: 'train [epochs=] [batch=] [seed=] [shuffle=] [precision=]', doc: 'The training loop (defaults: epochs=100 batch=32 seed=1 shuffle=true precision=float32).' },
-  weights: { syntax: 'weights "PATH"', doc: 'Start from the parameters in a JSON file (as `nnspec weights` prints them) instead of the inits; the path is relative to the spec\'s folder.' },
+  optimizer: {
+    syntax: 'optimizer sgd | adam | rmsprop [lr=] [momentum=] [nesterov=] [beta1=] [beta2=] [eps=] [rho=] [clip=] [weight_decay=]',
+    doc: 'The update rule (default: sgd lr=0.1).',
+  },
+  train: {
+    syntax: 'train [epochs=] [batch=] [seed=] [shuffle=] [precision=]',
+    doc: 'The training loop (defaults: epochs=100 batch=32 seed=1 shuffle=true precision=float32).',
+  },
+  weights: {
+    syntax: 'weights "PATH"',
+    doc: "Start from the parameters in a JSON file (as `nnspec weights` prints them) instead of the inits; the path is relative to the spec's folder.",
+  },
   diagnose: { syntax: 'diagnose [vanishing=] [exploding=] [dead=] [saturated=] [lr_high=] [lr_low=] [underflow=]', doc: 'Thresholds of the findings.' },
 };
 

@@ -66,7 +66,9 @@ export function paramsOf(net: Network): LayerParams[] {
     const p: LayerParams = { W: Float64Array.from(l.W), b: Float64Array.from(l.b) };
     if (!l.norm) return p;
     const gammaBeta = { ...p, gamma: Float64Array.from(l.norm.gamma), beta: Float64Array.from(l.norm.beta) };
-    return l.norm.kind === 'batch' ? { ...gammaBeta, runningMean: Float64Array.from(l.norm.runningMean), runningVar: Float64Array.from(l.norm.runningVar) } : gammaBeta;
+    return l.norm.kind === 'batch'
+      ? { ...gammaBeta, runningMean: Float64Array.from(l.norm.runningMean), runningVar: Float64Array.from(l.norm.runningVar) }
+      : gammaBeta;
   });
 }
 

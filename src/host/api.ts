@@ -68,7 +68,10 @@ export function createApi({ jobs, runs, panels, findings }: ApiParts): GradientF
   return {
     train: async (uri, options) => runs.train(await vscode.workspace.openTextDocument(uri), options),
     compare: async (uri, variantIds) =>
-      vscode.commands.executeCommand<CompareOutcome | undefined>('nnspec.compare', { uri, variants: variantIds ? [...variantIds] : ['as-written', 'relu+he_normal', 'leaky_relu+he_normal', 'tanh+glorot_uniform'] }),
+      vscode.commands.executeCommand<CompareOutcome | undefined>('nnspec.compare', {
+        uri,
+        variants: variantIds ? [...variantIds] : ['as-written', 'relu+he_normal', 'leaky_relu+he_normal', 'tanh+glorot_uniform'],
+      }),
     findLearningRate: async (uri) => vscode.commands.executeCommand<LrFindOutcome | undefined>('nnspec.findLearningRate', uri),
     stop: (uri) => void jobs.stop(uri),
     isRunning: (uri) => jobs.isRunning(uri),
@@ -77,7 +80,12 @@ export function createApi({ jobs, runs, panels, findings }: ApiParts): GradientF
       const p = panels.current;
       if (!p) return undefined;
       const run = p.shownRun?.snapshot();
-      const snapshot = run && { records: run.epochs.length, stride: run.stride ?? 1, lastEpoch: run.epochs[run.epochs.length - 1]?.epoch ?? 0, findings: run.findings.length };
+      const snapshot = run && {
+        records: run.epochs.length,
+        stride: run.stride ?? 1,
+        lastEpoch: run.epochs[run.epochs.length - 1]?.epoch ?? 0,
+        findings: run.findings.length,
+      };
       return { kind: p.shown?.kind, runId: p.shownRun?.id, ...(snapshot ? { snapshot } : {}) };
     },
     closePanel: () => panels.close(),

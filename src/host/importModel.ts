@@ -34,7 +34,9 @@ export async function importModelCommand(arg?: unknown): Promise<vscode.Uri | un
   }
   // The explorer offers the command on every .json file; only a model's is read further.
   if (/\.json$/i.test(path) && !looksLikeKerasJson(new TextDecoder().decode(bytes))) {
-    void vscode.window.showErrorMessage(`Gradient Flow: ${vscode.workspace.asRelativePath(uri)} is not a Keras model.to_json() file or a TensorFlow.js layers model.json.`);
+    void vscode.window.showErrorMessage(
+      `Gradient Flow: ${vscode.workspace.asRelativePath(uri)} is not a Keras model.to_json() file or a TensorFlow.js layers model.json.`,
+    );
     return undefined;
   }
   const dir = dirname(path);
@@ -52,7 +54,11 @@ export async function importModelCommand(arg?: unknown): Promise<vscode.Uri | un
   const specUri = vscode.Uri.file(plan.specPath);
   if (await exists(specUri)) {
     const overwrite = 'Overwrite';
-    const answer = await vscode.window.showWarningMessage(`${vscode.workspace.asRelativePath(specUri)} exists. Overwrite it (and its weights file)?`, { modal: true }, overwrite);
+    const answer = await vscode.window.showWarningMessage(
+      `${vscode.workspace.asRelativePath(specUri)} exists. Overwrite it (and its weights file)?`,
+      { modal: true },
+      overwrite,
+    );
     if (answer !== overwrite) return undefined;
   }
   for (const f of plan.files) await vscode.workspace.fs.writeFile(vscode.Uri.file(f.path), new TextEncoder().encode(f.text));

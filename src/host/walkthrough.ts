@@ -51,7 +51,10 @@ export function registerWalkthroughCommands(extensionUri: vscode.Uri, storageUri
       const uri = await exampleUri(extensionUri, storageUri);
       const doc = await vscode.workspace.openTextDocument(uri);
       // Beside the walkthrough when it has the focus, so its next steps stay in view.
-      await vscode.window.showTextDocument(doc, { viewColumn: vscode.window.activeTextEditor ? vscode.ViewColumn.Active : vscode.ViewColumn.Beside, preview: false });
+      await vscode.window.showTextDocument(doc, {
+        viewColumn: vscode.window.activeTextEditor ? vscode.ViewColumn.Active : vscode.ViewColumn.Beside,
+        preview: false,
+      });
       return uri;
     }),
     vscode.commands.registerCommand(SHOW_FINDING_COMMAND, () => onFirstFinding(findings, 'editor.action.showHover')),

@@ -25,8 +25,20 @@ let registered = false;
 export function setUpCharts(theme: Theme): void {
   if (!registered) {
     Chart.register(
-      MatrixController, MatrixElement, BarController, BarElement, LineController, LineElement, PointElement,
-      ScatterController, CategoryScale, LinearScale, LogarithmicScale, Tooltip, Legend, Filler,
+      MatrixController,
+      MatrixElement,
+      BarController,
+      BarElement,
+      LineController,
+      LineElement,
+      PointElement,
+      ScatterController,
+      CategoryScale,
+      LinearScale,
+      LogarithmicScale,
+      Tooltip,
+      Legend,
+      Filler,
     );
     registered = true;
   }

@@ -83,7 +83,11 @@ export function legendTicks(domain: ColorDomain): Tick[] {
   const decades: Tick[] = [];
   for (let k = Math.ceil((lo - EPS) / step) * step; k <= hi + EPS; k += step) decades.push(at(10 ** k, k, formatTick(10 ** k)));
   if (decades.length >= 3) return decades;
-  for (const mantissas of [[1, 3], [1, 2, 5], [1, 2, 3, 4, 5, 6, 7, 8, 9]]) {
+  for (const mantissas of [
+    [1, 3],
+    [1, 2, 5],
+    [1, 2, 3, 4, 5, 6, 7, 8, 9],
+  ]) {
     const out: Tick[] = [];
     for (let k = Math.floor(lo) - 1; k <= Math.ceil(hi); k++) {
       for (const m of mantissas) {
@@ -101,8 +105,22 @@ export type Rgb = readonly [number, number, number];
 
 /** Viridis (matplotlib), sampled at 16 stops: perceptually uniform and readable on light and dark. */
 export const VIRIDIS: readonly string[] = [
-  '#440154', '#481a6c', '#472f7d', '#414487', '#39568c', '#31688e', '#2a788e', '#23888e',
-  '#1f988b', '#22a884', '#35b779', '#54c568', '#7ad151', '#a5db36', '#d2e21b', '#fde725',
+  '#440154',
+  '#481a6c',
+  '#472f7d',
+  '#414487',
+  '#39568c',
+  '#31688e',
+  '#2a788e',
+  '#23888e',
+  '#1f988b',
+  '#22a884',
+  '#35b779',
+  '#54c568',
+  '#7ad151',
+  '#a5db36',
+  '#d2e21b',
+  '#fde725',
 ];
 
 export function parseHex(color: string): Rgb | null {

@@ -41,7 +41,13 @@ export class CompareView implements View {
       { class: 'compare-view' },
       this.header,
       this.toolbar,
-      h('section', { class: 'card', 'aria-labelledby': 'compare-heading' }, h('h2', { id: 'compare-heading' }, 'Gradient flow of each variant (one shared colour scale)'), this.legend.element, this.grid),
+      h(
+        'section',
+        { class: 'card', 'aria-labelledby': 'compare-heading' },
+        h('h2', { id: 'compare-heading' }, 'Gradient flow of each variant (one shared colour scale)'),
+        this.legend.element,
+        this.grid,
+      ),
       h('div', { class: 'chart-row' }, this.loss.element, this.histogram.element),
     );
   }
@@ -52,14 +58,22 @@ export class CompareView implements View {
     const running = view.variants.filter((v) => v.run.state === 'running').length;
     this.header.replaceChildren(
       h('h1', {}, `Compare · ${basename(view.fileName)}`),
-      h('p', { class: 'meta' }, h('span', { class: 'file', title: view.fileName }, `${view.variants.length} variants`), running ? h('span', {}, `${running} still training`) : null),
+      h(
+        'p',
+        { class: 'meta' },
+        h('span', { class: 'file', title: view.fileName }, `${view.variants.length} variants`),
+        running ? h('span', {}, `${running} still training`) : null,
+      ),
     );
     if (!this.select) {
       this.select = metricSelect(ctx.metric, (m) => this.actions.setMetric(m));
       this.toolbar.replaceChildren(this.select.element);
     }
     this.select.set(ctx.metric);
-    const scale = heatmapScale(view.variants.map((v) => v.run), ctx.metric);
+    const scale = heatmapScale(
+      view.variants.map((v) => v.run),
+      ctx.metric,
+    );
     this.legend.update(scale.legend, ctx.theme);
     const ids = view.variants.map((v) => v.variantId).join('\n');
     if (ids !== [...this.cards.keys()].join('\n')) this.rebuildCards(view.variants);
@@ -96,7 +110,13 @@ export class CompareView implements View {
       const verdict = h('p', { class: 'verdict-line' });
       const heatmap = new Heatmap({ compact: true, onCell: (cell, run) => this.onCell(cell, run) });
       const apply = button('Apply', () => this.actions.applyVariant(v.variantId), { title: `Apply ${v.run.label} to the spec` });
-      const element = h('article', { class: 'variant', 'aria-labelledby': headingId }, heading, heatmap.element, h('div', { class: 'variant-foot' }, verdict, apply));
+      const element = h(
+        'article',
+        { class: 'variant', 'aria-labelledby': headingId },
+        heading,
+        heatmap.element,
+        h('div', { class: 'variant-foot' }, verdict, apply),
+      );
       this.cards.set(v.variantId, { element, heading, verdict, heatmap });
     }
     this.grid.replaceChildren(...[...this.cards.values()].map((c) => c.element));

@@ -19,7 +19,13 @@ export class FindingsList {
   ) {
     this.list = h('ul', { class: 'findings-list' });
     this.empty = h('p', { class: 'muted' }, 'No findings yet.');
-    this.element = h('section', { class: 'findings card', 'aria-labelledby': 'findings-heading' }, h('h2', { id: 'findings-heading' }, 'Findings'), this.empty, this.list);
+    this.element = h(
+      'section',
+      { class: 'findings card', 'aria-labelledby': 'findings-heading' },
+      h('h2', { id: 'findings-heading' }, 'Findings'),
+      this.empty,
+      this.list,
+    );
   }
 
   update(findings: readonly Finding[], running: boolean): void {
@@ -37,13 +43,22 @@ export class FindingsList {
         const fixes = !f.fixes.length
           ? null
           : onFix
-            ? h('div', { class: 'fixes', role: 'group', 'aria-label': 'Fixes' }, ...f.fixes.map((x, xi) => button(x.title, () => onFix(fi, xi), { secondary: true, title: `Apply to the file: ${x.title}` })))
+            ? h(
+                'div',
+                { class: 'fixes', role: 'group', 'aria-label': 'Fixes' },
+                ...f.fixes.map((x, xi) => button(x.title, () => onFix(fi, xi), { secondary: true, title: `Apply to the file: ${x.title}` })),
+              )
             : h('p', { class: 'fixes muted' }, `Fix: ${f.fixes.map((x) => x.title).join(' · ')}`);
         return h(
           'li',
           { class: `finding ${f.severity}` },
           h('span', { class: 'glyph', 'aria-hidden': 'true' }, GLYPH[f.severity]),
-          h('div', { class: 'finding-body' }, h('p', {}, h('span', { class: 'sr-only' }, `${f.severity}: `), h('strong', {}, f.kind.replace(/_/g, ' ')), ' — ', f.message, ' ', link), fixes),
+          h(
+            'div',
+            { class: 'finding-body' },
+            h('p', {}, h('span', { class: 'sr-only' }, `${f.severity}: `), h('strong', {}, f.kind.replace(/_/g, ' ')), ' — ', f.message, ' ', link),
+            fixes,
+          ),
         );
       }),
     );

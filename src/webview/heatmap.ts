@@ -130,7 +130,15 @@ export class Heatmap {
     const cssW = Math.max(60, this.observedWidth);
     const labels = this.rowLabelsFor(run, 1);
     const labelW = this.labelWidth(labels, theme);
-    const layout: Layout = { cssW, cssH, dpr: window.devicePixelRatio || 1, left: labelW, top: TOP_PAD, width: Math.max(10, cssW - labelW - RIGHT_PAD[mode]), height: plotH };
+    const layout: Layout = {
+      cssW,
+      cssH,
+      dpr: window.devicePixelRatio || 1,
+      left: labelW,
+      top: TOP_PAD,
+      width: Math.max(10, cssW - labelW - RIGHT_PAD[mode]),
+      height: plotH,
+    };
 
     // Columns: records grouped so that a column is at least 3 px wide; rows: layers grouped so a row is at least 1 px.
     const total = totalEpochs(run);
@@ -168,7 +176,22 @@ export class Heatmap {
     }
     this.paint(recolor ? 0 : changedFrom, domain, theme);
 
-    const axesKey = [cssW, cssH, layout.dpr, labelW, total, lead, layers, perRow, theme.foreground, theme.muted, theme.grid, theme.fontSize, run.id, labels.join('\u0000').length].join('|');
+    const axesKey = [
+      cssW,
+      cssH,
+      layout.dpr,
+      labelW,
+      total,
+      lead,
+      layers,
+      perRow,
+      theme.foreground,
+      theme.muted,
+      theme.grid,
+      theme.fontSize,
+      run.id,
+      labels.join('\u0000').length,
+    ].join('|');
     this.layout = layout;
     if (axesKey !== this.axesKey) {
       this.axesKey = axesKey;
@@ -375,7 +398,10 @@ export class Heatmap {
     const lines = [n > 1 || layersNote ? `${head} (mean of ${n}${layersNote}, in log space for magnitudes)` : head];
     const metrics: HeatmapMetric[] = [input.metric, ...(['gradRms', 'deltaRms', 'updateRatio'] as const).filter((m) => m !== input.metric)];
     for (const m of metrics) {
-      const v = initial && run.initial ? cellValue([run.initial], 0, 1, c.layer, c.layerEnd, m, scaleKindFor(m)) : cellValue(run.epochs, c.from, c.to, c.layer, c.layerEnd, m, scaleKindFor(m));
+      const v =
+        initial && run.initial
+          ? cellValue([run.initial], 0, 1, c.layer, c.layerEnd, m, scaleKindFor(m))
+          : cellValue(run.epochs, c.from, c.to, c.layer, c.layerEnd, m, scaleKindFor(m));
       lines.push(`${m === input.metric ? '▸ ' : '   '}${STATISTICS[m].label}: ${formatMetric(m, v)}`);
     }
     return lines;
@@ -413,12 +439,24 @@ export class Heatmap {
     const cur = this.cursor ?? { row: 0, col: this.columns - 1 };
     let { row, col } = cur;
     switch (e.key) {
-      case 'ArrowUp': row--; break;
-      case 'ArrowDown': row++; break;
-      case 'ArrowLeft': col--; break;
-      case 'ArrowRight': col++; break;
-      case 'Home': col = 0; break;
-      case 'End': col = this.columns - 1; break;
+      case 'ArrowUp':
+        row--;
+        break;
+      case 'ArrowDown':
+        row++;
+        break;
+      case 'ArrowLeft':
+        col--;
+        break;
+      case 'ArrowRight':
+        col++;
+        break;
+      case 'Home':
+        col = 0;
+        break;
+      case 'End':
+        col = this.columns - 1;
+        break;
       case 'Enter':
       case ' ':
         e.preventDefault();
@@ -481,7 +519,8 @@ export class Heatmap {
 /** The initial record's value per row. */
 function initialValues(initial: EpochRecord, shape: GridShape, rows: number): Float64Array {
   const out = new Float64Array(rows);
-  for (let r = 0; r < rows; r++) out[r] = cellValue([initial], 0, 1, r * shape.perRow, Math.min(shape.layers, (r + 1) * shape.perRow), shape.metric, shape.kind);
+  for (let r = 0; r < rows; r++)
+    out[r] = cellValue([initial], 0, 1, r * shape.perRow, Math.min(shape.layers, (r + 1) * shape.perRow), shape.metric, shape.kind);
   return out;
 }
 

@@ -70,5 +70,8 @@ export function heatmapScale(runs: readonly RunSnapshot[], metric: HeatmapMetric
 /** The run's own scale, or the pinned one when it is for this metric (the legend says so). */
 export function pinnedScale(own: HeatmapScale, pinned: PinnedScale | null, metric: HeatmapMetric): HeatmapScale {
   if (!pinned || pinned.metric !== metric) return own;
-  return { domain: pinned.domain, legend: { ...own.legend, domain: pinned.domain, title: `${own.legend.title}, pinned (values beyond it take its end colours)` } };
+  return {
+    domain: pinned.domain,
+    legend: { ...own.legend, domain: pinned.domain, title: `${own.legend.title}, pinned (values beyond it take its end colours)` },
+  };
 }

@@ -94,12 +94,19 @@ export class HistogramView {
       .map((e) => (Number.isInteger(e) && e % 2 === 0 ? formatTick(10 ** e) : ''));
     this.chart = new Chart<'bar', number[], string>(this.canvas, {
       type: 'bar',
-      data: { labels, datasets: [{ label: 'weights', data: [], backgroundColor: theme.series[0], borderWidth: 0, barPercentage: 1, categoryPercentage: 0.92 }] },
+      data: {
+        labels,
+        datasets: [{ label: 'weights', data: [], backgroundColor: theme.series[0], borderWidth: 0, barPercentage: 1, categoryPercentage: 0.92 }],
+      },
       options: {
         responsive: true,
         maintainAspectRatio: false,
         scales: {
-          x: { grid: { display: false }, ticks: { autoSkip: false, maxRotation: 0, color: theme.muted }, title: { display: true, text: '|∂L/∂W| (log10 bins)', color: theme.muted } },
+          x: {
+            grid: { display: false },
+            ticks: { autoSkip: false, maxRotation: 0, color: theme.muted },
+            title: { display: true, text: '|∂L/∂W| (log10 bins)', color: theme.muted },
+          },
           y: { beginAtZero: true, ticks: { precision: 0, color: theme.muted }, title: { display: true, text: 'weights', color: theme.muted } },
         },
         plugins: {

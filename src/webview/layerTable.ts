@@ -20,7 +20,17 @@ export class LayerTable {
       'section',
       { class: 'layers card', 'aria-labelledby': 'layers-heading' },
       h('h2', { id: 'layers-heading' }, 'Layers'),
-      h('div', { class: 'table-scroll' }, h('table', { class: 'layer-table' }, h('caption', { class: 'sr-only' }, 'Layers, last epoch statistics and verdicts; press Enter on a row to reveal its line'), h('thead', {}, head), this.body)),
+      h(
+        'div',
+        { class: 'table-scroll' },
+        h(
+          'table',
+          { class: 'layer-table' },
+          h('caption', { class: 'sr-only' }, 'Layers, last epoch statistics and verdicts; press Enter on a row to reveal its line'),
+          h('thead', {}, head),
+          this.body,
+        ),
+      ),
     );
   }
 

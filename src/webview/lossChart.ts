@@ -30,7 +30,10 @@ export class LossChart {
   private chart: LineChart | null = null;
   private chartTheme: Theme | null = null;
 
-  constructor(title: string, private readonly onLogChange: (log: boolean) => void) {
+  constructor(
+    title: string,
+    private readonly onLogChange: (log: boolean) => void,
+  ) {
     const headingId = uniqueId('loss-heading');
     this.canvas = h('canvas', { role: 'img', 'aria-label': title });
     this.logBox = custom('vscode-checkbox', { label: 'Log scale' });
@@ -116,9 +119,23 @@ export class LossChart {
         normalized: true,
         interaction: { mode: 'index', intersect: false },
         scales: {
-          x: { type: 'linear', min: 1, grid: { display: false }, ticks: { precision: 0, color: theme.muted }, title: { display: true, text: 'epoch', color: theme.muted } },
+          x: {
+            type: 'linear',
+            min: 1,
+            grid: { display: false },
+            ticks: { precision: 0, color: theme.muted },
+            title: { display: true, text: 'epoch', color: theme.muted },
+          },
           y: this.lossAxis(theme, false),
-          y1: { type: 'linear', position: 'right', min: 0, max: 1, grid: { display: false }, ticks: { color: theme.muted }, title: { display: true, text: 'accuracy', color: theme.muted } },
+          y1: {
+            type: 'linear',
+            position: 'right',
+            min: 0,
+            max: 1,
+            grid: { display: false },
+            ticks: { color: theme.muted },
+            title: { display: true, text: 'accuracy', color: theme.muted },
+          },
         },
         plugins: {
           legend: { display: false, position: 'top', align: 'end', labels: { boxWidth: 12, boxHeight: 2, color: theme.foreground } },

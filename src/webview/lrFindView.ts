@@ -49,15 +49,27 @@ export class LrFindView implements View {
     if (view.kind !== 'lrFind') return;
     const lr = view.lrFind;
     const theme = ctx.theme;
-    this.header.replaceChildren(h('h1', {}, 'Learning-rate finder'), h('p', { class: 'meta' }, h('span', { class: 'file', title: lr.fileName }, basename(lr.fileName)), h('span', {}, `current lr = ${formatValue(lr.currentLr)}`)));
+    this.header.replaceChildren(
+      h('h1', {}, 'Learning-rate finder'),
+      h(
+        'p',
+        { class: 'meta' },
+        h('span', { class: 'file', title: lr.fileName }, basename(lr.fileName)),
+        h('span', {}, `current lr = ${formatValue(lr.currentLr)}`),
+      ),
+    );
     const suggested = lr.suggested;
     this.actionsBar.replaceChildren(
       suggested === null
         ? h('p', { class: 'muted' }, 'No learning rate stood out: the loss never fell steadily over the sweep.')
-        : button(`Use lr = ${formatValue(suggested)}`, () => this.actions.applyLr(suggested), { title: 'Write this learning rate into the optimizer statement' }),
+        : button(`Use lr = ${formatValue(suggested)}`, () => this.actions.applyLr(suggested), {
+            title: 'Write this learning rate into the optimizer statement',
+          }),
     );
     this.markers = [
-      ...(suggested === null ? [] : [{ lr: suggested, label: `suggested ${formatValue(suggested)}`, color: theme.series[2] ?? theme.foreground, dashed: false }]),
+      ...(suggested === null
+        ? []
+        : [{ lr: suggested, label: `suggested ${formatValue(suggested)}`, color: theme.series[2] ?? theme.foreground, dashed: false }]),
       { lr: lr.currentLr, label: `current ${formatValue(lr.currentLr)}`, color: theme.muted, dashed: true },
     ];
     if (!this.chart || this.chartTheme !== theme) this.build(theme);
@@ -112,8 +124,24 @@ export class LrFindView implements View {
       type: 'line',
       data: {
         datasets: [
-          { label: 'smoothed loss', data: [], borderColor: theme.series[0], backgroundColor: theme.series[0], borderWidth: theme.highContrast ? 2.5 : 2, pointRadius: 0, pointHoverRadius: 3 },
-          { label: 'loss', data: [], borderColor: withAlpha(theme.muted, 0.5), backgroundColor: withAlpha(theme.muted, 0.5), borderWidth: 0, showLine: false, pointRadius: 1.5 },
+          {
+            label: 'smoothed loss',
+            data: [],
+            borderColor: theme.series[0],
+            backgroundColor: theme.series[0],
+            borderWidth: theme.highContrast ? 2.5 : 2,
+            pointRadius: 0,
+            pointHoverRadius: 3,
+          },
+          {
+            label: 'loss',
+            data: [],
+            borderColor: withAlpha(theme.muted, 0.5),
+            backgroundColor: withAlpha(theme.muted, 0.5),
+            borderWidth: 0,
+            showLine: false,
+            pointRadius: 1.5,
+          },
         ],
       },
       options: {
@@ -122,7 +150,12 @@ export class LrFindView implements View {
         parsing: false,
         interaction: { mode: 'index', intersect: false },
         scales: {
-          x: { type: 'logarithmic', grid: { color: theme.grid }, ticks: { color: theme.muted, maxRotation: 0, autoSkip: false, callback: (v: string | number) => logTick(Number(v)) }, title: { display: true, text: 'learning rate', color: theme.muted } },
+          x: {
+            type: 'logarithmic',
+            grid: { color: theme.grid },
+            ticks: { color: theme.muted, maxRotation: 0, autoSkip: false, callback: (v: string | number) => logTick(Number(v)) },
+            title: { display: true, text: 'learning rate', color: theme.muted },
+          },
           y: { type: 'linear', grid: { color: theme.grid }, ticks: { color: theme.muted }, title: { display: true, text: 'loss', color: theme.muted } },
         },
         plugins: {

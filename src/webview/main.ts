@@ -91,7 +91,15 @@ function render(): void {
   pendingFrame = false;
   lastFrame = performance.now();
   app.setAttribute('aria-busy', 'false');
-  if (state.view && view) view.render(state.view, { theme, metric: state.metric, lossLog: Boolean(state.lossLog), trimmed: new Set(state.trimmed ?? []), outOfDate: Boolean(state.outOfDate), pinned: state.pinned ?? null });
+  if (state.view && view)
+    view.render(state.view, {
+      theme,
+      metric: state.metric,
+      lossLog: Boolean(state.lossLog),
+      trimmed: new Set(state.trimmed ?? []),
+      outOfDate: Boolean(state.outOfDate),
+      pinned: state.pinned ?? null,
+    });
 }
 
 // Progress: coalesce into one frame, at most every MIN_FRAME_MS. Hidden panels get no animation

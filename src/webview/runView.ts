@@ -87,9 +87,17 @@ export class RunView implements View {
     const sameData = before !== null && before.id === run.id && before.epochs === run.epochs && before.findings === run.findings && before.state === run.state;
     if (sameData && beforeCtx?.theme === ctx.theme && beforeCtx.lossLog === ctx.lossLog) return;
     this.findings.update(run.findings, run.state === 'running');
-    const series: LossSeries[] = [{ label: 'loss', color: ctx.theme.series[0] ?? ctx.theme.foreground, axis: 'y', points: run.epochs.map((e) => ({ x: e.epoch, y: e.loss })) }];
+    const series: LossSeries[] = [
+      { label: 'loss', color: ctx.theme.series[0] ?? ctx.theme.foreground, axis: 'y', points: run.epochs.map((e) => ({ x: e.epoch, y: e.loss })) },
+    ];
     if (run.epochs.some((e) => e.accuracy !== null)) {
-      series.push({ label: 'accuracy', color: ctx.theme.series[2] ?? ctx.theme.foreground, axis: 'y1', dashed: true, points: run.epochs.map((e) => ({ x: e.epoch, y: e.accuracy ?? NaN })) });
+      series.push({
+        label: 'accuracy',
+        color: ctx.theme.series[2] ?? ctx.theme.foreground,
+        axis: 'y1',
+        dashed: true,
+        points: run.epochs.map((e) => ({ x: e.epoch, y: e.accuracy ?? NaN })),
+      });
     }
     this.loss.update(series, ctx.theme, ctx.lossLog, run.totalEpochs);
     const hist = this.histogram.current;
@@ -114,7 +122,9 @@ export class RunView implements View {
     const title = h('h1', {}, run.name);
     const notes = [
       run.error ? h('p', { class: 'error', role: 'alert' }, run.error) : null,
-      trimmed && run.epochs.length === 0 ? h('p', { class: 'notice' }, 'This run was too long to keep across the reload; its epochs are unavailable. Run Train & Inspect again to see them.') : null,
+      trimmed && run.epochs.length === 0
+        ? h('p', { class: 'notice' }, 'This run was too long to keep across the reload; its epochs are unavailable. Run Train & Inspect again to see them.')
+        : null,
       ctx.outOfDate ? this.outOfDateNotice() : null,
     ];
     this.header.replaceChildren(title, meta, ...notes.filter((n): n is HTMLElement => n !== null));

@@ -111,6 +111,7 @@ export function savedState(state: PageState): PageState {
     const epochs = keep ? run.epochs.map((e) => (e.histograms.length ? { ...e, histograms: [] } : e)) : [];
     return keep && initial ? { ...rest, epochs, initial: { ...initial, histograms: [] } } : { ...rest, epochs };
   };
-  const next: PanelView = view.kind === 'run' ? { ...view, run: slim(view.run) } : { ...view, variants: view.variants.map((v) => ({ ...v, run: slim(v.run) })) };
+  const next: PanelView =
+    view.kind === 'run' ? { ...view, run: slim(view.run) } : { ...view, variants: view.variants.map((v) => ({ ...v, run: slim(v.run) })) };
   return { ...state, view: next, ...(trimmed.size ? { trimmed: [...trimmed] } : {}) };
 }

@@ -54,7 +54,8 @@ async function train(port: NonNullable<typeof parentPort>, msg: StartTraining): 
     return;
   }
   // Thresholds from the settings apply when the spec does not set its own.
-  const spec: Spec = msg.thresholds && result.spec.lines.diagnose === undefined ? { ...result.spec, diagnose: { ...result.spec.diagnose, ...msg.thresholds } } : result.spec;
+  const spec: Spec =
+    msg.thresholds && result.spec.lines.diagnose === undefined ? { ...result.spec, diagnose: { ...result.spec.diagnose, ...msg.thresholds } } : result.spec;
   const layers = reportLayers(result);
   const trainer = new Trainer(spec, result.dataset, {
     ...(msg.epochs !== undefined ? { epochs: msg.epochs } : {}),
@@ -67,7 +68,11 @@ async function train(port: NonNullable<typeof parentPort>, msg: StartTraining): 
   post(port, { type: 'started', name: spec.name, layers, params, epochs: trainer.epochs, problems: result.problems, initial });
 
   // The findings read columns only: no histograms here (the host keeps those it shows).
-  const history = new EpochHistory(layers.length, { capacity: initialCapacity(trainer.epochs, layers.length), precision: workerPrecision(trainer.epochs, layers.length), maxHistograms: 2 });
+  const history = new EpochHistory(layers.length, {
+    capacity: initialCapacity(trainer.epochs, layers.length),
+    precision: workerPrecision(trainer.epochs, layers.length),
+    maxHistograms: 2,
+  });
   let pending: EpochRecord[] = [];
   let lastFlush = Date.now();
   let sentCertain = 0;

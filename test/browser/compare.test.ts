@@ -17,7 +17,9 @@ describe('Compare Activations… from the palette (code-server in Chromium)', fu
     wb = await openWorkbench('browser-compare');
     page = wb.page;
   });
-  afterEach(function () { return wb?.screenshotOnFailure(this); });
+  afterEach(function () {
+    return wb?.screenshotOnFailure(this);
+  });
   after(() => wb?.close());
 
   it('offers the variants with the file as written and three activation variants selected', async () => {
@@ -31,25 +33,43 @@ describe('Compare Activations… from the palette (code-server in Chromium)', fu
     await page.locator('.quick-input-widget .quick-input-title').filter({ hasText: 'Compare Activations…' }).waitFor({ timeout: 20_000 });
     const rows = page.locator('.quick-input-widget .monaco-list-row');
     await poll('the variants to be listed', async () => (await rows.count()) >= 4, 10_000);
-    const checked = await page.locator('.quick-input-widget .monaco-list-row').evaluateAll((els) =>
-      els.filter((el) => (el.querySelector('input[type=checkbox]') as HTMLInputElement | null)?.checked || el.querySelector('.monaco-custom-toggle.checked')).map((el) => (el.textContent ?? '').trim()));
+    const checked = await page
+      .locator('.quick-input-widget .monaco-list-row')
+      .evaluateAll((els) =>
+        els
+          .filter((el) => (el.querySelector('input[type=checkbox]') as HTMLInputElement | null)?.checked || el.querySelector('.monaco-custom-toggle.checked'))
+          .map((el) => (el.textContent ?? '').trim()),
+      );
     console.log(`    selected: ${checked.join(' | ')}`);
     assert.equal(checked.length, 4, checked.join(' | '));
-    for (const label of ['as written', 'relu + he_normal', 'leaky_relu + he_normal', 'tanh + glorot_uniform']) assert.ok(checked.some((c) => c.includes(label)), label);
+    for (const label of ['as written', 'relu + he_normal', 'leaky_relu + he_normal', 'tanh + glorot_uniform'])
+      assert.ok(
+        checked.some((c) => c.includes(label)),
+        label,
+      );
     await page.keyboard.press('Enter');
     await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 });
   });
 
   it('trains them and paints four heatmaps side by side, each with its verdict', async () => {
     const frame = await findFrameWith(page, '.compare-grid .variant', 60_000);
-    await poll('four variants, all done', () => frame.evaluate(() => {
-      const cards = [...document.querySelectorAll('.compare-grid .variant')];
-      return cards.length === 4 && cards.every((c) => c.querySelector('.state-badge.done'));
-    }), 90_000);
-    const rows = await poll('four painted heatmaps of 9 rows', async () => {
-      const r = await paintedHeatmapRows(frame, '.compare-grid .heatmap-box');
-      return r.length === 4 && r.every((n) => n === 9) ? r : null;
-    }, 30_000);
+    await poll(
+      'four variants, all done',
+      () =>
+        frame.evaluate(() => {
+          const cards = [...document.querySelectorAll('.compare-grid .variant')];
+          return cards.length === 4 && cards.every((c) => c.querySelector('.state-badge.done'));
+        }),
+      90_000,
+    );
+    const rows = await poll(
+      'four painted heatmaps of 9 rows',
+      async () => {
+        const r = await paintedHeatmapRows(frame, '.compare-grid .heatmap-box');
+        return r.length === 4 && r.every((n) => n === 9) ? r : null;
+      },
+      30_000,
+    );
     assert.deepEqual(rows, [9, 9, 9, 9]);
     const verdicts = await frame.$$eval('.compare-grid .variant .verdict-line', (els) => els.map((e) => e.textContent ?? ''));
     console.log(`    verdicts: ${verdicts.join(' | ')}`);
@@ -80,10 +100,14 @@ describe('Compare Activations… from the palette (code-server in Chromium)', fu
     await page.locator('.tabs-container .tab.active').filter({ hasText: 'relu-he.nnspec' }).first().waitFor({ timeout: 20_000 });
     await runCommand(page, 'Gradient Flow: Find Learning Rate');
     const frame = await findFrameWith(page, '.lrfind-view canvas', 60_000);
-    const label = await poll('the plot with its suggestion', async () => {
-      const l = await frame.$eval('.lrfind-view canvas', (c) => c.getAttribute('aria-label') ?? '');
-      return /suggested lr/.test(l) ? l : null;
-    }, 30_000);
+    const label = await poll(
+      'the plot with its suggestion',
+      async () => {
+        const l = await frame.$eval('.lrfind-view canvas', (c) => c.getAttribute('aria-label') ?? '');
+        return /suggested lr/.test(l) ? l : null;
+      },
+      30_000,
+    );
     console.log(`    ${label}`);
     const button = await frame.$eval('.lrfind-view vscode-button', (b) => b.textContent ?? '');
     assert.match(button, /^Use lr = [\d.e-]+$/);

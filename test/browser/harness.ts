@@ -15,8 +15,18 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Frame, Locator, Page } from 'playwright-core';
 import {
-  copyExamples, freshWorkDir, installExtensionCopy, installVsix, launchChromium, repoRoot, sleep, startCodeServer,
-  waitForWorkbench, workbenchUrl, type CodeServer, type Chromium,
+  copyExamples,
+  freshWorkDir,
+  installExtensionCopy,
+  installVsix,
+  launchChromium,
+  repoRoot,
+  sleep,
+  startCodeServer,
+  waitForWorkbench,
+  workbenchUrl,
+  type CodeServer,
+  type Chromium,
 } from '../../scripts/vscode/index.mjs';
 
 export const ROOT = repoRoot();
@@ -109,7 +119,9 @@ export async function poll<T>(what: string, fn: () => Promise<T | undefined | nu
     try {
       const v = await fn();
       if (v) return v as T;
-    } catch (e) { lastErr = e; }
+    } catch (e) {
+      lastErr = e;
+    }
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${lastErr ? ` (last error: ${String(lastErr)})` : ''}`);
     await sleep(100);
   }
@@ -124,8 +136,7 @@ function exactText(s: string): RegExp {
 
 /** The explorer row of `name` (a file or folder label, as shown). */
 export function explorerRow(page: Page, name: string): Locator {
-  return page.locator('.explorer-folders-view .monaco-list-row')
-    .filter({ has: page.locator('.label-name', { hasText: exactText(name) }) });
+  return page.locator('.explorer-folders-view .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: exactText(name) }) });
 }
 
 /** The editor tab titled `name`. */
@@ -201,54 +212,70 @@ export async function runCommand(page: Page, title: string): Promise<void> {
     } catch (e) {
       if (attempt > 1) throw e;
       await page.keyboard.press('Escape');
-      await activeEditor(page).locator('.view-lines').first().click({ position: { x: 5, y: 5 } }).catch(() => {});
+      await activeEditor(page)
+        .locator('.view-lines')
+        .first()
+        .click({ position: { x: 5, y: 5 } })
+        .catch(() => {});
     }
   }
   await row.click();
-  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => {});
+  await page
+    .locator('.quick-input-widget')
+    .waitFor({ state: 'hidden', timeout: 10_000 })
+    .catch(() => {});
 }
 
 /** Move the cursor of the active editor to line:column (1-based), via "Go to Line/Column" (Ctrl+G). */
 export async function gotoLine(page: Page, line: number, column = 1): Promise<void> {
-  await activeEditor(page).click({ position: { x: 200, y: 5 } }).catch(() => {});
+  await activeEditor(page)
+    .click({ position: { x: 200, y: 5 } })
+    .catch(() => {});
   await page.keyboard.press('Control+g');
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible' });
   await input.fill(`:${line}:${column}`); // the ":" prefix keeps the quick input in go-to-line mode
   await page.keyboard.press('Enter');
-  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => {});
+  await page
+    .locator('.quick-input-widget')
+    .waitFor({ state: 'hidden', timeout: 5_000 })
+    .catch(() => {});
 }
 
 /** Screen coordinates of the character at line:column (1-based) of the active editor; scrolls it into view. */
 export async function positionOf(page: Page, line: number, column: number): Promise<{ x: number; y: number }> {
   await gotoLine(page, line, column);
-  return poll(`line ${line} to be rendered`, () => page.evaluate(({ line, column }) => {
-    const editor = document.querySelector('.editor-group-container.active .monaco-editor');
-    if (!editor) return null;
-    const numbers = [...editor.querySelectorAll('.margin-view-overlays .line-numbers')];
-    const num = numbers.find((n) => n.textContent?.trim() === String(line));
-    if (!num) return null;
-    const top = num.getBoundingClientRect().top;
-    const viewLine = [...editor.querySelectorAll('.view-lines .view-line')]
-      .find((l) => Math.abs(l.getBoundingClientRect().top - top) < 2);
-    if (!viewLine) return null;
-    // Find the text node holding character `column - 1` and measure it.
-    let offset = column - 1;
-    const walker = document.createTreeWalker(viewLine, NodeFilter.SHOW_TEXT);
-    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-      const len = n.textContent?.length ?? 0;
-      if (offset < len) {
-        const range = document.createRange();
-        range.setStart(n, offset);
-        range.setEnd(n, offset + 1);
-        const r = range.getBoundingClientRect();
-        return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
-      }
-      offset -= len;
-    }
-    const r = viewLine.getBoundingClientRect(); // past the end of the line: its end
-    return { x: r.right - 2, y: r.top + r.height / 2 };
-  }, { line, column }));
+  return poll(`line ${line} to be rendered`, () =>
+    page.evaluate(
+      ({ line, column }) => {
+        const editor = document.querySelector('.editor-group-container.active .monaco-editor');
+        if (!editor) return null;
+        const numbers = [...editor.querySelectorAll('.margin-view-overlays .line-numbers')];
+        const num = numbers.find((n) => n.textContent?.trim() === String(line));
+        if (!num) return null;
+        const top = num.getBoundingClientRect().top;
+        const viewLine = [...editor.querySelectorAll('.view-lines .view-line')].find((l) => Math.abs(l.getBoundingClientRect().top - top) < 2);
+        if (!viewLine) return null;
+        // Find the text node holding character `column - 1` and measure it.
+        let offset = column - 1;
+        const walker = document.createTreeWalker(viewLine, NodeFilter.SHOW_TEXT);
+        for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+          const len = n.textContent?.length ?? 0;
+          if (offset < len) {
+            const range = document.createRange();
+            range.setStart(n, offset);
+            range.setEnd(n, offset + 1);
+            const r = range.getBoundingClientRect();
+            return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
+          }
+          offset -= len;
+        }
+        const r = viewLine.getBoundingClientRect(); // past the end of the line: its end
+        return { x: r.right - 2, y: r.top + r.height / 2 };
+      },
+      { line, column },
+    ),
+  );
 }
 
 /** Hover the mouse over line:column (1-based) of the active editor and return the hover's text. */
@@ -281,14 +308,20 @@ async function hoverText(page: Page): Promise<string> {
  * `selector`. Polls until `timeout`.
  */
 export async function findFrameWith(page: Page, selector: string, timeout = 30_000): Promise<Frame> {
-  return poll(`a frame with ${selector}`, async () => {
-    for (const frame of page.frames()) {
-      try {
-        if (await frame.$(selector)) return frame;
-      } catch { /* detached or navigating */ }
-    }
-    return null;
-  }, timeout);
+  return poll(
+    `a frame with ${selector}`,
+    async () => {
+      for (const frame of page.frames()) {
+        try {
+          if (await frame.$(selector)) return frame;
+        } catch {
+          /* detached or navigating */
+        }
+      }
+      return null;
+    },
+    timeout,
+  );
 }
 
 /**
@@ -315,24 +348,27 @@ export function pixelAt(c: { width: number; data: number[] }, x: number, y: numb
  * down the middle of its plot, one per painted row (-1 while a heatmap has not laid out yet).
  */
 export async function paintedHeatmapRows(frame: Frame, selector = '.heatmap-box'): Promise<number[]> {
-  return frame.evaluate((sel) =>
-    [...document.querySelectorAll<HTMLElement>(sel)].map((box) => {
-      const canvas = box.querySelector('canvas');
-      const ctx = canvas?.getContext('2d');
-      if (!canvas || !ctx || !box.dataset.plot || canvas.clientWidth === 0) return -1;
-      const [left = 0, top = 0, width = 0, height = 0] = box.dataset.plot.split(',').map(Number);
-      const dpr = canvas.width / canvas.clientWidth;
-      // A strip a few pixels wide, so a one-pixel gap between columns cannot hide a cell.
-      const strip = 4;
-      const px = ctx.getImageData(Math.round((left + width / 2) * dpr), Math.round(top * dpr), strip, Math.max(1, Math.round(height * dpr))).data;
-      let runs = 0;
-      let inRun = false;
-      for (let row = 0; row * strip * 4 < px.length; row++) {
-        let solid = false;
-        for (let c = 0; c < strip; c++) solid ||= px[(row * strip + c) * 4 + 3] === 255;
-        if (solid && !inRun) runs++;
-        inRun = solid;
-      }
-      return runs;
-    }), selector);
+  return frame.evaluate(
+    (sel) =>
+      [...document.querySelectorAll<HTMLElement>(sel)].map((box) => {
+        const canvas = box.querySelector('canvas');
+        const ctx = canvas?.getContext('2d');
+        if (!canvas || !ctx || !box.dataset.plot || canvas.clientWidth === 0) return -1;
+        const [left = 0, top = 0, width = 0, height = 0] = box.dataset.plot.split(',').map(Number);
+        const dpr = canvas.width / canvas.clientWidth;
+        // A strip a few pixels wide, so a one-pixel gap between columns cannot hide a cell.
+        const strip = 4;
+        const px = ctx.getImageData(Math.round((left + width / 2) * dpr), Math.round(top * dpr), strip, Math.max(1, Math.round(height * dpr))).data;
+        let runs = 0;
+        let inRun = false;
+        for (let row = 0; row * strip * 4 < px.length; row++) {
+          let solid = false;
+          for (let c = 0; c < strip; c++) solid ||= px[(row * strip + c) * 4 + 3] === 255;
+          if (solid && !inRun) runs++;
+          inRun = solid;
+        }
+        return runs;
+      }),
+    selector,
+  );
 }

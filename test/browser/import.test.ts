@@ -16,7 +16,8 @@ const tf: typeof TF = require('@tensorflow/tfjs');
 /** Eight sigmoid layers (tfjs's glorotUniform), then a sigmoid output: the textbook vanishing gradient. */
 function deepSigmoidModel(): string {
   const m = tf.sequential({ name: 'deep_sigmoid' });
-  for (let k = 0; k < 8; k++) m.add(tf.layers.dense({ units: 16, activation: 'sigmoid', kernelInitializer: 'glorotUniform', ...(k === 0 ? { inputShape: [2] } : {}) }));
+  for (let k = 0; k < 8; k++)
+    m.add(tf.layers.dense({ units: 16, activation: 'sigmoid', kernelInitializer: 'glorotUniform', ...(k === 0 ? { inputShape: [2] } : {}) }));
   m.add(tf.layers.dense({ units: 1, activation: 'sigmoid', kernelInitializer: 'glorotUniform' }));
   return JSON.stringify(m.toJSON(null, false));
 }
@@ -30,7 +31,9 @@ describe('Open Model as .nnspec… (code-server in Chromium)', function () {
     wb = await openWorkbench('browser-import', { files: { 'keras/model.json': deepSigmoidModel() } });
     page = wb.page;
   });
-  afterEach(function () { return wb?.screenshotOnFailure(this); });
+  afterEach(function () {
+    return wb?.screenshotOnFailure(this);
+  });
   after(() => wb?.close());
 
   it('writes model.nnspec beside the model and opens it', async () => {
@@ -48,7 +51,11 @@ describe('Open Model as .nnspec… (code-server in Chromium)', function () {
   it('trains it: one painted heatmap row per layer, the first layers flagged vanishing', async () => {
     await runCommand(page, 'Gradient Flow: Train & Inspect');
     const frame = await findFrameWith(page, '.heatmap-box[data-rows="9"]', 60_000);
-    await poll('the run to end', () => frame.evaluate(() => /done/i.test(document.body.innerText) && document.querySelectorAll('.layer-table tbody tr').length === 9), 60_000);
+    await poll(
+      'the run to end',
+      () => frame.evaluate(() => /done/i.test(document.body.innerText) && document.querySelectorAll('.layer-table tbody tr').length === 9),
+      60_000,
+    );
     assert.equal(await poll('painted heatmap rows', async () => ((await paintedHeatmapRows(frame))[0] === 9 ? 9 : null), 20_000), 9);
     const verdicts = await frame.$$eval('.layer-table tbody tr', (rows) => rows.map((r) => r.textContent ?? ''));
     console.log(`    verdicts: ${verdicts.map((v) => v.replace(/\s+/g, ' ').trim()).join(' | ')}`);

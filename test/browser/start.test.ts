@@ -16,7 +16,9 @@ describe('npm start (scripts/start.mjs)', function () {
     const port = await freePort();
     // Built already by the test run; its own process group, as a terminal gives it.
     child = spawn(process.execPath, [path.join(ROOT, 'scripts', 'start.mjs'), '--no-build', '--port', String(port)], {
-      cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: ROOT,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout?.on('data', (b: Buffer) => (output += b.toString()));
     child.stderr?.on('data', (b: Buffer) => (output += b.toString()));
@@ -36,10 +38,14 @@ describe('npm start (scripts/start.mjs)', function () {
     await editorTab(chromium.page, 'deep-sigmoid.nnspec').and(chromium.page.locator('.tab.active')).first().waitFor({ timeout: 30_000 });
     // The tab shows before its lines are rendered: wait for them (under load that takes a moment).
     const lines = chromium.page.locator('.editor-group-container.active .view-lines').first();
-    const text = await poll('the editor\'s lines', async () => {
-      const t = await lines.innerText();
-      return /dense\s16\ssigmoid/.test(t) ? t : null; // Monaco renders spaces as no-break spaces
-    }, 20_000);
+    const text = await poll(
+      "the editor's lines",
+      async () => {
+        const t = await lines.innerText();
+        return /dense\s16\ssigmoid/.test(t) ? t : null; // Monaco renders spaces as no-break spaces
+      },
+      20_000,
+    );
     assert.match(text, /dense\s16\ssigmoid/);
     await chromium.page.screenshot({ path: path.join(ROOT, 'test-artifacts', 'npm-start.png') });
     await chromium.close();

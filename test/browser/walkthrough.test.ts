@@ -32,7 +32,9 @@ describe('the walkthrough (code-server in Chromium)', function () {
     wb = await openWorkbench('browser-walkthrough');
     page = wb.page;
   });
-  afterEach(function () { return wb?.screenshotOnFailure(this); });
+  afterEach(function () {
+    return wb?.screenshotOnFailure(this);
+  });
   after(() => wb?.close());
 
   it('is listed under Welcome: Open Walkthrough… and shows its five steps', async () => {
@@ -47,7 +49,13 @@ describe('the walkthrough (code-server in Chromium)', function () {
     const steps = page.locator('.getting-started-step');
     await poll('the steps', async () => (await steps.count()) >= 5, 20_000);
     const titles = (await steps.allInnerTexts()).map((t) => t.split('\n')[0]!.trim());
-    assert.deepEqual(titles.slice(0, 5), ['Open the deep-sigmoid example', 'Run Train & Inspect', 'Read the flagged layer\'s hover', 'Apply the quick fix', 'Compare activations side by side']);
+    assert.deepEqual(titles.slice(0, 5), [
+      'Open the deep-sigmoid example',
+      'Run Train & Inspect',
+      "Read the flagged layer's hover",
+      'Apply the quick fix',
+      'Compare activations side by side',
+    ]);
   });
 
   it('"Open deep-sigmoid.nnspec" opens the example beside it and ticks the step', async () => {
@@ -65,13 +73,17 @@ describe('the walkthrough (code-server in Chromium)', function () {
 
   it('"Show the hover" shows the vanishing evidence on the first dense line', async () => {
     // The run takes a second or two; until it ends there is no flagged line to show.
-    const text = await poll('the vanishing hover', async () => {
-      await pressStepButton('hover', 'Show the hover');
-      const hover = page.locator('.monaco-hover:not(.hidden)').first();
-      await hover.waitFor({ state: 'visible', timeout: 3_000 });
-      const t = await hover.innerText();
-      return /vanishing/.test(t) ? t : null;
-    }, 60_000);
+    const text = await poll(
+      'the vanishing hover',
+      async () => {
+        await pressStepButton('hover', 'Show the hover');
+        const hover = page.locator('.monaco-hover:not(.hidden)').first();
+        await hover.waitFor({ state: 'visible', timeout: 3_000 });
+        const t = await hover.innerText();
+        return /vanishing/.test(t) ? t : null;
+      },
+      60_000,
+    );
     assert.match(text, /Layer 0 vanishing/);
     await ticked('hover').waitFor({ timeout: 20_000 });
     await page.keyboard.press('Escape');

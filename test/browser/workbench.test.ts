@@ -2,17 +2,18 @@
 // editor tab with the nnspec language. (Run by scripts/test.mjs with mocha in Node, not in VS Code.)
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
-import {
-  ROOT, activeEditorLanguage, editorTab, explorerRow, openFile, openWorkbench, poll, statusBarLanguage,
-  type Workbench,
-} from './harness';
+import { ROOT, activeEditorLanguage, editorTab, explorerRow, openFile, openWorkbench, poll, statusBarLanguage, type Workbench } from './harness';
 
 describe('workbench (code-server in Chromium)', function () {
   this.timeout(120_000);
   let wb: Workbench;
 
-  before(async () => { wb = await openWorkbench('browser-workbench'); });
-  afterEach(function () { return wb?.screenshotOnFailure(this); });
+  before(async () => {
+    wb = await openWorkbench('browser-workbench');
+  });
+  afterEach(function () {
+    return wb?.screenshotOnFailure(this);
+  });
   after(() => wb?.close());
 
   it('loads the workbench with the examples folder in the explorer', async () => {

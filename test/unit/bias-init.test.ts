@@ -17,11 +17,14 @@ describe('bias init', () => {
   it('reads bias=B, normal(M, S) and uniform(L, H)', () => {
     const r = parseSpec(base('dense 4 sigmoid bias=-2', 'dense 3 sigmoid bias=normal(0.5, 2)', 'dense 1 sigmoid bias=uniform(-1, 1)'));
     assert.deepEqual(r.problems, []);
-    assert.deepEqual(r.spec.layers.map((l) => l.bias), [
-      { kind: 'constant', value: -2 },
-      { kind: 'normal', mean: 0.5, std: 2 },
-      { kind: 'uniform', low: -1, high: 1 },
-    ]);
+    assert.deepEqual(
+      r.spec.layers.map((l) => l.bias),
+      [
+        { kind: 'constant', value: -2 },
+        { kind: 'normal', mean: 0.5, std: 2 },
+        { kind: 'uniform', low: -1, high: 1 },
+      ],
+    );
   });
 
   it('says what is wrong with a bias, on its value', () => {
@@ -49,17 +52,31 @@ describe('bias init', () => {
     const b = net.layers[0].b;
     let s = 0;
     let s2 = 0;
-    for (const v of b) { s += v; s2 += v * v; }
+    for (const v of b) {
+      s += v;
+      s2 += v * v;
+    }
     const mean = s / units;
     const std = Math.sqrt(s2 / units - mean * mean);
     // Standard errors: 2/√4000 ≈ 0.032 for the mean, about 0.022 for the std.
     assert.ok(Math.abs(mean - 0.5) < 0.13, `mean ${mean}`);
     assert.ok(Math.abs(std - 2) < 0.09, `std ${std}`);
-    const uni = buildNetwork(2, parseSpec(base(`dense ${units} sigmoid bias=uniform(-1, 3)`, 'dense 1 sigmoid')).spec.layers, 1, { precision: 'float64', batch: 1, seed: 3, stateBuffers: 0 });
+    const uni = buildNetwork(2, parseSpec(base(`dense ${units} sigmoid bias=uniform(-1, 3)`, 'dense 1 sigmoid')).spec.layers, 1, {
+      precision: 'float64',
+      batch: 1,
+      seed: 3,
+      stateBuffers: 0,
+    });
     assert.ok(uni.layers[0].b.every((v) => v >= -1 && v < 3));
     assert.ok(new Set(uni.layers[0].b).size > units / 2);
     // A constant bias leaves the weights where bias=0 puts them.
-    const w = (bias: string) => buildNetwork(2, parseSpec(base(`dense 8 sigmoid bias=${bias}`, 'dense 1 sigmoid')).spec.layers, 1, { precision: 'float64', batch: 1, seed: 3, stateBuffers: 0 });
+    const w = (bias: string) =>
+      buildNetwork(2, parseSpec(base(`dense 8 sigmoid bias=${bias}`, 'dense 1 sigmoid')).spec.layers, 1, {
+        precision: 'float64',
+        batch: 1,
+        seed: 3,
+        stateBuffers: 0,
+      });
     const a = w('0');
     const c = w('0.25');
     assert.deepEqual(Array.from(a.layers[1].W), Array.from(c.layers[1].W));

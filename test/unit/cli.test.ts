@@ -24,7 +24,10 @@ describe('nnspec CLI (dist/cli.js)', () => {
     assert.equal(r.code, 1);
     const lines = r.out.trim().split('\n');
     assert.equal(lines.length, 2);
-    assert.equal(lines[0], `${bad}:3:10: error: Unknown activation \`sigmiod\`; expected one of linear, sigmoid, tanh, relu, leaky_relu, elu, selu, gelu, silu, softplus, softsign, softmax. Did you mean \`sigmoid\`? [unknown-activation]`);
+    assert.equal(
+      lines[0],
+      `${bad}:3:10: error: Unknown activation \`sigmiod\`; expected one of linear, sigmoid, tanh, relu, leaky_relu, elu, selu, gelu, silu, softplus, softsign, softmax. Did you mean \`sigmoid\`? [unknown-activation]`,
+    );
     assert.match(lines[1], /bad\.nnspec:5:14: error: epochs must be a whole number at least 1/);
   });
 
@@ -32,7 +35,10 @@ describe('nnspec CLI (dist/cli.js)', () => {
     const r = nnspec('check', example('relu-he.nnspec'), example('iris.nnspec'), '--json');
     assert.equal(r.code, 0, r.err);
     const parsed = JSON.parse(r.out) as { file: string; problems: unknown[] }[];
-    assert.deepEqual(parsed.map((p) => p.problems.length), [0, 0]);
+    assert.deepEqual(
+      parsed.map((p) => p.problems.length),
+      [0, 0],
+    );
   });
 
   it('train: a heatmap, a layer table and the vanishing finding for deep-sigmoid', () => {
@@ -42,7 +48,10 @@ describe('nnspec CLI (dist/cli.js)', () => {
     assert.match(r.out, /Gradient magnitude/);
     const heat = r.out.split('\n').filter((l) => /^L\d /.test(l));
     assert.equal(heat.length, 9, 'one heatmap row per layer');
-    assert.ok(heat.every((l) => l.length >= 21 + 60), 'a cell per epoch');
+    assert.ok(
+      heat.every((l) => l.length >= 21 + 60),
+      'a cell per epoch',
+    );
     assert.match(r.out, /deep-sigmoid\.nnspec:8: warning: vanishing: Layer 0 vanishing/);
     assert.match(r.out, /fix: Use relu with he_normal init/);
   });
@@ -59,7 +68,20 @@ describe('nnspec CLI (dist/cli.js)', () => {
     assert.equal(report.network.layers[0].init, 'glorot_uniform');
     assert.equal(report.network.layers[8].predicted.deltaRatio, 1);
     assert.equal(report.epochs.length, 40);
-    assert.deepEqual(Object.keys(report.epochs[0].layers[0]).slice(0, 12), ['gradRms', 'gradMeanAbs', 'gradMaxAbs', 'deltaRms', 'updateRatio', 'weightRms', 'actMean', 'actStd', 'dead', 'saturated', 'zeroGrad', 'nonFinite']);
+    assert.deepEqual(Object.keys(report.epochs[0].layers[0]).slice(0, 12), [
+      'gradRms',
+      'gradMeanAbs',
+      'gradMaxAbs',
+      'deltaRms',
+      'updateRatio',
+      'weightRms',
+      'actMean',
+      'actStd',
+      'dead',
+      'saturated',
+      'zeroGrad',
+      'nonFinite',
+    ]);
     assert.equal(report.stopped, null);
     assert.ok(report.findings.some((f: { kind: string; line: number }) => f.kind === 'vanishing' && f.line === 8));
     assert.equal(nnspec('train', example('relu-he.nnspec'), '--epochs', '20', '--json', '--fail-on', 'error').code, 0);
@@ -87,7 +109,7 @@ describe('nnspec CLI (dist/cli.js)', () => {
     for (const a of ['--help', '-h', 'help']) {
       const r = nnspec(a);
       assert.equal(r.code, 0, a);
-      assert.match(r.out, /^Usage:\n  nnspec check FILE/, a);
+      assert.match(r.out, /^Usage:\n {2}nnspec check FILE/, a);
       assert.match(r.out, /nnspec fix FILE \[--dry-run\]/, a);
     }
     assert.match(nnspec('train', '-h').out, /^Usage:/);
@@ -111,7 +133,7 @@ describe('nnspec CLI (dist/cli.js)', () => {
     const r = nnspec('fix', file, '--dry-run');
     assert.equal(r.code, 0, r.err);
     assert.match(r.out, /dead\.nnspec:7: dead: Start the biases at 0 \(bias=0\)/);
-    assert.match(r.out, /  7 - dense 16 relu init=he_normal bias=-3\n  7 \+ dense 16 relu init=he_normal bias=0\n/);
+    assert.match(r.out, / {2}7 - dense 16 relu init=he_normal bias=-3\n {2}7 \+ dense 16 relu init=he_normal bias=0\n/);
     assert.equal(readFileSync(file, 'utf8'), before);
   });
 

@@ -33,12 +33,19 @@ function trainable(text: string): { spec: Spec; data: NonNullable<CheckResult['d
 function net(act: string, cure: string, loss: 'mse' | 'bce' | 'cross_entropy', precision: 'float32' | 'float64'): string {
   const norm = act === 'linear' ? '' : (cure.match(/norm=\w+/)?.[0] ?? '');
   const [data, input, out] =
-    loss === 'mse' ? ['data moons samples=16 noise=0.1', 2, 'dense 1 linear']
-      : loss === 'bce' ? ['data moons samples=16', 2, 'dense 1 sigmoid']
+    loss === 'mse'
+      ? ['data moons samples=16 noise=0.1', 2, 'dense 1 linear']
+      : loss === 'bce'
+        ? ['data moons samples=16', 2, 'dense 1 sigmoid']
         : ['data spiral samples=16 classes=3', 2, 'dense 3 softmax'];
   return spec([
-    data, `input ${input}`, `dense 5 ${act} init=normal(0, 0.8) bias=0.1 ${norm}`, `dense 5 ${act} init=normal(0, 0.8) bias=-0.1 ${cure}`, out,
-    `loss ${loss}`, `train precision=${precision} seed=5 batch=8`,
+    data,
+    `input ${input}`,
+    `dense 5 ${act} init=normal(0, 0.8) bias=0.1 ${norm}`,
+    `dense 5 ${act} init=normal(0, 0.8) bias=-0.1 ${cure}`,
+    out,
+    `loss ${loss}`,
+    `train precision=${precision} seed=5 batch=8`,
   ]);
 }
 
@@ -117,7 +124,10 @@ describe('cures: gradients', () => {
     }
   }
   it('a normalized sigmoid output with bce (the fused output gradient) and a normalized linear output with mse', () => {
-    for (const [data, input, out] of [['data moons samples=16', 2, 'dense 1 sigmoid norm=batch'], ['data sine samples=16', 1, 'dense 1 linear norm=batch']] as const) {
+    for (const [data, input, out] of [
+      ['data moons samples=16', 2, 'dense 1 sigmoid norm=batch'],
+      ['data sine samples=16', 1, 'dense 1 linear norm=batch'],
+    ] as const) {
       const { spec: s, data: d } = trainable(spec([data, `input ${input}`, 'dense 4 tanh norm=layer', out, 'train precision=float64 batch=8']));
       for (const r of gradcheck(s, d)) assert.ok(r.worstRelativeError < 1e-6, `${out}: layer ${r.layer}: ${r.worstRelativeError}`);
     }
@@ -126,7 +136,9 @@ describe('cures: gradients', () => {
 
 describe('cures: training', () => {
   it('batch norm keeps running statistics (momentum 0.1, unbiased variance) and evaluates with them', () => {
-    const { spec: s, data } = trainable(spec(['data moons samples=16', 'input 2', 'dense 3 tanh norm=batch', 'dense 1 sigmoid', 'train precision=float64 batch=8 shuffle=false']));
+    const { spec: s, data } = trainable(
+      spec(['data moons samples=16', 'input 2', 'dense 3 tanh norm=batch', 'dense 1 sigmoid', 'train precision=float64 batch=8 shuffle=false']),
+    );
     const t = new Trainer(s, data, { statistics: false });
     const l = t.net.layers[0];
     t.loadBatch(0, 8);
@@ -151,7 +163,16 @@ describe('cures: training', () => {
   });
   for (const optimizer of ['sgd lr=0.1 momentum=0.9', 'adam lr=0.01', 'rmsprop lr=0.01']) {
     it(`${optimizer} learns γ and β without weight decay, W with it`, () => {
-      const { spec: s, data } = trainable(spec(['data moons samples=16', 'input 2', 'dense 3 relu norm=layer', 'dense 1 sigmoid', `optimizer ${optimizer} weight_decay=0.5`, 'train precision=float64 batch=8 shuffle=false']));
+      const { spec: s, data } = trainable(
+        spec([
+          'data moons samples=16',
+          'input 2',
+          'dense 3 relu norm=layer',
+          'dense 1 sigmoid',
+          `optimizer ${optimizer} weight_decay=0.5`,
+          'train precision=float64 batch=8 shuffle=false',
+        ]),
+      );
       const decayed = new Trainer(s, data, { statistics: false });
       const plain = new Trainer({ ...s, optimizer: { ...s.optimizer, weightDecay: 0 } }, data, { statistics: false });
       for (const t of [decayed, plain]) {
@@ -164,12 +185,17 @@ describe('cures: training', () => {
       const [d, p] = [decayed.net.layers[0], plain.net.layers[0]];
       assert.deepEqual(Array.from(d.norm!.gamma), Array.from(p.norm!.gamma));
       assert.deepEqual(Array.from(d.norm!.beta), Array.from(p.norm!.beta));
-      assert.ok(Array.from(d.norm!.gamma).some((g) => g !== 1), 'γ moved');
+      assert.ok(
+        Array.from(d.norm!.gamma).some((g) => g !== 1),
+        'γ moved',
+      );
       assert.notDeepEqual(Array.from(d.W), Array.from(p.W));
     });
   }
   it('a residual layer outputs x + f(ẑ)', () => {
-    const { spec: s, data } = trainable(spec(['data moons samples=16', 'input 2', 'dense 2 tanh residual=true', 'dense 1 sigmoid', 'train precision=float64 batch=8 shuffle=false']));
+    const { spec: s, data } = trainable(
+      spec(['data moons samples=16', 'input 2', 'dense 2 tanh residual=true', 'dense 1 sigmoid', 'train precision=float64 batch=8 shuffle=false']),
+    );
     const t = new Trainer(s, data, { statistics: false });
     t.loadBatch(0, 8);
     t.forward(8);
@@ -178,7 +204,7 @@ describe('cures: training', () => {
   });
 });
 
-describe('cures: the gradient at initialisation (the issue\'s networks)', () => {
+describe("cures: the gradient at initialisation (the issue's networks)", () => {
   /** ∂L/∂z RMS of layer 0 over the output layer's, from the initial record (the whole set's gradient, no step). */
   function layer0Ratio(hidden: string[]): { measured: number; predicted: number } {
     const r = check(spec(['data spiral samples=400 noise=0.1 seed=3', 'input 2', ...hidden, 'dense 1 sigmoid', 'loss bce', 'train batch=1000 seed=42']));
@@ -209,7 +235,16 @@ describe('cures: the gradient at initialisation (the issue\'s networks)', () => 
 });
 
 describe('cures: weights in and out', () => {
-  const base = ['network w', 'data spiral samples=96 seed=3', 'input 2', 'dense 6 tanh norm=layer', 'dense 6 relu residual=true norm=batch', 'dense 1 sigmoid', 'optimizer adam lr=0.01', 'train epochs=6 batch=16 seed=9'];
+  const base = [
+    'network w',
+    'data spiral samples=96 seed=3',
+    'input 2',
+    'dense 6 tanh norm=layer',
+    'dense 6 relu residual=true norm=batch',
+    'dense 1 sigmoid',
+    'optimizer adam lr=0.01',
+    'train epochs=6 batch=16 seed=9',
+  ];
   for (const precision of ['float32', 'float64']) {
     it(`${precision}: weights printed, loaded and trained give the same report bit for bit (and the trained weights load back exactly)`, async () => {
       const text = spec([...base.slice(0, -1), `train epochs=6 batch=16 seed=9 precision=${precision}`]);
@@ -239,10 +274,38 @@ describe('cures: weights in and out', () => {
     const good = JSON.parse(weightsJson(paramsOf(new Trainer(s, data).net), 2)) as { layers: Record<string, unknown>[] };
     const cases: [string, (doc: typeof good) => unknown, RegExp][] = [
       ['too few layers', (d) => ({ ...d, layers: d.layers.slice(1) }), /2 layers but the spec has 3/],
-      ['a short row of W', (d) => { (d.layers[1].W as number[][])[2] = [1, 2]; return d; }, /layer 1 \(line 5\): "W"\[2\] has 2 numbers; the layer has 6 units/],
-      ['W with the wrong rows', (d) => { d.layers[0].W = (d.layers[0].W as number[][]).slice(1); return d; }, /"W" has 1 rows; it needs 2/],
-      ['gamma on a layer without norm', (d) => { d.layers[2].gamma = [1]; return d; }, /layer 2 \(line 6\) has "gamma" but the layer has no norm=/],
-      ['a string in b', (d) => { (d.layers[2].b as unknown[])[0] = 'x'; return d; }, /"b"\[0\] is "x", not a finite number/],
+      [
+        'a short row of W',
+        (d) => {
+          (d.layers[1].W as number[][])[2] = [1, 2];
+          return d;
+        },
+        /layer 1 \(line 5\): "W"\[2\] has 2 numbers; the layer has 6 units/,
+      ],
+      [
+        'W with the wrong rows',
+        (d) => {
+          d.layers[0].W = (d.layers[0].W as number[][]).slice(1);
+          return d;
+        },
+        /"W" has 1 rows; it needs 2/,
+      ],
+      [
+        'gamma on a layer without norm',
+        (d) => {
+          d.layers[2].gamma = [1];
+          return d;
+        },
+        /layer 2 \(line 6\) has "gamma" but the layer has no norm=/,
+      ],
+      [
+        'a string in b',
+        (d) => {
+          (d.layers[2].b as unknown[])[0] = 'x';
+          return d;
+        },
+        /"b"\[0\] is "x", not a finite number/,
+      ],
     ];
     for (const [what, edit, message] of cases) {
       const errs = (await withFiles(text, { 'w.json': JSON.stringify(edit(structuredClone(good))) })).problems.filter((p) => p.severity === 'error');

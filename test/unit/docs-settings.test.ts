@@ -7,7 +7,9 @@ const ROOT = join(__dirname, '..', '..', '..');
 
 describe('docs: the settings table', () => {
   it('has one row per setting of package.json, with its default', () => {
-    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { contributes: { configuration: { properties: Record<string, { default: unknown; markdownDescription?: string }> } } };
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+      contributes: { configuration: { properties: Record<string, { default: unknown; markdownDescription?: string }> } };
+    };
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
     const rows = new Map([...readme.matchAll(/^\| `(nnspec\.[\w.]+)` \| `([^`]+)` \|/gm)].map((m) => [m[1], m[2]]));
     const props = pkg.contributes.configuration.properties;

@@ -25,7 +25,10 @@ function answers(before: Finding, after: Finding): boolean {
 }
 
 const cases: [string, string][] = [
-  ...readdirSync(examples).filter((f) => f.endsWith('.nnspec')).sort().map((f): [string, string] => [`examples/${f}`, readFileSync(join(examples, f), 'utf8')]),
+  ...readdirSync(examples)
+    .filter((f) => f.endsWith('.nnspec'))
+    .sort()
+    .map((f): [string, string] => [`examples/${f}`, readFileSync(join(examples, f), 'utf8')]),
   ['8 sigmoid + glorot_uniform', spiralNet('dense 16 sigmoid init=glorot_uniform x8')],
   ['8 relu + normal(0, 1), lr 0.01', spiralNet('dense 16 relu init=normal(0, 1) x8', { lr: '0.01' })],
   ['relu with bias=-3 above a he_normal layer', spiralNet('dense 16 relu init=he_normal\ndense 16 relu init=he_normal bias=-3')],
@@ -47,18 +50,25 @@ describe('fixes heal: each first fix, applied and retrained, removes the finding
         // A fix that says it cannot heal on its own is exempt, and has to say so in its title.
         if (/on its own/.test(fix.title)) continue;
         const left = (await train(fixed)).filter((g) => answers(f, g));
-        assert.deepEqual(left.map((g) => `${g.kind} line ${g.line}: ${g.message}`), [], `${f.kind} on line ${f.line} after "${fix.title}"`);
+        assert.deepEqual(
+          left.map((g) => `${g.kind} line ${g.line}: ${g.message}`),
+          [],
+          `${f.kind} on line ${f.line} after "${fix.title}"`,
+        );
       }
     });
   }
 
-  it('the walkthrough\'s fix on deep-sigmoid (line 8, the first offered) heals layer 0 on retrain', async () => {
+  it("the walkthrough's fix on deep-sigmoid (line 8, the first offered) heals layer 0 on retrain", async () => {
     const text = readFileSync(join(examples, 'deep-sigmoid.nnspec'), 'utf8');
     const f = (await train(text)).find((x) => x.kind === 'vanishing' && x.line === 8);
     assert.ok(f);
     assert.match(f.fixes[0].title, /^Use relu with he_normal init/);
     const after = await train(applyChanges(text, [f.fixes[0].change]));
-    assert.deepEqual(after.filter((g) => g.kind === 'vanishing' || g.kind === 'plateau').map((g) => g.message), []);
+    assert.deepEqual(
+      after.filter((g) => g.kind === 'vanishing' || g.kind === 'plateau').map((g) => g.message),
+      [],
+    );
   });
 
   it('a fix that would change nothing is not offered: relu + he_normal on layers that already are', async () => {
@@ -68,7 +78,10 @@ describe('fixes heal: each first fix, applied and retrained, removes the finding
     const plateau = fs.find((f) => f.kind === 'plateau');
     assert.ok(plateau, fs.map((f) => f.kind).join(' '));
     assert.deepEqual(plateau.layers, [0, 1]);
-    assert.deepEqual(plateau.fixes.map((x) => x.title), []);
+    assert.deepEqual(
+      plateau.fixes.map((x) => x.title),
+      [],
+    );
     for (const f of fs) {
       for (const fix of f.fixes) assert.notEqual(applyChanges(text, [fix.change]), text, `${f.kind}: "${fix.title}" changes nothing`);
     }

@@ -5,14 +5,69 @@ import { checkWithFiles, type CheckResult } from '../../src/engine/index';
 import { Rng } from '../../src/engine/rng';
 
 const examplesDir = join(__dirname, '../../../examples');
-const examples = readdirSync(examplesDir).filter((f) => f.endsWith('.nnspec')).map((f) => readFileSync(join(examplesDir, f), 'utf8'));
-const read = async (p: string) => (p === 'data/iris.csv' ? { ok: true as const, bytes: readFileSync(join(examplesDir, p)) } : { ok: false as const, error: 'no such file' });
+const examples = readdirSync(examplesDir)
+  .filter((f) => f.endsWith('.nnspec'))
+  .map((f) => readFileSync(join(examplesDir, f), 'utf8'));
+const read = async (p: string) =>
+  p === 'data/iris.csv' ? { ok: true as const, bytes: readFileSync(join(examplesDir, p)) } : { ok: false as const, error: 'no such file' };
 
 const WORDS = [
-  'network', 'data', 'input', 'dense', 'loss', 'optimizer', 'train', 'diagnose', 'spiral', 'xor', 'csv', '"data/iris.csv"', '"x', 'relu',
-  'sigmoid', 'softmax', 'leaky_relu(0.2)', 'elu(', 'init=normal(0, 1)', 'init=', 'x6', 'x0', 'x99999', '16', '-1', '1e400', 'NaN', '0x10',
-  'lr=0.1', 'lr=', '=', '==', 'epochs=100001', 'samples=1000000', 'batch=0', 'precision=float16', 'bias=-3', '#', '(', ')', '"', '\t', '4096',
-  '4097', 'bce', 'mse', 'cross_entropy', 'sgd', 'adam', 'momentum=1', 'classes=3', 'target=species', 'header=false', 'normalize=true', 'é', '\u0000',
+  'network',
+  'data',
+  'input',
+  'dense',
+  'loss',
+  'optimizer',
+  'train',
+  'diagnose',
+  'spiral',
+  'xor',
+  'csv',
+  '"data/iris.csv"',
+  '"x',
+  'relu',
+  'sigmoid',
+  'softmax',
+  'leaky_relu(0.2)',
+  'elu(',
+  'init=normal(0, 1)',
+  'init=',
+  'x6',
+  'x0',
+  'x99999',
+  '16',
+  '-1',
+  '1e400',
+  'NaN',
+  '0x10',
+  'lr=0.1',
+  'lr=',
+  '=',
+  '==',
+  'epochs=100001',
+  'samples=1000000',
+  'batch=0',
+  'precision=float16',
+  'bias=-3',
+  '#',
+  '(',
+  ')',
+  '"',
+  '\t',
+  '4096',
+  '4097',
+  'bce',
+  'mse',
+  'cross_entropy',
+  'sgd',
+  'adam',
+  'momentum=1',
+  'classes=3',
+  'target=species',
+  'header=false',
+  'normalize=true',
+  'é',
+  '\u0000',
 ];
 
 function randomSpec(rng: Rng): string {
@@ -58,7 +113,10 @@ async function assertRangesInside(text: string): Promise<void> {
   for (const p of result.problems) {
     assert.ok(p.line >= 1 && p.line <= lines.length, `line ${p.line} of ${lines.length} in ${JSON.stringify(text)}`);
     const len = lines[p.line - 1].length;
-    assert.ok(p.startColumn >= 0 && p.startColumn <= p.endColumn && p.endColumn <= len, `range ${p.startColumn}-${p.endColumn} on a line of ${len}: ${JSON.stringify(text)} ${p.message}`);
+    assert.ok(
+      p.startColumn >= 0 && p.startColumn <= p.endColumn && p.endColumn <= len,
+      `range ${p.startColumn}-${p.endColumn} on a line of ${len}: ${JSON.stringify(text)} ${p.message}`,
+    );
     assert.ok(p.message.length > 10);
   }
 }
@@ -73,6 +131,17 @@ describe('fuzz: the parser never throws and every range is inside the text', () 
     for (let i = 0; i < 3000; i++) await assertRangesInside(mutate(examples[i % examples.length], rng));
   });
   it('on the empty file, blank lines and binary noise', async () => {
-    for (const t of ['', '\n\n\n', '\r', '\ufeff', '####', '"', '(((((', 'dense', String.fromCharCode(...Array.from({ length: 300 }, (_, i) => (i * 7919) % 65535))]) await assertRangesInside(t);
+    for (const t of [
+      '',
+      '\n\n\n',
+      '\r',
+      '\ufeff',
+      '####',
+      '"',
+      '(((((',
+      'dense',
+      String.fromCharCode(...Array.from({ length: 300 }, (_, i) => (i * 7919) % 65535)),
+    ])
+      await assertRangesInside(t);
   });
 });

@@ -5,15 +5,39 @@ import { ACTIVATIONS } from '../../src/engine/vocabulary';
 import type { Activation, Spec } from '../../src/engine/types';
 import { assertCloseL2, spec } from './helpers';
 
-const HIDDEN: string[] = ['linear', 'sigmoid', 'tanh', 'relu', 'leaky_relu', 'leaky_relu(0.2)', 'elu', 'elu(0.5)', 'selu', 'gelu', 'silu', 'softplus', 'softsign'];
+const HIDDEN: string[] = [
+  'linear',
+  'sigmoid',
+  'tanh',
+  'relu',
+  'leaky_relu',
+  'leaky_relu(0.2)',
+  'elu',
+  'elu(0.5)',
+  'selu',
+  'gelu',
+  'silu',
+  'softplus',
+  'softsign',
+];
 
 /** A small network ending in the loss's natural output layer, with the activation under test inside. */
 function net(act: string, loss: 'mse' | 'bce' | 'cross_entropy', precision: 'float32' | 'float64'): string {
   const [data, input, out] =
-    loss === 'mse' ? ['data sine samples=16 noise=0.1', 1, `dense 1 ${act === 'softmax' ? 'linear' : act}`]
-      : loss === 'bce' ? ['data moons samples=16', 2, 'dense 1 sigmoid']
+    loss === 'mse'
+      ? ['data sine samples=16 noise=0.1', 1, `dense 1 ${act === 'softmax' ? 'linear' : act}`]
+      : loss === 'bce'
+        ? ['data moons samples=16', 2, 'dense 1 sigmoid']
         : ['data spiral samples=16 classes=3', 2, 'dense 3 softmax'];
-  return spec([data, `input ${input}`, `dense 5 ${act} init=normal(0, 0.8) bias=0.1`, `dense 4 ${act} init=normal(0, 0.8) bias=-0.1`, out, `loss ${loss}`, `train precision=${precision} seed=5`]);
+  return spec([
+    data,
+    `input ${input}`,
+    `dense 5 ${act} init=normal(0, 0.8) bias=0.1`,
+    `dense 4 ${act} init=normal(0, 0.8) bias=-0.1`,
+    out,
+    `loss ${loss}`,
+    `train precision=${precision} seed=5`,
+  ]);
 }
 
 function checked(text: string): { spec: Spec; data: NonNullable<ReturnType<typeof check>['dataset']> } {

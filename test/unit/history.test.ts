@@ -32,7 +32,10 @@ describe('EpochHistory: per-epoch statistics by column', () => {
     const series = h.stat(2, 'deltaRms');
     assert.equal(series.length, 100);
     for (let i = 0; i < 100; i++) assert.equal(series[i], records[i].layers[2].deltaRms);
-    assert.deepEqual([...h.loss()], records.map((r) => r.loss));
+    assert.deepEqual(
+      [...h.loss()],
+      records.map((r) => r.loss),
+    );
   });
 
   it('rounds the statistics to float32 by default, loss and accuracy stay float64', () => {

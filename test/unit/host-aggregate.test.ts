@@ -21,7 +21,21 @@ train epochs=50 batch=16 seed=1
 `;
 
 function stats(v: number): LayerStats {
-  return { gradRms: v, gradMeanAbs: v, gradMaxAbs: v, deltaRms: v, updateRatio: v, weightRms: v, actMean: v, actStd: v, dead: v, saturated: v, zeroGrad: v, nonFinite: v, biasGradNorm: v };
+  return {
+    gradRms: v,
+    gradMeanAbs: v,
+    gradMaxAbs: v,
+    deltaRms: v,
+    updateRatio: v,
+    weightRms: v,
+    actMean: v,
+    actStd: v,
+    dead: v,
+    saturated: v,
+    zeroGrad: v,
+    nonFinite: v,
+    biasGradNorm: v,
+  };
 }
 
 function record(epoch: number, v: number, layers = 2): EpochRecord {
@@ -66,10 +80,17 @@ describe('host: aggregation of a long run for the panel', () => {
     assert.equal(linearMean([0.25, 0.75]), 0.5);
     assert.equal(linearMean([1, Infinity]), Infinity);
     assert.deepEqual(
-      Object.entries(STATISTICS).filter(([, s]) => s.aggregation === 'log').map(([n]) => n),
+      Object.entries(STATISTICS)
+        .filter(([, s]) => s.aggregation === 'log')
+        .map(([n]) => n),
       ['gradRms', 'gradMeanAbs', 'deltaRms', 'updateRatio', 'weightRms', 'biasGradNorm'],
     );
-    assert.deepEqual(Object.entries(STATISTICS).filter(([, s]) => s.aggregation === 'max').map(([n]) => n), ['gradMaxAbs', 'nonFinite']);
+    assert.deepEqual(
+      Object.entries(STATISTICS)
+        .filter(([, s]) => s.aggregation === 'max')
+        .map(([n]) => n),
+      ['gradMaxAbs', 'nonFinite'],
+    );
   });
 
   it('one record per bucket, labelled by its last epoch, with the bucket aggregates', () => {
@@ -83,11 +104,18 @@ describe('host: aggregation of a long run for the panel', () => {
     assert.equal(r.loss, (0.1 + 0.01 + 0.001 + 0.0001) / 4);
     assert.equal(r.accuracy, 0.5, 'the epochs with an accuracy');
     const buckets = aggregateBuckets(h, 2, 4, 0, 3, (i) => (i === 3 ? [[1], [2]] : undefined));
-    assert.deepEqual(buckets.map((b) => b.epoch), [4, 8, 10], 'the last bucket is partial');
-    assert.deepEqual(buckets.map((b) => b.histograms.length), [2, 0, 0]);
+    assert.deepEqual(
+      buckets.map((b) => b.epoch),
+      [4, 8, 10],
+      'the last bucket is partial',
+    );
+    assert.deepEqual(
+      buckets.map((b) => b.histograms.length),
+      [2, 0, 0],
+    );
   });
 
-  it('a page that follows shows and progress ends with the host\'s snapshot, never holding more than the cap', () => {
+  it("a page that follows shows and progress ends with the host's snapshot, never holding more than the cap", () => {
     const result = check(SPEC, { fileName: '/x/agg.nnspec' });
     const report = trainToReport(result);
     const cap = 8;
@@ -109,7 +137,7 @@ describe('host: aggregation of a long run for the panel', () => {
     run.apply({ type: 'started', name: 'agg', layers: report.network.layers, params: report.network.params, epochs: 50, problems: [], initial: null });
     show();
     const strides = new Set<number>();
-    for (let i = 0; i < 50; ) {
+    for (let i = 0; i < 50;) {
       const n = 1 + ((i * 7) % 5);
       const added = run.apply({ type: 'epochs', records: report.epochs.slice(i, i + n), findings: [] });
       i += added.length;
@@ -120,14 +148,26 @@ describe('host: aggregation of a long run for the panel', () => {
     run.apply({ type: 'done', report: { ...report, epochs: [] } });
     if (run.panelStride !== shownStride) show();
     else deliver(progressMessage(run, []));
-    assert.deepEqual([...strides].sort((a, b) => a - b), [1, 2, 4, 8]);
+    assert.deepEqual(
+      [...strides].sort((a, b) => a - b),
+      [1, 2, 4, 8],
+    );
     const snap = run.snapshot();
     assert.equal(snap.stride, 8);
-    assert.deepEqual(snap.epochs.map((e) => e.epoch), [8, 16, 24, 32, 40, 48, 50]);
-    assert.ok(snap.epochs.every((e) => e.histograms.length === 3), 'every bucket\'s last epoch has its histograms');
+    assert.deepEqual(
+      snap.epochs.map((e) => e.epoch),
+      [8, 16, 24, 32, 40, 48, 50],
+    );
+    assert.ok(
+      snap.epochs.every((e) => e.histograms.length === 3),
+      "every bucket's last epoch has its histograms",
+    );
     const pageRun = page.view?.kind === 'run' ? page.view.run : undefined;
     assert.equal(pageRun?.stride, 8);
-    assert.deepEqual(pageRun?.epochs, (wire({ type: 'show', view: { kind: 'run', run: snap }, metric: 'gradRms' }) as { view: { run: RunSnapshot } }).view.run.epochs);
+    assert.deepEqual(
+      pageRun?.epochs,
+      (wire({ type: 'show', view: { kind: 'run', run: snap }, metric: 'gradRms' }) as { view: { run: RunSnapshot } }).view.run.epochs,
+    );
     assert.equal(pageRun?.state, 'done');
   });
 
@@ -142,7 +182,10 @@ describe('host: aggregation of a long run for the panel', () => {
     const snap = run.snapshot();
     assert.equal(snap.stride, undefined);
     assert.equal(snap.epochs.length, 50);
-    assert.deepEqual(snap.epochs.map((e) => e.histograms), report.epochs.map((e) => e.histograms));
+    assert.deepEqual(
+      snap.epochs.map((e) => e.histograms),
+      report.epochs.map((e) => e.histograms),
+    );
     assert.equal(snap.epochs[7].layers[1].gradRms, Math.fround(report.epochs[7].layers[1].gradRms), 'float32 columns');
     assert.equal(snap.epochs[7].loss, report.epochs[7].loss, 'the loss in float64');
   });
@@ -185,6 +228,9 @@ describe('host: aggregation of a long run for the panel', () => {
     assert.equal(json.epochs[49].layers[0].gradRms, Number(f32String(Math.fround(report.epochs[49].layers[0].gradRms))));
     assert.deepEqual(json.findings, JSON.parse(JSON.stringify(report.findings)));
     assert.deepEqual(run.histogramIndices(), [7, 15, 23, 31, 39, 47, 49], 'the last epoch of each bucket of 8, and the latest');
-    assert.deepEqual(json.epochs.flatMap((e, i) => (e.histograms.length > 0 ? [i] : [])), run.histogramIndices());
+    assert.deepEqual(
+      json.epochs.flatMap((e, i) => (e.histograms.length > 0 ? [i] : [])),
+      run.histogramIndices(),
+    );
   });
 });

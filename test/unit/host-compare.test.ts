@@ -25,11 +25,13 @@ describe('host: worker pool', () => {
     const pool = new WorkerPool(2);
     const started: number[] = [];
     const release: (() => void)[] = [];
-    const tasks = [0, 1, 2, 3, 4].map((i) => pool.run(async () => {
-      started.push(i);
-      await new Promise<void>((r) => (release[i] = r));
-      return i * 10;
-    }));
+    const tasks = [0, 1, 2, 3, 4].map((i) =>
+      pool.run(async () => {
+        started.push(i);
+        await new Promise<void>((r) => (release[i] = r));
+        return i * 10;
+      }),
+    );
     await tick();
     assert.deepEqual(started, [0, 1]);
     assert.equal(pool.waiting, 3);
@@ -79,11 +81,23 @@ describe('host: nnspec.maxWorkers', () => {
 describe('host: Compare variants offered', () => {
   it('the file as written and the three activation variants picked, then optimizers and learning rates', () => {
     const choices = variantChoices(deepSigmoid, check(deepSigmoid).spec);
-    assert.deepEqual(choices.filter((c) => c.picked).map((c) => c.variant.id), ['as-written', 'relu+he_normal', 'leaky_relu+he_normal', 'tanh+glorot_uniform']);
-    assert.deepEqual(choices.filter((c) => !c.picked).map((c) => `${c.group}: ${c.variant.id}`), [
-      'Residual and normalization: residual', 'Residual and normalization: norm=layer', 'Residual and normalization: norm=batch',
-      'Optimizers: adam', 'Optimizers: rmsprop', 'Learning rates: lr=0.01', 'Learning rates: lr=1', 'Learning rates: lr=0.001',
-    ]);
+    assert.deepEqual(
+      choices.filter((c) => c.picked).map((c) => c.variant.id),
+      ['as-written', 'relu+he_normal', 'leaky_relu+he_normal', 'tanh+glorot_uniform'],
+    );
+    assert.deepEqual(
+      choices.filter((c) => !c.picked).map((c) => `${c.group}: ${c.variant.id}`),
+      [
+        'Residual and normalization: residual',
+        'Residual and normalization: norm=layer',
+        'Residual and normalization: norm=batch',
+        'Optimizers: adam',
+        'Optimizers: rmsprop',
+        'Learning rates: lr=0.01',
+        'Learning rates: lr=1',
+        'Learning rates: lr=0.001',
+      ],
+    );
     assert.equal(new Set(choices.map((c) => c.variant.text)).size, choices.length, 'no two choices train the same text');
   });
 
@@ -95,12 +109,12 @@ describe('host: Compare variants offered', () => {
   });
 });
 
-describe('host: a variant\'s verdict line', () => {
+describe("host: a variant's verdict line", () => {
   const text = spiralNet('dense 8 relu init=he_normal', { epochs: 4 });
   const report = trainToReport(check(text));
   const run = () => new RunData('r1', '/tmp/a.nnspec', 'relu', text);
 
-  it('queued, training, then the engine\'s verdict', () => {
+  it("queued, training, then the engine's verdict", () => {
     const r = run();
     assert.equal(variantVerdict(r, false), 'queued: waiting for a free worker');
     r.apply({ type: 'started', name: 'canonical', layers: report.network.layers, params: report.network.params, epochs: 4, problems: [], initial: null });
@@ -128,20 +142,26 @@ describe('host: Apply as line edits', () => {
     assert.deepEqual(lineChanges('a\r\nb', 'a\r\nb'), []);
     assert.equal(lineChanges('a\nb', 'a\nb\nc'), null);
     const relu = variantChoices(deepSigmoid, check(deepSigmoid).spec).find((c) => c.variant.id === 'relu+he_normal')!.variant;
-    assert.deepEqual(lineChanges(deepSigmoid, relu.text)?.map((c) => c.text), ['dense 16 relu init=he_normal', 'dense 16 relu init=he_normal x7']);
+    assert.deepEqual(
+      lineChanges(deepSigmoid, relu.text)?.map((c) => c.text),
+      ['dense 16 relu init=he_normal', 'dense 16 relu init=he_normal x7'],
+    );
   });
 });
 
-describe('host: the worker\'s lrFind mode', () => {
+describe("host: the worker's lrFind mode", () => {
   it('runs the range test and posts lrFound, which ends the session', async () => {
     const text = readFileSync(join(EXAMPLES, 'relu-he.nnspec'), 'utf8');
     const messages: WorkerToHost[] = [];
     const session = new TrainingSession(WORKER, { mode: 'lrFind', text, fileName: join(EXAMPLES, 'relu-he.nnspec') }, (m) => messages.push(m));
     assert.deepEqual(await session.ended, { kind: 'done' });
-    assert.deepEqual(messages.map((m) => m.type), ['lrFound']);
+    assert.deepEqual(
+      messages.map((m) => m.type),
+      ['lrFound'],
+    );
     const found = messages[0];
     assert.ok(found.type === 'lrFound' && found.suggested !== null && found.points.length > 100);
-    assert.equal(found.currentLr, 0.05, 'the spec\'s own lr, parsed by the worker');
+    assert.equal(found.currentLr, 0.05, "the spec's own lr, parsed by the worker");
     assert.ok(found.suggested / 0.05 <= 10 && 0.05 / found.suggested <= 10, `suggested ${found.suggested}`);
   });
 

@@ -20,7 +20,9 @@ interface Grammar {
   tokenizeLine(line: string, state: unknown): { tokens: { startIndex: number; endIndex: number; scopes: string[] }[] };
 }
 interface TextMate {
-  Registry: new (options: { onigLib: Promise<unknown>; loadGrammar: (scope: string) => Promise<unknown> }) => { loadGrammar(scope: string): Promise<Grammar | null> };
+  Registry: new (options: { onigLib: Promise<unknown>; loadGrammar: (scope: string) => Promise<unknown> }) => {
+    loadGrammar(scope: string): Promise<Grammar | null>;
+  };
   parseRawGrammar(content: string, path: string): unknown;
   INITIAL: unknown;
 }
@@ -42,7 +44,10 @@ async function tokenizer(): Promise<((line: string) => Token[]) | null> {
   const wasm = readFileSync(join(onig, 'release', 'onig.wasm'));
   await oniguruma.loadWASM(wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength) as ArrayBuffer);
   const registry = new vsctm.Registry({
-    onigLib: Promise.resolve({ createOnigScanner: (p: string[]) => new oniguruma.OnigScanner(p), createOnigString: (s: string) => new oniguruma.OnigString(s) }),
+    onigLib: Promise.resolve({
+      createOnigScanner: (p: string[]) => new oniguruma.OnigScanner(p),
+      createOnigString: (s: string) => new oniguruma.OnigString(s),
+    }),
     loadGrammar: async () => vsctm.parseRawGrammar(readFileSync(GRAMMAR, 'utf8'), GRAMMAR),
   });
   const grammar = await registry.loadGrammar('source.nnspec');
@@ -89,7 +94,7 @@ describe('host: TextMate grammar', () => {
     assert.equal(scopeOf(tokenize!('# just a comment'), '# just a comment'), 'comment.line.number-sign.nnspec');
   });
 
-  it('lists exactly the vocabulary\'s words', () => {
+  it("lists exactly the vocabulary's words", () => {
     const raw = readFileSync(GRAMMAR, 'utf8');
     const words = (group: RegExp) => (group.exec(raw)?.[1] ?? '').split('|').sort();
     assert.deepEqual(words(/\\\\b\(((?:linear|sigmoid)[a-z_|]*)\)/), Object.keys(ACTIVATIONS).sort());

@@ -25,9 +25,17 @@ function used(): number {
 describe('host: memory of a 100,000-epoch × 30-layer run', function () {
   this.timeout(120_000);
 
-  it('the run\'s store stays under 200 MB', () => {
+  it("the run's store stays under 200 MB", () => {
     const gc = collector();
-    const layers: ReportLayer[] = Array.from({ length: LAYERS }, (_, k) => ({ index: k, line: 3 + k, units: 16, activation: 'relu', init: 'he_normal', params: 272, predicted: { actStd: 1, deltaRatio: 1 } }));
+    const layers: ReportLayer[] = Array.from({ length: LAYERS }, (_, k) => ({
+      index: k,
+      line: 3 + k,
+      units: 16,
+      activation: 'relu',
+      init: 'he_normal',
+      params: 272,
+      predicted: { actStd: 1, deltaRatio: 1 },
+    }));
     gc();
     const before = used();
     const run = new RunData('mem', '/x/mem.nnspec', 'mem.nnspec', '');
@@ -39,7 +47,21 @@ describe('host: memory of a 100,000-epoch × 30-layer run', function () {
         const ls: LayerStats[] = [];
         for (let k = 0; k < LAYERS; k++) {
           const v = 1e-3 / (1 + k) + 1e-9 * i;
-          ls.push({ gradRms: v, gradMeanAbs: v, gradMaxAbs: 3 * v, deltaRms: v, updateRatio: v, weightRms: 0.1, actMean: 0, actStd: 1, dead: 0.01, saturated: 0, zeroGrad: 0, nonFinite: 0, biasGradNorm: v });
+          ls.push({
+            gradRms: v,
+            gradMeanAbs: v,
+            gradMaxAbs: 3 * v,
+            deltaRms: v,
+            updateRatio: v,
+            weightRms: 0.1,
+            actMean: 0,
+            actStd: 1,
+            dead: 0.01,
+            saturated: 0,
+            zeroGrad: 0,
+            nonFinite: 0,
+            biasGradNorm: v,
+          });
         }
         const histograms = Array.from({ length: LAYERS }, () => Array.from({ length: 32 }, (_, b) => (b * 7 + i) % 13));
         records.push({ epoch: i, loss: 1 / i, accuracy: 0.5, layers: ls, histograms });

@@ -4,7 +4,16 @@ import * as assert from 'node:assert/strict';
 import type { Report } from '../../src/engine/types';
 import { Disposable } from '../../src/host/disposable';
 import { RunData } from '../../src/host/panel/runData';
-import { failureMessage, hasFindings, markStopped, outcomeOfError, outcomeOfExit, outcomeOfMessage, settle, type JobOutcome } from '../../src/host/runs/outcome';
+import {
+  failureMessage,
+  hasFindings,
+  markStopped,
+  outcomeOfError,
+  outcomeOfExit,
+  outcomeOfMessage,
+  settle,
+  type JobOutcome,
+} from '../../src/host/runs/outcome';
 
 const report = (stopped: Report['stopped']) => ({ type: 'done', report: { stopped } as Report }) as const;
 const problem = { line: 4, startColumn: 0, endColumn: 6, severity: 'error', code: 'unknown-activation', message: 'Unknown activation `sigmod`' } as const;
@@ -29,10 +38,16 @@ describe('host: job outcomes', () => {
   });
 
   it('a failed allocation is out of memory, any other failure a crash', () => {
-    assert.deepEqual(outcomeOfMessage({ type: 'failed', message: 'Array buffer allocation failed' }, false), { kind: 'outOfMemory', message: 'Array buffer allocation failed' });
+    assert.deepEqual(outcomeOfMessage({ type: 'failed', message: 'Array buffer allocation failed' }, false), {
+      kind: 'outOfMemory',
+      message: 'Array buffer allocation failed',
+    });
     assert.equal(outcomeOfMessage({ type: 'failed', message: 'WebAssembly.Memory.grow(): Maximum memory size exceeded' }, false)?.kind, 'outOfMemory');
     assert.deepEqual(outcomeOfMessage({ type: 'failed', message: 'x is not a function' }, false), { kind: 'crashed', message: 'x is not a function' });
-    assert.deepEqual(outcomeOfError({ message: 'heap', code: 'ERR_WORKER_OUT_OF_MEMORY' }), { kind: 'outOfMemory', message: 'The training worker ran out of memory: heap' });
+    assert.deepEqual(outcomeOfError({ message: 'heap', code: 'ERR_WORKER_OUT_OF_MEMORY' }), {
+      kind: 'outOfMemory',
+      message: 'The training worker ran out of memory: heap',
+    });
     assert.deepEqual(outcomeOfError(new Error('boom')), { kind: 'crashed', message: 'The training worker crashed: boom' });
   });
 
@@ -54,7 +69,7 @@ describe('host: job outcomes', () => {
     for (const [o, has] of kinds) assert.equal(hasFindings(o), has, JSON.stringify(o));
   });
 
-  it('settles a run\'s data: failed with the message, cancelled, or as the report left it', () => {
+  it("settles a run's data: failed with the message, cancelled, or as the report left it", () => {
     const data = () => new RunData('r', '/w/a.nnspec', 'a.nnspec', '');
     const crashed = data();
     settle(crashed, { kind: 'crashed', message: 'boom' });
@@ -76,8 +91,14 @@ describe('host: job outcomes', () => {
     assert.equal(failureMessage({ kind: 'done' }, what), undefined);
     assert.equal(failureMessage({ kind: 'cancelled', reported: true }, what), undefined);
     assert.equal(failureMessage({ kind: 'crashed', message: 'boom' }, what), 'Gradient Flow: training a.nnspec failed. boom.');
-    assert.match(failureMessage({ kind: 'outOfMemory', message: 'm' }, what) ?? '', /^Gradient Flow: training a\.nnspec ran out of memory\. m\. Lower the batch/);
-    assert.equal(failureMessage({ kind: 'rejected', problems: [problem] }, what), 'Gradient Flow: a.nnspec has errors, so it was not trained. Line 4: Unknown activation `sigmod`');
+    assert.match(
+      failureMessage({ kind: 'outOfMemory', message: 'm' }, what) ?? '',
+      /^Gradient Flow: training a\.nnspec ran out of memory\. m\. Lower the batch/,
+    );
+    assert.equal(
+      failureMessage({ kind: 'rejected', problems: [problem] }, what),
+      'Gradient Flow: a.nnspec has errors, so it was not trained. Line 4: Unknown activation `sigmod`',
+    );
   });
 
   it('marks the findings of a stopped run with where it stopped', () => {

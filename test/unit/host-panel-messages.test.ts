@@ -23,14 +23,22 @@ function accepted(m: HostToPanel): void {
   assert.ok(parsed.ok, `rejected: ${parsed.ok ? '' : parsed.error}`);
 }
 
-describe('host: messages to the panel pass the page\'s validator', () => {
+describe("host: messages to the panel pass the page's validator", () => {
   const result = check(SPEC, { fileName: '/x/msgs.nnspec' });
   const report = trainToReport(result);
 
   it('a new run before the worker started, while it trains, and at its end', () => {
     const run = new RunData('run-1', '/x/msgs.nnspec', 'msgs.nnspec', SPEC);
     accepted(showMessage(run, 'gradRms'));
-    run.apply({ type: 'started', name: 'msgs', layers: report.network.layers, params: report.network.params, epochs: 6, problems: result.problems, initial: null });
+    run.apply({
+      type: 'started',
+      name: 'msgs',
+      layers: report.network.layers,
+      params: report.network.params,
+      epochs: 6,
+      problems: result.problems,
+      initial: null,
+    });
     accepted(showMessage(run, 'deltaRms'));
     const added = run.apply({ type: 'epochs', records: report.epochs.slice(0, 3), findings: [] });
     accepted(progressMessage(run, added));

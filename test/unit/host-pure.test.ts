@@ -44,7 +44,13 @@ describe('host: sparkline', () => {
   });
   it('uses a linear scale for fractions and resamples long series to the width', () => {
     assert.equal(sparkline([0, 0.5, 1], { scale: 'linear' }), '▁▅█');
-    assert.equal(sparkline(Array.from({ length: 300 }, (_, i) => i + 1), { width: 30 }).length, 30);
+    assert.equal(
+      sparkline(
+        Array.from({ length: 300 }, (_, i) => i + 1),
+        { width: 30 },
+      ).length,
+      30,
+    );
   });
   it('formats numbers for prose', () => {
     assert.equal(sci(0.25), '0.25');
@@ -169,7 +175,7 @@ describe('host: hover text', () => {
     assert.match(keywordHover('dense 16 relu x6', 15)!, /6 identical layers/);
     assert.equal(keywordHover('dense 16 relu # sigmoid', 18), null);
   });
-  it('shows a finding\'s evidence: sparklines, the ratios, the bound and the fixes as command links', () => {
+  it("shows a finding's evidence: sparklines, the ratios, the bound and the fixes as command links", () => {
     const f = vanishing();
     const links = f.fixes.map((x) => ({ title: x.title, uri: commandUri('nnspec.applyFix', [{ uri: 'file:///x/deep.nnspec', change: x.change }]) }));
     const md = findingHover(f, links);
@@ -196,14 +202,27 @@ describe('host: message validation', () => {
       { type: 'metricChanged', metric: 'deltaRms' },
       { type: 'applyVariant', variantId: 'v1' },
       { type: 'applyLr', lr: 0.01 },
-    ]) assert.equal(isPanelToHost(m), true, JSON.stringify(m));
+    ])
+      assert.equal(isPanelToHost(m), true, JSON.stringify(m));
   });
   it('rejects malformed and unknown panel messages', () => {
     for (const m of [
-      null, 'ready', [], {}, { type: 'run' }, { type: 'revealLayer', fileName: '/a', line: 0 }, { type: 'revealLayer', fileName: 3, line: 1 },
-      { type: 'revealLayer', fileName: '/a', line: 1.5 }, { type: 'export', format: 'xml' }, { type: 'exportPng', dataUrl: 'data:text/html,<b>' },
-      { type: 'metricChanged', metric: 'loss' }, { type: 'applyLr', lr: -1 }, { type: 'applyLr', lr: Infinity }, { type: 'applyVariant', variantId: '' },
-    ]) assert.equal(isPanelToHost(m), false, JSON.stringify(m));
+      null,
+      'ready',
+      [],
+      {},
+      { type: 'run' },
+      { type: 'revealLayer', fileName: '/a', line: 0 },
+      { type: 'revealLayer', fileName: 3, line: 1 },
+      { type: 'revealLayer', fileName: '/a', line: 1.5 },
+      { type: 'export', format: 'xml' },
+      { type: 'exportPng', dataUrl: 'data:text/html,<b>' },
+      { type: 'metricChanged', metric: 'loss' },
+      { type: 'applyLr', lr: -1 },
+      { type: 'applyLr', lr: Infinity },
+      { type: 'applyVariant', variantId: '' },
+    ])
+      assert.equal(isPanelToHost(m), false, JSON.stringify(m));
   });
   it('checks the tag of worker messages', () => {
     assert.equal(isWorkerToHost({ type: 'epochs', records: [], findings: [] }), true);
@@ -244,7 +263,10 @@ describe('host: batching progress', () => {
     b.flush();
     assert.ok(out.length <= 11, `${out.length} deliveries in a second`);
     assert.equal(out.flat().length, 1000);
-    assert.deepEqual(out.flat(), Array.from({ length: 1000 }, (_, i) => i));
+    assert.deepEqual(
+      out.flat(),
+      Array.from({ length: 1000 }, (_, i) => i),
+    );
   });
   it('dispose drops what is pending', () => {
     const clock = new FakeClock();
@@ -263,7 +285,15 @@ describe('host: run data and exports', () => {
     const result = check(DEEP, { fileName: '/x/deep.nnspec' });
     const report = trainToReport(result, { epochs: 3 });
     const run = new RunData('r1', '/x/deep.nnspec', 'deep.nnspec', DEEP);
-    run.apply({ type: 'started', name: 'deep', layers: report.network.layers, params: report.network.params, epochs: 3, problems: result.problems, initial: report.initial });
+    run.apply({
+      type: 'started',
+      name: 'deep',
+      layers: report.network.layers,
+      params: report.network.params,
+      epochs: 3,
+      problems: result.problems,
+      initial: report.initial,
+    });
     assert.deepEqual(run.apply({ type: 'epochs', records: report.epochs.slice(0, 2), findings: [] }).length, 2);
     assert.equal(run.snapshot().state, 'running');
     assert.equal(run.apply({ type: 'done', report }).length, 1, 'the epoch not streamed yet');
@@ -271,10 +301,16 @@ describe('host: run data and exports', () => {
     assert.equal(snap.epochs.length, 3);
     assert.equal(snap.state, 'done');
     const csv = run.toCsv().trim().split('\n');
-    assert.equal(csv[0], 'epoch,loss,accuracy,layer,line,activation,gradRms,gradMeanAbs,gradMaxAbs,deltaRms,updateRatio,weightRms,actMean,actStd,dead,saturated,zeroGrad,nonFinite,biasGradNorm');
+    assert.equal(
+      csv[0],
+      'epoch,loss,accuracy,layer,line,activation,gradRms,gradMeanAbs,gradMaxAbs,deltaRms,updateRatio,weightRms,actMean,actStd,dead,saturated,zeroGrad,nonFinite,biasGradNorm',
+    );
     // The initial record as epoch 0, then three epochs, of 9 layers each.
     assert.equal(csv.length, 1 + 4 * 9);
-    assert.deepEqual(csv.slice(1, 10).map((r) => r.split(',')[0]), new Array(9).fill('0'));
+    assert.deepEqual(
+      csv.slice(1, 10).map((r) => r.split(',')[0]),
+      new Array(9).fill('0'),
+    );
     assert.equal(Number(csv[9].split(',')[18]), report.initial!.layers[8].biasGradNorm);
     assert.deepEqual(snap.initial, { ...report.initial, epoch: 0, histograms: [] });
     const json = JSON.parse(run.toJson()) as { version: number; initial: { layers: unknown[] }; epochs: unknown[] };
@@ -311,7 +347,10 @@ train epochs=60 batch=32 seed=42
   it('"fix all" puts a layer change on every line flagged with the same kind', () => {
     const findings = trainToReport(check(TWO)).findings;
     const v = findings.filter((f) => f.kind === 'vanishing');
-    assert.deepEqual(v.map((f) => f.line), [3, 4]);
+    assert.deepEqual(
+      v.map((f) => f.line),
+      [3, 4],
+    );
     const all = changeForAll(v[0].fixes[0].change, findings, 'vanishing');
     assert.deepEqual(all.kind === 'layer' ? all.lines : null, [3, 4]);
     const clip = { kind: 'option', statement: 'optimizer', key: 'clip', value: '1' } as const;
@@ -321,14 +360,25 @@ train epochs=60 batch=32 seed=42
     assert.equal(isFixArgs({ uri: 'file:///a.nnspec', change: { kind: 'layer', lines: [3], activation: 'relu', init: 'he_normal' } }), true);
     assert.equal(isFixArgs({ uri: 'file:///a.nnspec', change: { kind: 'option', statement: 'optimizer', key: 'clip', value: '1' } }), true);
     for (const bad of [
-      null, {}, { uri: 1, change: {} }, { uri: 'x', change: { kind: 'layer', lines: [] } }, { uri: 'x', change: { kind: 'layer', lines: [0] } },
-      { uri: 'x', change: { kind: 'layer', lines: [1], activation: 'relu\ndata xor' } }, { uri: 'x', change: { kind: 'option', statement: 'network', key: 'a', value: '1' } },
+      null,
+      {},
+      { uri: 1, change: {} },
+      { uri: 'x', change: { kind: 'layer', lines: [] } },
+      { uri: 'x', change: { kind: 'layer', lines: [0] } },
+      { uri: 'x', change: { kind: 'layer', lines: [1], activation: 'relu\ndata xor' } },
+      { uri: 'x', change: { kind: 'option', statement: 'network', key: 'a', value: '1' } },
       { uri: 'x', change: { kind: 'option', statement: 'train', key: 'epochs', value: '1 # x' } },
-    ]) assert.equal(isFixArgs(bad), false, JSON.stringify(bad));
+    ])
+      assert.equal(isFixArgs(bad), false, JSON.stringify(bad));
   });
   it('a finding about the whole run shows the loss over the epochs, without a layer', () => {
     const f: Finding = {
-      kind: 'budget', severity: 'info', layers: [], line: 7, message: 'Still improving.', fixes: [],
+      kind: 'budget',
+      severity: 'info',
+      layers: [],
+      line: 7,
+      message: 'Still improving.',
+      fixes: [],
       evidence: { losses: [0.7, 0.5, 0.3, 0.2], updateRatios: [1e-3, 1e-3, 8e-4, 5e-4] },
     };
     const md = findingHover(f, []);
@@ -340,8 +390,17 @@ train epochs=60 batch=32 seed=42
 
 describe('host: sparkline scales', () => {
   it('draws several series on one scale, at least a decade tall on a log scale', () => {
-    const domain = sharedDomain([[1e-8, 1.1e-8], [1e-4, 1e-3]], 'log');
-    assert.deepEqual(domain.map((v) => Math.round(Math.log10(v))), [-8, -3]);
+    const domain = sharedDomain(
+      [
+        [1e-8, 1.1e-8],
+        [1e-4, 1e-3],
+      ],
+      'log',
+    );
+    assert.deepEqual(
+      domain.map((v) => Math.round(Math.log10(v))),
+      [-8, -3],
+    );
     assert.equal(sparkline([1e-8, 1.1e-8], { domain }), '▁▁', 'a flat series stays low');
     assert.equal(sparkline([1e-4, 1e-3], { domain }), '▇█');
     const flat = sharedDomain([[2e-5, 2.2e-5]], 'log');

@@ -60,7 +60,10 @@ describe('host: training session (real worker)', () => {
     const end = await session.ended;
     assert.equal(end.kind, 'crashed');
     assert.match(end.kind === 'crashed' ? end.message : '', /Test crash at epoch 3/);
-    assert.ok(messages.some((m) => m.type === 'epochs'), 'epochs before the crash');
+    assert.ok(
+      messages.some((m) => m.type === 'epochs'),
+      'epochs before the crash',
+    );
   });
 
   it('turns the thread dying without a word into a crash that says so', async () => {

@@ -19,7 +19,7 @@ async function run(text: string): Promise<WorkerToHost[]> {
   return messages;
 }
 
-describe('host: the worker\'s run as an EpochHistory', () => {
+describe("host: the worker's run as an EpochHistory", () => {
   it('float64 columns for runs of up to a million layer-epochs, float32 beyond', () => {
     assert.equal(FLOAT64_CELLS, 1_000_000);
     assert.equal(workerPrecision(3000, 7), 'float64');
@@ -46,6 +46,9 @@ describe('host: the worker\'s run as an EpochHistory', () => {
     const done = messages[messages.length - 1];
     assert.ok(done.type === 'done');
     assert.equal(done.report.stopped, 'nonfinite');
-    assert.deepEqual(streamedFindings.map((f) => f.kind), ['nonfinite']);
+    assert.deepEqual(
+      streamedFindings.map((f) => f.kind),
+      ['nonfinite'],
+    );
   });
 });

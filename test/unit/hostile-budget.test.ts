@@ -14,17 +14,42 @@ const memory = (r: CheckResult) => r.problems.filter((p) => p.code === 'memory')
 
 describe('hostile: the memory budget', () => {
   const cases: [string, string[], number, RegExp][] = [
-    ['a million-sample batch through 4096 units in float64', ['data xor samples=1000000', 'input 2', 'dense 4096 relu', 'dense 1 sigmoid', 'train batch=1000000 precision=float64'], 5, /activations take the most: lower batch=1000000/],
-    ['two 4096-unit layers with a batch of 70,000', ['data xor samples=70000', 'input 2', 'dense 4096 relu x2', 'dense 1 sigmoid', 'train batch=70000'], 5, /activations take the most: lower batch=70000/],
-    ['66,305 parameters with a million-sample batch', ['data xor samples=1000000', 'input 2', 'dense 256 relu', 'dense 256 relu', 'dense 1 sigmoid', 'train batch=1000000'], 6, /activations/],
-    ['33.6 million parameters with adam in float64', ['data xor', 'input 2', 'dense 4096 relu x3', 'dense 1 sigmoid', 'optimizer adam', 'train precision=float64'], 3, /parameters take the most: use fewer or narrower layers/],
+    [
+      'a million-sample batch through 4096 units in float64',
+      ['data xor samples=1000000', 'input 2', 'dense 4096 relu', 'dense 1 sigmoid', 'train batch=1000000 precision=float64'],
+      5,
+      /activations take the most: lower batch=1000000/,
+    ],
+    [
+      'two 4096-unit layers with a batch of 70,000',
+      ['data xor samples=70000', 'input 2', 'dense 4096 relu x2', 'dense 1 sigmoid', 'train batch=70000'],
+      5,
+      /activations take the most: lower batch=70000/,
+    ],
+    [
+      '66,305 parameters with a million-sample batch',
+      ['data xor samples=1000000', 'input 2', 'dense 256 relu', 'dense 256 relu', 'dense 1 sigmoid', 'train batch=1000000'],
+      6,
+      /activations/,
+    ],
+    [
+      '33.6 million parameters with adam in float64',
+      ['data xor', 'input 2', 'dense 4096 relu x3', 'dense 1 sigmoid', 'optimizer adam', 'train precision=float64'],
+      3,
+      /parameters take the most: use fewer or narrower layers/,
+    ],
     ['a million samples of 4096 features', ['data csv "x.csv"', 'input 4096', 'dense 1 sigmoid'], 1, /data take the most: use fewer samples/],
   ];
   for (const [name, lines, line, advice] of cases) {
     it(`${name}: an error on line ${line} with the estimate and what to lower`, () => {
       const text = spec(lines);
       const data = lines[0].includes('csv')
-        ? { ok: true as const, dataset: { n: 1_000_000, features: 4096, classes: 2, x: new Float64Array(0), y: new Float64Array(0), classNames: [], featureNames: [] }, featureStd: null, warnings: [] }
+        ? {
+            ok: true as const,
+            dataset: { n: 1_000_000, features: 4096, classes: 2, x: new Float64Array(0), y: new Float64Array(0), classNames: [], featureNames: [] },
+            featureStd: null,
+            warnings: [],
+          }
         : undefined;
       const r = check(text, data ? { data } : {});
       const m = memory(r);
@@ -48,11 +73,19 @@ describe('hostile: the memory budget', () => {
   });
 
   it('counts the parameters, gradients and optimizer state the engine allocates, and at least its activations', () => {
-    for (const [opt, precision] of [['sgd', 'float32'], ['sgd lr=0.1 momentum=0.9', 'float64'], ['adam', 'float32'], ['rmsprop', 'float64']]) {
-      const r = check(spec(['data spiral samples=300', 'input 2', 'dense 24 tanh x3', 'dense 1 sigmoid', `optimizer ${opt}`, `train batch=50 precision=${precision}`]));
+    for (const [opt, precision] of [
+      ['sgd', 'float32'],
+      ['sgd lr=0.1 momentum=0.9', 'float64'],
+      ['adam', 'float32'],
+      ['rmsprop', 'float64'],
+    ]) {
+      const r = check(
+        spec(['data spiral samples=300', 'input 2', 'dense 24 tanh x3', 'dense 1 sigmoid', `optimizer ${opt}`, `train batch=50 precision=${precision}`]),
+      );
       assert.ok(r.dataset);
       const net = new Trainer(r.spec, r.dataset).net;
-      const bytes = (names: readonly string[]) => net.layers.reduce((s, l) => s + names.reduce((t, k) => t + (l as unknown as Record<string, Float32Array>)[k].byteLength, 0), 0);
+      const bytes = (names: readonly string[]) =>
+        net.layers.reduce((s, l) => s + names.reduce((t, k) => t + (l as unknown as Record<string, Float32Array>)[k].byteLength, 0), 0);
       const e = estimateMemory(r.spec, r.dataset);
       assert.equal(e.bytes.parameters, bytes(['W', 'b', 'dW', 'db', 'mW', 'vW', 'mb', 'vb']), `${opt} ${precision}`);
       assert.ok(e.bytes.activations >= bytes(['Z', 'A', 'D']) + net.X.byteLength + net.T.byteLength);

@@ -38,11 +38,15 @@ describe('hostile data files', () => {
     ['a character device (/dev/zero)', () => '/dev/zero', /"\/dev\/zero": \/dev\/zero is a character device, not a regular file/],
     ['a directory', () => (mkdirSync(join(dir, 'folder.csv'), { recursive: true }), 'folder.csv'), /folder\.csv is a directory, not a regular file/],
     ['a FIFO', () => (execFileSync('mkfifo', [join(dir, 'pipe.csv')]), 'pipe.csv'), /pipe\.csv is a FIFO \(named pipe\), not a regular file/],
-    ['a loop of symbolic links', () => {
-      symlinkSync(join(dir, 'loop-b.csv'), join(dir, 'loop-a.csv'));
-      symlinkSync(join(dir, 'loop-a.csv'), join(dir, 'loop-b.csv'));
-      return 'loop-a.csv';
-    }, /loop-a\.csv is a loop of symbolic links/],
+    [
+      'a loop of symbolic links',
+      () => {
+        symlinkSync(join(dir, 'loop-b.csv'), join(dir, 'loop-a.csv'));
+        symlinkSync(join(dir, 'loop-a.csv'), join(dir, 'loop-b.csv'));
+        return 'loop-a.csv';
+      },
+      /loop-a\.csv is a loop of symbolic links/,
+    ],
     ['a missing file', () => 'nope.csv', /there is no file .*nope\.csv/],
   ];
   for (const [name, make, message] of cases) {
@@ -63,7 +67,10 @@ describe('hostile data files', () => {
     writeFileSync(join(dir, 'secret.csv'), 'a,b,t\n1,2,0\n');
     chmodSync(join(dir, 'secret.csv'), 0o000);
     const r = await checkAt(dir, withData('data csv "secret.csv"'));
-    assert.deepEqual(errors(r).map((e) => /secret\.csv is not readable \(permission denied\)/.test(e)), [true]);
+    assert.deepEqual(
+      errors(r).map((e) => /secret\.csv is not readable \(permission denied\)/.test(e)),
+      [true],
+    );
   });
 
   it('a file over the size limit is refused before it is read, with its size and the limit', async () => {
@@ -128,7 +135,13 @@ describe('hostile data files', () => {
     assert.equal(first.dataset?.n, 200_000);
     assert.deepEqual(errors(first), []);
     for (const r of typed) assert.equal(r.dataset, first.dataset);
-    assert.ok(firstMs < wholeMs / 2, `the first check stalled the event loop for ${firstMs.toFixed(0)} ms; the whole decode at once for ${wholeMs.toFixed(0)} ms`);
-    assert.ok(typingMs < wholeMs / 4, `a keystroke stalled the event loop for ${typingMs.toFixed(0)} ms; the whole decode at once for ${wholeMs.toFixed(0)} ms`);
+    assert.ok(
+      firstMs < wholeMs / 2,
+      `the first check stalled the event loop for ${firstMs.toFixed(0)} ms; the whole decode at once for ${wholeMs.toFixed(0)} ms`,
+    );
+    assert.ok(
+      typingMs < wholeMs / 4,
+      `a keystroke stalled the event loop for ${typingMs.toFixed(0)} ms; the whole decode at once for ${wholeMs.toFixed(0)} ms`,
+    );
   });
 });

@@ -56,7 +56,11 @@ describe('hostile: spec text', () => {
   });
 
   it('nnspec train reads --epochs as the spec reads epochs=', () => {
-    const r = spawnSync(process.execPath, [join(__dirname, '../../../dist/cli.js'), 'train', join(__dirname, '../../../examples/iris.nnspec'), '--epochs', '0x10'], { encoding: 'utf8' });
+    const r = spawnSync(
+      process.execPath,
+      [join(__dirname, '../../../dist/cli.js'), 'train', join(__dirname, '../../../examples/iris.nnspec'), '--epochs', '0x10'],
+      { encoding: 'utf8' },
+    );
     assert.equal(r.status, 2);
     assert.match(r.stderr, /--epochs must be a whole number from 1 to 100000, not 0x10/);
   });

@@ -30,7 +30,10 @@ describe('hover: the evidence at a glance', () => {
   });
 
   it('one row: its own scale, no "one scale for all rows"; several rows: one scale, and each layer\'s own ratio', () => {
-    const one = findingHover(findings.find((x) => x.kind === 'vanishing' && x.line === 8)!, []);
+    const one = findingHover(
+      findings.find((x) => x.kind === 'vanishing' && x.line === 8)!,
+      [],
+    );
     assert.doesNotMatch(one, /one scale for all rows/);
     const range = findings.find((x) => x.kind === 'vanishing' && x.line === 9);
     assert.ok(range && range.layers.length > 1);
@@ -38,13 +41,21 @@ describe('hover: the evidence at a glance', () => {
     assert.match(md, /one scale for all rows/);
     assert.match(md, /Worst ratio to the output layer/);
     const own = range.layers.map((k) => new RegExp(`layer ${k}: \`[▁▂▃▄▅▆▇█]+\` \\S+ … \\S+ · ∂L/∂z (\\S+) of the output layer's`).exec(md)?.[1]);
-    assert.ok(own.every((x) => x !== undefined), md);
+    assert.ok(
+      own.every((x) => x !== undefined),
+      md,
+    );
     assert.equal(new Set(own).size, own.length, `a number per layer: ${own.join(', ')}`);
   });
 
   it('a single slowly changing curve fills the height of the sparkline instead of a flat bar', () => {
     const f: Finding = {
-      kind: 'vanishing', severity: 'warning', layers: [0], line: 4, message: 'm', fixes: [],
+      kind: 'vanishing',
+      severity: 'warning',
+      layers: [0],
+      line: 4,
+      message: 'm',
+      fixes: [],
       evidence: { series: [Array.from({ length: 40 }, (_, i) => 1e-7 * (1 + i / 40))], epochs: 40 },
     };
     const spark = /layer 0: `([^`]+)`/.exec(findingHover(f, []))![1];
@@ -52,13 +63,20 @@ describe('hover: the evidence at a glance', () => {
     assert.equal(spark[spark.length - 1], '█');
   });
 
-  it('the static prediction on a line gives way to the run\'s finding once the document is measured', () => {
+  it("the static prediction on a line gives way to the run's finding once the document is measured", () => {
     const r = check(deep);
-    assert.ok(r.problems.some((p) => p.code === 'static-vanishing'), 'the example has a prediction');
+    assert.ok(
+      r.problems.some((p) => p.code === 'static-vanishing'),
+      'the example has a prediction',
+    );
     const f = findings.filter((x) => x.line === 8);
-    const before = mergeDiagnostics(deep, r.problems, []).filter((d) => d.line === 7).map((d) => d.code);
+    const before = mergeDiagnostics(deep, r.problems, [])
+      .filter((d) => d.line === 7)
+      .map((d) => d.code);
     assert.ok(before.includes('static-vanishing'));
-    const after = mergeDiagnostics(deep, r.problems, f, true).filter((d) => d.line === 7).map((d) => d.code);
+    const after = mergeDiagnostics(deep, r.problems, f, true)
+      .filter((d) => d.line === 7)
+      .map((d) => d.code);
     assert.deepEqual(after, ['vanishing']);
     // A run that found nothing still replaces the prediction: it measured the network.
     assert.ok(!mergeDiagnostics(deep, r.problems, [], true).some((d) => d.code === 'static-vanishing' || d.code === 'saturating-activation'));

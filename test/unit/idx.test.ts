@@ -13,14 +13,20 @@ function idx(magic: number, dims: number[], values: number[] | Uint8Array): Uint
 }
 
 // Six 2×3 images whose pixel j of image i is 40·i + j, labels i mod 3.
-const IMAGES = idx(2051, [6, 2, 3], Array.from({ length: 36 }, (_, k) => 40 * Math.floor(k / 6) + (k % 6)));
+const IMAGES = idx(
+  2051,
+  [6, 2, 3],
+  Array.from({ length: 36 }, (_, k) => 40 * Math.floor(k / 6) + (k % 6)),
+);
 const LABELS = idx(2049, [6], [0, 1, 2, 0, 1, 2]);
 
-const files = (f: Record<string, Uint8Array>) => async (path: string): Promise<FileRead> => (path in f ? { ok: true, bytes: f[path] } : { ok: false, error: 'no such file' });
+const files =
+  (f: Record<string, Uint8Array>) =>
+  async (path: string): Promise<FileRead> =>
+    path in f ? { ok: true, bytes: f[path] } : { ok: false, error: 'no such file' };
 
-const idxSpec = (options = '', input = 6) => spec([
-  'network idx-test', `data idx "img" labels="lab" ${options}`, `input ${input}`, 'dense 4 sigmoid', 'dense 3 softmax',
-]);
+const idxSpec = (options = '', input = 6) =>
+  spec(['network idx-test', `data idx "img" labels="lab" ${options}`, `input ${input}`, 'dense 4 sigmoid', 'dense 3 softmax']);
 
 async function load(f: Record<string, Uint8Array>, options = '', input = 6) {
   return checkWithFiles(idxSpec(options, input), { read: files(f) });
@@ -37,7 +43,11 @@ async function dataError(f: Record<string, Uint8Array>, options = ''): Promise<s
 
 describe('data idx', () => {
   it('reads images and labels, plain or gzip (told by the content), as value/scale', async () => {
-    for (const [img, lab] of [[IMAGES, LABELS], [gzipSync(IMAGES), gzipSync(LABELS)], [gzipSync(IMAGES), LABELS]]) {
+    for (const [img, lab] of [
+      [IMAGES, LABELS],
+      [gzipSync(IMAGES), gzipSync(LABELS)],
+      [gzipSync(IMAGES), LABELS],
+    ]) {
       const r = await load({ img, lab });
       assert.ok(r.trainable, JSON.stringify(r.problems));
       const d = r.dataset!;
@@ -50,7 +60,7 @@ describe('data idx', () => {
     assert.deepEqual(Array.from(some.dataset!.x.subarray(0, 6)), [120, 121, 122, 123, 124, 125]);
   });
 
-  it('matches input against the images\' pixels', async () => {
+  it("matches input against the images' pixels", async () => {
     const r = await load({ img: IMAGES, lab: LABELS }, '', 784);
     assert.ok(r.problems.some((p) => p.code === 'input-mismatch' && /6 features/.test(p.message)));
   });
@@ -61,8 +71,14 @@ describe('data idx', () => {
     assert.match(await dataError({ img: idx(0x0d03, [6, 2, 3], IMAGES.subarray(16)), lab: LABELS }), /starts with 3331/);
     assert.match(await dataError({ img: IMAGES.subarray(0, 3), lab: LABELS }), /"img" is truncated: 3 bytes, shorter than an IDX header/);
     assert.match(await dataError({ img: IMAGES.subarray(0, 10), lab: LABELS }), /"img" is truncated: 10 bytes, shorter than its 16-byte header/);
-    assert.match(await dataError({ img: IMAGES.subarray(0, 40), lab: LABELS }), /"img" is truncated: its header says 6 × 2 × 3 bytes of images \(52 bytes with the header\) but the file has 40/);
-    assert.match(await dataError({ img: new Uint8Array([...IMAGES, 7, 7]), lab: LABELS }), /"img" has 54 bytes but its header's sizes \(6 × 2 × 3\) make 52: the sizes disagree/);
+    assert.match(
+      await dataError({ img: IMAGES.subarray(0, 40), lab: LABELS }),
+      /"img" is truncated: its header says 6 × 2 × 3 bytes of images \(52 bytes with the header\) but the file has 40/,
+    );
+    assert.match(
+      await dataError({ img: new Uint8Array([...IMAGES, 7, 7]), lab: LABELS }),
+      /"img" has 54 bytes but its header's sizes \(6 × 2 × 3\) make 52: the sizes disagree/,
+    );
     assert.match(await dataError({ img: IMAGES, lab: idx(2049, [5], [0, 1, 2, 0, 1]) }), /"img" holds 6 images but "lab" 5 labels/);
     const gz = gzipSync(IMAGES);
     assert.match(await dataError({ img: gz.subarray(0, gz.length - 9), lab: LABELS }), /"img" starts as gzip but is truncated or damaged/);
@@ -94,7 +110,10 @@ describe('data mnist', () => {
     assert.deepEqual(counts, new Array(10).fill(100));
     let max = 0;
     let ink = 0;
-    for (const v of d.x) { if (v > max) max = v; if (v > 0) ink++; }
+    for (const v of d.x) {
+      if (v > max) max = v;
+      if (v > 0) ink++;
+    }
     assert.ok(max <= 1 && max > 0.99);
     // A digit covers about a fifth of its 28×28 pixels.
     assert.ok(ink / d.x.length > 0.1 && ink / d.x.length < 0.3, String(ink / d.x.length));

@@ -50,10 +50,12 @@ interface Artifacts {
 
 async function saveArtifacts(m: TF.LayersModel): Promise<Artifacts> {
   let saved: Artifacts | null = null;
-  await m.save(tf.io.withSaveHandler(async (a) => {
-    saved = { modelTopology: a.modelTopology, weightSpecs: a.weightSpecs as Artifacts['weightSpecs'], weightData: a.weightData as ArrayBuffer };
-    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-  }));
+  await m.save(
+    tf.io.withSaveHandler(async (a) => {
+      saved = { modelTopology: a.modelTopology, weightSpecs: a.weightSpecs as Artifacts['weightSpecs'], weightData: a.weightData as ArrayBuffer };
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
+  );
   assert.ok(saved);
   return saved;
 }
@@ -68,18 +70,41 @@ function tfjsClassifier(): TF.Sequential {
 }
 
 describe('import: TensorFlow.js layers models (written by TensorFlow.js)', () => {
-  it('model.json with its shard: one dense line per layer, weights equal to the model\'s own, number by number', async () => {
+  it("model.json with its shard: one dense line per layer, weights equal to the model's own, number by number", async () => {
     const m = tfjsClassifier();
     const a = await saveArtifacts(m);
     // The converter names shards without .bin; tfjs-node's file handler with. Both are found.
-    for (const [manifestPath, fileName] of [['group1-shard1of1', 'group1-shard1of1.bin'], ['weights.bin', 'weights.bin'], ['weights.bin', 'weights']]) {
-      const modelJson = JSON.stringify({ format: 'layers-model', modelTopology: a.modelTopology, weightsManifest: [{ paths: [manifestPath], weights: a.weightSpecs }] });
+    for (const [manifestPath, fileName] of [
+      ['group1-shard1of1', 'group1-shard1of1.bin'],
+      ['weights.bin', 'weights.bin'],
+      ['weights.bin', 'weights'],
+    ]) {
+      const modelJson = JSON.stringify({
+        format: 'layers-model',
+        modelTopology: a.modelTopology,
+        weightsManifest: [{ paths: [manifestPath], weights: a.weightSpecs }],
+      });
       const plan = planImport('nets/model.json', utf8(modelJson), (p) => (p === fileName ? new Uint8Array(a.weightData) : null), {});
       const { spec, weights } = checkPlan(plan);
       assert.ok(plan.ok);
-      assert.deepEqual(plan.files.map((f) => f.path), ['nets/model.weights.json', 'nets/model.nnspec']);
-      const lines = spec.split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.replace(/\s+#.*$/, ''));
-      assert.deepEqual(lines, ['network tabular', 'data normal features=4 classes=3', 'input 4', 'weights "model.weights.json"', 'dense 6 relu', 'dense 5 tanh', 'dense 3 softmax', 'loss cross_entropy']);
+      assert.deepEqual(
+        plan.files.map((f) => f.path),
+        ['nets/model.weights.json', 'nets/model.nnspec'],
+      );
+      const lines = spec
+        .split('\n')
+        .filter((l) => l && !l.startsWith('#'))
+        .map((l) => l.replace(/\s+#.*$/, ''));
+      assert.deepEqual(lines, [
+        'network tabular',
+        'data normal features=4 classes=3',
+        'input 4',
+        'weights "model.weights.json"',
+        'dense 6 relu',
+        'dense 5 tanh',
+        'dense 3 softmax',
+        'loss cross_entropy',
+      ]);
       assert.match(spec, /# The model's output is 3 linear logits .* written as softmax with cross_entropy/);
       assert.match(spec, /Info: layer 2 'dropout_Dropout\d+' \(Dropout\) skipped/);
       assert.ok(weights);
@@ -110,7 +135,10 @@ describe('import: TensorFlow.js layers models (written by TensorFlow.js)', () =>
     // tfjs's default kernel initializer is glorotNormal, written as VarianceScaling(1, fan_avg, normal).
     assert.match(spec, /^dense 5 tanh init=glorot_normal bias=0\.1 /m);
     const c = check(spec);
-    assert.deepEqual(c.problems.filter((p) => p.severity !== 'info'), []);
+    assert.deepEqual(
+      c.problems.filter((p) => p.severity !== 'info'),
+      [],
+    );
     assert.ok(c.trainable);
     const report = trainToReport(c, { epochs: 5 });
     assert.equal(report.epochs.length, 5);
@@ -118,9 +146,12 @@ describe('import: TensorFlow.js layers models (written by TensorFlow.js)', () =>
     assert.ok(report.epochs.every((e) => e.layers.every((l) => Number.isFinite(l.gradRms) && l.gradRms > 0)));
   });
 
-  it('a model that is not a dense chain is an error naming the layer (TensorFlow.js\'s own GRU test model)', () => {
+  it("a model that is not a dense chain is an error naming the layer (TensorFlow.js's own GRU test model)", () => {
     const text = readFileSync(fixture('tfjs-gru/model.json'));
-    assert.equal(importError('model.json', text), "layer 1 'embedding_Embedding2' (Embedding): Embedding cannot be represented by a dense layer; Gradient Flow imports chains of Dense layers with activations (and Flatten, InputLayer, Dropout).");
+    assert.equal(
+      importError('model.json', text),
+      "layer 1 'embedding_Embedding2' (Embedding): Embedding cannot be represented by a dense layer; Gradient Flow imports chains of Dense layers with activations (and Flatten, InputLayer, Dropout).",
+    );
     assert.match(importError('model.json', readFileSync(fixture('tfjs-graph-model.json'))), /is a TensorFlow\.js graph model, which keeps no layers/);
   });
 });
@@ -130,7 +161,10 @@ describe('import: Keras topologies (written by Keras)', () => {
     const model = imported('keras2-functional.json', readFileSync(fixture('keras2-functional.json')));
     assert.equal(model.format, 'keras');
     assert.equal(model.inputs, 32);
-    assert.deepEqual(model.layers.map((l) => [l.units, l.activation.kind, l.init ?? null]), [[32, 'linear', null]]);
+    assert.deepEqual(
+      model.layers.map((l) => [l.units, l.activation.kind, l.init ?? null]),
+      [[32, 'linear', null]],
+    );
     assert.equal(model.layers[0].W, undefined);
   });
 
@@ -141,23 +175,49 @@ describe('import: Keras topologies (written by Keras)', () => {
   // Keras 3 writes InputLayer batch_shape, serialized objects for dtype and initializers, a
   // compile_config, and (converted to TensorFlow.js) weight names under the model's name.
   const keras3 = (units: number, loss: string) => ({
-    module: 'keras', class_name: 'Sequential', registered_name: null,
+    module: 'keras',
+    class_name: 'Sequential',
+    registered_name: null,
     config: {
-      name: 'sequential', trainable: true, dtype: { module: 'keras', class_name: 'DTypePolicy', config: { name: 'float32' }, registered_name: null },
+      name: 'sequential',
+      trainable: true,
+      dtype: { module: 'keras', class_name: 'DTypePolicy', config: { name: 'float32' }, registered_name: null },
       layers: [
-        { module: 'keras.layers', class_name: 'InputLayer', config: { batch_shape: [null, 3], dtype: 'float32', sparse: false, ragged: false, name: 'input_layer' }, registered_name: null },
         {
-          module: 'keras.layers', class_name: 'Dense', registered_name: null, build_config: { input_shape: [null, 3] },
+          module: 'keras.layers',
+          class_name: 'InputLayer',
+          config: { batch_shape: [null, 3], dtype: 'float32', sparse: false, ragged: false, name: 'input_layer' },
+          registered_name: null,
+        },
+        {
+          module: 'keras.layers',
+          class_name: 'Dense',
+          registered_name: null,
+          build_config: { input_shape: [null, 3] },
           config: {
-            name: 'dense', trainable: true, units: 4, activation: 'gelu', use_bias: true,
+            name: 'dense',
+            trainable: true,
+            units: 4,
+            activation: 'gelu',
+            use_bias: true,
             kernel_initializer: { module: 'keras.initializers', class_name: 'HeUniform', config: { seed: null }, registered_name: null },
             bias_initializer: { module: 'keras.initializers', class_name: 'Zeros', config: {}, registered_name: null },
           },
         },
         { module: 'keras.layers', class_name: 'LeakyReLU', config: { name: 'leaky', negative_slope: 0.2 }, registered_name: null },
         {
-          module: 'keras.layers', class_name: 'Dense', registered_name: null, build_config: { input_shape: [null, 4] },
-          config: { name: 'dense_1', trainable: true, units, activation: 'linear', use_bias: true, kernel_initializer: { module: 'keras.initializers', class_name: 'GlorotUniform', config: { seed: null } } },
+          module: 'keras.layers',
+          class_name: 'Dense',
+          registered_name: null,
+          build_config: { input_shape: [null, 4] },
+          config: {
+            name: 'dense_1',
+            trainable: true,
+            units,
+            activation: 'linear',
+            use_bias: true,
+            kernel_initializer: { module: 'keras.initializers', class_name: 'GlorotUniform', config: { seed: null } },
+          },
         },
       ],
     },
@@ -165,7 +225,10 @@ describe('import: Keras topologies (written by Keras)', () => {
   });
 
   it('Keras 3 conventions: batch_shape, serialized initializers, an activation layer after a Dense is an error (two activations)', () => {
-    assert.match(importError('k3.json', utf8(JSON.stringify(keras3(1, 'binary_crossentropy')))), /^layer 3 'leaky' \(LeakyReLU\): a second activation on one layer cannot be represented/);
+    assert.match(
+      importError('k3.json', utf8(JSON.stringify(keras3(1, 'binary_crossentropy')))),
+      /^layer 3 'leaky' \(LeakyReLU\): a second activation on one layer cannot be represented/,
+    );
   });
 
   it('Keras 3 with weights under prefixed names; a 1-unit logit trained with binary cross-entropy becomes sigmoid + bce', () => {
@@ -177,8 +240,10 @@ describe('import: Keras topologies (written by Keras)', () => {
     const b2 = Float32Array.from([0.01]);
     const data = new Uint8Array([...new Uint8Array(W1.buffer), ...new Uint8Array(b1.buffer), ...new Uint8Array(W2.buffer), ...new Uint8Array(b2.buffer)]);
     const weights = [
-      { name: 'sequential/dense/kernel', shape: [3, 4], dtype: 'float32' }, { name: 'sequential/dense/bias', shape: [4], dtype: 'float32' },
-      { name: 'sequential/dense_1/kernel', shape: [4, 1], dtype: 'float32' }, { name: 'sequential/dense_1/bias', shape: [1], dtype: 'float32' },
+      { name: 'sequential/dense/kernel', shape: [3, 4], dtype: 'float32' },
+      { name: 'sequential/dense/bias', shape: [4], dtype: 'float32' },
+      { name: 'sequential/dense_1/kernel', shape: [4, 1], dtype: 'float32' },
+      { name: 'sequential/dense_1/bias', shape: [1], dtype: 'float32' },
     ];
     const modelJson = { format: 'layers-model', modelTopology: topo, weightsManifest: [{ paths: ['group1-shard1of1.bin'], weights }] };
     const plan = planImport('k3/model.json', utf8(JSON.stringify(modelJson)), (p) => (p === 'group1-shard1of1.bin' ? data : null));
@@ -201,7 +266,10 @@ describe('import: Keras topologies (written by Keras)', () => {
     assert.match(spec, /^dense 4 gelu init=he_uniform {2}#/m);
     assert.match(spec, /^dense 1 linear {2}#.*\n^loss mse$/m);
     const c = check(spec);
-    assert.deepEqual(c.problems.filter((p) => p.severity === 'error'), []);
+    assert.deepEqual(
+      c.problems.filter((p) => p.severity === 'error'),
+      [],
+    );
     assert.ok(c.trainable);
   });
 
@@ -222,15 +290,21 @@ function tensorPb(path: string): { dims: number[]; values: number[] } {
 }
 
 describe('import: ONNX (exported by PyTorch)', () => {
-  for (const [name, op] of [['test_Linear', 'Gemm with transB=1 and a bias'], ['test_Linear_no_bias', 'Transpose of the weight, then MatMul']] as const) {
+  for (const [name, op] of [
+    ['test_Linear', 'Gemm with transB=1 and a bias'],
+    ['test_Linear_no_bias', 'Transpose of the weight, then MatMul'],
+  ] as const) {
     it(`nn.Linear as ${op}: the imported layer reproduces PyTorch's own output for ONNX's test input`, () => {
       const model = imported(`${name}.onnx`, readFileSync(fixture(`pytorch-${name}.onnx`)));
       assert.equal(model.inputs, 10);
-      assert.deepEqual(model.layers.map((l) => [l.units, l.activation.kind]), [[8, 'linear']]);
+      assert.deepEqual(
+        model.layers.map((l) => [l.units, l.activation.kind]),
+        [[8, 'linear']],
+      );
       assert.ok(model.notes.some((n) => /Exported by pytorch/.test(n.message)));
       const { W, b } = model.layers[0];
       assert.ok(W && b);
-      for (const row of W) for (const v of row) assert.equal(Math.fround(v), v, 'weights are the file\'s float32 numbers');
+      for (const row of W) for (const v of row) assert.equal(Math.fround(v), v, "weights are the file's float32 numbers");
       const x = tensorPb(fixture(`pytorch-${name}.input_0.pb`));
       const y = tensorPb(fixture(`pytorch-${name}.output_0.pb`));
       const n = x.dims[0];
@@ -246,7 +320,10 @@ describe('import: ONNX (exported by PyTorch)', () => {
   }
 
   it('Conv is an error naming the node and its place', () => {
-    assert.equal(importError('conv.onnx', readFileSync(fixture('pytorch-test_Conv2d.onnx'))), 'ONNX node 1 of 1 (Conv): Conv cannot be represented by a dense layer; Gradient Flow imports fully connected chains (Gemm or MatMul + Add, activations, a leading Flatten or Reshape, Dropout).');
+    assert.equal(
+      importError('conv.onnx', readFileSync(fixture('pytorch-test_Conv2d.onnx'))),
+      'ONNX node 1 of 1 (Conv): Conv cannot be represented by a dense layer; Gradient Flow imports fully connected chains (Gemm or MatMul + Add, activations, a leading Flatten or Reshape, Dropout).',
+    );
   });
 
   it('not a model: a clear error, no crash', () => {
@@ -272,13 +349,40 @@ const field = (n: number, bytes: number[]) => [...varint(n * 8 + 2), ...varint(b
 const intField = (n: number, v: number) => [...varint(n * 8), ...varint(v)];
 const str = (n: number, s: string) => field(n, Array.from(utf8(s)));
 const floatField = (n: number, v: number) => [...varint(n * 8 + 5), ...new Uint8Array(Float32Array.from([v]).buffer)];
-const tensor = (name: string, dims: number[], values: number[]) =>
-  [...dims.flatMap((d) => intField(1, d)), ...intField(2, 1), ...str(8, name), ...field(9, Array.from(new Uint8Array(Float32Array.from(values).buffer)))];
-const node = (op: string, inputs: string[], outputs: string[], attrs: number[][] = []) =>
-  [...inputs.flatMap((i) => str(1, i)), ...outputs.flatMap((o) => str(2, o)), ...str(3, `/${op.toLowerCase()}`), ...str(4, op), ...attrs.flatMap((a) => field(5, a))];
-const valueInfo = (name: string, dims: number[]) => [...str(1, name), ...field(2, field(1, [...intField(1, 1), ...field(2, dims.flatMap((d) => field(1, intField(1, d))))]))];
+const tensor = (name: string, dims: number[], values: number[]) => [
+  ...dims.flatMap((d) => intField(1, d)),
+  ...intField(2, 1),
+  ...str(8, name),
+  ...field(9, Array.from(new Uint8Array(Float32Array.from(values).buffer))),
+];
+const node = (op: string, inputs: string[], outputs: string[], attrs: number[][] = []) => [
+  ...inputs.flatMap((i) => str(1, i)),
+  ...outputs.flatMap((o) => str(2, o)),
+  ...str(3, `/${op.toLowerCase()}`),
+  ...str(4, op),
+  ...attrs.flatMap((a) => field(5, a)),
+];
+const valueInfo = (name: string, dims: number[]) => [
+  ...str(1, name),
+  ...field(
+    2,
+    field(1, [
+      ...intField(1, 1),
+      ...field(
+        2,
+        dims.flatMap((d) => field(1, intField(1, d))),
+      ),
+    ]),
+  ),
+];
 function onnxModel(nodes: number[][], inits: number[][], input: [string, number[]], output: string): Uint8Array {
-  const graph = [...nodes.flatMap((n) => field(1, n)), ...str(2, 'g'), ...inits.flatMap((t) => field(5, t)), ...field(11, valueInfo(...input)), ...field(12, str(1, output))];
+  const graph = [
+    ...nodes.flatMap((n) => field(1, n)),
+    ...str(2, 'g'),
+    ...inits.flatMap((t) => field(5, t)),
+    ...field(11, valueInfo(...input)),
+    ...field(12, str(1, output)),
+  ];
   return new Uint8Array([...intField(1, 8), ...str(2, 'test-writer'), ...field(7, graph)]);
 }
 
@@ -286,7 +390,14 @@ describe('import: ONNX graph variants', () => {
   const W1 = [1, 2, 3, 4, 5, 6]; // [2 × 3] after flattening a [1, 2] input
   const W2 = [0.5, -0.5, 0.25, -0.25, 1, -1, 2, -2, 3]; // [3 × 3]
   const W3 = [1, -1, 0.5, -0.5, 0.25, -0.25]; // [3 × 2]
-  const inits = [tensor('W1', [2, 3], W1), tensor('b1', [3], [0.1, 0.2, 0.3]), tensor('W2', [3, 3], W2), tensor('b2', [3], [0, 0, 1]), tensor('W3', [3, 2], W3), tensor('b3', [2], [0.5, -0.5])];
+  const inits = [
+    tensor('W1', [2, 3], W1),
+    tensor('b1', [3], [0.1, 0.2, 0.3]),
+    tensor('W2', [3, 3], W2),
+    tensor('b2', [3], [0, 0, 1]),
+    tensor('W3', [3, 2], W3),
+    tensor('b3', [2], [0.5, -0.5]),
+  ];
 
   it('Flatten, MatMul + Add (bias first), LeakyRelu(alpha), Dropout, a residual Gemm + Relu + Add, Softmax', () => {
     const nodes = [
@@ -304,29 +415,55 @@ describe('import: ONNX graph variants', () => {
     ];
     const model = imported('net.onnx', onnxModel(nodes, inits, ['x', [1, 1, 2]], 'y'));
     assert.equal(model.inputs, 2);
-    assert.deepEqual(model.layers.map((l) => [l.units, l.activation, l.residual ?? false]), [
-      [3, { kind: 'leaky_relu', slope: 0.2 }, false],
-      [3, { kind: 'relu' }, true],
-      [2, { kind: 'softmax' }, false],
+    assert.deepEqual(
+      model.layers.map((l) => [l.units, l.activation, l.residual ?? false]),
+      [
+        [3, { kind: 'leaky_relu', slope: 0.2 }, false],
+        [3, { kind: 'relu' }, true],
+        [2, { kind: 'softmax' }, false],
+      ],
+    );
+    assert.deepEqual(model.layers[0].W, [
+      [1, 2, 3],
+      [4, 5, 6],
     ]);
-    assert.deepEqual(model.layers[0].W, [[1, 2, 3], [4, 5, 6]]);
     assert.deepEqual(model.layers[0].b, [0.1, 0.2, 0.3].map(Math.fround));
     assert.deepEqual(model.layers[2].b, [0.5, -0.5]);
     assert.ok(model.notes.some((n) => /\/dropout.*skipped/.test(n.message)));
     assert.match(model.layers[1].place, /^ONNX node 6 of 11, '\/gemm' \(Gemm\)$/);
   });
 
-  it('SiLU as PyTorch writes it (x · Sigmoid(x)), and Gemm\'s alpha and beta folded into W and b', () => {
+  it("SiLU as PyTorch writes it (x · Sigmoid(x)), and Gemm's alpha and beta folded into W and b", () => {
     const nodes = [
-      node('Gemm', ['x', 'W1', 'b1'], ['z1'], [[...str(1, 'alpha'), ...floatField(2, 2)], [...str(1, 'beta'), ...floatField(2, 0.5)]]),
+      node(
+        'Gemm',
+        ['x', 'W1', 'b1'],
+        ['z1'],
+        [
+          [...str(1, 'alpha'), ...floatField(2, 2)],
+          [...str(1, 'beta'), ...floatField(2, 0.5)],
+        ],
+      ),
       node('Sigmoid', ['z1'], ['s1']),
       node('Mul', ['z1', 's1'], ['a1']),
       node('MatMul', ['a1', 'W3'], ['y']),
     ];
     const model = imported('silu.onnx', onnxModel(nodes, inits, ['x', [1, 2]], 'y'));
-    assert.deepEqual(model.layers.map((l) => [l.units, l.activation.kind]), [[3, 'silu'], [2, 'linear']]);
-    assert.deepEqual(model.layers[0].W, [[2, 4, 6], [8, 10, 12]]);
-    assert.deepEqual(model.layers[0].b, [0.1, 0.2, 0.3].map((v) => Math.fround(v) * 0.5));
+    assert.deepEqual(
+      model.layers.map((l) => [l.units, l.activation.kind]),
+      [
+        [3, 'silu'],
+        [2, 'linear'],
+      ],
+    );
+    assert.deepEqual(model.layers[0].W, [
+      [2, 4, 6],
+      [8, 10, 12],
+    ]);
+    assert.deepEqual(
+      model.layers[0].b,
+      [0.1, 0.2, 0.3].map((v) => Math.fround(v) * 0.5),
+    );
     assert.deepEqual(model.layers[1].b, [0, 0]);
   });
 
@@ -345,7 +482,13 @@ describe('import: ONNX graph variants', () => {
       node('MatMul', ['a1', 'W3'], ['y']),
     ];
     const model = imported('gelu.onnx', onnxModel(nodes, inits, ['x', [1, 2]], 'y'));
-    assert.deepEqual(model.layers.map((l) => [l.units, l.activation.kind]), [[3, 'gelu'], [2, 'linear']]);
+    assert.deepEqual(
+      model.layers.map((l) => [l.units, l.activation.kind]),
+      [
+        [3, 'gelu'],
+        [2, 'linear'],
+      ],
+    );
     // The same chain with another constant is not a gelu: its Div is named.
     nodes[1] = constant('sqrt2', 2);
     assert.match(importError('notgelu.onnx', onnxModel(nodes, inits, ['x', [1, 2]], 'y')), /the tensor 'z1' feeds 2 nodes/);
@@ -353,12 +496,23 @@ describe('import: ONNX graph variants', () => {
 
   it('a branch that is not a residual add around one layer is an error naming where', () => {
     const nodes = [node('MatMul', ['x', 'W1'], ['m1']), node('Relu', ['m1'], ['a']), node('Sigmoid', ['m1'], ['s']), node('Add', ['a', 's'], ['y'])];
-    assert.match(importError('b.onnx', onnxModel(nodes, inits, ['x', [1, 2]], 'y')), /the tensor 'm1' feeds 2 nodes \(ONNX node 2 of 4, '\/relu' \(Relu\); ONNX node 3 of 4, '\/sigmoid' \(Sigmoid\)\)/);
+    assert.match(
+      importError('b.onnx', onnxModel(nodes, inits, ['x', [1, 2]], 'y')),
+      /the tensor 'm1' feeds 2 nodes \(ONNX node 2 of 4, '\/relu' \(Relu\); ONNX node 3 of 4, '\/sigmoid' \(Sigmoid\)\)/,
+    );
   });
 
   it('an op between layers it cannot represent is named', () => {
-    const nodes = [node('MatMul', ['x', 'W1'], ['m1']), node('Relu', ['m1'], ['a']), node('LayerNormalization', ['a', 'b1'], ['n']), node('MatMul', ['n', 'W2'], ['y'])];
-    assert.match(importError('ln.onnx', onnxModel(nodes, inits, ['x', [1, 2]], 'y')), /^ONNX node 3 of 4, '\/layernormalization' \(LayerNormalization\): LayerNormalization cannot be represented/);
+    const nodes = [
+      node('MatMul', ['x', 'W1'], ['m1']),
+      node('Relu', ['m1'], ['a']),
+      node('LayerNormalization', ['a', 'b1'], ['n']),
+      node('MatMul', ['n', 'W2'], ['y']),
+    ];
+    assert.match(
+      importError('ln.onnx', onnxModel(nodes, inits, ['x', [1, 2]], 'y')),
+      /^ONNX node 3 of 4, '\/layernormalization' \(LayerNormalization\): LayerNormalization cannot be represented/,
+    );
   });
 });
 
@@ -375,7 +529,10 @@ describe('data normal', () => {
     const sd = Math.sqrt(d.x.reduce((s, v) => s + (v - mean) ** 2, 0) / d.x.length);
     assert.ok(Math.abs(mean) < 0.1 && Math.abs(sd - 1) < 0.1, `mean ${mean}, sd ${sd}`);
     const counts = [0, 1, 2].map((k) => d.y.filter((y) => y === k).length);
-    assert.ok(counts.every((c) => c > 30), `every class drawn: ${counts.join(', ')}`);
+    assert.ok(
+      counts.every((c) => c > 30),
+      `every class drawn: ${counts.join(', ')}`,
+    );
     const other = check('data normal features=5 classes=3 samples=300 seed=2\ninput 5\ndense 3 softmax\n').dataset!;
     assert.notDeepEqual(Array.from(other.x.slice(0, 5)), Array.from(d.x.slice(0, 5)));
     const reg = check('data normal features=4 classes=0\ninput 4\ndense 1 linear\n');
@@ -386,9 +543,15 @@ describe('data normal', () => {
 
   it('features is required; classes=1 is refused', () => {
     const c = check('data normal samples=10\ninput 4\ndense 1 sigmoid\n');
-    assert.deepEqual(c.problems.map((p) => [p.line, p.code]), [[1, 'bad-value']]);
+    assert.deepEqual(
+      c.problems.map((p) => [p.line, p.code]),
+      [[1, 'bad-value']],
+    );
     assert.match(c.problems[0].message, /`data normal` needs features=N/);
-    assert.match(check('data normal features=2 classes=1\ninput 2\ndense 1 sigmoid\n').problems[0].message, /classes must be 0 \(a real target\) or at least 2/);
+    assert.match(
+      check('data normal features=2 classes=1\ninput 2\ndense 1 sigmoid\n').problems[0].message,
+      /classes must be 0 \(a real target\) or at least 2/,
+    );
   });
 });
 
@@ -422,11 +585,14 @@ describe('nnspec import (dist/cli.js)', () => {
 describe('import: the written spec with its weights (nnspec check, weights, train)', () => {
   const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
 
-  it('a TensorFlow.js model and a PyTorch ONNX file: checks clean, `nnspec weights` prints the file\'s own numbers, trains and reports', async () => {
+  it("a TensorFlow.js model and a PyTorch ONNX file: checks clean, `nnspec weights` prints the file's own numbers, trains and reports", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'nnspec-import-'));
     const m = tfjsClassifier();
     const a = await saveArtifacts(m);
-    writeFileSync(join(dir, 'model.json'), JSON.stringify({ format: 'layers-model', modelTopology: a.modelTopology, weightsManifest: [{ paths: ['group1-shard1of1'], weights: a.weightSpecs }] }));
+    writeFileSync(
+      join(dir, 'model.json'),
+      JSON.stringify({ format: 'layers-model', modelTopology: a.modelTopology, weightsManifest: [{ paths: ['group1-shard1of1'], weights: a.weightSpecs }] }),
+    );
     writeFileSync(join(dir, 'group1-shard1of1.bin'), new Uint8Array(a.weightData));
     const own = m.getWeights().map((w) => Array.from(w.dataSync()));
     const onnx = imported('test_Linear.onnx', readFileSync(fixture('pytorch-test_Linear.onnx')));
@@ -443,7 +609,10 @@ describe('import: the written spec with its weights (nnspec check, weights, trai
       const printed = run('weights', out);
       assert.equal(printed.status, 0, printed.stderr);
       const layers = (JSON.parse(printed.stdout) as { layers: { W: number[][]; b: number[] }[] }).layers;
-      assert.deepEqual(layers.map((l) => ({ W: l.W.flat(), b: l.b })), expected.map((e) => ({ W: [...e.W], b: [...(e.b ?? [])] })));
+      assert.deepEqual(
+        layers.map((l) => ({ W: l.W.flat(), b: l.b })),
+        expected.map((e) => ({ W: [...e.W], b: [...(e.b ?? [])] })),
+      );
       const trained = run('train', out, '--epochs', '3', '--json');
       assert.equal(trained.status, 0, trained.stderr);
       const report = JSON.parse(trained.stdout) as { epochs: unknown[]; network: { layers: { predicted: { deltaRatio: number } }[] } };
@@ -452,7 +621,7 @@ describe('import: the written spec with its weights (nnspec check, weights, trai
     }
   });
 
-  it('predicted before training from the weights file\'s scale, not the inits', () => {
+  it("predicted before training from the weights file's scale, not the inits", () => {
     const dir = mkdtempSync(join(tmpdir(), 'nnspec-import-'));
     // Weights of scale 0.05 (a fixed pattern with that RMS) in a deep tanh net: the prediction from the file
     // must match the prediction from init=normal(0, 0.05), and differ from the default init's.
@@ -465,7 +634,13 @@ describe('import: the written spec with its weights (nnspec check, weights, trai
     });
     writeFileSync(join(dir, 'small.weights.json'), JSON.stringify({ version: 1, layers }));
     const body = (weights: string | null, init: string) =>
-      ['data normal features=4 classes=2', 'input 4', ...(weights ? [weights] : []), ...['dense 8 tanh', 'dense 8 tanh', 'dense 8 tanh', 'dense 1 sigmoid'].map((d) => d + init), 'train epochs=1'].join('\n') + '\n';
+      [
+        'data normal features=4 classes=2',
+        'input 4',
+        ...(weights ? [weights] : []),
+        ...['dense 8 tanh', 'dense 8 tanh', 'dense 8 tanh', 'dense 1 sigmoid'].map((d) => d + init),
+        'train epochs=1',
+      ].join('\n') + '\n';
     writeFileSync(join(dir, 'file.nnspec'), body('weights "small.weights.json"', ''));
     writeFileSync(join(dir, 'init.nnspec'), body(null, ' init=normal(0, 0.05)'));
     writeFileSync(join(dir, 'default.nnspec'), body(null, ''));

@@ -3,11 +3,18 @@ import { check, Trainer, trainToReport } from '../../src/engine/index';
 import type { EpochRecord } from '../../src/engine/types';
 import { spec } from './helpers';
 
-const net = (batch: number, extra: string[] = []) => spec([
-  'data spiral samples=90 noise=0.1 seed=3 classes=3', 'input 2',
-  'dense 7 tanh bias=normal(0, 0.5)', 'dense 5 sigmoid bias=uniform(-1, 1)', 'dense 3 sigmoid', 'loss bce',
-  'optimizer sgd lr=0.3', `train epochs=3 batch=${batch} seed=5 precision=float64`, ...extra,
-]);
+const net = (batch: number, extra: string[] = []) =>
+  spec([
+    'data spiral samples=90 noise=0.1 seed=3 classes=3',
+    'input 2',
+    'dense 7 tanh bias=normal(0, 0.5)',
+    'dense 5 sigmoid bias=uniform(-1, 1)',
+    'dense 3 sigmoid',
+    'loss bce',
+    'optimizer sgd lr=0.3',
+    `train epochs=3 batch=${batch} seed=5 precision=float64`,
+    ...extra,
+  ]);
 
 function trainer(text: string): Trainer {
   const r = check(text);
@@ -23,7 +30,7 @@ function fullLoss(t: Trainer, n: number): number {
 }
 
 describe('the initial record and biasGradNorm', () => {
-  it('is the whole set\'s gradient: the same from batches of 16 as from one full batch', () => {
+  it("is the whole set's gradient: the same from batches of 16 as from one full batch", () => {
     const a = trainer(net(16)).initialRecord()!;
     const b = trainer(net(1000)).initialRecord()!;
     assert.ok(Math.abs(a.loss - b.loss) < 1e-12 * b.loss);
@@ -59,18 +66,24 @@ describe('the initial record and biasGradNorm', () => {
     });
   });
 
-  it('leaves the run that follows as it would have been, bit for bit (batch norm\'s running statistics too)', () => {
+  it("leaves the run that follows as it would have been, bit for bit (batch norm's running statistics too)", () => {
     for (const text of [net(16), net(1000), net(16).replace('dense 5 sigmoid', 'dense 5 sigmoid norm=batch')]) {
       const plain = trainer(text);
       const after = trainer(text);
       after.initialRecord();
       assert.deepEqual([...after.run()], [...plain.run()]);
-      assert.deepEqual(after.net.layers.map((l) => Array.from(l.W)), plain.net.layers.map((l) => Array.from(l.W)));
-      assert.deepEqual(after.net.layers.map((l) => l.norm && Array.from(l.norm.runningVar)), plain.net.layers.map((l) => l.norm && Array.from(l.norm.runningVar)));
+      assert.deepEqual(
+        after.net.layers.map((l) => Array.from(l.W)),
+        plain.net.layers.map((l) => Array.from(l.W)),
+      );
+      assert.deepEqual(
+        after.net.layers.map((l) => l.norm && Array.from(l.norm.runningVar)),
+        plain.net.layers.map((l) => l.norm && Array.from(l.norm.runningVar)),
+      );
     }
   });
 
-  it('with one full batch, equals the first epoch\'s biasGradNorm and gradRms (one step at the initial weights)', () => {
+  it("with one full batch, equals the first epoch's biasGradNorm and gradRms (one step at the initial weights)", () => {
     const t = trainer(net(1000, ['']).replace('precision=float64', 'precision=float64 shuffle=false'));
     const init = t.initialRecord()!;
     const first = t.run().next().value as EpochRecord;
@@ -118,7 +131,7 @@ describe('bce on K sigmoid outputs', () => {
     assert.equal(correct, right);
   });
 
-  it('is checked against the data\'s classes', () => {
+  it("is checked against the data's classes", () => {
     const bad = check(net(32).replace('dense 3 sigmoid', 'dense 4 sigmoid'));
     assert.ok(bad.problems.some((p) => p.code === 'output-mismatch' && /3 classes/.test(p.message)));
     const one = check(net(32).replace('dense 3 sigmoid', 'dense 1 sigmoid'));

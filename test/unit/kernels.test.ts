@@ -14,9 +14,11 @@ const TYPES = [Float64Array, Float32Array] as const;
 function random(seed: number): () => number {
   let s = seed >>> 0 || 1;
   return () => {
-    s ^= s << 13; s >>>= 0;
+    s ^= s << 13;
+    s >>>= 0;
     s ^= s >>> 17;
-    s ^= s << 5; s >>>= 0;
+    s ^= s << 5;
+    s >>>= 0;
     return s / 2 ** 31 - 1;
   };
 }
@@ -46,148 +48,179 @@ function eachShape(fn: (T: (typeof TYPES)[number], nb: number, k: number, m: num
 
 const DEFAULT_SIMD_THRESHOLD = 8192;
 
-for (const mode of ['scalar', 'simd'] as const) describe(`kernels (${mode}): the three products against naive triple loops, bit for bit`, () => {
-  before(function () {
-    const available = setSimdThreshold(mode === 'simd' ? 0 : Infinity);
-    if (mode === 'simd' && !available) this.skip();
-  });
-  after(() => void setSimdThreshold(DEFAULT_SIMD_THRESHOLD));
+for (const mode of ['scalar', 'simd'] as const)
+  describe(`kernels (${mode}): the three products against naive triple loops, bit for bit`, () => {
+    before(function () {
+      const available = setSimdThreshold(mode === 'simd' ? 0 : Infinity);
+      if (mode === 'simd' && !available) this.skip();
+    });
+    after(() => void setSimdThreshold(DEFAULT_SIMD_THRESHOLD));
 
-  it('forwardProduct: Z = X·W + b', () => {
-    eachShape((T, nb, k, m, next) => {
-      const X = filled(T, nb * k, next), W = filled(T, k * m, next), b = filled(T, m, next);
-      const Z = nans(T, nb * m);
+    it('forwardProduct: Z = X·W + b', () => {
+      eachShape((T, nb, k, m, next) => {
+        const X = filled(T, nb * k, next),
+          W = filled(T, k * m, next),
+          b = filled(T, m, next);
+        const Z = nans(T, nb * m);
+        forwardProduct(X, W, b, Z, nb, k, m);
+        const E = new T(nb * m);
+        for (let i = 0; i < nb; i++) {
+          for (let j = 0; j < m; j++) {
+            let c = b[j];
+            for (let p = 0; p < k; p++) c += X[i * k + p] * W[p * m + j];
+            E[i * m + j] = c;
+          }
+        }
+        assertSameBits(Z, E, `${T.name} forward nb=${nb} k=${k} m=${m}`);
+      });
+    });
+
+    it('inputGradientProduct: G = D·Wᵀ', () => {
+      eachShape((T, nb, k, m, next) => {
+        const D = filled(T, nb * m, next),
+          W = filled(T, k * m, next);
+        const G = nans(T, nb * k);
+        inputGradientProduct(D, W, G, nb, k, m);
+        const E = new T(nb * k);
+        for (let i = 0; i < nb; i++) {
+          for (let p = 0; p < k; p++) {
+            let c = 0;
+            for (let j = 0; j < m; j++) c += D[i * m + j] * W[p * m + j];
+            E[i * k + p] = c;
+          }
+        }
+        assertSameBits(G, E, `${T.name} input gradient nb=${nb} k=${k} m=${m}`);
+      });
+    });
+
+    it('weightGradientProduct: dW = scale·Xᵀ·D, db = scale·Σ_rows D', () => {
+      eachShape((T, nb, k, m, next) => {
+        const X = filled(T, nb * k, next),
+          D = filled(T, nb * m, next);
+        const dW = nans(T, k * m),
+          db = nans(T, m);
+        const scale = 1 / nb;
+        weightGradientProduct(X, D, dW, db, nb, k, m, scale);
+        const EW = new T(k * m),
+          Eb = new T(m);
+        for (let p = 0; p < k; p++) {
+          for (let j = 0; j < m; j++) {
+            let c = 0;
+            for (let i = 0; i < nb; i++) c += X[i * k + p] * D[i * m + j];
+            EW[p * m + j] = c * scale;
+          }
+        }
+        for (let j = 0; j < m; j++) {
+          let c = 0;
+          for (let i = 0; i < nb; i++) c += D[i * m + j];
+          Eb[j] = c * scale;
+        }
+        assertSameBits(dW, EW, `${T.name} weight gradient nb=${nb} k=${k} m=${m}`);
+        assertSameBits(db, Eb, `${T.name} bias gradient nb=${nb} k=${k} m=${m}`);
+      });
+    });
+
+    it('handles arrays longer than the product (a last, short batch)', () => {
+      const next = random(7);
+      const nb = 5,
+        k = 6,
+        m = 9,
+        capacity = 11;
+      const X = filled(Float32Array, capacity * k, next),
+        W = filled(Float32Array, k * m, next),
+        b = filled(Float32Array, m, next);
+      const D = filled(Float32Array, capacity * m, next);
+      const Z = nans(Float32Array, capacity * m),
+        G = nans(Float32Array, capacity * k),
+        dW = nans(Float32Array, k * m),
+        db = nans(Float32Array, m);
       forwardProduct(X, W, b, Z, nb, k, m);
-      const E = new T(nb * m);
+      inputGradientProduct(D, W, G, nb, k, m);
+      weightGradientProduct(X, D, dW, db, nb, k, m, 0.25);
+      for (let i = nb * m; i < capacity * m; i++) assert.ok(Number.isNaN(Z[i]), 'rows past nb untouched');
       for (let i = 0; i < nb; i++) {
         for (let j = 0; j < m; j++) {
           let c = b[j];
           for (let p = 0; p < k; p++) c += X[i * k + p] * W[p * m + j];
-          E[i * m + j] = c;
+          assert.ok(Object.is(Z[i * m + j], Math.fround(c)));
         }
-      }
-      assertSameBits(Z, E, `${T.name} forward nb=${nb} k=${k} m=${m}`);
-    });
-  });
-
-  it('inputGradientProduct: G = D·Wᵀ', () => {
-    eachShape((T, nb, k, m, next) => {
-      const D = filled(T, nb * m, next), W = filled(T, k * m, next);
-      const G = nans(T, nb * k);
-      inputGradientProduct(D, W, G, nb, k, m);
-      const E = new T(nb * k);
-      for (let i = 0; i < nb; i++) {
         for (let p = 0; p < k; p++) {
           let c = 0;
           for (let j = 0; j < m; j++) c += D[i * m + j] * W[p * m + j];
-          E[i * k + p] = c;
+          assert.ok(Object.is(G[i * k + p], Math.fround(c)));
         }
       }
-      assertSameBits(G, E, `${T.name} input gradient nb=${nb} k=${k} m=${m}`);
-    });
-  });
-
-  it('weightGradientProduct: dW = scale·Xᵀ·D, db = scale·Σ_rows D', () => {
-    eachShape((T, nb, k, m, next) => {
-      const X = filled(T, nb * k, next), D = filled(T, nb * m, next);
-      const dW = nans(T, k * m), db = nans(T, m);
-      const scale = 1 / nb;
-      weightGradientProduct(X, D, dW, db, nb, k, m, scale);
-      const EW = new T(k * m), Eb = new T(m);
       for (let p = 0; p < k; p++) {
         for (let j = 0; j < m; j++) {
           let c = 0;
           for (let i = 0; i < nb; i++) c += X[i * k + p] * D[i * m + j];
-          EW[p * m + j] = c * scale;
+          assert.ok(Object.is(dW[p * m + j], Math.fround(c * 0.25)));
         }
       }
-      for (let j = 0; j < m; j++) {
-        let c = 0;
-        for (let i = 0; i < nb; i++) c += D[i * m + j];
-        Eb[j] = c * scale;
+    });
+
+    it('gradientSums: Σg², Σ|g|, max|g| and zeros in index order', () => {
+      for (const T of TYPES) {
+        for (const n of [1, 3, 17, 255, 256, 1000, 4099]) {
+          const next = random(n);
+          const g = filled(T, n, () => next() * 1e-3);
+          for (let i = 0; i < n; i += 7) g[i] = i % 14 ? -0 : 0;
+          const out = new Float64Array(4);
+          gradientSums(g, out);
+          let s2 = 0,
+            s1 = 0,
+            max = 0,
+            zeros = 0;
+          for (let i = 0; i < n; i++) {
+            const v = g[i];
+            s2 += v * v;
+            s1 += Math.abs(v);
+            if (Math.abs(v) > max) max = Math.abs(v);
+            if (v === 0) zeros++;
+          }
+          assert.deepEqual([...out], [s2, s1, max, zeros], `${T.name} n=${n}`);
+          g[n >> 1] = NaN;
+          gradientSums(g, out);
+          assert.ok(!(out[1] < Infinity), 'a NaN shows in Σ|g|');
+        }
       }
-      assertSameBits(dW, EW, `${T.name} weight gradient nb=${nb} k=${k} m=${m}`);
-      assertSameBits(db, Eb, `${T.name} bias gradient nb=${nb} k=${k} m=${m}`);
+    });
+
+    it('keeps non-finite values where the naive loop has them', () => {
+      const nb = 5,
+        k = 7,
+        m = 3;
+      const next = random(99);
+      const X = filled(Float64Array, nb * k, next),
+        W = filled(Float64Array, k * m, next),
+        b = filled(Float64Array, m, next);
+      X[2 * k + 4] = NaN;
+      W[1 * m + 2] = Infinity;
+      const Z = nans(Float64Array, nb * m);
+      forwardProduct(X, W, b, Z, nb, k, m);
+      for (let i = 0; i < nb; i++) {
+        for (let j = 0; j < m; j++) {
+          let c = b[j];
+          for (let p = 0; p < k; p++) c += X[i * k + p] * W[p * m + j];
+          assert.ok(Object.is(Z[i * m + j], c), `entry ${i},${j}`);
+        }
+      }
     });
   });
 
-  it('handles arrays longer than the product (a last, short batch)', () => {
-    const next = random(7);
-    const nb = 5, k = 6, m = 9, capacity = 11;
-    const X = filled(Float32Array, capacity * k, next), W = filled(Float32Array, k * m, next), b = filled(Float32Array, m, next);
-    const D = filled(Float32Array, capacity * m, next);
-    const Z = nans(Float32Array, capacity * m), G = nans(Float32Array, capacity * k), dW = nans(Float32Array, k * m), db = nans(Float32Array, m);
-    forwardProduct(X, W, b, Z, nb, k, m);
-    inputGradientProduct(D, W, G, nb, k, m);
-    weightGradientProduct(X, D, dW, db, nb, k, m, 0.25);
-    for (let i = nb * m; i < capacity * m; i++) assert.ok(Number.isNaN(Z[i]), 'rows past nb untouched');
-    for (let i = 0; i < nb; i++) {
-      for (let j = 0; j < m; j++) {
-        let c = b[j];
-        for (let p = 0; p < k; p++) c += X[i * k + p] * W[p * m + j];
-        assert.ok(Object.is(Z[i * m + j], Math.fround(c)));
-      }
-      for (let p = 0; p < k; p++) {
-        let c = 0;
-        for (let j = 0; j < m; j++) c += D[i * m + j] * W[p * m + j];
-        assert.ok(Object.is(G[i * k + p], Math.fround(c)));
-      }
-    }
-    for (let p = 0; p < k; p++) {
-      for (let j = 0; j < m; j++) {
-        let c = 0;
-        for (let i = 0; i < nb; i++) c += X[i * k + p] * D[i * m + j];
-        assert.ok(Object.is(dW[p * m + j], Math.fround(c * 0.25)));
-      }
-    }
-  });
-
-  it('gradientSums: Σg², Σ|g|, max|g| and zeros in index order', () => {
-    for (const T of TYPES) {
-      for (const n of [1, 3, 17, 255, 256, 1000, 4099]) {
-        const next = random(n);
-        const g = filled(T, n, () => next() * 1e-3);
-        for (let i = 0; i < n; i += 7) g[i] = i % 14 ? -0 : 0;
-        const out = new Float64Array(4);
-        gradientSums(g, out);
-        let s2 = 0, s1 = 0, max = 0, zeros = 0;
-        for (let i = 0; i < n; i++) {
-          const v = g[i];
-          s2 += v * v;
-          s1 += Math.abs(v);
-          if (Math.abs(v) > max) max = Math.abs(v);
-          if (v === 0) zeros++;
-        }
-        assert.deepEqual([...out], [s2, s1, max, zeros], `${T.name} n=${n}`);
-        g[n >> 1] = NaN;
-        gradientSums(g, out);
-        assert.ok(!(out[1] < Infinity), 'a NaN shows in Σ|g|');
-      }
-    }
-  });
-
-  it('keeps non-finite values where the naive loop has them', () => {
-    const nb = 5, k = 7, m = 3;
-    const next = random(99);
-    const X = filled(Float64Array, nb * k, next), W = filled(Float64Array, k * m, next), b = filled(Float64Array, m, next);
-    X[2 * k + 4] = NaN;
-    W[1 * m + 2] = Infinity;
-    const Z = nans(Float64Array, nb * m);
-    forwardProduct(X, W, b, Z, nb, k, m);
-    for (let i = 0; i < nb; i++) {
-      for (let j = 0; j < m; j++) {
-        let c = b[j];
-        for (let p = 0; p < k; p++) c += X[i * k + p] * W[p * m + j];
-        assert.ok(Object.is(Z[i * m + j], c), `entry ${i},${j}`);
-      }
-    }
-  });
-});
-
 describe('activation passes: the per-activation loops against the generic definition', () => {
   const acts: Activation[] = [
-    { kind: 'linear' }, { kind: 'sigmoid' }, { kind: 'tanh' }, { kind: 'relu' }, { kind: 'leaky_relu', slope: 0.2 },
-    { kind: 'elu', alpha: 1 }, { kind: 'selu' }, { kind: 'gelu' }, { kind: 'silu' }, { kind: 'softplus' }, { kind: 'softsign' },
+    { kind: 'linear' },
+    { kind: 'sigmoid' },
+    { kind: 'tanh' },
+    { kind: 'relu' },
+    { kind: 'leaky_relu', slope: 0.2 },
+    { kind: 'elu', alpha: 1 },
+    { kind: 'selu' },
+    { kind: 'gelu' },
+    { kind: 'silu' },
+    { kind: 'softplus' },
+    { kind: 'softsign' },
   ] as Activation[];
   const saturating = new Set(['sigmoid', 'tanh', 'softsign']);
   const maxDerivative: Record<string, number> = { sigmoid: 0.25, tanh: 1, softsign: 1 };
@@ -195,7 +228,11 @@ describe('activation passes: the per-activation loops against the generic defini
   for (const act of acts) {
     it(`${act.kind}: backwardPass with statistics = D·f′(z) with Σδ², saturation and alive units`, () => {
       for (const T of TYPES) {
-        for (const [rows, cols] of [[1, 1], [3, 5], [7, 17]]) {
+        for (const [rows, cols] of [
+          [1, 1],
+          [3, 5],
+          [7, 17],
+        ]) {
           const next = random(rows * 31 + cols);
           const n = rows * cols;
           const Z = filled(T, n, () => next() * 6);
@@ -239,7 +276,9 @@ describe('activation passes: the per-activation loops against the generic defini
       const act = { kind } as Activation;
       for (const T of TYPES) {
         for (const flatAt of [[], [0, 3, 6, 9], [1, 4, 7, 10, 2]]) {
-          const rows = 4, cols = 3, n = rows * cols;
+          const rows = 4,
+            cols = 3,
+            n = rows * cols;
           const next = random(7 + flatAt.length);
           const Z = filled(T, n, () => next() * 4);
           // Column 0 (i = 0, 3, 6, 9) saturates on every row, so its unit is dead; 1 on some rows.
@@ -253,7 +292,9 @@ describe('activation passes: the per-activation loops against the generic defini
           const fwd = { sum: 0.5, sumSq: 0.25 };
           backwardPass(act, Z, A, D, rows, cols, sums, fwd);
           const alive = new Uint8Array(cols);
-          let s = 0, s2 = 0, dsq = 0;
+          let s = 0,
+            s2 = 0,
+            dsq = 0;
           for (let i = 0; i < n; i++) {
             s += A[i];
             s2 += A[i] * A[i];
@@ -282,7 +323,8 @@ describe('activation passes: the per-activation loops against the generic defini
         const sums = { sum: 0, sumSq: 0 };
         forwardPass(act, Z, A, 7, 9, sums);
         const E = new T(Z.length);
-        let s = 0, s2 = 0;
+        let s = 0,
+          s2 = 0;
         for (let i = 0; i < Z.length; i++) {
           E[i] = activation(act, Z[i]);
           s += E[i];
@@ -306,7 +348,18 @@ describe('activation passes: the per-activation loops against the generic defini
           const z = Z[i];
           const a = A[i];
           // The definition the engine had before its branch-free loops.
-          E[i] = act.kind === 'relu' ? (z > 0 ? D[i] : 0) : act.kind === 'leaky_relu' ? (z > 0 ? D[i] : D[i] * act.slope) : act.kind === 'linear' ? D[i] : D[i] * derivativeAt(act, z, a);
+          E[i] =
+            act.kind === 'relu'
+              ? z > 0
+                ? D[i]
+                : 0
+              : act.kind === 'leaky_relu'
+                ? z > 0
+                  ? D[i]
+                  : D[i] * act.slope
+                : act.kind === 'linear'
+                  ? D[i]
+                  : D[i] * derivativeAt(act, z, a);
         }
         backwardPass(act, Z, A, D, 5, 6, null);
         assertSameBits(D, E, `${T.name} ${act.kind} backward`);

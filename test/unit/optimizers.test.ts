@@ -16,7 +16,14 @@ const ONE_SAMPLE: DataLoad = {
  * after plain SGD. Each expected value below is worked by hand in its comment.
  */
 function weightsAfter(optimizer: string, steps: number): [number, number] {
-  const text = spec(['data csv "one.csv"', 'input 1', 'dense 1 linear init=constant(0.5)', 'loss mse', optimizer, `train epochs=${steps} batch=1 shuffle=false precision=float64`]);
+  const text = spec([
+    'data csv "one.csv"',
+    'input 1',
+    'dense 1 linear init=constant(0.5)',
+    'loss mse',
+    optimizer,
+    `train epochs=${steps} batch=1 shuffle=false precision=float64`,
+  ]);
   const c = check(text, { data: ONE_SAMPLE });
   assert.ok(c.trainable, JSON.stringify(c.problems));
   const t = new Trainer(c.spec, c.dataset!);

@@ -39,7 +39,10 @@ describe('parser', () => {
     assert.deepEqual(s.data, { source: 'spiral', samples: 400, noise: 0.1, classes: 2, seed: 3 });
     assert.equal(s.input, 2);
     assert.equal(s.layers.length, 5);
-    assert.deepEqual(s.layers.map((l) => l.line), [5, 6, 6, 6, 7]);
+    assert.deepEqual(
+      s.layers.map((l) => l.line),
+      [5, 6, 6, 6, 7],
+    );
     assert.deepEqual(s.layers[1].activation, { kind: 'leaky_relu', slope: 0.2 });
     assert.deepEqual(s.layers[1].init, { kind: 'normal', mean: 0, std: 1 });
     assert.equal(s.layers[1].initText, 'normal(0, 1)');
@@ -72,7 +75,12 @@ describe('parser', () => {
   });
 
   it('accepts the init aliases and every number form', () => {
-    for (const [alias, kind] of [['xavier', 'glorot_uniform'], ['glorot', 'glorot_uniform'], ['he', 'he_normal'], ['kaiming', 'he_normal']]) {
+    for (const [alias, kind] of [
+      ['xavier', 'glorot_uniform'],
+      ['glorot', 'glorot_uniform'],
+      ['he', 'he_normal'],
+      ['kaiming', 'he_normal'],
+    ]) {
       assert.equal(parseSpec(base(`dense 1 sigmoid init=${alias}`)).spec.layers[0].init.kind, kind);
     }
     const r = parseSpec(base('dense 1 sigmoid bias=2.5E+2', 'optimizer sgd lr=1e-3 momentum=.5'));

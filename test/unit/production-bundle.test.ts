@@ -29,6 +29,6 @@ describe('production bundles carry no test hooks', () => {
   it('dist/worker.js has no crash hook, and the start message carries none', () => {
     const worker = read('dist', 'worker.js');
     assert.ok(!/crash/i.test(worker), 'a crash hook in dist/worker.js');
-    assert.ok(read('out', 'test', 'workers', 'crashWorker.js').includes('crashAtEpoch'), 'the crashing worker is the test build\'s');
+    assert.ok(read('out', 'test', 'workers', 'crashWorker.js').includes('crashAtEpoch'), "the crashing worker is the test build's");
   });
 });

@@ -46,7 +46,10 @@ describe('step size, budget and plateau (issue 6 canonical cases)', () => {
 
   it('a good lr over many epochs: converged long before the end, or nothing to say', () => {
     const fs = findings(relu4('0.1', 300));
-    assert.deepEqual(kinds(fs).filter((k) => k !== 'budget'), []);
+    assert.deepEqual(
+      kinds(fs).filter((k) => k !== 'budget'),
+      [],
+    );
     const b = fs.find((x) => x.kind === 'budget');
     if (b) assert.match(b.message, /Converged by epoch \d+ of 300/);
   });

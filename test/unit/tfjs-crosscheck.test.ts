@@ -25,10 +25,22 @@ const ACTIVATIONS: Record<string, (x: TF.Tensor) => TF.Tensor> = {
 
 function compare(act: string, loss: Loss): void {
   const [data, input, out, outAct] =
-    loss === 'mse' ? ['data sine samples=16 noise=0.1', 1, 'dense 1 linear', 'linear']
-      : loss === 'bce' ? ['data moons samples=16', 2, 'dense 1 sigmoid', 'sigmoid']
+    loss === 'mse'
+      ? ['data sine samples=16 noise=0.1', 1, 'dense 1 linear', 'linear']
+      : loss === 'bce'
+        ? ['data moons samples=16', 2, 'dense 1 sigmoid', 'sigmoid']
         : ['data spiral samples=16 classes=3', 2, 'dense 3 softmax', 'softmax'];
-  const c = check(spec([data, `input ${input}`, `dense 5 ${act} init=normal(0, 0.8) bias=0.1`, `dense 4 ${act} init=normal(0, 0.8) bias=-0.1`, out, `loss ${loss}`, 'train precision=float64 seed=5 shuffle=false batch=8']));
+  const c = check(
+    spec([
+      data,
+      `input ${input}`,
+      `dense 5 ${act} init=normal(0, 0.8) bias=0.1`,
+      `dense 4 ${act} init=normal(0, 0.8) bias=-0.1`,
+      out,
+      `loss ${loss}`,
+      'train precision=float64 seed=5 shuffle=false batch=8',
+    ]),
+  );
   assert.ok(c.trainable, JSON.stringify(c.problems));
   const t = new Trainer(c.spec, c.dataset!, { statistics: false });
   const nb = 8;

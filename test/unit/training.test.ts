@@ -30,10 +30,16 @@ describe('training: the canonical cases (spiral, 400 samples, batch 32)', () => 
     assert.ok(last.layers[0].deltaRms < 1e-3 * last.layers[7].deltaRms);
   });
 
-  for (const [name, hidden] of [['relu + he_normal', 'dense 16 relu init=he_normal x8'], ['tanh + glorot_uniform', 'dense 16 tanh init=glorot_uniform x8']]) {
+  for (const [name, hidden] of [
+    ['relu + he_normal', 'dense 16 relu init=he_normal x8'],
+    ['tanh + glorot_uniform', 'dense 16 tanh init=glorot_uniform x8'],
+  ]) {
     it(`8 ${name} layers: no vanishing or exploding finding`, () => {
       const r = run(spiralNet(hidden));
-      assert.deepEqual(r.findings.filter((f) => f.kind === 'vanishing' || f.kind === 'exploding'), []);
+      assert.deepEqual(
+        r.findings.filter((f) => f.kind === 'vanishing' || f.kind === 'exploding'),
+        [],
+      );
       assert.equal(r.stopped, null);
       const first = r.epochs[0];
       const last = r.epochs[r.epochs.length - 1];
@@ -53,7 +59,10 @@ describe('training: the canonical cases (spiral, 400 samples, batch 32)', () => 
   it('a relu layer with bias=-3 after a he_normal layer: dead on its line', () => {
     const r = run(spiralNet('dense 16 relu init=he_normal\ndense 16 relu init=he_normal bias=-3'));
     const dead = r.findings.filter((f) => f.kind === 'dead');
-    assert.deepEqual(dead.map((f) => [f.line, f.layers]), [[5, [1]]]);
+    assert.deepEqual(
+      dead.map((f) => [f.line, f.layers]),
+      [[5, [1]]],
+    );
     assert.equal(r.epochs[r.epochs.length - 1].layers[1].dead, 1);
     assert.ok(dead[0].fixes.some((x) => x.change.kind === 'layer' && x.change.bias === '0'));
   });
@@ -85,7 +94,14 @@ describe('training: the canonical cases (spiral, 400 samples, batch 32)', () => 
 });
 
 describe('training: mechanics', () => {
-  const small = spec(['data moons samples=64 seed=2', 'input 2', 'dense 8 tanh', 'dense 1 sigmoid', 'optimizer adam lr=0.01', 'train epochs=15 batch=16 seed=9']);
+  const small = spec([
+    'data moons samples=64 seed=2',
+    'input 2',
+    'dense 8 tanh',
+    'dense 1 sigmoid',
+    'optimizer adam lr=0.01',
+    'train epochs=15 batch=16 seed=9',
+  ]);
 
   it('is deterministic: the same spec and seed give a bit-identical report', () => {
     const a = toJson(run(small));
@@ -131,7 +147,9 @@ describe('training: mechanics', () => {
   });
 
   it('records the statistics by their definitions', () => {
-    const r = run(spec(['data moons samples=64 seed=2', 'input 2', 'dense 8 relu init=he_normal', 'dense 1 sigmoid', 'train epochs=3 batch=64 seed=9 shuffle=false']));
+    const r = run(
+      spec(['data moons samples=64 seed=2', 'input 2', 'dense 8 relu init=he_normal', 'dense 1 sigmoid', 'train epochs=3 batch=64 seed=9 shuffle=false']),
+    );
     assert.equal(r.epochs.length, 3);
     for (const e of r.epochs) {
       assert.equal(e.layers.length, 2);
@@ -147,7 +165,10 @@ describe('training: mechanics', () => {
       assert.ok(e.layers[1].actMean > 0 && e.layers[1].actMean < 1);
       // Fixed-bin histograms count every non-zero entry of the layer's gradient.
       const zeros = Math.round(e.layers[0].zeroGrad * 16);
-      assert.equal(e.histograms[0].reduce((a, b) => a + b, 0), 16 - zeros);
+      assert.equal(
+        e.histograms[0].reduce((a, b) => a + b, 0),
+        16 - zeros,
+      );
       assert.equal(e.histograms[0].length, 32);
     }
   });

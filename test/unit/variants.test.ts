@@ -10,7 +10,10 @@ describe('Compare variants', () => {
   it('activations: the file as written, relu+he_normal, leaky_relu+he_normal, tanh+glorot_uniform on every hidden line', () => {
     const c = check(text);
     const vs = variantsOf(text, c.spec, 'activations');
-    assert.deepEqual(vs.map((v) => v.id), ['as-written', 'relu+he_normal', 'leaky_relu+he_normal', 'tanh+glorot_uniform']);
+    assert.deepEqual(
+      vs.map((v) => v.id),
+      ['as-written', 'relu+he_normal', 'leaky_relu+he_normal', 'tanh+glorot_uniform'],
+    );
     assert.equal(vs[0].text, text);
     const dense = (t: string) => t.split('\n').filter((l) => l.startsWith('dense'));
     assert.deepEqual(dense(vs[1].text), ['dense 16 relu init=he_normal', 'dense 16 relu init=he_normal x7', 'dense 1 sigmoid']);
@@ -29,11 +32,23 @@ describe('Compare variants', () => {
   it('cures: + residual on the hidden lines whose widths allow it, + layer norm and + batch norm on every hidden line', () => {
     const c = check(text);
     const vs = variantsOf(text, c.spec, 'cures');
-    assert.deepEqual(vs.map((v) => [v.id, v.label]), [['as-written', 'as written'], ['residual', '+ residual'], ['norm=layer', '+ layer norm'], ['norm=batch', '+ batch norm']]);
+    assert.deepEqual(
+      vs.map((v) => [v.id, v.label]),
+      [
+        ['as-written', 'as written'],
+        ['residual', '+ residual'],
+        ['norm=layer', '+ layer norm'],
+        ['norm=batch', '+ batch norm'],
+      ],
+    );
     const dense = (t: string) => t.split('\n').filter((l) => l.startsWith('dense'));
     // The first hidden line takes the 2 inputs into 16 units: no identity fits there.
     assert.deepEqual(dense(vs[1].text), ['dense 16 sigmoid init=glorot_uniform', 'dense 16 sigmoid init=glorot_uniform x7 residual=true', 'dense 1 sigmoid']);
-    assert.deepEqual(dense(vs[3].text), ['dense 16 sigmoid init=glorot_uniform norm=batch', 'dense 16 sigmoid init=glorot_uniform x7 norm=batch', 'dense 1 sigmoid']);
+    assert.deepEqual(dense(vs[3].text), [
+      'dense 16 sigmoid init=glorot_uniform norm=batch',
+      'dense 16 sigmoid init=glorot_uniform x7 norm=batch',
+      'dense 1 sigmoid',
+    ]);
     for (const v of vs) assert.equal(check(v.text).problems.filter((p) => p.severity === 'error').length, 0, v.id);
     // No batch norm to offer with batches of 1.
     const one = text.replace(/batch=\d+/, 'batch=1');
@@ -43,10 +58,16 @@ describe('Compare variants', () => {
   it('optimizers and learning rates', () => {
     const c = check(text);
     const opts = variantsOf(text, c.spec, 'optimizers');
-    assert.deepEqual(opts.map((v) => v.id), ['as-written', 'adam', 'rmsprop']);
+    assert.deepEqual(
+      opts.map((v) => v.id),
+      ['as-written', 'adam', 'rmsprop'],
+    );
     assert.ok(opts[1].text.includes('\noptimizer adam lr=0.001\n'));
     const lrs = variantsOf(text, c.spec, 'learningRates');
-    assert.deepEqual(lrs.map((v) => v.id), ['as-written', 'lr=0.01', 'lr=1', 'lr=0.001']);
+    assert.deepEqual(
+      lrs.map((v) => v.id),
+      ['as-written', 'lr=0.01', 'lr=1', 'lr=0.001'],
+    );
     assert.equal(check(lrs[2].text).spec.optimizer.lr, 1);
   });
 });

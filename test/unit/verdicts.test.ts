@@ -34,10 +34,17 @@ describe('verdicts weigh time', () => {
     assert.match(f.message, /exploding \(in 20 of 20 epochs, the last quarter included\)/);
   });
 
-  it('the example\'s comment states the lr the file uses', () => {
+  it("the example's comment states the lr the file uses", () => {
     const lr = /^optimizer .*lr=([\d.e-]+)/m.exec(example)?.[1];
     assert.ok(lr);
-    assert.ok(example.split('\n').filter((l) => l.startsWith('#')).join(' ').includes(`lr (${lr})`), 'the comment names the file\'s lr');
+    assert.ok(
+      example
+        .split('\n')
+        .filter((l) => l.startsWith('#'))
+        .join(' ')
+        .includes(`lr (${lr})`),
+      "the comment names the file's lr",
+    );
   });
 });
 
@@ -45,14 +52,20 @@ describe('knock-on problems of a misspelt word are suppressed', () => {
   const codes = (text: string) => check(text).problems.map((p) => `${p.line}:${p.code}`);
 
   it('`dense 1 sigmod` is one error on its line, not also a loss or output mismatch', () => {
-    assert.deepEqual(codes('data spiral samples=400\ninput 2\ndense 16 relu init=he_normal\ndense 1 sigmod\nloss bce\ntrain epochs=5\n'), ['4:unknown-activation']);
+    assert.deepEqual(codes('data spiral samples=400\ninput 2\ndense 16 relu init=he_normal\ndense 1 sigmod\nloss bce\ntrain epochs=5\n'), [
+      '4:unknown-activation',
+    ]);
   });
 
   it('a misspelt loss is one error, not a mismatch with the output layer', () => {
-    assert.deepEqual(codes('data spiral samples=400 classes=3\ninput 2\ndense 16 relu init=he_normal\ndense 3 softmax\nloss cross_entrpy\ntrain epochs=5\n'), ['5:unknown-loss']);
+    assert.deepEqual(codes('data spiral samples=400 classes=3\ninput 2\ndense 16 relu init=he_normal\ndense 3 softmax\nloss cross_entrpy\ntrain epochs=5\n'), [
+      '5:unknown-loss',
+    ]);
   });
 
   it('with every word right, the mismatch is still reported', () => {
-    assert.deepEqual(codes('data spiral samples=400\ninput 2\ndense 16 relu init=he_normal\ndense 4 sigmoid\nloss bce\ntrain epochs=5\n'), ['4:output-mismatch']);
+    assert.deepEqual(codes('data spiral samples=400\ninput 2\ndense 16 relu init=he_normal\ndense 4 sigmoid\nloss bce\ntrain epochs=5\n'), [
+      '4:output-mismatch',
+    ]);
   });
 });

@@ -63,7 +63,12 @@ describe('shared: the vocabulary', () => {
     // A row's first cell names one or more fields: | `actMean`, `actStd` | … |
     const rowNames = (text: string) => [...text.matchAll(/^\| ((?:`\w+`(?:, )?)+) \|/gm)].flatMap((m) => [...m[1].matchAll(/`(\w+)`/g)].map((n) => n[1]));
     assert.deepEqual(rowNames(section('The statistics')), [...STAT_NAMES]);
-    assert.deepEqual(rowNames(section('How Gradient Flow decides')).filter((n) => n !== 'field').sort(), [...FINDING_KINDS].sort());
+    assert.deepEqual(
+      rowNames(section('How Gradient Flow decides'))
+        .filter((n) => n !== 'field')
+        .sort(),
+      [...FINDING_KINDS].sort(),
+    );
   });
 
   it("package.json's defaultMetric setting offers the heatmap's metrics with the panel's labels", () => {
@@ -72,6 +77,9 @@ describe('shared: the vocabulary', () => {
     };
     const setting = pkg.contributes.configuration.properties['nnspec.defaultMetric'];
     assert.deepEqual(setting.enum, [...HEATMAP_METRICS]);
-    assert.deepEqual(setting.enumDescriptions, HEATMAP_METRICS.map((m) => STATISTICS[m].long));
+    assert.deepEqual(
+      setting.enumDescriptions,
+      HEATMAP_METRICS.map((m) => STATISTICS[m].long),
+    );
   });
 });

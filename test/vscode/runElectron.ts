@@ -26,8 +26,10 @@ async function main(): Promise<void> {
         workspace,
         '--disable-extensions', // other installed extensions; the one under development still loads
         '--disable-workspace-trust',
-        '--user-data-dir', path.join(work, 'user-data'),
-        '--extensions-dir', path.join(work, 'extensions'),
+        '--user-data-dir',
+        path.join(work, 'user-data'),
+        '--extensions-dir',
+        path.join(work, 'extensions'),
       ],
     });
   } finally {

@@ -60,7 +60,8 @@ class PageTraffic {
       this.runs.clear();
       const v = message.view;
       const runs = v.kind === 'run' ? [v.run] : v.kind === 'compare' ? v.variants.map((x) => x.run) : [];
-      for (const r of runs) this.runs.set(r.id, { stride: r.stride ?? 1, records: r.epochs.length, lastEpoch: r.epochs[r.epochs.length - 1]?.epoch ?? -Infinity });
+      for (const r of runs)
+        this.runs.set(r.id, { stride: r.stride ?? 1, records: r.epochs.length, lastEpoch: r.epochs[r.epochs.length - 1]?.epoch ?? -Infinity });
     } else if (message.type === 'progress') {
       const r = this.runs.get(message.runId);
       if (!r || (message.stride ?? 1) !== r.stride) return;

@@ -36,21 +36,39 @@ describe('webview colour scale', () => {
 
   it('ticks at decades across several decades', () => {
     const t = legendTicks({ kind: 'log', lo: -5.3, hi: -0.7 });
-    assert.deepEqual(t.map((x) => x.label), ['1e-5', '1e-4', '1e-3', '1e-2', '1e-1']);
+    assert.deepEqual(
+      t.map((x) => x.label),
+      ['1e-5', '1e-4', '1e-3', '1e-2', '1e-1'],
+    );
     close(t[0]?.pos ?? -1, 0.3 / 4.6);
     close(t[2]?.value ?? -1, 1e-3);
   });
 
   it('thins decades on a long span and uses 1-3 steps on a short one', () => {
-    assert.deepEqual(legendTicks({ kind: 'log', lo: -12, hi: 2 }).map((x) => x.label), ['1e-12', '1e-9', '1e-6', '1e-3', '1']);
-    assert.deepEqual(legendTicks({ kind: 'log', lo: -3.6, hi: -1.2 }).map((x) => x.label), ['3e-4', '1e-3', '3e-3', '1e-2', '3e-2']);
-    assert.deepEqual(legendTicks({ kind: 'log', lo: -2.9, hi: -2.1 }).map((x) => x.label), ['2e-3', '3e-3', '4e-3', '5e-3', '6e-3', '7e-3']);
+    assert.deepEqual(
+      legendTicks({ kind: 'log', lo: -12, hi: 2 }).map((x) => x.label),
+      ['1e-12', '1e-9', '1e-6', '1e-3', '1'],
+    );
+    assert.deepEqual(
+      legendTicks({ kind: 'log', lo: -3.6, hi: -1.2 }).map((x) => x.label),
+      ['3e-4', '1e-3', '3e-3', '1e-2', '3e-2'],
+    );
+    assert.deepEqual(
+      legendTicks({ kind: 'log', lo: -2.9, hi: -2.1 }).map((x) => x.label),
+      ['2e-3', '3e-3', '4e-3', '5e-3', '6e-3', '7e-3'],
+    );
   });
 
   it('ticks fractions at quarters', () => {
     const t = legendTicks({ kind: 'linear', lo: 0, hi: 1 });
-    assert.deepEqual(t.map((x) => x.label), ['0%', '25%', '50%', '75%', '100%']);
-    assert.deepEqual(t.map((x) => x.pos), [0, 0.25, 0.5, 0.75, 1]);
+    assert.deepEqual(
+      t.map((x) => x.label),
+      ['0%', '25%', '50%', '75%', '100%'],
+    );
+    assert.deepEqual(
+      t.map((x) => x.pos),
+      [0, 0.25, 0.5, 0.75, 1],
+    );
   });
 
   it('interpolates the palette and names the special colours', () => {

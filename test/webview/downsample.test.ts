@@ -36,19 +36,36 @@ describe('webview downsample', () => {
   it('buckets every value, the last bucket holding the remainder', () => {
     const values = [1, 10, 100, 1000, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9];
     const b = downsample(values, 3, 'log');
-    assert.deepEqual(b.map((x) => [x.from, x.to]), [[0, 3], [3, 6], [6, 9], [9, 10]]);
-    assert.deepEqual(b.map((x) => Math.round(Math.log10(x.value) * 1e9) / 1e9), [1, 4, 7, 9]);
-    assert.equal(b.reduce((n, x) => n + x.to - x.from, 0), values.length);
+    assert.deepEqual(
+      b.map((x) => [x.from, x.to]),
+      [
+        [0, 3],
+        [3, 6],
+        [6, 9],
+        [9, 10],
+      ],
+    );
+    assert.deepEqual(
+      b.map((x) => Math.round(Math.log10(x.value) * 1e9) / 1e9),
+      [1, 4, 7, 9],
+    );
+    assert.equal(
+      b.reduce((n, x) => n + x.to - x.from, 0),
+      values.length,
+    );
   });
 
   it('a bucket size of one is the identity', () => {
     const values = [0.5, 0.25, 0];
-    assert.deepEqual(downsample(values, 1, 'linear').map((x) => x.value), values);
+    assert.deepEqual(
+      downsample(values, 1, 'linear').map((x) => x.value),
+      values,
+    );
     assert.deepEqual(downsample([], 4, 'log'), []);
   });
 
   it('3000 epochs into 295 columns: 273 buckets of 11, nothing dropped', () => {
-    const values = Array.from({ length: 3000 }, (_, i) => 10 ** (-(i % 7)));
+    const values = Array.from({ length: 3000 }, (_, i) => 10 ** -(i % 7));
     const size = bucketSize(values.length, maxColumnsFor(885));
     const b = downsample(values, size, 'log');
     assert.equal(size, 11);

@@ -115,9 +115,21 @@ export function run(id: string, count: number, state: RunState, shape?: Shape, l
 
 export function variants(): CompareVariantSnapshot[] {
   return [
-    { variantId: 'as-written', verdict: 'L0 vanishing: 0.5% of the output gradient', run: run('v1', 50, 'done', { depthFactor: 0.07, lr: 0.5, seed: 1 }, 'as written') },
-    { variantId: 'relu-he', verdict: 'Healthy: every layer within 3× of the output', run: { ...run('v2', 50, 'done', { depthFactor: 0.8, lr: 0.5, seed: 2 }, 'relu + he_normal'), findings: [] } },
-    { variantId: 'lr-10', verdict: 'Diverged at epoch 31 (NaN loss)', run: { ...run('v3', 35, 'nonfinite', { depthFactor: 1.6, lr: 5, seed: 3, nanFrom: 31 }, 'lr = 5'), stopped: 'nonfinite' } },
+    {
+      variantId: 'as-written',
+      verdict: 'L0 vanishing: 0.5% of the output gradient',
+      run: run('v1', 50, 'done', { depthFactor: 0.07, lr: 0.5, seed: 1 }, 'as written'),
+    },
+    {
+      variantId: 'relu-he',
+      verdict: 'Healthy: every layer within 3× of the output',
+      run: { ...run('v2', 50, 'done', { depthFactor: 0.8, lr: 0.5, seed: 2 }, 'relu + he_normal'), findings: [] },
+    },
+    {
+      variantId: 'lr-10',
+      verdict: 'Diverged at epoch 31 (NaN loss)',
+      run: { ...run('v3', 35, 'nonfinite', { depthFactor: 1.6, lr: 5, seed: 3, nanFrom: 31 }, 'lr = 5'), stopped: 'nonfinite' },
+    },
   ];
 }
 

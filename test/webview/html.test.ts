@@ -2,7 +2,13 @@ import * as assert from 'node:assert/strict';
 import { panelHtml } from '../../src/panel/html';
 
 describe('panel html', () => {
-  const opts = { cspSource: 'vscode-webview://abc', nonce: 'N0nce', scriptUri: 'vscode-webview://abc/dist/webview.js', styleUri: 'vscode-webview://abc/media/panel.css', title: 'Gradient Flow <net>' };
+  const opts = {
+    cspSource: 'vscode-webview://abc',
+    nonce: 'N0nce',
+    scriptUri: 'vscode-webview://abc/dist/webview.js',
+    styleUri: 'vscode-webview://abc/media/panel.css',
+    title: 'Gradient Flow <net>',
+  };
 
   it('has a strict Content-Security-Policy', () => {
     const html = panelHtml(opts);

@@ -69,11 +69,22 @@ describe('webview page: a run sent as bucket aggregates (chromium)', function ()
     if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
   });
 
-  it('draws buckets as cells covering their epochs, with the last epoch\'s histogram', async () => {
+  it("draws buckets as cells covering their epochs, with the last epoch's histogram", async () => {
     const run = new RunData('long', fx.FILE, 'deep-sigmoid.nnspec', '');
     run.apply({ type: 'started', name: 'deep-sigmoid', layers: fx.LAYERS, params: 337, epochs: EPOCHS, problems: [], initial: null });
     for (let e = 1; e <= EPOCHS; e += 500) run.apply({ type: 'epochs', records: longEpochs(e, e + 499), findings: fx.FINDINGS });
-    run.apply({ type: 'done', report: { version: 1, network: { name: 'deep-sigmoid', params: 337, layers: fx.LAYERS }, initial: null, epochs: [], findings: fx.FINDINGS, problems: [], stopped: null } });
+    run.apply({
+      type: 'done',
+      report: {
+        version: 1,
+        network: { name: 'deep-sigmoid', params: 337, layers: fx.LAYERS },
+        initial: null,
+        epochs: [],
+        findings: fx.FINDINGS,
+        problems: [],
+        stopped: null,
+      },
+    });
     const show = showMessage(run, 'gradRms');
     assert.ok(show.type === 'show' && show.view.kind === 'run');
     assert.equal(show.view.run.stride, 4);

@@ -70,7 +70,7 @@ describe('webview page at 600 px: out of date, fixes, pinned scale, many layers 
     if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
   });
 
-  it('keeps the layer table\'s Verdict column inside a 600 px panel', async () => {
+  it("keeps the layer table's Verdict column inside a 600 px panel", async () => {
     const cell = page.locator('.layer-table tbody td.verdict').first();
     const box = await cell.boundingBox();
     assert.ok(box);
@@ -78,10 +78,13 @@ describe('webview page at 600 px: out of date, fixes, pinned scale, many layers 
     assert.equal(await cell.textContent(), 'vanishing');
   });
 
-  it('offers the findings\' fixes as buttons that ask the host to apply them', async () => {
+  it("offers the findings' fixes as buttons that ask the host to apply them", async () => {
     await page.getByRole('button', { name: 'Use relu with he_normal on line 5' }).click();
     await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'applyFix'));
-    assert.deepEqual((await posted(page)).filter((m) => m.type === 'applyFix'), [{ type: 'applyFix', findingIndex: 0, fixIndex: 0 }]);
+    assert.deepEqual(
+      (await posted(page)).filter((m) => m.type === 'applyFix'),
+      [{ type: 'applyFix', findingIndex: 0, fixIndex: 0 }],
+    );
   });
 
   it('says a run is out of date after an edit, with a Re-run button; a new show clears it', async () => {
@@ -113,11 +116,19 @@ describe('webview page at 600 px: out of date, fixes, pinned scale, many layers 
     assert.notEqual(await legendLabel(page), own, 'its own, lower scale');
   });
 
-  it('draws 1,000 layers with grouped rows, says so under the plot, and names a row\'s layers in its tooltip', async () => {
+  it("draws 1,000 layers with grouped rows, says so under the plot, and names a row's layers in its tooltip", async () => {
     const layers: ReportLayer[] = Array.from({ length: 1000 }, (_, i) => ({ ...fx.LAYERS[1]!, index: i, line: i + 3 }));
     const base = fx.epochs(1, 20);
-    const epochs: EpochRecord[] = base.map((e) => ({ ...e, layers: layers.map((_, i) => ({ ...e.layers[1]!, gradRms: 10 ** (-1 - i / 200) })), histograms: [] }));
-    await send(page, { type: 'show', view: { kind: 'run', run: { ...fx.run('deep', 0, 'done'), layers, epochs, totalEpochs: 20, findings: [] } }, metric: 'gradRms' });
+    const epochs: EpochRecord[] = base.map((e) => ({
+      ...e,
+      layers: layers.map((_, i) => ({ ...e.layers[1]!, gradRms: 10 ** (-1 - i / 200) })),
+      histograms: [],
+    }));
+    await send(page, {
+      type: 'show',
+      view: { kind: 'run', run: { ...fx.run('deep', 0, 'done'), layers, epochs, totalEpochs: 20, findings: [] } },
+      metric: 'gradRms',
+    });
     await page.waitForFunction(() => document.querySelector<HTMLElement>('.heatmap-box')?.dataset.rows === '1000');
     const perRow = Number(await page.locator('.heatmap-box').getAttribute('data-layers-per-row'));
     const plot = ((await page.locator('.heatmap-box').getAttribute('data-plot')) ?? '').split(',').map(Number);

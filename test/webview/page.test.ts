@@ -98,7 +98,10 @@ async function expectPosted(page: Page, expected: PanelToHost): Promise<void> {
   }
 }
 
-async function heatmapGeometry(page: Page, nth = 0): Promise<{ x: number; y: number; left: number; top: number; width: number; height: number; rows: number; columns: number }> {
+async function heatmapGeometry(
+  page: Page,
+  nth = 0,
+): Promise<{ x: number; y: number; left: number; top: number; width: number; height: number; rows: number; columns: number }> {
   const box = page.locator('.heatmap-box').nth(nth);
   await box.scrollIntoViewIfNeeded();
   await page.waitForFunction((i) => Boolean(document.querySelectorAll<HTMLElement>('.heatmap-box')[i]?.dataset.plot), nth);
@@ -158,7 +161,15 @@ describe('webview page (chromium)', function () {
     context = await chromium.launchPersistentContext(userDataDir, {
       executablePath: '/usr/bin/chromium',
       headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
       viewport: { width: 1100, height: 900 },
       deviceScaleFactor: 2,
     });
@@ -270,7 +281,10 @@ describe('webview page (chromium)', function () {
     writeFileSync(join(ARTIFACTS, 'export.png'), Buffer.from(dataUrl.split(',')[1] ?? '', 'base64'));
     await page.getByRole('button', { name: 'CSV' }).click();
     await page.getByRole('button', { name: 'JSON' }).click();
-    assert.deepEqual((await posted(page)).slice(-2), [{ type: 'export', format: 'csv' }, { type: 'export', format: 'json' }]);
+    assert.deepEqual((await posted(page)).slice(-2), [
+      { type: 'export', format: 'csv' },
+      { type: 'export', format: 'json' },
+    ]);
   });
 
   it('ignores malformed messages with a warning', async () => {
@@ -349,7 +363,8 @@ describe('webview page (chromium)', function () {
     const bucket = Number(await page.locator('.heatmap-box').getAttribute('data-bucket'));
     assert.equal(bucket, Math.ceil(3000 / Math.floor(g.width / 3)));
     assert.equal(g.columns, Math.ceil(2000 / bucket));
-    for (let e = 2001; e <= 3000; e += 10) await send(page, { type: 'progress', runId: 'long', records: fx.epochs(e, e + 9), findings: fx.FINDINGS, state: e + 9 === 3000 ? 'done' : 'running' });
+    for (let e = 2001; e <= 3000; e += 10)
+      await send(page, { type: 'progress', runId: 'long', records: fx.epochs(e, e + 9), findings: fx.FINDINGS, state: e + 9 === 3000 ? 'done' : 'running' });
     await page.waitForFunction((n) => document.querySelector<HTMLElement>('.heatmap-box')?.dataset.columns === String(n), Math.ceil(3000 / bucket));
     assert.equal((await paintedRows(page)).runs, 3);
     assert.match((await page.locator('.view-header .meta').textContent()) ?? '', /done.*epoch 3000 of 3000/);
@@ -359,7 +374,13 @@ describe('webview page (chromium)', function () {
     await setTheme(page, HIGH_CONTRAST);
     await send(page, { type: 'show', view: { kind: 'run', run: fx.run('r2', 50, 'done') }, metric: 'deltaRms' });
     await page.waitForFunction(() => document.querySelector<HTMLElement>('.heatmap-box')?.dataset.plot);
-    assert.equal(await page.locator('section.card').first().evaluate((el) => getComputedStyle(el).borderTopWidth), '2px');
+    assert.equal(
+      await page
+        .locator('section.card')
+        .first()
+        .evaluate((el) => getComputedStyle(el).borderTopWidth),
+      '2px',
+    );
     assert.equal((await paintedRows(page)).runs, 3);
     await page.screenshot({ path: join(ARTIFACTS, 'run-high-contrast.png'), fullPage: true });
   });

@@ -22,7 +22,15 @@ export function servePanel(root = ROOT): Promise<{ server: Server; origin: strin
       res.end();
     } else if (req.url === '/') {
       res.writeHead(200, { 'content-type': 'text/html' });
-      res.end(panelHtml({ cspSource: origin, nonce: 'bm9uY2UtZm9yLXRlc3Q', scriptUri: `${origin}/dist/webview.js`, styleUri: `${origin}/media/panel.css`, title: 'Gradient Flow' }));
+      res.end(
+        panelHtml({
+          cspSource: origin,
+          nonce: 'bm9uY2UtZm9yLXRlc3Q',
+          scriptUri: `${origin}/dist/webview.js`,
+          styleUri: `${origin}/media/panel.css`,
+          title: 'Gradient Flow',
+        }),
+      );
     } else if (file) {
       res.writeHead(200, { 'content-type': file[1] });
       res.end(readFileSync(join(root, file[0])));

@@ -39,15 +39,35 @@ describe('webview state', () => {
     const s2 = reduce(s1, { type: 'progress', runId: 'v3', records: fx.epochs(36, 37), findings: [], state: 'nonfinite', verdict: 'diverged' }).state;
     assert.ok(s2.view?.kind === 'compare');
     if (s2.view?.kind !== 'compare') return;
-    assert.deepEqual(s2.view.variants.map((v) => v.run.epochs.length), [50, 50, 37]);
-    assert.deepEqual(s2.view.variants.map((v) => v.verdict.slice(0, 8)), ['L0 vanis', 'Healthy:', 'diverged']);
+    assert.deepEqual(
+      s2.view.variants.map((v) => v.run.epochs.length),
+      [50, 50, 37],
+    );
+    assert.deepEqual(
+      s2.view.variants.map((v) => v.verdict.slice(0, 8)),
+      ['L0 vanis', 'Healthy:', 'diverged'],
+    );
   });
 
   it('verdicts per layer from the findings, and deltaRms ratios to the output layer', () => {
     const run = fx.run('r', 50, 'done');
-    assert.deepEqual(layerVerdicts(run).map((v) => [v.text, v.severity]), [['vanishing', 'warning'], ['saturated', 'info'], ['ok', null]]);
+    assert.deepEqual(
+      layerVerdicts(run).map((v) => [v.text, v.severity]),
+      [
+        ['vanishing', 'warning'],
+        ['saturated', 'info'],
+        ['ok', null],
+      ],
+    );
     const worse = { ...run, findings: [...run.findings, { ...fx.FINDINGS[0]!, kind: 'dead' as const, severity: 'error' as const, layers: [0, 1] }] };
-    assert.deepEqual(layerVerdicts(worse).map((v) => [v.text, v.severity]), [['vanishing, dead', 'error'], ['saturated, dead', 'error'], ['ok', null]]);
+    assert.deepEqual(
+      layerVerdicts(worse).map((v) => [v.text, v.severity]),
+      [
+        ['vanishing, dead', 'error'],
+        ['saturated, dead', 'error'],
+        ['ok', null],
+      ],
+    );
     const last = run.epochs[49]!;
     const ratios = deltaRatios(run);
     assert.equal(ratios[2], 1);

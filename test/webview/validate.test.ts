@@ -34,8 +34,14 @@ describe('webview message validation', () => {
       [{ type: 'bogus' }, 'type: expected show | progress'],
       [{ type: 'progress', runId: 5 }, 'runId: expected a string'],
       [{ type: 'show', view: { kind: 'run', run: { ...fx.run('r', 1, 'running'), layers: 'x' } }, metric: 'gradRms' }, 'view.run.layers: expected an array'],
-      [{ type: 'show', view: { kind: 'run', run: fx.run('r', 1, 'running') }, metric: 'loss' }, 'metric: expected gradRms | deltaRms | updateRatio | dead | saturated'],
-      [{ type: 'progress', runId: 'r', records: [{ ...fx.epochs(1, 1)[0], epoch: 'one' }], findings: [], state: 'running' }, 'records[0].epoch: expected a finite number'],
+      [
+        { type: 'show', view: { kind: 'run', run: fx.run('r', 1, 'running') }, metric: 'loss' },
+        'metric: expected gradRms | deltaRms | updateRatio | dead | saturated',
+      ],
+      [
+        { type: 'progress', runId: 'r', records: [{ ...fx.epochs(1, 1)[0], epoch: 'one' }], findings: [], state: 'running' },
+        'records[0].epoch: expected a finite number',
+      ],
       [{ type: 'progress', runId: 'r', records: [], findings: [{ ...fx.FINDINGS[0], kind: 'sad' }], state: 'running' }, 'findings[0].kind: expected vanishing'],
       [{ type: 'progress', runId: 'r', records: [], findings: [], state: 'sleeping' }, 'state: expected running | done'],
     ];

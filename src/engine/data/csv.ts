@@ -126,14 +126,26 @@ export async function datasetFromCsv(text: string, options: CsvOptions, pause: P
   }
   if (body.length === 0) return { ok: false, problems: [{ message: 'the file has a header but no data rows', line: rows[0].line, column: 1 }] };
   if (body.length > LIMITS.samples) {
-    return { ok: false, problems: [{ message: `the file has ${body.length} rows; the limit is ${LIMITS.samples.toLocaleString('en-US')} samples`, line: body[0].line, column: 1 }] };
+    return {
+      ok: false,
+      problems: [
+        { message: `the file has ${body.length} rows; the limit is ${LIMITS.samples.toLocaleString('en-US')} samples`, line: body[0].line, column: 1 },
+      ],
+    };
   }
-  if (width < 2) return { ok: false, problems: [{ message: `a row needs at least 2 columns (features and a target); line ${rows[0].line} has ${width}`, line: rows[0].line, column: 1 }] };
+  if (width < 2)
+    return {
+      ok: false,
+      problems: [{ message: `a row needs at least 2 columns (features and a target); line ${rows[0].line} has ${width}`, line: rows[0].line, column: 1 }],
+    };
 
   let targetIndex = width - 1;
   if (typeof options.target === 'number') {
     if (options.target >= width) {
-      return { ok: false, problems: [{ message: `target=${options.target} but the rows have ${width} columns (0 to ${width - 1})`, line: rows[0].line, column: 1 }] };
+      return {
+        ok: false,
+        problems: [{ message: `target=${options.target} but the rows have ${width} columns (0 to ${width - 1})`, line: rows[0].line, column: 1 }],
+      };
     }
     targetIndex = options.target;
   } else if (typeof options.target === 'string') {
@@ -157,7 +169,11 @@ export async function datasetFromCsv(text: string, options: CsvOptions, pause: P
     const row = body[r];
     if (r % ROWS_PER_PIECE === 0) await pause();
     if (row.fields.length !== width) {
-      bad.push({ message: `line ${row.line} has ${row.fields.length} fields, but line ${rows[0].line} has ${width}`, line: row.line, column: Math.min(row.fields.length, width) + 1 });
+      bad.push({
+        message: `line ${row.line} has ${row.fields.length} fields, but line ${rows[0].line} has ${width}`,
+        line: row.line,
+        column: Math.min(row.fields.length, width) + 1,
+      });
       continue;
     }
     let j = r * features;
@@ -165,7 +181,8 @@ export async function datasetFromCsv(text: string, options: CsvOptions, pause: P
       if (k === targetIndex) continue;
       const cell = row.fields[k].trim();
       const v = cell === '' ? null : parseNumber(cell);
-      if (cell === '') bad.push({ message: `line ${row.line}, column ${k + 1} (${names[k]}) is empty; every feature needs a number`, line: row.line, column: k + 1 });
+      if (cell === '')
+        bad.push({ message: `line ${row.line}, column ${k + 1} (${names[k]}) is empty; every feature needs a number`, line: row.line, column: k + 1 });
       else if (v === null) bad.push({ message: `line ${row.line}, column ${k + 1} (${names[k]}): \`${cell}\` is not a number`, line: row.line, column: k + 1 });
       else x[j] = v;
       j++;

@@ -63,7 +63,10 @@ export function readIdx(bytes: Uint8Array, name: string, magic: number): Result<
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const found = view.getUint32(0);
   if (found !== magic) {
-    const swapped = found === IDX_IMAGES || found === IDX_LABELS ? ` (${found} is the magic of an IDX ${found === IDX_IMAGES ? 'images' : 'labels'} file: are the two files swapped?)` : '';
+    const swapped =
+      found === IDX_IMAGES || found === IDX_LABELS
+        ? ` (${found} is the magic of an IDX ${found === IDX_IMAGES ? 'images' : 'labels'} file: are the two files swapped?)`
+        : '';
     return fail(`"${name}" does not start with the magic number ${magic} of an IDX ${what} file of unsigned bytes; it starts with ${found}${swapped}`);
   }
   const ndims = bytes[3];
@@ -74,10 +77,14 @@ export function readIdx(bytes: Uint8Array, name: string, magic: number): Result<
   const expected = dims.reduce((a, b) => a * b, 1) + headerBytes;
   const shape = dims.join(' × ');
   if (bytes.length < expected) {
-    return fail(`"${name}" is truncated: its header says ${shape} bytes of ${what} (${expected.toLocaleString('en-US')} bytes with the header) but the file has ${bytes.length.toLocaleString('en-US')}`);
+    return fail(
+      `"${name}" is truncated: its header says ${shape} bytes of ${what} (${expected.toLocaleString('en-US')} bytes with the header) but the file has ${bytes.length.toLocaleString('en-US')}`,
+    );
   }
   if (bytes.length > expected) {
-    return fail(`"${name}" has ${bytes.length.toLocaleString('en-US')} bytes but its header's sizes (${shape}) make ${expected.toLocaleString('en-US')}: the sizes disagree with the file's length`);
+    return fail(
+      `"${name}" has ${bytes.length.toLocaleString('en-US')} bytes but its header's sizes (${shape}) make ${expected.toLocaleString('en-US')}: the sizes disagree with the file's length`,
+    );
   }
   return { ok: true, value: { dims, data: bytes.subarray(headerBytes) } };
 }
@@ -91,7 +98,12 @@ export interface IdxSelection {
 }
 
 /** Images and labels (each plain or gzip) as a Dataset: features value/scale, classes one more than the largest label. */
-export async function idxDataset(imagesBytes: Uint8Array, labelsBytes: Uint8Array, names: { images: string; labels: string }, pick: IdxSelection): Promise<Result<Dataset>> {
+export async function idxDataset(
+  imagesBytes: Uint8Array,
+  labelsBytes: Uint8Array,
+  names: { images: string; labels: string },
+  pick: IdxSelection,
+): Promise<Result<Dataset>> {
   const imagesRaw = await gunzipIfNeeded(imagesBytes, names.images);
   if (!imagesRaw.ok) return imagesRaw;
   const labelsRaw = await gunzipIfNeeded(labelsBytes, names.labels);
@@ -102,13 +114,18 @@ export async function idxDataset(imagesBytes: Uint8Array, labelsBytes: Uint8Arra
   if (!labels.ok) return labels;
   const [count, rows, cols] = images.value.dims;
   const [labelCount] = labels.value.dims;
-  if (count !== labelCount) return fail(`"${names.images}" holds ${count.toLocaleString('en-US')} images but "${names.labels}" ${labelCount.toLocaleString('en-US')} labels; they must be as many`);
+  if (count !== labelCount)
+    return fail(
+      `"${names.images}" holds ${count.toLocaleString('en-US')} images but "${names.labels}" ${labelCount.toLocaleString('en-US')} labels; they must be as many`,
+    );
   const features = rows * cols;
   if (features === 0) return fail(`"${names.images}" holds images of ${rows} × ${cols} pixels: no features`);
   if (pick.offset >= count) return fail(`offset=${pick.offset} is past the ${count.toLocaleString('en-US')} images of "${names.images}"`);
   const n = pick.samples ?? Math.min(count - pick.offset, LIMITS.samples);
   if (pick.offset + n > count) {
-    return fail(`samples=${n} from offset=${pick.offset} asks for images up to ${(pick.offset + n).toLocaleString('en-US')}, but "${names.images}" holds ${count.toLocaleString('en-US')}`);
+    return fail(
+      `samples=${n} from offset=${pick.offset} asks for images up to ${(pick.offset + n).toLocaleString('en-US')}, but "${names.images}" holds ${count.toLocaleString('en-US')}`,
+    );
   }
   const pixels = images.value.data.subarray(pick.offset * features, (pick.offset + n) * features);
   const tags = labels.value.data.subarray(pick.offset, pick.offset + n);

@@ -63,7 +63,8 @@ const SOURCES: Sources = {
   normal: generated,
   mnist: {
     files: () => [MNIST_FILES.images, MNIST_FILES.labels],
-    decode: (spec, [images, labels]) => fromIdx(images, labels, { images: 'the shipped digits', labels: 'the shipped digit labels' }, { samples: spec.samples, offset: spec.offset, scale: 255 }),
+    decode: (spec, [images, labels]) =>
+      fromIdx(images, labels, { images: 'the shipped digits', labels: 'the shipped digit labels' }, { samples: spec.samples, offset: spec.offset, scale: 255 }),
     shape: () => ({ features: 784, classes: 10 }),
   },
   idx: {

@@ -56,12 +56,16 @@ function outputOf(last: ImportedLayer, head: Head, data: string | undefined): Ou
   if (act.kind !== 'linear' || regression) return { activation: act, loss: 'mse', classes: 0, comment: null };
   if (k > 1 && head !== 'binary') {
     return {
-      activation: { kind: 'softmax' }, loss: 'cross_entropy', classes: k,
+      activation: { kind: 'softmax' },
+      loss: 'cross_entropy',
+      classes: k,
       comment: `# The model's output is ${k} linear logits (as for PyTorch's CrossEntropyLoss or Keras's from_logits=True): written as softmax with cross_entropy, the same loss on the same logits. For a regression head, write \`dense ${k} linear\` and \`loss mse\`.`,
     };
   }
   return {
-    activation: { kind: 'sigmoid' }, loss: 'bce', classes: k === 1 ? 2 : k,
+    activation: { kind: 'sigmoid' },
+    loss: 'bce',
+    classes: k === 1 ? 2 : k,
     comment: `# The model's output is ${k === 1 ? 'one linear logit' : `${k} linear logits`} (as for BCEWithLogitsLoss or from_logits=True): written as sigmoid with bce, the same loss on the same ${k === 1 ? 'logit' : 'logits'}. For a regression head, write \`dense ${k} linear\` and \`loss mse\`.`,
   };
 }
@@ -73,7 +77,9 @@ export function emitSpec(model: ImportedModel, options: EmitOptions): Emitted {
   const out = outputOf(model.layers[model.layers.length - 1], model.head, options.data);
   const lines: string[] = [];
   const count = `${model.layers.length} dense layer${model.layers.length === 1 ? '' : 's'}`;
-  lines.push(`# Imported by \`nnspec import\` from ${options.modelFile}: ${FORMAT_NAMES[model.format]}, ${count}, ${withWeights ? 'with its weights' : 'architecture only (no weights: each layer starts from its init)'}.`);
+  lines.push(
+    `# Imported by \`nnspec import\` from ${options.modelFile}: ${FORMAT_NAMES[model.format]}, ${count}, ${withWeights ? 'with its weights' : 'architecture only (no weights: each layer starts from its init)'}.`,
+  );
   for (const n of model.notes) lines.push(`# ${n.severity === 'warning' ? 'Note' : 'Info'}: ${n.message}`);
   lines.push(`network ${safeName(model.name)}`);
   if (options.data !== undefined) {
@@ -100,6 +106,8 @@ export function emitSpec(model: ImportedModel, options: EmitOptions): Emitted {
 
 /** The weights file as JSON, one row of W a line (files of a few MB stay readable and diffable). */
 export function weightsJson(w: WeightsFile): string {
-  const layers = w.layers.map((l) => `    {\n      "W": [\n${l.W.map((r) => `        ${JSON.stringify(r)}`).join(',\n')}\n      ],\n      "b": ${JSON.stringify(l.b)}\n    }`);
+  const layers = w.layers.map(
+    (l) => `    {\n      "W": [\n${l.W.map((r) => `        ${JSON.stringify(r)}`).join(',\n')}\n      ],\n      "b": ${JSON.stringify(l.b)}\n    }`,
+  );
   return `{\n  "version": 1,\n  "layers": [\n${layers.join(',\n')}\n  ]\n}\n`;
 }

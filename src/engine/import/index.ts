@@ -10,15 +10,31 @@ export type { ImportedModel, ImportedLayer, ImportNote, ImportResult, ReadSiblin
 export { emitSpec, weightsJson, type Emitted, type EmitOptions, type WeightsFile } from './emit';
 
 const NOT_READ: readonly [RegExp, string][] = [
-  [/\.(h5|hdf5|keras)$/i, 'Keras .h5 and .keras files are not read: in Python, write model.to_json() to a .json file, or convert with tensorflowjs_converter --output_format=tfjs_layers_model for the weights too.'],
-  [/\.(pt|pth|ckpt|safetensors)$/i, 'PyTorch files are not read: export the model with torch.onnx.export(model, example_input, "model.onnx") and import the .onnx file.'],
+  [
+    /\.(h5|hdf5|keras)$/i,
+    'Keras .h5 and .keras files are not read: in Python, write model.to_json() to a .json file, or convert with tensorflowjs_converter --output_format=tfjs_layers_model for the weights too.',
+  ],
+  [
+    /\.(pt|pth|ckpt|safetensors)$/i,
+    'PyTorch files are not read: export the model with torch.onnx.export(model, example_input, "model.onnx") and import the .onnx file.',
+  ],
   [/\.(pb|tflite|savedmodel)$/i, 'TensorFlow graphs are not read: save the Keras model as JSON (model.to_json()) or as a TensorFlow.js layers model.'],
 ];
 
 export function importModel(fileName: string, bytes: Uint8Array, readSibling: ReadSibling): ImportResult {
   for (const [pattern, message] of NOT_READ) if (pattern.test(fileName)) return { ok: false, error: `${fileName}: ${message}` };
   let first = 0;
-  while (first < bytes.length && (bytes[first] === 0x20 || bytes[first] === 0x0a || bytes[first] === 0x0d || bytes[first] === 0x09 || bytes[first] === 0xef || bytes[first] === 0xbb || bytes[first] === 0xbf)) first++;
+  while (
+    first < bytes.length &&
+    (bytes[first] === 0x20 ||
+      bytes[first] === 0x0a ||
+      bytes[first] === 0x0d ||
+      bytes[first] === 0x09 ||
+      bytes[first] === 0xef ||
+      bytes[first] === 0xbb ||
+      bytes[first] === 0xbf)
+  )
+    first++;
   if (bytes[first] === 0x7b) return readKerasJson(new TextDecoder().decode(bytes), fileName, readSibling);
   if (/\.json$/i.test(fileName)) return { ok: false, error: `${fileName} does not start with '{': not a JSON model.` };
   return readOnnx(bytes, fileName);
@@ -46,7 +62,10 @@ const dirOf = (p: string) => p.slice(0, p.length - baseName(p).length);
  * extension replaced) and, when the model carries weights, OUT.weights.json beside it.
  */
 export function planImport(
-  modelPath: string, bytes: Uint8Array, readSibling: ReadSibling, options: { readonly out?: string; readonly data?: string } = {},
+  modelPath: string,
+  bytes: Uint8Array,
+  readSibling: ReadSibling,
+  options: { readonly out?: string; readonly data?: string } = {},
 ): ImportPlan | { readonly ok: false; readonly error: string } {
   const result = importModel(modelPath, bytes, readSibling);
   if (!result.ok) return result;

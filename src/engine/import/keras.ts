@@ -35,7 +35,9 @@ export function readKerasJson(text: string, fileName: string, readSibling: ReadS
 
 function readRoot(root: Obj, fileName: string, readSibling: ReadSibling) {
   if (root.format === 'graph-model') {
-    throw new ImportError(`${fileName} is a TensorFlow.js graph model, which keeps no layers; convert the Keras model as a layers model (tensorflowjs_converter --output_format=tfjs_layers_model) or import its model.to_json().`);
+    throw new ImportError(
+      `${fileName} is a TensorFlow.js graph model, which keeps no layers; convert the Keras model as a layers model (tensorflowjs_converter --output_format=tfjs_layers_model) or import its model.to_json().`,
+    );
   }
   const tfjs = 'modelTopology' in root;
   const format: ModelFormat = tfjs ? 'tfjs' : 'keras';
@@ -46,7 +48,8 @@ function readRoot(root: Obj, fileName: string, readSibling: ReadSibling) {
     topology = obj(topology.model_config);
   }
   const className = str(topology.class_name);
-  if (!className) throw new ImportError(`${fileName} is JSON but not a Keras or TensorFlow.js layers model: it has no class_name${tfjs ? ' in modelTopology' : ''}.`);
+  if (!className)
+    throw new ImportError(`${fileName} is JSON but not a Keras or TensorFlow.js layers model: it has no class_name${tfjs ? ' in modelTopology' : ''}.`);
   if (className !== 'Sequential' && className !== 'Model' && className !== 'Functional') {
     throw new ImportError(`${fileName}: the model is a ${className}; only Sequential and functional (Model) models can be imported.`);
   }
@@ -54,7 +57,13 @@ function readRoot(root: Obj, fileName: string, readSibling: ReadSibling) {
   // Keras 1 and early Keras 2 wrote a Sequential's config as the list of its layers.
   const layerList = Array.isArray(config) ? config : obj(config).layers;
   if (!Array.isArray(layerList) || layerList.length === 0) throw new ImportError(`${fileName}: the model lists no layers.`);
-  const name = str(obj(config).name) ?? fileName.split(/[\\/]/).pop()?.replace(/\.json$/i, '') ?? 'model';
+  const name =
+    str(obj(config).name) ??
+    fileName
+      .split(/[\\/]/)
+      .pop()
+      ?.replace(/\.json$/i, '') ??
+    'model';
   const notes: ImportNote[] = [];
   const version = str(topology.keras_version) ?? str(root.keras_version);
   if (version) notes.push({ severity: 'info', message: `Written by ${version}.` });
@@ -63,7 +72,9 @@ function readRoot(root: Obj, fileName: string, readSibling: ReadSibling) {
   // The architecture is checked whole before any weight file is read: an unsupported layer is the news.
   const unsupported = chain.find((l) => !SUPPORTED.has(l.className));
   if (unsupported) {
-    throw new ImportError(`${placeOf(unsupported)}: ${unsupported.className} cannot be represented by a dense layer; Gradient Flow imports chains of Dense layers with activations (and Flatten, InputLayer, Dropout).`);
+    throw new ImportError(
+      `${placeOf(unsupported)}: ${unsupported.className} cannot be represented by a dense layer; Gradient Flow imports chains of Dense layers with activations (and Flatten, InputLayer, Dropout).`,
+    );
   }
   const weights = tfjs ? loadWeights(root, fileName, readSibling) : null;
   const { inputs, layers } = buildLayers(chain, weights, notes, fileName);
@@ -88,14 +99,23 @@ const placeOf = (l: KLayer) => `layer ${l.index} '${l.name}' (${l.className})`;
 function chainLayers(list: Obj[], functional: boolean): KLayer[] {
   const layers = list.map((l, k) => {
     const config = obj(l.config);
-    return { index: k + 1, className: str(l.class_name) ?? '?', name: str(config.name) ?? str(l.name) ?? `#${k + 1}`, config, buildInput: obj(l.build_config).input_shape, inbound: inboundOf(l) };
+    return {
+      index: k + 1,
+      className: str(l.class_name) ?? '?',
+      name: str(config.name) ?? str(l.name) ?? `#${k + 1}`,
+      config,
+      buildInput: obj(l.build_config).input_shape,
+      inbound: inboundOf(l),
+    };
   });
   if (functional) {
     for (let k = 1; k < layers.length; k++) {
       const from = layers[k].inbound;
       if (from.length !== 1 || from[0] !== layers[k - 1].name) {
         const what = from.length === 0 ? 'no input' : `input from ${from.map((f) => `'${f}'`).join(' and ')}`;
-        throw new ImportError(`${placeOf(layers[k])} takes ${what}, not the layer before it ('${layers[k - 1].name}'); only a chain of layers can be imported.`);
+        throw new ImportError(
+          `${placeOf(layers[k])} takes ${what}, not the layer before it ('${layers[k - 1].name}'); only a chain of layers can be imported.`,
+        );
       }
     }
   }
@@ -173,7 +193,8 @@ function buildLayers(chain: KLayer[], weights: Map<string, WeightEntry> | null, 
         if (shape === null) throw new ImportError(`${where}: its input shape is not a fixed number of features.`);
         break;
       case 'Flatten':
-        if (layers.length > 0 || current) throw new ImportError(`${where}: a Flatten between layers cannot be represented; only a leading Flatten of the input can.`);
+        if (layers.length > 0 || current)
+          throw new ImportError(`${where}: a Flatten between layers cannot be represented; only a leading Flatten of the input can.`);
         break;
       case 'Dropout':
       case 'AlphaDropout':
@@ -192,7 +213,9 @@ function buildLayers(chain: KLayer[], weights: Map<string, WeightEntry> | null, 
         if (weights) {
           const kernel = weightFor(weights, l.name, 'kernel', where);
           if (kernel.shape.length !== 2 || kernel.shape[0] !== fanIn || kernel.shape[1] !== units) {
-            throw new ImportError(`${where}: its kernel '${kernel.name}' has shape [${kernel.shape.join(', ')}]; a Dense of ${units} units on ${fanIn} inputs needs [${fanIn}, ${units}].`);
+            throw new ImportError(
+              `${where}: its kernel '${kernel.name}' has shape [${kernel.shape.join(', ')}]; a Dense of ${units} units on ${fanIn} inputs needs [${fanIn}, ${units}].`,
+            );
           }
           current.W = toRows(kernel.values, fanIn, units);
           const useBias = l.config.use_bias !== false;
@@ -208,7 +231,8 @@ function buildLayers(chain: KLayer[], weights: Map<string, WeightEntry> | null, 
       default: {
         const act = activationLayer(l, where);
         const c = current as Pending | null;
-        if (!c || c.activated) throw new ImportError(`${where}: ${c ? 'a second activation on one layer' : 'an activation before the first Dense layer'} cannot be represented.`);
+        if (!c || c.activated)
+          throw new ImportError(`${where}: ${c ? 'a second activation on one layer' : 'an activation before the first Dense layer'} cannot be represented.`);
         c.activation = act;
         c.activated = true;
       }
@@ -226,7 +250,8 @@ function activationLayer(l: KLayer, where: string): Activation {
     case 'Activation':
       return activationOf(c.activation, where) ?? { kind: 'linear' };
     case 'ReLU': {
-      if (c.max_value !== undefined && c.max_value !== null) throw new ImportError(`${where}: a ReLU capped at max_value=${String(c.max_value)} has no nnspec equivalent.`);
+      if (c.max_value !== undefined && c.max_value !== null)
+        throw new ImportError(`${where}: a ReLU capped at max_value=${String(c.max_value)} has no nnspec equivalent.`);
       if (numOr(c.threshold, 0) !== 0) throw new ImportError(`${where}: a ReLU with threshold=${String(c.threshold)} has no nnspec equivalent.`);
       const slope = numOr(c.negative_slope, 0);
       return slope === 0 ? { kind: 'relu' } : { kind: 'leaky_relu', slope };
@@ -253,22 +278,36 @@ function activationOf(v: Json | undefined, where: string): Activation | null {
   if (v === undefined || v === null) return null;
   const name = typeof v === 'string' ? v : (str(obj(obj(v).config).name) ?? str(obj(v).class_name) ?? '');
   switch (snake(name)) {
-    case 'linear': return { kind: 'linear' };
-    case 'relu': return { kind: 'relu' };
-    case 'sigmoid': return { kind: 'sigmoid' };
-    case 'tanh': return { kind: 'tanh' };
-    case 'softmax': return { kind: 'softmax' };
-    case 'elu': return { kind: 'elu', alpha: 1 };
-    case 'selu': return { kind: 'selu' };
-    case 'gelu': return { kind: 'gelu' };
+    case 'linear':
+      return { kind: 'linear' };
+    case 'relu':
+      return { kind: 'relu' };
+    case 'sigmoid':
+      return { kind: 'sigmoid' };
+    case 'tanh':
+      return { kind: 'tanh' };
+    case 'softmax':
+      return { kind: 'softmax' };
+    case 'elu':
+      return { kind: 'elu', alpha: 1 };
+    case 'selu':
+      return { kind: 'selu' };
+    case 'gelu':
+      return { kind: 'gelu' };
     case 'swish':
-    case 'silu': return { kind: 'silu' };
-    case 'softplus': return { kind: 'softplus' };
-    case 'softsign': return { kind: 'softsign' };
+    case 'silu':
+      return { kind: 'silu' };
+    case 'softplus':
+      return { kind: 'softplus' };
+    case 'softsign':
+      return { kind: 'softsign' };
     // Keras 3's leaky_relu activation function has negative_slope 0.2.
-    case 'leaky_relu': return { kind: 'leaky_relu', slope: 0.2 };
+    case 'leaky_relu':
+      return { kind: 'leaky_relu', slope: 0.2 };
     default:
-      throw new ImportError(`${where}: the activation '${name}' has no nnspec equivalent (nnspec has linear, sigmoid, tanh, relu, leaky_relu, elu, selu, gelu, silu, softplus, softsign, softmax).`);
+      throw new ImportError(
+        `${where}: the activation '${name}' has no nnspec equivalent (nnspec has linear, sigmoid, tanh, relu, leaky_relu, elu, selu, gelu, silu, softplus, softsign, softmax).`,
+      );
   }
 }
 
@@ -280,7 +319,8 @@ function initText(v: Json | undefined, fanIn: number, fanOut: number, where: str
   const name = snake(typeof v === 'string' ? v : (str(obj(v).class_name) ?? ''));
   const c = obj(obj(v).config);
   switch (name) {
-    case 'glorot_uniform': return undefined;
+    case 'glorot_uniform':
+      return undefined;
     case 'glorot_normal':
     case 'he_normal':
     case 'he_uniform':
@@ -288,13 +328,17 @@ function initText(v: Json | undefined, fanIn: number, fanOut: number, where: str
     case 'lecun_uniform':
     case 'zeros':
       return name;
-    case 'ones': return 'constant(1)';
-    case 'constant': return `constant(${fmt(numOr(c.value, 0))})`;
-    case 'random_normal': return `normal(${fmt(numOr(c.mean, 0))}, ${fmt(numOr(c.stddev, 0.05))})`;
+    case 'ones':
+      return 'constant(1)';
+    case 'constant':
+      return `constant(${fmt(numOr(c.value, 0))})`;
+    case 'random_normal':
+      return `normal(${fmt(numOr(c.mean, 0))}, ${fmt(numOr(c.stddev, 0.05))})`;
     case 'truncated_normal':
       notes.push({ severity: 'info', message: `${where}: its truncated normal init is written as a normal one.` });
       return `normal(${fmt(numOr(c.mean, 0))}, ${fmt(numOr(c.stddev, 0.05))})`;
-    case 'random_uniform': return `uniform(${fmt(numOr(c.minval, -0.05))}, ${fmt(numOr(c.maxval, 0.05))})`;
+    case 'random_uniform':
+      return `uniform(${fmt(numOr(c.minval, -0.05))}, ${fmt(numOr(c.maxval, 0.05))})`;
     case 'variance_scaling': {
       const scale = numOr(c.scale, 1);
       const mode = str(c.mode) ?? 'fan_in';
@@ -317,11 +361,16 @@ function biasText(v: Json | undefined, where: string, notes: ImportNote[]): stri
   const name = snake(typeof v === 'string' ? v : (str(obj(v).class_name) ?? ''));
   const c = obj(obj(v).config);
   switch (name) {
-    case 'zeros': return undefined;
-    case 'ones': return '1';
-    case 'constant': return fmt(numOr(c.value, 0));
-    case 'random_normal': return `normal(${fmt(numOr(c.mean, 0))}, ${fmt(numOr(c.stddev, 0.05))})`;
-    case 'random_uniform': return `uniform(${fmt(numOr(c.minval, -0.05))}, ${fmt(numOr(c.maxval, 0.05))})`;
+    case 'zeros':
+      return undefined;
+    case 'ones':
+      return '1';
+    case 'constant':
+      return fmt(numOr(c.value, 0));
+    case 'random_normal':
+      return `normal(${fmt(numOr(c.mean, 0))}, ${fmt(numOr(c.stddev, 0.05))})`;
+    case 'random_uniform':
+      return `uniform(${fmt(numOr(c.minval, -0.05))}, ${fmt(numOr(c.maxval, 0.05))})`;
     default:
       notes.push({ severity: 'warning', message: `${where}: its bias init '${name}' has no nnspec equivalent; biases start at 0.` });
       return undefined;
@@ -352,5 +401,7 @@ function weightFor(weights: Map<string, WeightEntry>, layer: string, kind: 'kern
   const suffix = `/${layer}/${kind}`;
   const found = [...weights.values()].filter((w) => w.name.endsWith(suffix));
   if (found.length === 1) return found[0];
-  throw new ImportError(`${where}: ${found.length === 0 ? 'no' : 'more than one'} weight named '${layer}/${kind}' in the weights manifest (it has ${[...weights.keys()].slice(0, 6).join(', ')}${weights.size > 6 ? ', …' : ''}).`);
+  throw new ImportError(
+    `${where}: ${found.length === 0 ? 'no' : 'more than one'} weight named '${layer}/${kind}' in the weights manifest (it has ${[...weights.keys()].slice(0, 6).join(', ')}${weights.size > 6 ? ', …' : ''}).`,
+  );
 }

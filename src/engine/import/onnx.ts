@@ -41,7 +41,9 @@ function values(t: Tensor, where: string): Float64Array {
   if (t.data) return t.data;
   const m = t.message;
   if (m.int(TENSOR.dataLocation) === 1) {
-    throw new ImportError(`${where}: the tensor '${t.name}' is stored in an external file; export the model with its weights inside (torch.onnx.export keeps them inside below 2 GB).`);
+    throw new ImportError(
+      `${where}: the tensor '${t.name}' is stored in an external file; export the model with its weights inside (torch.onnx.export keeps them inside below 2 GB).`,
+    );
   }
   const type = m.int(TENSOR.dataType);
   const count = t.dims.reduce((a, b) => a * b, 1);
@@ -79,18 +81,29 @@ const describe = (n: Node, total: number) => `ONNX node ${n.position} of ${total
 
 function activationOf(n: Node): Activation | null {
   switch (n.op) {
-    case 'Relu': return { kind: 'relu' };
-    case 'Sigmoid': return { kind: 'sigmoid' };
-    case 'Tanh': return { kind: 'tanh' };
-    case 'LeakyRelu': return { kind: 'leaky_relu', slope: round7(attrFloat(n, 'alpha', 0.01)) };
-    case 'Elu': return { kind: 'elu', alpha: round7(attrFloat(n, 'alpha', 1)) };
-    case 'Selu': return { kind: 'selu' };
-    case 'Softplus': return { kind: 'softplus' };
-    case 'Softsign': return { kind: 'softsign' };
-    case 'Gelu': return { kind: 'gelu' };
+    case 'Relu':
+      return { kind: 'relu' };
+    case 'Sigmoid':
+      return { kind: 'sigmoid' };
+    case 'Tanh':
+      return { kind: 'tanh' };
+    case 'LeakyRelu':
+      return { kind: 'leaky_relu', slope: round7(attrFloat(n, 'alpha', 0.01)) };
+    case 'Elu':
+      return { kind: 'elu', alpha: round7(attrFloat(n, 'alpha', 1)) };
+    case 'Selu':
+      return { kind: 'selu' };
+    case 'Softplus':
+      return { kind: 'softplus' };
+    case 'Softsign':
+      return { kind: 'softsign' };
+    case 'Gelu':
+      return { kind: 'gelu' };
     case 'Softmax':
-    case 'LogSoftmax': return { kind: 'softmax' };
-    default: return null;
+    case 'LogSoftmax':
+      return { kind: 'softmax' };
+    default:
+      return null;
   }
 }
 
@@ -165,11 +178,20 @@ function walk(bytes: Uint8Array, fileName: string) {
   }
   const total = nodes.length;
   const dataInputs = graph.messages(GRAPH.input).filter((v) => !constants.has(v.string(1)));
-  if (dataInputs.length !== 1) throw new ImportError(`${fileName}: the graph has ${dataInputs.length} data inputs (${dataInputs.map((v) => `'${v.string(1)}'`).join(', ')}); a dense chain has one.`);
+  if (dataInputs.length !== 1)
+    throw new ImportError(
+      `${fileName}: the graph has ${dataInputs.length} data inputs (${dataInputs.map((v) => `'${v.string(1)}'`).join(', ')}); a dense chain has one.`,
+    );
   const input = dataInputs[0];
   const inputName = input.string(1);
   // ValueInfoProto.type → TypeProto.tensor_type → shape → dim[].dim_value (absent for a symbolic dim).
-  const dims = input.message(2)?.message(1)?.message(2)?.messages(1).map((d) => (d.has(1) ? d.int(1) : null)) ?? [];
+  const dims =
+    input
+      .message(2)
+      ?.message(1)
+      ?.message(2)
+      ?.messages(1)
+      .map((d) => (d.has(1) ? d.int(1) : null)) ?? [];
   const outputs = new Set(graph.messages(GRAPH.output).map((v) => v.string(1)));
 
   const consumers = (name: string) => nodes.filter((n) => n.op !== 'Constant' && !constants.has(n.outputs[0]) && n.inputs.includes(name));
@@ -209,7 +231,11 @@ function walk(bytes: Uint8Array, fileName: string) {
     if (!current) return;
     const c: Building = current;
     layers.push({
-      units: c.units, activation: c.activation ?? { kind: 'linear' }, place: c.place, W: c.W, b: c.b ?? new Array<number>(c.units).fill(0),
+      units: c.units,
+      activation: c.activation ?? { kind: 'linear' },
+      place: c.place,
+      W: c.W,
+      b: c.b ?? new Array<number>(c.units).fill(0),
       ...(c.logSoftmax ? { logSoftmax: true } : {}),
     });
     current = null;
@@ -236,24 +262,31 @@ function walk(bytes: Uint8Array, fileName: string) {
     const piece = siluPair(cs, t) ?? geluChain(cs, t);
     if (piece) {
       const c = current as Building | null;
-      if (!c || c.activation) throw new ImportError(`${describe(piece.last, total)}: ${c ? 'a second activation on one layer' : 'an activation before the first dense layer'} cannot be represented.`);
+      if (!c || c.activation)
+        throw new ImportError(
+          `${describe(piece.last, total)}: ${c ? 'a second activation on one layer' : 'an activation before the first dense layer'} cannot be represented.`,
+        );
       c.activation = piece.activation;
       t = piece.last.outputs[0];
       continue;
     }
     if (cs.length > 1) {
-      throw new ImportError(`${fileName}: the tensor '${t}' feeds ${cs.length} nodes (${cs.map((n) => describe(n, total)).join('; ')}); a branching graph cannot be a dense chain (only a residual add around one layer can).`);
+      throw new ImportError(
+        `${fileName}: the tensor '${t}' feeds ${cs.length} nodes (${cs.map((n) => describe(n, total)).join('; ')}); a branching graph cannot be a dense chain (only a residual add around one layer can).`,
+      );
     }
     const n = cs[0];
     const where = describe(n, total);
     const out = n.outputs[0];
     const act = activationOf(n);
     if (n.op === 'Flatten' || n.op === 'Reshape') {
-      if (layers.length > 0 || current) throw new ImportError(`${where}: a ${n.op} between layers cannot be represented; only a leading ${n.op} (of the input) can.`);
+      if (layers.length > 0 || current)
+        throw new ImportError(`${where}: a ${n.op} between layers cannot be represented; only a leading ${n.op} (of the input) can.`);
     } else if (n.op === 'Dropout' || n.op === 'Identity') {
       if (n.op === 'Dropout') notes.push({ severity: 'info', message: `${where} skipped: dropout does nothing at inference, and a spec has no dropout.` });
     } else if (n.op === 'Gemm') {
-      if (n.inputs[0] !== t || attrInt(n, 'transA', 0) !== 0) throw new ImportError(`${where}: only Gemm(x, W, b) with x as its first input and transA=0 can be a dense layer.`);
+      if (n.inputs[0] !== t || attrInt(n, 'transA', 0) !== 0)
+        throw new ImportError(`${where}: only Gemm(x, W, b) with x as its first input and transA=0 can be a dense layer.`);
       const B = constOf(n.inputs[1]);
       if (!B || B.dims.length !== 2) throw new ImportError(`${where}: its weight '${n.inputs[1]}' is not a constant 2-D tensor.`);
       const transB = attrInt(n, 'transB', 0) === 1;
@@ -271,11 +304,13 @@ function walk(bytes: Uint8Array, fileName: string) {
       startDense(n, t, units, fanIn, transB ? transpose(W) : W, b);
     } else if (n.op === 'MatMul') {
       const B = constOf(n.inputs[1]);
-      if (n.inputs[0] !== t || !B || B.dims.length !== 2) throw new ImportError(`${where}: only MatMul(x, W) with W a constant 2-D tensor can be a dense layer.`);
+      if (n.inputs[0] !== t || !B || B.dims.length !== 2)
+        throw new ImportError(`${where}: only MatMul(x, W) with W a constant 2-D tensor can be a dense layer.`);
       startDense(n, t, B.dims[1], B.dims[0], toRows(values(B, where), B.dims[0], B.dims[1]), null);
     } else if (n.op === 'Add' && n === residualAdd) {
       const c = current as Building | null;
-      if (!c || c.from !== n.inputs.find((i) => i !== t)) throw new ImportError(`${where}: a residual add around more than one layer cannot be represented; only x + f(dense(x)).`);
+      if (!c || c.from !== n.inputs.find((i) => i !== t))
+        throw new ImportError(`${where}: a residual add around more than one layer cannot be represented; only x + f(dense(x)).`);
       if (c.units !== c.fanIn) throw new ImportError(`${where}: a residual add needs the layer's units (${c.units}) to equal its input width (${c.fanIn}).`);
       finish();
       const last = layers.pop() as ImportedLayer;
@@ -290,7 +325,8 @@ function walk(bytes: Uint8Array, fileName: string) {
       c.b = biasOf(values(C, where), c.units, 1, where);
     } else if (act) {
       const c = current as Building | null;
-      if (!c || c.activation) throw new ImportError(`${where}: ${c ? 'a second activation on one layer' : 'an activation before the first dense layer'} cannot be represented.`);
+      if (!c || c.activation)
+        throw new ImportError(`${where}: ${c ? 'a second activation on one layer' : 'an activation before the first dense layer'} cannot be represented.`);
       if (act.kind === 'softmax') {
         const axis = attrInt(n, 'axis', -1);
         if (axis !== -1 && axis !== 1) throw new ImportError(`${where}: ${n.op} over axis ${axis}; only over the units (axis 1 or -1) can be represented.`);
@@ -301,7 +337,9 @@ function walk(bytes: Uint8Array, fileName: string) {
       }
       c.activation = act;
     } else {
-      throw new ImportError(`${where}: ${n.op} cannot be represented by a dense layer; Gradient Flow imports fully connected chains (Gemm or MatMul + Add, activations, a leading Flatten or Reshape, Dropout).`);
+      throw new ImportError(
+        `${where}: ${n.op} cannot be represented by a dense layer; Gradient Flow imports fully connected chains (Gemm or MatMul + Add, activations, a leading Flatten or Reshape, Dropout).`,
+      );
     }
     if (!out) throw new ImportError(`${where} has no output.`);
     t = out;
@@ -313,13 +351,21 @@ function walk(bytes: Uint8Array, fileName: string) {
   const known = dims.slice(1);
   if (known.length > 0 && known.every((d): d is number => d !== null)) {
     const product = known.reduce((a, b) => a * b, 1);
-    if (product !== inputs) throw new ImportError(`${fileName}: the input '${inputName}' has ${product} features per sample but the first layer takes ${inputs}.`);
+    if (product !== inputs)
+      throw new ImportError(`${fileName}: the input '${inputName}' has ${product} features per sample but the first layer takes ${inputs}.`);
   }
   for (let k = 1; k < layers.length; k++) {
     const fanIn = (layers[k].W as number[][]).length;
-    if (fanIn !== layers[k - 1].units) throw new ImportError(`${layers[k].place}: takes ${fanIn} inputs but the layer before has ${layers[k - 1].units} units.`);
+    if (fanIn !== layers[k - 1].units)
+      throw new ImportError(`${layers[k].place}: takes ${fanIn} inputs but the layer before has ${layers[k - 1].units} units.`);
   }
-  const name = fileName.split(/[\\/]/).pop()?.replace(/\.onnx$/i, '') || graph.string(GRAPH.name) || 'model';
+  const name =
+    fileName
+      .split(/[\\/]/)
+      .pop()
+      ?.replace(/\.onnx$/i, '') ||
+    graph.string(GRAPH.name) ||
+    'model';
   return { format: 'onnx' as const, name, inputs, layers, head: 'unknown' as const, notes };
 }
 

@@ -65,9 +65,15 @@ export function readWeightData(manifest: readonly ManifestGroup[], fileName: str
       for (let i = 0; i < count; i++) {
         const p = pos + i * size;
         switch (type) {
-          case 'float32': values[i] = view.getFloat32(p, true); break;
-          case 'int32': values[i] = view.getInt32(p, true); break;
-          case 'float16': values[i] = float16(view.getUint16(p, true)); break;
+          case 'float32':
+            values[i] = view.getFloat32(p, true);
+            break;
+          case 'int32':
+            values[i] = view.getInt32(p, true);
+            break;
+          case 'float16':
+            values[i] = float16(view.getUint16(p, true));
+            break;
           default: {
             const raw = type === 'uint8' ? view.getUint8(p) : view.getUint16(p, true);
             values[i] = raw * (q?.scale ?? 1) + (q?.min ?? 0);

@@ -72,7 +72,12 @@ export class SpecDiagnostics implements vscode.Disposable {
     let problems;
     try {
       problems = (
-        await checkWithFiles(text, { fileName: doc.fileName, load: this.dataCache.loader(specPath, { pause: timeSlices() }), readWeights: dataFileReader(specPath), memoryBudgetMB: memoryBudgetMB() })
+        await checkWithFiles(text, {
+          fileName: doc.fileName,
+          load: this.dataCache.loader(specPath, { pause: timeSlices() }),
+          readWeights: dataFileReader(specPath),
+          memoryBudgetMB: memoryBudgetMB(),
+        })
       ).problems;
     } catch (e) {
       console.error('Gradient Flow: checking the spec failed', e);
@@ -86,7 +91,10 @@ export class SpecDiagnostics implements vscode.Disposable {
   private schedule(doc: vscode.TextDocument): void {
     const key = doc.uri.toString();
     this.cancel(key);
-    this.timers.set(key, setTimeout(() => void this.refresh(doc), DEBOUNCE_MS));
+    this.timers.set(
+      key,
+      setTimeout(() => void this.refresh(doc), DEBOUNCE_MS),
+    );
   }
 
   private cancel(key: string): void {

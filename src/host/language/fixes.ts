@@ -23,12 +23,21 @@ export function isFixArgs(x: unknown): x is FixCommandArgs {
   if (typeof a.uri !== 'string' || typeof c !== 'object' || c === null) return false;
   const optionalWord = (v: unknown) => v === undefined || (typeof v === 'string' && WORD.test(v));
   if (c.kind === 'layer') {
-    return Array.isArray(c.lines) && c.lines.length > 0 && c.lines.every((l) => Number.isInteger(l) && (l as number) >= 1) && optionalWord(c.activation) && optionalWord(c.init) && (c.bias === undefined || (typeof c.bias === 'string' && /^[-+0-9.eE]+$/.test(c.bias)));
+    return (
+      Array.isArray(c.lines) &&
+      c.lines.length > 0 &&
+      c.lines.every((l) => Number.isInteger(l) && (l as number) >= 1) &&
+      optionalWord(c.activation) &&
+      optionalWord(c.init) &&
+      (c.bias === undefined || (typeof c.bias === 'string' && /^[-+0-9.eE]+$/.test(c.bias)))
+    );
   }
   return (
     c.kind === 'option' &&
     (c.statement === 'optimizer' || c.statement === 'train' || c.statement === 'data') &&
-    typeof c.key === 'string' && /^[a-z_][a-z0-9_]*$/.test(c.key) &&
-    typeof c.value === 'string' && /^[A-Za-z0-9_.+-]+$/.test(c.value)
+    typeof c.key === 'string' &&
+    /^[a-z_][a-z0-9_]*$/.test(c.key) &&
+    typeof c.value === 'string' &&
+    /^[A-Za-z0-9_.+-]+$/.test(c.value)
   );
 }

@@ -69,7 +69,8 @@ export function keywordHover(lineText: string, column: number): string | null {
   const word = parseCall(t.text)?.name ?? t.text;
   if (keyword === 'dense' && i === 2) return activationHover(word);
   const repeat = /^x(\d+)$/.exec(t.text);
-  if (keyword === 'dense' && i > 2 && repeat) return `**\`${t.text}\`**: this line stands for ${repeat[1]} identical layers, one after another (each with its own weights).`;
+  if (keyword === 'dense' && i > 2 && repeat)
+    return `**\`${t.text}\`**: this line stands for ${repeat[1]} identical layers, one after another (each with its own weights).`;
   if (i === 1 && keyword === 'data' && has(DATA_SOURCES, word)) return `**data source \`${word}\`**\n\n${DATA_SOURCES[word as keyof typeof DATA_SOURCES].doc}`;
   if (i === 1 && keyword === 'loss' && has(LOSSES, word)) return `**loss \`${word}\`**\n\n${LOSSES[word as keyof typeof LOSSES]}`;
   if (i === 1 && keyword === 'optimizer' && has(OPTIMIZERS, word)) return `**optimizer \`${word}\`**\n\n${OPTIMIZERS[word as keyof typeof OPTIMIZERS]}`;
@@ -120,7 +121,7 @@ export function findingHover(f: Finding, fixLinks: readonly FixLink[]): string {
   if (ratios.length) parts.push(`${f.layers.length > 1 ? 'Worst ratio' : 'Ratio'} to the output layer: ${ratios.join(', ')}`);
   if (ev.bound) parts.push(`Bound: ${ev.bound.text} = ${sci(ev.bound.value)} (sigmoid′ ≤ 1/4 per layer)`);
   const series = ev.series ?? [];
-  const epochs = isFiniteNumber(ev.epochs) ? ev.epochs : series[0]?.length ?? 0;
+  const epochs = isFiniteNumber(ev.epochs) ? ev.epochs : (series[0]?.length ?? 0);
   const over = `over ${epochs} epoch${epochs === 1 ? '' : 's'}`;
   if (series.length > 0) {
     const { label, scale } = seriesLabel(f.kind);
@@ -137,9 +138,15 @@ export function findingHover(f: Finding, fixLinks: readonly FixLink[]): string {
     parts.push(`${label} ${over}${scaleNote}:\n\n${rows.join('  \n')}`);
   }
   // Findings about the whole run carry the loss and the largest update ratio per epoch instead.
-  const runSeries: [string, unknown][] = [['loss', ev.losses], ['largest update ratio ‖ΔW‖/‖W‖', ev.updateRatios]];
-  const runRows = runSeries.filter((e): e is [string, number[]] => numberArray(e[1]) && e[1].length > 0).map(([label, values]) => `${label}: \`${sparkline(values)}\` ${rangeOf(values)}`);
-  if (series.length === 0 && runRows.length > 0) parts.push(`Over ${epochs || ((ev.losses as number[] | undefined)?.length ?? 0)} epochs (log scale):\n\n${runRows.join('  \n')}`);
+  const runSeries: [string, unknown][] = [
+    ['loss', ev.losses],
+    ['largest update ratio ‖ΔW‖/‖W‖', ev.updateRatios],
+  ];
+  const runRows = runSeries
+    .filter((e): e is [string, number[]] => numberArray(e[1]) && e[1].length > 0)
+    .map(([label, values]) => `${label}: \`${sparkline(values)}\` ${rangeOf(values)}`);
+  if (series.length === 0 && runRows.length > 0)
+    parts.push(`Over ${epochs || ((ev.losses as number[] | undefined)?.length ?? 0)} epochs (log scale):\n\n${runRows.join('  \n')}`);
   // The step size's numbers against the rule of thumb, and what else a run finding measured.
   const healthy = 'about 1e-3 is healthy for SGD';
   if (isFiniteNumber(ev.peakRatio)) parts.push(`Largest update ratio ‖ΔW‖/‖W‖ of the run: ${sci(ev.peakRatio)} (${healthy})`);

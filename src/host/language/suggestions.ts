@@ -5,7 +5,18 @@
 
 import { lexLine, type Token } from '../../engine/lexer';
 import type { OptionDef } from '../../engine/vocabulary';
-import { ACTIVATIONS, DATA_SOURCES, DENSE_OPTIONS, DIAGNOSE_OPTIONS, INITS, LOSSES, OPTIMIZERS, OPTIMIZER_OPTIONS, STATEMENTS, TRAIN_OPTIONS } from '../../engine/vocabulary';
+import {
+  ACTIVATIONS,
+  DATA_SOURCES,
+  DENSE_OPTIONS,
+  DIAGNOSE_OPTIONS,
+  INITS,
+  LOSSES,
+  OPTIMIZERS,
+  OPTIMIZER_OPTIONS,
+  STATEMENTS,
+  TRAIN_OPTIONS,
+} from '../../engine/vocabulary';
 import type { DataSourceName, OptimizerName, StatementKeyword } from '../../engine/types';
 
 export type SuggestionKind = 'keyword' | 'activation' | 'init' | 'option' | 'dataSource' | 'loss' | 'optimizer' | 'value';
@@ -66,8 +77,16 @@ function valuesOf(o: OptionDef): Suggestion[] {
       insertText: d.args ? `${name}(${d.args.join(', ')})` : name,
     }));
   }
-  if (o.type.kind === 'boolean') return ['true', 'false'].map((v) => ({ label: v, kind: 'value' as const, detail: `${o.name} (default ${o.default})`, documentation: o.doc, insertText: v }));
-  if (o.type.kind === 'enum') return o.type.values.map((v) => ({ label: v, kind: 'value' as const, detail: `${o.name} (default ${o.default})`, documentation: o.doc, insertText: v }));
+  if (o.type.kind === 'boolean')
+    return ['true', 'false'].map((v) => ({
+      label: v,
+      kind: 'value' as const,
+      detail: `${o.name} (default ${o.default})`,
+      documentation: o.doc,
+      insertText: v,
+    }));
+  if (o.type.kind === 'enum')
+    return o.type.values.map((v) => ({ label: v, kind: 'value' as const, detail: `${o.name} (default ${o.default})`, documentation: o.doc, insertText: v }));
   return [];
 }
 
@@ -132,10 +151,24 @@ export function suggestionsAt(prefix: string): Suggestion[] {
         }));
       return remaining;
     case 'loss':
-      return index === 1 ? (Object.keys(LOSSES) as (keyof typeof LOSSES)[]).map((name) => ({ label: name, kind: 'loss' as const, detail: 'loss', documentation: LOSSES[name], insertText: name })) : [];
+      return index === 1
+        ? (Object.keys(LOSSES) as (keyof typeof LOSSES)[]).map((name) => ({
+            label: name,
+            kind: 'loss' as const,
+            detail: 'loss',
+            documentation: LOSSES[name],
+            insertText: name,
+          }))
+        : [];
     case 'optimizer':
       if (index === 1)
-        return (Object.keys(OPTIMIZERS) as OptimizerName[]).map((name) => ({ label: name, kind: 'optimizer' as const, detail: 'optimizer', documentation: OPTIMIZERS[name], insertText: name }));
+        return (Object.keys(OPTIMIZERS) as OptimizerName[]).map((name) => ({
+          label: name,
+          kind: 'optimizer' as const,
+          detail: 'optimizer',
+          documentation: OPTIMIZERS[name],
+          insertText: name,
+        }));
       return remaining;
     case 'train':
     case 'diagnose':

@@ -55,7 +55,12 @@ export class InspectorPanels extends Disposable implements vscode.WebviewPanelSe
   private create(doc: vscode.TextDocument | undefined): InspectorPanel {
     const docColumn = doc && vscode.window.visibleTextEditors.find((e) => e.document === doc)?.viewColumn;
     const column = docColumn !== undefined ? docColumn + 1 : vscode.window.activeTextEditor ? vscode.ViewColumn.Beside : vscode.ViewColumn.One;
-    const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, 'Gradient Flow', { viewColumn: column, preserveFocus: true }, webviewOptions(this.ctx.extensionUri));
+    const panel = vscode.window.createWebviewPanel(
+      PANEL_VIEW_TYPE,
+      'Gradient Flow',
+      { viewColumn: column, preserveFocus: true },
+      webviewOptions(this.ctx.extensionUri),
+    );
     return new InspectorPanel(panel, this.ctx, (p) => this.forget(p));
   }
 

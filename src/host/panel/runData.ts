@@ -88,7 +88,11 @@ export class RunData {
         this.totalEpochs = msg.epochs;
         this.problems = msg.problems;
         this.initial = msg.initial;
-        this.history ??= new EpochHistory(msg.layers.length, { capacity: initialCapacity(msg.epochs, msg.layers.length), precision: 'float32', maxHistograms: 2 });
+        this.history ??= new EpochHistory(msg.layers.length, {
+          capacity: initialCapacity(msg.epochs, msg.layers.length),
+          precision: 'float32',
+          maxHistograms: 2,
+        });
         return [];
       case 'epochs':
         this.add(msg.records);
@@ -122,7 +126,11 @@ export class RunData {
 
   private add(records: readonly EpochRecord[]): void {
     if (records.length === 0) return;
-    const history = (this.history ??= new EpochHistory(records[0].layers.length, { capacity: initialCapacity(Math.max(this.totalEpochs, records.length), records[0].layers.length), precision: 'float32', maxHistograms: 2 }));
+    const history = (this.history ??= new EpochHistory(records[0].layers.length, {
+      capacity: initialCapacity(Math.max(this.totalEpochs, records.length), records[0].layers.length),
+      precision: 'float32',
+      maxHistograms: 2,
+    }));
     for (const r of records) {
       if (r.layers.length !== history.layers) continue;
       const i = history.length;
@@ -277,7 +285,13 @@ export function progressMessage(run: RunData, records: readonly EpochRecord[]): 
 }
 
 /** The CSV of `count` epochs got by index, in pieces of about a megabyte; the initial record, if any, as epoch 0. */
-export function* statisticsCsvChunks(layers: readonly ReportLayer[], count: number, epochAt: (i: number) => EpochRecord, format: (v: number) => string, initial: InitialRecord | null = null): Generator<string> {
+export function* statisticsCsvChunks(
+  layers: readonly ReportLayer[],
+  count: number,
+  epochAt: (i: number) => EpochRecord,
+  format: (v: number) => string,
+  initial: InitialRecord | null = null,
+): Generator<string> {
   let chunk = ['epoch', 'loss', 'accuracy', 'layer', 'line', 'activation', ...STAT_NAMES].join(',') + '\n';
   const num = (v: number | null) => (v === null ? '' : Number.isFinite(v) ? format(v) : Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity');
   const loss = (v: number | null) => (v === null ? '' : Number.isFinite(v) ? String(v) : num(v));

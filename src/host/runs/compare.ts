@@ -69,7 +69,11 @@ export class Comparison implements PanelContent {
     this.uri = doc.uri;
     this.fileName = doc.fileName;
     const n = ++compareCounter;
-    this.entries = variants.map((variant, i) => ({ variant, data: new RunData(`compare-${Date.now()}-${n}-${i}`, doc.fileName, variant.label, variant.text), started: false }));
+    this.entries = variants.map((variant, i) => ({
+      variant,
+      data: new RunData(`compare-${Date.now()}-${n}-${i}`, doc.fileName, variant.label, variant.text),
+      started: false,
+    }));
   }
 
   // PanelContent ------------------------------------------------------------------------------
@@ -83,7 +87,11 @@ export class Comparison implements PanelContent {
   }
 
   view(): PanelView {
-    return { kind: 'compare', fileName: this.fileName, variants: this.entries.map((e) => ({ variantId: e.variant.id, verdict: variantVerdict(e.data, e.started), run: e.data.snapshot() })) };
+    return {
+      kind: 'compare',
+      fileName: this.fileName,
+      variants: this.entries.map((e) => ({ variantId: e.variant.id, verdict: variantVerdict(e.data, e.started), run: e.data.snapshot() })),
+    };
   }
 
   progress(run: RunData, records: readonly EpochRecord[]): HostToPanel {
@@ -163,7 +171,15 @@ export class Comparison implements PanelContent {
       }),
     );
     return {
-      variants: this.entries.map((e) => ({ id: e.variant.id, label: e.variant.label, runId: e.data.id, state: e.data.state, verdict: variantVerdict(e.data, e.started), epochs: e.data.epochCount, findings: e.data.findings })),
+      variants: this.entries.map((e) => ({
+        id: e.variant.id,
+        label: e.variant.label,
+        runId: e.data.id,
+        state: e.data.state,
+        verdict: variantVerdict(e.data, e.started),
+        epochs: e.data.epochCount,
+        findings: e.data.findings,
+      })),
       maxWorkers: this.limit,
       peakWorkers: pool.peak,
     };
@@ -201,7 +217,9 @@ export class Comparer {
     const checked = await checkWithFiles(text, { fileName: doc.fileName, read: dataFileReader(specPath), memoryBudgetMB: memoryBudgetMB() });
     if (!checked.trainable) {
       const first = checked.problems.find((p) => p.severity === 'error');
-      this.jobs.showError(`Gradient Flow: ${basename(doc.fileName)} has errors, so it cannot be compared.${first ? ` Line ${first.line}: ${first.message}` : ''}`);
+      this.jobs.showError(
+        `Gradient Flow: ${basename(doc.fileName)} has errors, so it cannot be compared.${first ? ` Line ${first.line}: ${first.message}` : ''}`,
+      );
       return undefined;
     }
     const choices = variantChoices(text, checked.spec);
@@ -240,7 +258,12 @@ async function pickVariants(choices: ReturnType<typeof variantChoices>): Promise
       items.push({ label: c.group, kind: vscode.QuickPickItemKind.Separator });
       group = c.group;
     }
-    const changed = c.variant.changes.length === 0 && c.variant.id !== 'as-written' ? 'another optimizer line' : c.variant.id === 'as-written' ? 'the file unchanged' : undefined;
+    const changed =
+      c.variant.changes.length === 0 && c.variant.id !== 'as-written'
+        ? 'another optimizer line'
+        : c.variant.id === 'as-written'
+          ? 'the file unchanged'
+          : undefined;
     items.push({ label: c.variant.label, ...(changed ? { description: changed } : {}), picked: c.picked, variant: c.variant });
   }
   const picked = await vscode.window.showQuickPick(items, {

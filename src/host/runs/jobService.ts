@@ -89,7 +89,9 @@ export class JobService extends Disposable {
         for (const tab of e.closed) {
           if (!(tab.input instanceof vscode.TabInputText)) continue;
           const uri = tab.input.uri;
-          const stillOpen = vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === uri.toString()));
+          const stillOpen = vscode.window.tabGroups.all.some((g) =>
+            g.tabs.some((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === uri.toString()),
+          );
           if (!stillOpen) this.stop(uri);
         }
       }),

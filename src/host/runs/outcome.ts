@@ -29,7 +29,11 @@ export type JobOutcomeKind = JobOutcome['kind'];
 export function outcomeOfMessage(msg: WorkerToHost, stopRequested: boolean): JobOutcome | undefined {
   switch (msg.type) {
     case 'done':
-      return msg.report.stopped === 'cancelled' ? { kind: 'cancelled', reported: true } : msg.report.stopped === 'nonfinite' ? { kind: 'nonfinite' } : { kind: 'done' };
+      return msg.report.stopped === 'cancelled'
+        ? { kind: 'cancelled', reported: true }
+        : msg.report.stopped === 'nonfinite'
+          ? { kind: 'nonfinite' }
+          : { kind: 'done' };
     case 'lrFound':
       // The sweep ends early with the points so far when cancelled, and reports them all the same.
       return stopRequested ? { kind: 'cancelled', reported: true } : { kind: 'done' };

@@ -55,7 +55,15 @@ export class TrainAndInspect {
     const label = basename(doc.fileName);
     const data = new RunData(`run-${Date.now()}-${++runCounter}`, doc.fileName, label, text);
     data.name = label.replace(/\.nnspec$/i, '');
-    const run: ActiveRun = { uri: doc.uri, data, content: runContent(data, () => run.job?.stop(), () => void this.train(doc)) };
+    const run: ActiveRun = {
+      uri: doc.uri,
+      data,
+      content: runContent(
+        data,
+        () => run.job?.stop(),
+        () => void this.train(doc),
+      ),
+    };
     this.panels.show(run.content, doc);
 
     const thresholds = thresholdOverrides();
@@ -121,7 +129,12 @@ export class TrainAndInspect {
     if (!superseded) {
       const n = data.findings.length;
       const count = n === 0 ? 'no findings' : `${n} finding${n === 1 ? '' : 's'}`;
-      const text = outcome.kind === 'done' || outcome.kind === 'nonfinite' ? count : outcome.kind === 'cancelled' ? `stopped at epoch ${data.epochCount}, ${count}` : data.state;
+      const text =
+        outcome.kind === 'done' || outcome.kind === 'nonfinite'
+          ? count
+          : outcome.kind === 'cancelled'
+            ? `stopped at epoch ${data.epochCount}, ${count}`
+            : data.state;
       this.statusBar.set({ kind: 'ended', name: data.name, text, problem: data.state === 'failed' || n > 0 });
     }
     return {

@@ -38,7 +38,11 @@ export class TrainingSession {
   private graceTimer: ReturnType<typeof setTimeout> | undefined;
   private stopRequested = false;
 
-  constructor(source: WorkerSource | string, request: SessionRequest, private readonly onMessage: (msg: WorkerToHost) => void) {
+  constructor(
+    source: WorkerSource | string,
+    request: SessionRequest,
+    private readonly onMessage: (msg: WorkerToHost) => void,
+  ) {
     this.ended = new Promise((resolve) => (this.resolveEnd = resolve));
     const buffer = new SharedArrayBuffer(4);
     this.cancelFlag = new Int32Array(buffer);

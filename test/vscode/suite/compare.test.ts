@@ -21,8 +21,16 @@ let dir: string;
 
 const folder = () => vscode.workspace.workspaceFolders![0].uri.fsPath;
 
-const denseLines = (doc: vscode.TextDocument) => doc.getText().split(/\r?\n/).filter((l) => /^\s*dense\b/.test(l));
-const lineIndex = (doc: vscode.TextDocument, re: RegExp) => doc.getText().split(/\r?\n/).findIndex((l) => re.test(l));
+const denseLines = (doc: vscode.TextDocument) =>
+  doc
+    .getText()
+    .split(/\r?\n/)
+    .filter((l) => /^\s*dense\b/.test(l));
+const lineIndex = (doc: vscode.TextDocument, re: RegExp) =>
+  doc
+    .getText()
+    .split(/\r?\n/)
+    .findIndex((l) => re.test(l));
 
 function compare(uri: vscode.Uri, variants = DEFAULT_VARIANTS): Thenable<CompareOutcome | undefined> {
   return vscode.commands.executeCommand<CompareOutcome | undefined>('nnspec.compare', { uri, variants });
@@ -58,14 +66,20 @@ describe('Compare, Find Learning Rate and the step size in the extension host', 
 
     it('trains the four default variants to the end, in parallel up to one worker per core', () => {
       assert.ok(outcome);
-      assert.deepEqual(outcome.variants.map((v) => v.id), DEFAULT_VARIANTS);
-      assert.deepEqual(outcome.variants.map((v) => v.state), ['done', 'done', 'done', 'done']);
+      assert.deepEqual(
+        outcome.variants.map((v) => v.id),
+        DEFAULT_VARIANTS,
+      );
+      assert.deepEqual(
+        outcome.variants.map((v) => v.state),
+        ['done', 'done', 'done', 'done'],
+      );
       assert.ok(outcome.variants.every((v) => v.epochs === 300));
       assert.equal(outcome.maxWorkers, os.availableParallelism());
       assert.ok(outcome.peakWorkers >= Math.min(2, os.availableParallelism()) && outcome.peakWorkers <= outcome.maxWorkers, `peak ${outcome.peakWorkers}`);
     });
 
-    it('the verdict of the file as written says vanishing; relu + he_normal\'s does not', () => {
+    it("the verdict of the file as written says vanishing; relu + he_normal's does not", () => {
       const verdicts = Object.fromEntries(outcome!.variants.map((v) => [v.id, v.verdict]));
       console.log(`      verdicts: ${JSON.stringify(verdicts)}`);
       assert.match(verdicts['as-written'], /vanishing/);
@@ -73,10 +87,14 @@ describe('Compare, Find Learning Rate and the step size in the extension host', 
     });
 
     it('shows the comparison in the panel, whose page says ready', async () => {
-      const p = await waitFor('the compare view', () => {
-        const info = api.panel();
-        return info && info.kind === 'compare' && info.readyCount > 0 && info;
-      }, 30_000);
+      const p = await waitFor(
+        'the compare view',
+        () => {
+          const info = api.panel();
+          return info && info.kind === 'compare' && info.readyCount > 0 && info;
+        },
+        30_000,
+      );
       assert.equal(p.runId, undefined, 'no single run');
     });
 
@@ -115,7 +133,10 @@ describe('Compare, Find Learning Rate and the step size in the extension host', 
       assert.ok(o);
       assert.equal(o.maxWorkers, 1);
       assert.equal(o.peakWorkers, 1);
-      assert.deepEqual(o.variants.map((v) => v.state), ['done', 'done']);
+      assert.deepEqual(
+        o.variants.map((v) => v.state),
+        ['done', 'done'],
+      );
     });
 
     it('Stop Training stops every variant, the queued ones too', async () => {
@@ -128,7 +149,10 @@ describe('Compare, Find Learning Rate and the step size in the extension host', 
       assert.equal(await vscode.commands.executeCommand('nnspec.stop'), true);
       const o = await running;
       assert.ok(o);
-      assert.deepEqual(o.variants.map((v) => v.state), ['cancelled', 'cancelled', 'cancelled', 'cancelled']);
+      assert.deepEqual(
+        o.variants.map((v) => v.state),
+        ['cancelled', 'cancelled', 'cancelled', 'cancelled'],
+      );
       assert.equal(o.variants.filter((v) => v.verdict === 'stopped before it started').length, 2, JSON.stringify(o.variants.map((v) => v.verdict)));
       assert.equal(api.isRunning(uri), false);
     });
@@ -155,7 +179,7 @@ describe('Compare, Find Learning Rate and the step size in the extension host', 
       outcome = await vscode.commands.executeCommand<LrFindOutcome>('nnspec.findLearningRate', editor.document.uri);
     });
 
-    it('suggests an lr within 10× of the example\'s 0.05', () => {
+    it("suggests an lr within 10× of the example's 0.05", () => {
       assert.ok(outcome);
       console.log(`      suggested lr ${outcome.suggested} from ${outcome.points} points (the file uses ${outcome.currentLr})`);
       assert.equal(outcome.state, 'done');
@@ -173,7 +197,7 @@ describe('Compare, Find Learning Rate and the step size in the extension host', 
       const lr = outcome!.suggested!;
       await api.testing.postFromPanel({ type: 'applyLr', lr });
       const line = editor.document.lineAt(lineIndex(editor.document, /^optimizer\b/)).text;
-      assert.equal(line, `optimizer sgd lr=${Number(lr.toPrecision(3))} momentum=0.9`, 'the lr as the page\'s button shows it');
+      assert.equal(line, `optimizer sgd lr=${Number(lr.toPrecision(3))} momentum=0.9`, "the lr as the page's button shows it");
       assert.ok(await editor.document.save());
     });
   });
@@ -212,7 +236,12 @@ describe('Compare, Find Learning Rate and the step size in the extension host', 
 
     it('its quick fix lowers the learning rate', async () => {
       const [d] = diagnostics(uri, 'lr_too_high');
-      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, d.range, vscode.CodeActionKind.QuickFix.value);
+      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+        'vscode.executeCodeActionProvider',
+        uri,
+        d.range,
+        vscode.CodeActionKind.QuickFix.value,
+      );
       const fix = actions.find((a) => /^Lower the learning rate to /.test(a.title));
       assert.ok(fix?.edit, `offered: ${actions.map((a) => a.title).join(' | ')}`);
       assert.ok(fix.isPreferred);
@@ -228,11 +257,16 @@ describe('Compare, Find Learning Rate and the step size in the extension host', 
   describe('the walkthrough', () => {
     it('has five steps, each with its Markdown and a completion event of a registered command', async () => {
       const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
-      const walkthroughs = (ext.packageJSON as { contributes: { walkthroughs: { id: string; steps: { id: string; media: { markdown: string }; completionEvents: string[] }[] }[] } }).contributes.walkthroughs;
+      const walkthroughs = (
+        ext.packageJSON as { contributes: { walkthroughs: { id: string; steps: { id: string; media: { markdown: string }; completionEvents: string[] }[] }[] } }
+      ).contributes.walkthroughs;
       assert.equal(walkthroughs.length, 1);
       assert.equal(walkthroughs[0].id, 'gradientFlow.start');
       const steps = walkthroughs[0].steps;
-      assert.deepEqual(steps.map((s) => s.id), ['openExample', 'train', 'hover', 'quickFix', 'compare']);
+      assert.deepEqual(
+        steps.map((s) => s.id),
+        ['openExample', 'train', 'hover', 'quickFix', 'compare'],
+      );
       const commands = new Set(await vscode.commands.getCommands(true));
       for (const s of steps) {
         assert.ok(fs.existsSync(path.join(ext.extensionPath, s.media.markdown)), s.media.markdown);

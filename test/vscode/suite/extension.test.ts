@@ -70,7 +70,12 @@ describe('Gradient Flow in the extension host', function () {
         const ds = diagnostics(uri, 'unknown-activation');
         return ds.length > 0 && ds;
       });
-      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, d.range, vscode.CodeActionKind.QuickFix.value);
+      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+        'vscode.executeCodeActionProvider',
+        uri,
+        d.range,
+        vscode.CodeActionKind.QuickFix.value,
+      );
       const fix = actions.find((a) => a.title === 'Change to `sigmoid`');
       assert.ok(fix?.edit, `offered: ${actions.map((a) => a.title).join(' | ')}`);
       assert.ok(await vscode.workspace.applyEdit(fix.edit));
@@ -105,18 +110,23 @@ describe('Gradient Flow in the extension host', function () {
 
   describe('the examples', () => {
     const folder = () => vscode.workspace.workspaceFolders![0].uri.fsPath;
-    const specs = () => fs.readdirSync(folder()).filter((f) => f.endsWith('.nnspec')).sort();
+    const specs = () =>
+      fs
+        .readdirSync(folder())
+        .filter((f) => f.endsWith('.nnspec'))
+        .sort();
 
-    it('each example opens with the engine\'s problems as diagnostics, and none is an error', async () => {
+    it("each example opens with the engine's problems as diagnostics, and none is an error", async () => {
       assert.ok(specs().length > 0, 'the workspace has examples');
       for (const name of specs()) {
         const file = path.join(folder(), name);
         const text = fs.readFileSync(file, 'utf8');
-        const expected = (await checkWithFiles(text, { fileName: file, read: dataFileReader(file) }))
-          .problems.map((p) => `${p.line - 1}:${p.code}`)
-          .sort();
+        const expected = (await checkWithFiles(text, { fileName: file, read: dataFileReader(file) })).problems.map((p) => `${p.line - 1}:${p.code}`).sort();
         const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
-        const actual = () => diagnostics(doc.uri).map((d) => `${d.range.start.line}:${String(d.code)}`).sort();
+        const actual = () =>
+          diagnostics(doc.uri)
+            .map((d) => `${d.range.start.line}:${String(d.code)}`)
+            .sort();
         await waitFor(`${name}'s diagnostics ${expected.join(', ')} (have ${actual().join(', ')})`, () => actual().join() === expected.join());
         assert.equal(diagnostics(doc.uri).filter((d) => d.severity === vscode.DiagnosticSeverity.Error).length, 0, `${name} has no error`);
       }
@@ -126,7 +136,10 @@ describe('Gradient Flow in the extension host', function () {
       const file = path.join(folder(), 'deep-sigmoid.nnspec');
       const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
       await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
-      const firstDense = doc.getText().split(/\r?\n/).findIndex((l) => /^\s*dense\b/.test(l));
+      const firstDense = doc
+        .getText()
+        .split(/\r?\n/)
+        .findIndex((l) => /^\s*dense\b/.test(l));
       const o = await vscode.commands.executeCommand<RunOutcome>('nnspec.trainAndInspect', doc.uri);
       assert.equal(o?.state, 'done');
       await waitFor('the vanishing diagnostic on the first dense line', () => diagnostics(doc.uri, 'vanishing').some((d) => d.range.start.line === firstDense));
@@ -152,7 +165,10 @@ describe('Gradient Flow in the extension host', function () {
       assert.ok(outcome);
       assert.equal(outcome.state, 'done');
       assert.equal(outcome.epochs, 60);
-      assert.ok(outcome.findings.some((f) => f.kind === 'vanishing' && f.line === 5), JSON.stringify(outcome.findings.map((f) => [f.kind, f.line])));
+      assert.ok(
+        outcome.findings.some((f) => f.kind === 'vanishing' && f.line === 5),
+        JSON.stringify(outcome.findings.map((f) => [f.kind, f.line])),
+      );
       assert.equal(api.isRunning(uri), false);
     });
 
@@ -181,10 +197,14 @@ describe('Gradient Flow in the extension host', function () {
     });
 
     it('opens the panel beside the editor, whose page says ready', async () => {
-      const p = await waitFor('the panel page to load', () => {
-        const info = api.panel();
-        return info && info.readyCount > 0 && info;
-      }, 30_000);
+      const p = await waitFor(
+        'the panel page to load',
+        () => {
+          const info = api.panel();
+          return info && info.readyCount > 0 && info;
+        },
+        30_000,
+      );
       assert.ok(p.runId);
     });
 
@@ -198,7 +218,12 @@ describe('Gradient Flow in the extension host', function () {
 
     it('offers the fix as a quick fix, and applying it changes the line and clears the stale finding', async () => {
       const [d] = diagnostics(uri, 'vanishing');
-      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, d.range, vscode.CodeActionKind.QuickFix.value);
+      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+        'vscode.executeCodeActionProvider',
+        uri,
+        d.range,
+        vscode.CodeActionKind.QuickFix.value,
+      );
       const titles = actions.map((a) => a.title);
       const fix = actions.find((a) => a.title === 'Use relu with he_normal init');
       assert.ok(fix?.edit, `offered: ${titles.join(' | ')}`);
@@ -209,7 +234,7 @@ describe('Gradient Flow in the extension host', function () {
       assert.equal(api.findings(uri).length, 0);
     });
 
-    it('applies a fix from the hover\'s command link', async () => {
+    it("applies a fix from the hover's command link", async () => {
       const e2 = await openFixture('deep-sigmoid.nnspec', 'hover-fix.nnspec');
       const u2 = e2.document.uri;
       const o = await api.train(u2);
@@ -233,7 +258,12 @@ describe('Gradient Flow in the extension host', function () {
       // The upper line's own fix covers only it; the lower line's already covers both (the layers above it), so "fix all" is offered above.
       const upper = ds.find((d) => d.range.start.line === 4);
       assert.ok(upper);
-      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', u3, upper.range, vscode.CodeActionKind.QuickFix.value);
+      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+        'vscode.executeCodeActionProvider',
+        u3,
+        upper.range,
+        vscode.CodeActionKind.QuickFix.value,
+      );
       const all = actions.find((a) => a.title === 'Fix all vanishing layers: Use relu with he_normal init (2 lines)');
       assert.ok(all?.edit, `offered: ${actions.map((a) => a.title).join(' | ')}`);
       assert.ok(await vscode.workspace.applyEdit(all.edit));
@@ -242,18 +272,26 @@ describe('Gradient Flow in the extension host', function () {
     });
 
     it('the panel reloads its page when shown again after being hidden, and the host answers its ready', async () => {
-      const before = await waitFor('the panel', () => {
-        const p = api.panel();
-        return p && p.readyCount > 0 && p;
-      }, 30_000);
+      const before = await waitFor(
+        'the panel',
+        () => {
+          const p = api.panel();
+          return p && p.readyCount > 0 && p;
+        },
+        30_000,
+      );
       // Another editor on top of the panel hides it; closing that editor shows the panel again.
       const other = await vscode.workspace.openTextDocument({ language: 'plaintext', content: 'on top of the panel' });
       await vscode.window.showTextDocument(other, { viewColumn: vscode.ViewColumn.Two, preview: false });
       await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
-      const after = await waitFor('the page to say ready again', () => {
-        const p = api.panel();
-        return p && p.readyCount > before.readyCount && p;
-      }, 30_000);
+      const after = await waitFor(
+        'the page to say ready again',
+        () => {
+          const p = api.panel();
+          return p && p.readyCount > before.readyCount && p;
+        },
+        30_000,
+      );
       assert.equal(after.runId, before.runId, 'the same run is shown');
     });
 
@@ -311,14 +349,21 @@ describe('Gradient Flow in the extension host', function () {
       assert.equal(rows.length, 1 + (1 + 5) * 9);
       assert.match(rows[1], /^0,/);
       await api.testing.postFromPanel({ type: 'export', format: 'json' });
-      const report = JSON.parse(fs.readFileSync(saved[saved.length - 1].fsPath, 'utf8')) as { version: number; epochs: unknown[]; network: { layers: unknown[] } };
+      const report = JSON.parse(fs.readFileSync(saved[saved.length - 1].fsPath, 'utf8')) as {
+        version: number;
+        epochs: unknown[];
+        network: { layers: unknown[] };
+      };
       assert.equal(report.version, 1);
       assert.equal(report.epochs.length, 5);
       assert.equal(report.network.layers.length, 9);
     });
 
     it('saves the heatmap PNG from its data URL, and refuses what is not a PNG', async () => {
-      const png = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a5ddd3b40000000049454e44ae426082', 'hex');
+      const png = Buffer.from(
+        '89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a5ddd3b40000000049454e44ae426082',
+        'hex',
+      );
       await api.testing.postFromPanel({ type: 'exportPng', dataUrl: `data:image/png;base64,${png.toString('base64')}` });
       const file = saved[saved.length - 1];
       assert.match(file.fsPath, /heatmap\.png$/);
@@ -336,7 +381,7 @@ describe('Gradient Flow in the extension host', function () {
       assert.equal(api.panel()!.ignoredMessages, before + 4);
     });
 
-    it('reveals a layer\'s line in the editor when the page asks, for the file it shows only', async () => {
+    it("reveals a layer's line in the editor when the page asks, for the file it shows only", async () => {
       await api.testing.postFromPanel({ type: 'revealLayer', fileName: editor.document.fileName, line: 5 });
       const active = vscode.window.activeTextEditor;
       assert.equal(active?.document.uri.toString(), uri.toString());
@@ -348,7 +393,7 @@ describe('Gradient Flow in the extension host', function () {
     });
   });
 
-  describe('the worker\'s lifecycle', () => {
+  describe("the worker's lifecycle", () => {
     beforeEach(closeAllEditors);
 
     it('Stop Training stops the worker and the run reports cancelled', async () => {
@@ -375,7 +420,10 @@ describe('Gradient Flow in the extension host', function () {
       assert.equal(o.outcome, 'cancelled');
       assert.equal(o.state, 'cancelled');
       assert.ok(o.epochs >= 40 && o.epochs < 100000, `${o.epochs} epochs`);
-      assert.ok(o.findings.some((f) => f.kind === 'vanishing'), 'the partial run diagnosed');
+      assert.ok(
+        o.findings.some((f) => f.kind === 'vanishing'),
+        'the partial run diagnosed',
+      );
       const shown = api.findings(uri).filter((f) => f.kind === 'vanishing');
       assert.ok(shown.length > 0, 'its findings in the editor');
       assert.match(shown[0].message, new RegExp(`stopped at epoch ${o.epochs} of 100000`));

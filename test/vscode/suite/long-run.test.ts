@@ -22,7 +22,7 @@ optimizer sgd lr=0.1
 train epochs=3000 batch=16 seed=42
 `;
 
-describe('A run longer than the panel\'s cap', function () {
+describe("A run longer than the panel's cap", function () {
   this.timeout(120_000);
   let api: GradientFlowApi;
   let dir: string;
@@ -49,7 +49,10 @@ describe('A run longer than the panel\'s cap', function () {
     const outcome = await api.train(doc.uri);
     assert.equal(outcome.state, 'done', outcome.error);
     assert.equal(outcome.epochs, 3000);
-    assert.ok(outcome.findings.some((f) => f.kind === 'vanishing' && f.line === 5), outcome.findings.map((f) => `${f.kind}@${f.line}`).join(', '));
+    assert.ok(
+      outcome.findings.some((f) => f.kind === 'vanishing' && f.line === 5),
+      outcome.findings.map((f) => `${f.kind}@${f.line}`).join(', '),
+    );
 
     const panel = await waitFor('the panel', () => api.panel());
     assert.ok(panel.snapshot, 'a run view');
