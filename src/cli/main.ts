@@ -249,7 +249,7 @@ async function runTrain(args: Args, io: Io): Promise<number> {
     io.out(`${layers.name}: ${layers.layers.length} layers, ${layers.params} parameters, ${run.history.length} epochs`);
     if (last) io.out(`, final loss ${last.loss.toFixed(4)}${last.accuracy !== null ? `, accuracy ${(last.accuracy * 100).toFixed(1)}%` : ''}`);
     io.out(run.stopped ? ` (stopped: ${run.stopped})\n\n` : '\n\n');
-    io.out('Gradient magnitude ∂L/∂W RMS per layer and epoch (output layer on top):\n');
+    io.out('Gradient magnitude ∂L/∂W RMS per layer and epoch:\n');
     io.out(heatmap(layers.layers, run.history, 'gradRms', width, style) + '\n');
     io.out(layerTable(layers.layers, last, findings) + '\n');
     const speed = speedOfLearning(run.initial, last);
