@@ -164,13 +164,15 @@ export class Heatmap {
     const lead = this.initial ? 1 : 0;
     const width = Math.max(lead + grid.columnsFor(Math.ceil(total / stride)), lead + grid.columns, 1);
     const colorKey = [domain.kind, domain.lo, domain.hi, theme, lead];
-    const recolor = !this.image || this.image.width < width || this.image.height !== grid.rows || colorKey.some((k, i) => k !== this.colorKey[i]);
+    // A run with no layers yet (a Compare variant still queued) still gets a one-pixel-high image.
+    const height = Math.max(grid.rows, 1);
+    const recolor = !this.image || this.image.width < width || this.image.height !== height || colorKey.some((k, i) => k !== this.colorKey[i]);
     if (recolor) {
-      if (!this.image || this.image.width < width || this.image.height !== grid.rows) {
-        this.image = new ImageData(width, grid.rows);
+      if (!this.image || this.image.width < width || this.image.height !== height) {
+        this.image = new ImageData(width, height);
         this.pixels = new Uint32Array(this.image.data.buffer);
         this.off.width = width;
-        this.off.height = grid.rows;
+        this.off.height = height;
       }
       this.colorKey = colorKey;
     }
@@ -312,7 +314,8 @@ export class Heatmap {
     ctx.restore();
     // Gaps between rows (and between the epoch-0 column and the rest) when they are wide enough to keep.
     const rowPx = l.height / grid.rows;
-    const gap = this.opts.compact ? 0.5 : 1;
+    // At least one device pixel: a thinner gap rounds away and the rows run together.
+    const gap = Math.max(this.opts.compact ? 0.5 : 1, 1 / l.dpr);
     if (rowPx >= 5) for (let r = 1; r < grid.rows; r++) ctx.clearRect(l.left, l.top + r * rowPx - gap / 2, l.width, gap);
     if (this.initial && geo.initialW >= 5) ctx.clearRect(geo.x - gap / 2, l.top, gap, l.height);
     if (this.cursor && document.activeElement === this.canvas) {
