@@ -5,16 +5,12 @@
 // Needs `node scripts/build.mjs` first.
 
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { EpochRecord } from '../../src/engine/types';
 import { progressMessage, RunData, showMessage } from '../../src/host/panel/runData';
-import type { HostToPanel } from '../../src/protocol';
 import * as fx from './fixtures';
-import { servePanel } from './pageServer';
+import { launchPanelBrowser, send, servePanel } from './pageServer';
 
 const EPOCHS = 5000;
 
@@ -24,10 +20,6 @@ function installFakeVsCode(): void {
     getState: () => undefined,
     setState: (s: unknown) => sessionStorage.setItem('gf-state', JSON.stringify(s)),
   });
-}
-
-async function send(page: Page, msg: HostToPanel): Promise<void> {
-  await page.evaluate((json) => window.postMessage(JSON.parse(json), '*'), JSON.stringify(msg));
 }
 
 /** Epoch e of a long run: the fixture's epoch ((e - 1) mod 50) + 1, so the values stay in range. */
@@ -41,32 +33,24 @@ function longEpochs(from: number, to: number): EpochRecord[] {
 describe('webview page: a run sent as bucket aggregates (chromium)', function () {
   this.timeout(120_000);
   let server: Server;
-  let context: BrowserContext;
+  let browser: Awaited<ReturnType<typeof launchPanelBrowser>> | undefined;
   let page: Page;
-  let userDataDir: string;
   const errors: string[] = [];
 
   before(async () => {
     let origin: string;
     ({ server, origin } = await servePanel());
-    userDataDir = mkdtempSync(join(tmpdir(), 'gf-chromium-agg-'));
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      viewport: { width: 1100, height: 900 },
-    });
-    await context.addInitScript(installFakeVsCode);
-    page = context.pages()[0] ?? (await context.newPage());
+    browser = await launchPanelBrowser('gf-chromium-agg-', { viewport: { width: 1100, height: 900 } });
+    await browser.context.addInitScript(installFakeVsCode);
+    page = browser.page;
     page.on('pageerror', (e) => errors.push(e.message));
     page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
     await page.goto(origin);
   });
 
   after(async () => {
-    await context?.close();
+    await browser?.close();
     server?.close();
-    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
   });
 
   it("draws buckets as cells covering their epochs, with the last epoch's histogram", async () => {

@@ -6,15 +6,12 @@
 // Needs `node scripts/build.mjs` first.
 
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { EpochRecord, ReportLayer } from '../../src/engine/types';
-import type { HostToPanel, PanelToHost } from '../../src/protocol';
+import type { PanelToHost } from '../../src/protocol';
 import * as fx from './fixtures';
-import { servePanel } from './pageServer';
+import { launchPanelBrowser, send, servePanel } from './pageServer';
 
 function installFakeVsCode(): void {
   const posted: unknown[] = [];
@@ -24,10 +21,6 @@ function installFakeVsCode(): void {
     getState: () => undefined,
     setState: () => undefined,
   });
-}
-
-async function send(page: Page, msg: HostToPanel): Promise<void> {
-  await page.evaluate((json) => window.postMessage(JSON.parse(json), '*'), JSON.stringify(msg));
 }
 
 async function posted(page: Page): Promise<PanelToHost[]> {
@@ -41,23 +34,16 @@ async function legendLabel(page: Page): Promise<string> {
 describe('webview page at 600 px: out of date, fixes, pinned scale, many layers (chromium)', function () {
   this.timeout(120_000);
   let server: Server;
-  let context: BrowserContext;
+  let browser: Awaited<ReturnType<typeof launchPanelBrowser>> | undefined;
   let page: Page;
-  let userDataDir: string;
   const errors: string[] = [];
 
   before(async () => {
     let origin: string;
     ({ server, origin } = await servePanel());
-    userDataDir = mkdtempSync(join(tmpdir(), 'gf-chromium-panel-'));
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      viewport: { width: 600, height: 900 },
-    });
-    await context.addInitScript(installFakeVsCode);
-    page = context.pages()[0] ?? (await context.newPage());
+    browser = await launchPanelBrowser('gf-chromium-panel-', { viewport: { width: 600, height: 900 } });
+    await browser.context.addInitScript(installFakeVsCode);
+    page = browser.page;
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(origin);
     await send(page, { type: 'show', view: { kind: 'run', run: fx.run('r1', 50, 'done') }, metric: 'gradRms' });
@@ -65,9 +51,8 @@ describe('webview page at 600 px: out of date, fixes, pinned scale, many layers 
   });
 
   after(async () => {
-    await context?.close();
+    await browser?.close();
     server?.close();
-    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
   });
 
   it("keeps the layer table's Verdict column inside a 600 px panel", async () => {

@@ -1,9 +1,13 @@
 // The panel page served as VS Code would serve it into a webview, for the Chromium page tests.
 
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_ARGS } from '../../scripts/vscode/index.mjs';
+import type { HostToPanel } from '../../src/protocol';
 import { panelHtml } from '../../src/panel/html';
 
 const ROOT = resolve(__dirname, '../../..');
@@ -40,4 +44,27 @@ export function servePanel(root = ROOT): Promise<{ server: Server; origin: strin
     }
   });
   return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok({ server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` })));
+}
+
+/** A headless Chromium (the browser tests' binary and flags) with one page, in a fresh profile. */
+export async function launchPanelBrowser(
+  profilePrefix: string,
+  options: { viewport: { width: number; height: number }; deviceScaleFactor?: number },
+): Promise<{ context: BrowserContext; page: Page; close(): Promise<void> }> {
+  const userDataDir = mkdtempSync(join(tmpdir(), profilePrefix));
+  const context = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, ...options });
+  const page = context.pages()[0] ?? (await context.newPage());
+  return {
+    context,
+    page,
+    async close() {
+      await context.close();
+      rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Posts a host message to the page, as the webview would receive it. */
+export async function send(page: Page, msg: HostToPanel): Promise<void> {
+  await page.evaluate((json) => window.postMessage(JSON.parse(json), '*'), JSON.stringify(msg));
 }
