@@ -206,6 +206,8 @@ export class Heatmap {
     this.box.dataset.rows = String(layers);
     this.box.dataset.columns = String(this.columns);
     this.box.dataset.bucket = String(this.bucket);
+    // The colour scale, so a test can check that Compare's heatmaps share one.
+    this.box.dataset.domain = `${domain.kind} ${domain.lo} ${domain.hi}`;
     this.box.dataset.layersPerRow = String(perRow);
     this.box.dataset.plot = [layout.left, layout.top, layout.width, layout.height].map((n) => Math.round(n)).join(',');
   }

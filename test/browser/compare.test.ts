@@ -24,22 +24,26 @@ describe('Compare Activations… from the palette (code-server in Chromium)', fu
 
   it('offers the variants with the file as written and three activation variants selected', async () => {
     await openFile(page, 'deep-sigmoid.nnspec');
-    await page.keyboard.press('F1');
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible' });
-    await input.fill('>Gradient Flow: Compare Activations…');
-    await page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: 'Gradient Flow: Compare Activations…' }).first().click();
+    await runCommand(page, 'Gradient Flow: Compare Activations…', { opensQuickInput: true });
     // The same quick input now holds the variant picker.
-    await page.locator('.quick-input-widget .quick-input-title').filter({ hasText: 'Compare Activations…' }).waitFor({ timeout: 20_000 });
-    const rows = page.locator('.quick-input-widget .monaco-list-row');
-    await poll('the variants to be listed', async () => (await rows.count()) >= 4, 10_000);
-    const checked = await page
-      .locator('.quick-input-widget .monaco-list-row')
-      .evaluateAll((els) =>
-        els
-          .filter((el) => (el.querySelector('input[type=checkbox]') as HTMLInputElement | null)?.checked || el.querySelector('.monaco-custom-toggle.checked'))
-          .map((el) => (el.textContent ?? '').trim()),
-      );
+    await page.locator('.quick-input-widget .quick-input-title').filter({ hasText: 'Compare Activations…' }).waitFor({ timeout: 30_000 });
+    // The rows and their check boxes render a moment apart: wait for four checked ones.
+    const checked = await poll(
+      'four variants checked',
+      async () => {
+        const labels = await page
+          .locator('.quick-input-widget .monaco-list-row')
+          .evaluateAll((els) =>
+            els
+              .filter(
+                (el) => (el.querySelector('input[type=checkbox]') as HTMLInputElement | null)?.checked || el.querySelector('.monaco-custom-toggle.checked'),
+              )
+              .map((el) => (el.textContent ?? '').trim()),
+          );
+        return labels.length >= 4 ? labels : null;
+      },
+      20_000,
+    );
     console.log(`    selected: ${checked.join(' | ')}`);
     assert.equal(checked.length, 4, checked.join(' | '));
     for (const label of ['as written', 'relu + he_normal', 'leaky_relu + he_normal', 'tanh + glorot_uniform'])
@@ -82,12 +86,33 @@ describe('Compare Activations… from the palette (code-server in Chromium)', fu
     await poll('the CodeLens to say Train & Inspect', async () => /Train & Inspect/.test(await lens.first().innerText()), 10_000);
   });
 
-  it('screenshot: the panel maximized, four heatmaps on one colour scale', async () => {
-    await page.locator('.tabs-container .tab').filter({ hasText: 'Compare deep-sigmoid.nnspec' }).first().click();
+  it('the panel maximized, four heatmaps on one colour scale and one legend (screenshot)', async () => {
+    const tab = page.locator('.tabs-container .tab').filter({ hasText: 'Compare deep-sigmoid.nnspec' }).first();
+    await tab.click();
+    const group = page.locator('.editor-group-container').filter({ has: tab });
+    const groupWidth = async () => (await group.boundingBox())?.width ?? 0;
+    const editorWidth = () => page.evaluate(() => document.querySelector('.part.editor')?.getBoundingClientRect().width ?? 0);
+    const narrow = await groupWidth();
+    // Clicking the tab puts the focus in the webview, which can close the palette as it settles; runCommand retries.
     await runCommand(page, 'Maximize Editor Group');
-    await page.waitForTimeout(1000); // the page re-lays out its charts on resize
-    const shot = await wb.screenshot('compare');
-    console.log(`    screenshot: ${path.relative(ROOT, shot)}`);
+    await poll("the panel's group to fill the editor area", async () => (await groupWidth()) > Math.max(narrow + 50, 0.95 * (await editorWidth())), 20_000);
+    const frame = await findFrameWith(page, '.compare-grid .variant', 30_000);
+    // The page lays its heatmaps out again at the new size: wait for four painted ones.
+    const rows = await poll(
+      'four painted heatmaps after the resize',
+      async () => {
+        const r = await paintedHeatmapRows(frame, '.compare-grid .heatmap-box');
+        return r.length === 4 && r.every((n) => n === 9) ? r : null;
+      },
+      30_000,
+    );
+    assert.deepEqual(rows, [9, 9, 9, 9]);
+    const scales = await frame.$$eval('.compare-grid .heatmap-box', (els) => els.map((e) => (e as HTMLElement).dataset.domain ?? ''));
+    assert.equal(scales.length, 4);
+    assert.match(scales[0]!, /^log \S+ \S+$/, 'a log colour scale');
+    assert.equal(new Set(scales).size, 1, `one colour scale for all four: ${scales.join(' | ')}`);
+    assert.equal(await frame.locator('.legend').count(), 1, 'one legend for the four heatmaps');
+    console.log(`    screenshot: ${path.relative(ROOT, await wb.screenshot('compare'))}`);
   });
 
   it('Find Learning Rate on relu-he.nnspec plots the sweep and offers the suggested lr', async () => {

@@ -197,9 +197,9 @@ export async function statusBarLanguage(page: Page): Promise<string | null> {
  * Run a command from the palette by its title (as shown there, e.g. "Gradient Flow: Train & Inspect").
  * Commands with an `editorLangId` when-clause are listed only while the editor has the focus; if the
  * title does not show (focus still in a webview, say), the palette is closed, the editor focused, and
- * it is tried once more.
+ * it is tried once more. `opensQuickInput`: the command shows a picker of its own (don't wait for the palette to close).
  */
-export async function runCommand(page: Page, title: string): Promise<void> {
+export async function runCommand(page: Page, title: string, { opensQuickInput = false }: { opensQuickInput?: boolean } = {}): Promise<void> {
   const input = page.locator('.quick-input-widget input');
   const row = page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: title }).first();
   for (let attempt = 1; ; attempt++) {
@@ -221,6 +221,7 @@ export async function runCommand(page: Page, title: string): Promise<void> {
     }
   }
   await row.click();
+  if (opensQuickInput) return; // the command's own picker now holds the same widget
   await page
     .locator('.quick-input-widget')
     .waitFor({ state: 'hidden', timeout: 10_000 })
