@@ -153,9 +153,11 @@ export async function openFile(page: Page, relPath: string): Promise<void> {
   for (const [i, part] of parts.entries()) {
     const row = explorerRow(page, part).first();
     try {
-      await row.waitFor({ state: 'visible', timeout: 5_000 });
+      await row.waitFor({ state: 'visible', timeout: 10_000 });
     } catch {
-      await runCommand(page, 'File: Refresh Explorer'); // a file created just now, not seen by the watcher yet
+      // A file created just now, not seen by the watcher yet. VS Code 1.100 lists the command as "Refresh
+      // Explorer" (no "File:" category), so match that.
+      await runCommand(page, 'Refresh Explorer');
       await row.waitFor({ state: 'visible', timeout: 15_000 });
     }
     const isLast = i === parts.length - 1;
