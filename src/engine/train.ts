@@ -333,7 +333,7 @@ export class Trainer {
   }
 
   /** Clip, weight decay and the optimizer's step, with the gradient statistics in the same passes. */
-  update(_nb: number): void {
+  update(nb: number): void {
     const layers = this.net.layers;
     const o = this.opt;
     const stats = this.stats;
@@ -347,7 +347,7 @@ export class Trainer {
         const l = layers[k];
         const a = this.acc[k];
         optimizerStep(o, this.step, l.W, l.dW, l.mW, l.vW, 1, o.weightDecay, 'all', r);
-        this.addGradientStats(l.dW, a, r[0], r[1], r[2], r[3]);
+        this.addGradientStats(l.dW, a, r[0], r[1], r[2], r[3], this.blankEntries(k, l, nb));
         a.updateRatio += ratioOf(r[4], r[5]);
         a.biasGradNorm += Math.sqrt(sumSq(l.db));
         a.steps++;
@@ -360,7 +360,7 @@ export class Trainer {
     if (stats || o.clip > 0) {
       for (let k = 0; k < layers.length; k++) {
         const l = layers[k];
-        const s = stats ? this.gradientStats(l, this.acc[k]) : sumSq(l.dW);
+        const s = stats ? this.gradientStats(l, this.acc[k], this.blankEntries(k, l, nb)) : sumSq(l.dW);
         this.gradSq[k] = s;
         const sb = stats || o.clip > 0 ? sumSq(l.db) : 0;
         if (stats) this.acc[k].biasGradNorm += Math.sqrt(sb);
@@ -390,10 +390,20 @@ export class Trainer {
   }
 
   /** One pass over ∂L/∂W: Σg², Σ|g|, max|g|, exact zeros, non-finite entries. Returns Σg². */
-  private gradientStats(l: Layer, a: LayerAccumulator): number {
+  private gradientStats(l: Layer, a: LayerAccumulator, blank: number): number {
     const sums = this.sums;
     gradientSums(l.dW, sums);
-    return this.addGradientStats(l.dW, a, sums[0], sums[1], sums[2], sums[3]);
+    return this.addGradientStats(l.dW, a, sums[0], sums[1], sums[2], sums[3], blank);
+  }
+
+  /**
+   * The first layer's weight-gradient entries that are 0 because their input is 0 on every row of
+   * the batch (a pixel blank in every image): exact zeros that say nothing about underflow, so
+   * zeroGrad leaves them out. Deeper layers' inputs are activations, whose exact zeros are the
+   * layer below's own (dead relu units, a sigmoid rounded to 0) and stay counted.
+   */
+  private blankEntries(k: number, l: Layer, nb: number): number {
+    return k === 0 ? blankColumns(this.net.X, nb, l.fanIn) * l.units : 0;
   }
 
   /**
@@ -401,11 +411,12 @@ export class Trainer {
    * accumulator. A NaN or ±Infinity anywhere makes Σ|g| non-finite (as does overflow), and then a
    * careful pass over g starts over. Returns Σg² (NaN when an entry was not finite).
    */
-  private addGradientStats(g: Vec, a: LayerAccumulator, s2: number, s1: number, max: number, zeros: number): number {
+  private addGradientStats(g: Vec, a: LayerAccumulator, s2: number, s1: number, max: number, zeros: number, blank: number): number {
     const n = g.length;
     let bad = 0;
     if (!(s1 < Infinity)) {
-      s2 = s1 = max = zeros = 0;
+      // 0 · NaN is NaN: with a non-finite error the blank inputs' entries need not be zeros.
+      s2 = s1 = max = zeros = blank = 0;
       for (let i = 0; i < n; i++) {
         const v = g[i];
         const av = Math.abs(v);
@@ -422,8 +433,8 @@ export class Trainer {
     a.gradRms += Math.sqrt(s2 / n);
     a.gradMeanAbs += s1 / n;
     if (max > a.gradMaxAbs) a.gradMaxAbs = max;
-    a.zeros += zeros;
-    a.entries += n;
+    a.zeros += zeros - blank;
+    a.entries += n - blank;
     a.nonFinite += bad;
     return bad > 0 ? NaN : s2;
   }
@@ -527,7 +538,8 @@ export class Trainer {
         // One "step" of the whole set's gradient; backward() added a deltaRms per batch.
         a.deltaRms /= batches;
         gradientSums(w, this.sums);
-        this.addGradientStats(w, a, this.sums[0], this.sums[1], this.sums[2], this.sums[3]);
+        const blank = k === 0 ? blankColumns(this.data.x, n, l.fanIn) * l.units : 0;
+        this.addGradientStats(w, a, this.sums[0], this.sums[1], this.sums[2], this.sums[3], blank);
         a.biasGradNorm = Math.sqrt(sb);
         a.steps = 1;
         return this.layerStats(l, a);
@@ -547,6 +559,17 @@ function argmaxCorrect(A: Vec, T: Vec, rows: number, K: number): number {
     correct += T[o + arg] === 1 ? 1 : 0;
   }
   return correct;
+}
+
+/** How many of the `cols` columns of the row-major X are 0 on each of its first `rows` rows. */
+function blankColumns(X: Vec, rows: number, cols: number): number {
+  let blank = 0;
+  for (let j = 0; j < cols; j++) {
+    let r = 0;
+    while (r < rows && X[r * cols + j] === 0) r++;
+    blank += +(r === rows);
+  }
+  return blank;
 }
 
 /** Y = X + A over n entries (a residual layer's output), with Σy and Σy² when asked. */
