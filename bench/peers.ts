@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { BATCHES, LEARNING_RATE, layerShapes, syntheticData, type BenchNet } from './networks';
+import { BATCHES, LEARNING_RATE, benchData, layerShapes, type BenchNet } from './networks';
 
 export type Backend = 'cpu' | 'wasm';
 
@@ -52,12 +52,12 @@ export function peerModel(n: BenchNet, backend: Backend): PeerModel {
   const shapes = layerShapes(n);
   const Ws = shapes.map(([i, o], k) => tf.variable(tf.tensor2d(initialWeights(i, o, 1234 + k), [i, o]), true, `W${k}_${backend}_${n.hidden}_${n.width}`));
   const bs = shapes.map(([, o], k) => tf.variable(tf.zeros([o]), true, `b${k}_${backend}_${n.hidden}_${n.width}`));
-  const { x, y } = syntheticData(n);
+  const { x, targets } = benchData(n);
   const Xs: tf.Tensor2D[] = [];
   const Ts: tf.Tensor2D[] = [];
   for (let b = 0; b < BATCHES; b++) {
     Xs.push(tf.tensor2d(Float32Array.from(x.subarray(b * n.batch * n.input, (b + 1) * n.batch * n.input)), [n.batch, n.input]));
-    Ts.push(tf.tensor2d(Float32Array.from(y.subarray(b * n.batch, (b + 1) * n.batch)), [n.batch, 1]));
+    Ts.push(tf.tensor2d(Float32Array.from(targets.subarray(b * n.batch * n.outputs, (b + 1) * n.batch * n.outputs)), [n.batch, n.outputs]));
   }
   let batch = 0;
   const vars = [...Ws, ...bs];
