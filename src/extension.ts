@@ -62,7 +62,7 @@ export function wire(context: vscode.ExtensionContext, seams: Seams = {}): ApiPa
     ...registerWalkthroughCommands(context.extensionUri, context.globalStorageUri, findings),
     registerImportCommand(),
     vscode.languages.registerCompletionItemProvider(selector, new SpecCompletionProvider(), ...TRIGGER_CHARACTERS),
-    vscode.languages.registerHoverProvider(selector, new SpecHoverProvider(findings)),
+    vscode.languages.registerHoverProvider(selector, new SpecHoverProvider(findings, diagnostics)),
     vscode.languages.registerCodeActionsProvider(selector, new SpecCodeActionProvider(findings), SpecCodeActionProvider.metadata),
     vscode.languages.registerCodeLensProvider(selector, new SpecCodeLensProvider(jobs)),
   );

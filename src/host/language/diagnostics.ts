@@ -11,6 +11,7 @@ import { memoryBudgetMB } from '../settings';
 import type { Severity } from '../../engine/types';
 import { mergeDiagnostics, type DiagnosticData } from './diagnosticData';
 import type { FindingsStore } from './findingsStore';
+import { summarizeData, type DataSummary } from './dataSummary';
 
 export const LANGUAGE_ID = 'nnspec';
 export const DIAGNOSTIC_SOURCE = 'nnspec';
@@ -38,6 +39,8 @@ export class SpecDiagnostics implements vscode.Disposable {
   private readonly dataCache = new DataCache();
   /** Per document, the number of the latest check, so a slow check never overwrites a newer one. */
   private readonly generations = new Map<string, number>();
+  /** Per document, the shape and class counts of the data its latest check loaded (for the data line's hover). */
+  private readonly summaries = new Map<string, DataSummary>();
   private readonly subscriptions: vscode.Disposable[] = [];
 
   constructor(private readonly findings: FindingsStore) {
@@ -54,6 +57,7 @@ export class SpecDiagnostics implements vscode.Disposable {
         this.cancel(key);
         this.collection.delete(doc.uri);
         this.generations.delete(key);
+        this.summaries.delete(key);
         this.findings.delete(key);
       }),
     );
@@ -70,22 +74,30 @@ export class SpecDiagnostics implements vscode.Disposable {
     const text = doc.getText();
     const specPath = doc.uri.scheme === 'file' ? doc.uri.fsPath : undefined;
     let problems;
+    let dataset = null;
     try {
-      problems = (
-        await checkWithFiles(text, {
-          fileName: doc.fileName,
-          load: this.dataCache.loader(specPath, { pause: timeSlices() }),
-          readWeights: dataFileReader(specPath),
-          memoryBudgetMB: memoryBudgetMB(),
-        })
-      ).problems;
+      const checked = await checkWithFiles(text, {
+        fileName: doc.fileName,
+        load: this.dataCache.loader(specPath, { pause: timeSlices() }),
+        readWeights: dataFileReader(specPath),
+        memoryBudgetMB: memoryBudgetMB(),
+      });
+      problems = checked.problems;
+      dataset = checked.dataset;
     } catch (e) {
       console.error('Gradient Flow: checking the spec failed', e);
       problems = [];
     }
     if (doc.isClosed || this.generations.get(key) !== generation) return;
+    if (dataset) this.summaries.set(key, summarizeData(dataset));
+    else this.summaries.delete(key);
     const data = mergeDiagnostics(text, problems, this.findings.get(key), this.findings.measured(key));
     this.collection.set(doc.uri, data.map(toDiagnostic));
+  }
+
+  /** The data the document's latest check loaded, summarized; undefined before a check, or when its data did not load. */
+  dataSummary(uri: string): DataSummary | undefined {
+    return this.summaries.get(uri);
   }
 
   private schedule(doc: vscode.TextDocument): void {

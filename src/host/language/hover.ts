@@ -5,11 +5,15 @@
 import * as vscode from 'vscode';
 import type { FindingsStore } from './findingsStore';
 import { commandUri, findingHover, keywordHover, type FixCommandArgs } from './hoverText';
+import { dataSummaryHover, type DataSummary } from './dataSummary';
 
 export const APPLY_FIX_COMMAND = 'nnspec.applyFix';
 
 export class SpecHoverProvider implements vscode.HoverProvider {
-  constructor(private readonly findings: FindingsStore) {}
+  constructor(
+    private readonly findings: FindingsStore,
+    private readonly data: { dataSummary(uri: string): DataSummary | undefined },
+  ) {}
 
   provideHover(doc: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
     const line = doc.lineAt(position.line);
@@ -24,6 +28,8 @@ export class SpecHoverProvider implements vscode.HoverProvider {
     }
     const docs = keywordHover(line.text, position.character);
     if (docs) parts.push(new vscode.MarkdownString(docs));
+    const summary = /^\s*data\b/.test(line.text) ? this.data.dataSummary(uri) : undefined;
+    if (summary) parts.push(new vscode.MarkdownString(dataSummaryHover(summary)));
     if (parts.length === 0) return undefined;
     const range = doc.getWordRangeAtPosition(position) ?? line.range;
     return new vscode.Hover(parts, range);

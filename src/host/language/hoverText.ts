@@ -169,6 +169,7 @@ function rangeOf(values: readonly number[]): string {
   return finite.length ? `${sci(Math.min(...finite))} … ${sci(Math.max(...finite))}` : 'non-finite';
 }
 
-function escapeMarkdown(s: string): string {
+/** A CSV's class name or a fix's title as plain text in Markdown. */
+export function escapeMarkdown(s: string): string {
   return s.replace(/([\\`*_{}[\]<>#|])/g, '\\$1');
 }

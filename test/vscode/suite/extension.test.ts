@@ -12,7 +12,7 @@ import { checkWithFiles } from '../../../src/engine/index';
 import { dataFileReader } from '../../../src/node/dataFiles';
 import type { RunOutcome } from '../../../src/host/api';
 import type { TestingApi as GradientFlowApi } from '../testingApi';
-import { EXTENSION_ID, FIXTURES, diagnostics, hoverText, openCopy, waitFor } from './helpers';
+import { EXTENSION_ID, FIXTURES, diagnostics, hoverText, openCopy, pollFor, waitFor } from './helpers';
 
 let api: GradientFlowApi;
 let dir: string;
@@ -130,6 +130,23 @@ describe('Gradient Flow in the extension host', function () {
         await waitFor(`${name}'s diagnostics ${expected.join(', ')} (have ${actual().join(', ')})`, () => actual().join() === expected.join());
         assert.equal(diagnostics(doc.uri).filter((d) => d.severity === vscode.DiagnosticSeverity.Error).length, 0, `${name} has no error`);
       }
+    });
+
+    it("the data line's hover of examples/mnist-speed-of-learning.nnspec shows the digits' shape and class balance", async () => {
+      const editor = await openCopy(path.join(folder(), 'mnist-speed-of-learning.nnspec'), dir, 'digits.nnspec');
+      const line = editor.document
+        .getText()
+        .split('\n')
+        .findIndex((l) => l.startsWith('data '));
+      // The summary comes with the document's first check, which loads the digits: polled, not slept on.
+      const text = await pollFor('the data summary in the hover', async () => {
+        const t = hoverText(
+          await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', editor.document.uri, new vscode.Position(line, 1)),
+        );
+        return /Loaded/.test(t) && t;
+      });
+      assert.match(text, /1,000 samples × 784 features/);
+      assert.match(text, /10 classes, balanced: 100 each/);
     });
 
     it('Train & Inspect on examples/deep-sigmoid.nnspec ends with a vanishing diagnostic on its first dense line', async () => {

@@ -18,6 +18,17 @@ export async function waitFor<T>(what: string, probe: () => T | undefined | fals
   }
 }
 
+/** waitFor for an asynchronous probe (a hover, a command's answer): one probe at a time, until it answers or the timeout. */
+export async function pollFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 /** A fresh copy of `source` as `dir/as`, opened and shown in the first column. */
 export async function openCopy(source: string, dir: string, as: string): Promise<vscode.TextEditor> {
   const file = path.join(dir, as);
