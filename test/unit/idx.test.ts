@@ -82,6 +82,13 @@ describe('data idx', () => {
     assert.match(await dataError({ img: IMAGES, lab: idx(2049, [5], [0, 1, 2, 0, 1]) }), /"img" holds 6 images but "lab" 5 labels/);
     const gz = gzipSync(IMAGES);
     assert.match(await dataError({ img: gz.subarray(0, gz.length - 9), lab: LABELS }), /"img" starts as gzip but is truncated or damaged/);
+    // The same checks on a gzip file's content and on the labels file.
+    assert.match(await dataError({ img: gzipSync(LABELS), lab: LABELS }), /"img" does not start with the magic number 2051 .*swapped/);
+    assert.match(
+      await dataError({ img: IMAGES, lab: gzipSync(LABELS.subarray(0, LABELS.length - 2)) }),
+      /"lab" is truncated: its header says 6 bytes of labels/,
+    );
+    assert.match(await dataError({ img: IMAGES, lab: LABELS.subarray(0, 6) }), /"lab" is truncated: 6 bytes, shorter than its 8-byte header/);
     assert.match(await dataError({ img: IMAGES, lab: LABELS }, 'samples=5 offset=3'), /samples=5 from offset=3 asks for images up to 8, but "img" holds 6/);
     assert.match(await dataError({ img: IMAGES, lab: LABELS }, 'offset=6'), /offset=6 is past the 6 images/);
     assert.match(await dataError({ img: IMAGES, lab: idx(2049, [6], [0, 0, 0, 0, 0, 0]) }), /labels .* are all 0: a classification needs at least 2 classes/);
