@@ -12,7 +12,7 @@ import * as vscode from 'vscode';
 import type { TestingApi as GradientFlowApi } from '../testingApi';
 import type { CompareOutcome } from '../../../src/host/runs/compare';
 import type { LrFindOutcome } from '../../../src/host/runs/lrFinder';
-import { EXTENSION_ID, FIXTURES, diagnostics, hoverText, openCopy, waitFor } from './helpers';
+import { EXTENSION_ID, FIXTURES, diagnostics, hoverText, openCopy, saveDocument, waitFor } from './helpers';
 
 const DEFAULT_VARIANTS = ['as-written', 'relu+he_normal', 'leaky_relu+he_normal', 'tanh+glorot_uniform'];
 
@@ -101,7 +101,7 @@ describe('Compare, Find Learning Rate and the step size in the extension host', 
     it('Apply of relu + he_normal changes the dense lines to relu with he_normal', async () => {
       await api.testing.postFromPanel({ type: 'applyVariant', variantId: 'relu+he_normal' });
       assert.deepEqual(denseLines(editor.document), ['dense 16 relu init=he_normal', 'dense 16 relu init=he_normal x7', 'dense 1 sigmoid']);
-      assert.ok(await editor.document.save());
+      await saveDocument(editor.document);
     });
 
     it('Apply of another variant works on a file that says an applied one; malformed requests are dropped', async () => {
@@ -111,7 +111,7 @@ describe('Compare, Find Learning Rate and the step size in the extension host', 
       assert.equal(api.panel()!.ignoredMessages, before + 2);
       await api.testing.postFromPanel({ type: 'applyVariant', variantId: 'tanh+glorot_uniform' });
       assert.deepEqual(denseLines(editor.document), ['dense 16 tanh init=glorot_uniform', 'dense 16 tanh init=glorot_uniform x7', 'dense 1 sigmoid']);
-      assert.ok(await editor.document.save());
+      await saveDocument(editor.document);
     });
 
     it('does not apply a variant to a file changed since, and says so', async () => {
@@ -119,7 +119,7 @@ describe('Compare, Find Learning Rate and the step size in the extension host', 
       const text = editor.document.getText();
       await api.testing.postFromPanel({ type: 'applyVariant', variantId: 'relu+he_normal' });
       assert.equal(editor.document.getText(), text, 'unchanged');
-      assert.ok(await editor.document.save());
+      await saveDocument(editor.document);
     });
   });
 
@@ -198,7 +198,7 @@ describe('Compare, Find Learning Rate and the step size in the extension host', 
       await api.testing.postFromPanel({ type: 'applyLr', lr });
       const line = editor.document.lineAt(lineIndex(editor.document, /^optimizer\b/)).text;
       assert.equal(line, `optimizer sgd lr=${Number(lr.toPrecision(3))} momentum=0.9`, "the lr as the page's button shows it");
-      assert.ok(await editor.document.save());
+      await saveDocument(editor.document);
     });
   });
 
@@ -250,7 +250,7 @@ describe('Compare, Find Learning Rate and the step size in the extension host', 
       assert.ok(m, editor.document.lineAt(optimizerLine).text);
       assert.ok(Number(m[1]) < 3 && Number(m[1]) > 0, m[1]);
       await waitFor('the stale finding to go', () => diagnostics(uri, 'lr_too_high').length === 0);
-      assert.ok(await editor.document.save());
+      await saveDocument(editor.document);
     });
   });
 

@@ -12,7 +12,7 @@ import { checkWithFiles } from '../../../src/engine/index';
 import { dataFileReader } from '../../../src/node/dataFiles';
 import type { RunOutcome } from '../../../src/host/api';
 import type { TestingApi as GradientFlowApi } from '../testingApi';
-import { EXTENSION_ID, FIXTURES, diagnostics, hoverText, openCopy, pollFor, waitFor } from './helpers';
+import { EXTENSION_ID, FIXTURES, diagnostics, hoverText, openCopy, pollFor, saveDocument, waitFor } from './helpers';
 
 let api: GradientFlowApi;
 let dir: string;
@@ -319,7 +319,7 @@ describe('Gradient Flow in the extension host', function () {
         const e4 = await openFixture('deep-sigmoid.nnspec', 'on-save.nnspec');
         const u4 = e4.document.uri;
         await e4.edit((e) => e.insert(new vscode.Position(0, 0), '# saved\n'));
-        assert.ok(await e4.document.save());
+        await saveDocument(e4.document);
         await waitFor('a run to start on save', () => api.isRunning(u4));
         await waitFor('its findings', () => diagnostics(u4, 'vanishing').length > 0, 30_000);
       } finally {

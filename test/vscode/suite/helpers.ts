@@ -44,3 +44,14 @@ export function diagnostics(uri: vscode.Uri, code?: string): vscode.Diagnostic[]
 export function hoverText(hovers: vscode.Hover[]): string {
   return hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n');
 }
+
+/**
+ * Saves `doc` and asserts it ends saved on disk. `TextDocument.save()` resolves false both when the save
+ * failed and when there was nothing to save, and under load code-server's save can come back false once
+ * while the document is still dirty: so it is tried again, and what counts is that nothing is left unsaved.
+ */
+export async function saveDocument(doc: vscode.TextDocument): Promise<void> {
+  for (let attempt = 0; attempt < 3 && doc.isDirty; attempt++) await doc.save();
+  if (doc.isDirty) throw new Error(`${path.basename(doc.uri.fsPath)} is still unsaved after three saves`);
+  if (fs.readFileSync(doc.uri.fsPath, 'utf8') !== doc.getText()) throw new Error(`${path.basename(doc.uri.fsPath)} on disk differs from the editor`);
+}
