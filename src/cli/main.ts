@@ -14,15 +14,17 @@ import {
   toJson,
   Trainer,
   trainRun,
+  trainRunSteps,
   weightsJson,
-  writeReportJson,
+  ReportJsonStream,
   type BudgetOptions,
   type CheckResult,
 } from '../engine/index';
 import { parseNumber } from '../engine/lexer';
 import { dataFileReader, readRegularFile } from '../node/dataFiles';
+import { timeSlices } from '../node/timeSlices';
 import { version } from '../../package.json';
-import type { Dataset, Problem, Severity } from '../engine/types';
+import type { Dataset, EpochRecord, Problem, Severity } from '../engine/types';
 import { findLearningRate } from '../engine/lrfind';
 import { heatmap, layerTable, lrPlot, progressBar, speedOfLearning } from './terminal';
 import { importToFiles } from './import';
@@ -59,6 +61,10 @@ fix        trains, then applies the first fix of every warning and error finding
 Numbers are written as in a spec: 100, 1e3, 0.5 (not 0x10).
 `;
 
+/** The signals that stop a run, and the exit status after one (128 + its number, as a shell reports it). */
+export const EXIT_OF_SIGNAL = { SIGINT: 130, SIGTERM: 143 } as const;
+export type StopSignal = keyof typeof EXIT_OF_SIGNAL;
+
 export interface Io {
   readonly out: (s: string) => void;
   readonly err: (s: string) => void;
@@ -66,6 +72,8 @@ export interface Io {
   readonly progress: boolean;
   /** Whether stdout takes colours (a terminal, and NO_COLOR unset). */
   readonly color: boolean;
+  /** The signal received since the command started, if any: `train` then stops and writes what it has. */
+  readonly interrupted?: () => StopSignal | null;
 }
 
 class UsageError extends Error {}
@@ -227,21 +235,42 @@ async function runTrain(args: Args, io: Io): Promise<number> {
   }
   const total = epochs ?? result.spec.train.epochs;
   let lastDraw = 0;
-  const run = trainRun(result, {
-    epochs,
-    seed,
-    onEpoch: (r) => {
-      const now = Date.now();
-      if (io.progress && (now - lastDraw > 100 || r.epoch === total)) {
-        lastDraw = now;
-        io.err(`\r${progressBar(r.epoch, total, r.loss)}`);
+  const onEpoch = (r: EpochRecord) => {
+    const now = Date.now();
+    if (io.progress && (now - lastDraw > 100 || r.epoch === total)) {
+      lastDraw = now;
+      io.err(`\r${progressBar(r.epoch, total, r.loss)}`);
+    }
+  };
+  const report = json ? new ReportJsonStream(io.out, buildReport(result, null, [], [], null), total) : null;
+  const steps = trainRunSteps(result, { epochs, seed, isCancelled: () => io.interrupted?.() != null });
+  // Between epochs the event loop runs now and then, so a signal can stop the run (io.interrupted).
+  const pause = timeSlices(20);
+  let step = steps.next();
+  while (!step.done) {
+    if (step.value.kind === 'initial') report?.start(step.value.initial);
+    else {
+      onEpoch(step.value.record);
+      report?.epoch(step.value.record);
+      const waiting = pause();
+      if (waiting) {
+        report?.flush();
+        await waiting;
       }
-    },
-  });
+    }
+    step = steps.next();
+  }
+  const run = step.value;
   if (io.progress) io.err('\n');
   const findings = run.findings;
-  if (json) {
-    writeReportJson(io.out, result, run);
+  const signal = run.stopped === 'cancelled' ? io.interrupted?.() : null;
+  if (signal) io.err(`${escapeControls(file)}: interrupted by ${signal} after ${run.history.length} epochs${json ? '; the report holds them' : ''}\n`);
+  if (run.stopped === 'outOfMemory')
+    io.err(
+      `${escapeControls(file)}: out of memory after ${run.history.length} epochs: an allocation failed (the machine has less memory than the budget admitted); lower the batch, the layers' width or the samples\n`,
+    );
+  if (report) {
+    report.end(findings, run.stopped);
   } else {
     const style = { color: io.color && !args.flags.has('--no-color') };
     const layers = buildReport(result, run.initial, [], findings, run.stopped).network;
@@ -260,6 +289,8 @@ async function runTrain(args: Args, io: Io): Promise<number> {
       for (const fix of f.fixes) io.out(`    fix: ${fix.title}\n`);
     }
   }
+  if (signal) return EXIT_OF_SIGNAL[signal];
+  if (run.stopped === 'outOfMemory') return 1;
   const threshold = failOn === undefined ? null : RANK[failOn as Severity];
   if (threshold !== null && findings.some((f) => RANK[f.severity] >= threshold)) return 1;
   return 0;
@@ -381,10 +412,19 @@ if (require.main === module) {
     if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
     throw e;
   });
+  // The first SIGINT or SIGTERM stops training after the current epoch, and the report so far is
+  // written; a second one ends the process at once.
+  let interrupted: StopSignal | null = null;
+  for (const signal of Object.keys(EXIT_OF_SIGNAL) as StopSignal[])
+    process.on(signal, () => {
+      if (interrupted !== null) process.exit(EXIT_OF_SIGNAL[signal]);
+      interrupted = signal;
+    });
   void main(process.argv.slice(2), {
     out: (s) => process.stdout.write(s),
     err: (s) => process.stderr.write(s),
     progress: Boolean(process.stderr.isTTY),
     color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
+    interrupted: () => interrupted,
   }).then((code) => (process.exitCode = code));
 }

@@ -14,7 +14,7 @@ import { Trainer, type TrainOptions } from './train';
 import { diagnoseRun } from './findings';
 import { EpochHistory, type HistoryOptions } from './history';
 import { parseWeights } from './weights';
-import { reportJsonChunks, toJson } from './reportJson';
+import { isAllocationFailure } from './allocation';
 
 export type { ParseOptions } from './parser';
 export { loadData } from './data/load';
@@ -26,7 +26,8 @@ export type { TrainOptions } from './train';
 export { diagnoseRun, certainFindings, statsOfRecords, thin } from './findings';
 export type { RunStats } from './findings';
 export { EpochHistory } from './history';
-export { reportJsonChunks, toJson } from './reportJson';
+export { reportJsonChunks, ReportJsonStream, toJson } from './reportJson';
+export { isAllocationFailure } from './allocation';
 export { editsForChange, applyEdits, applyChanges } from './edits';
 export type { TextEdit } from './edits';
 export { gradcheck } from './gradcheck';
@@ -196,11 +197,28 @@ export interface RunResult {
   readonly stopped: StopReason;
 }
 
+/** What a run gives as it goes: its initial record (null when the network could not be allocated), then each epoch. */
+export type RunEvent = { readonly kind: 'initial'; readonly initial: InitialRecord | null } | { readonly kind: 'epoch'; readonly record: EpochRecord };
+
 /**
  * Trains a checked spec to the end (or a cancellation), keeping the epochs in an EpochHistory (in
  * float64 unless told otherwise, so a report's numbers are the engine's to the last digit).
  */
 export function trainRun(result: CheckResult, options: TrainOptions & { onEpoch?: (r: EpochRecord) => void; history?: HistoryOptions } = {}): RunResult {
+  const steps = trainRunSteps(result, options);
+  let step = steps.next();
+  while (!step.done) {
+    if (step.value.kind === 'epoch') options.onEpoch?.(step.value.record);
+    step = steps.next();
+  }
+  return step.value;
+}
+
+/**
+ * trainRun one event at a time, for a caller that lets other work in between (the CLI's signals).
+ * An allocation that fails ends the run with `stopped: "outOfMemory"` and the epochs so far.
+ */
+export function* trainRunSteps(result: CheckResult, options: TrainOptions & { history?: HistoryOptions } = {}): Generator<RunEvent, RunResult> {
   const layers = result.spec.layers.length;
   const history = new EpochHistory(layers, {
     precision: 'float64',
@@ -209,16 +227,25 @@ export function trainRun(result: CheckResult, options: TrainOptions & { onEpoch?
     ...options.history,
   });
   if (!result.trainable || !result.dataset) return { initial: null, history, findings: [], stopped: null };
-  const trainer = new Trainer(result.spec, result.dataset, options);
-  const initial = trainer.initialRecord();
-  const it = trainer.run();
-  let step = it.next();
-  while (!step.done) {
-    history.push(step.value);
-    options.onEpoch?.(step.value);
-    step = it.next();
+  let initial: InitialRecord | null = null;
+  let stopped: StopReason;
+  try {
+    const trainer = new Trainer(result.spec, result.dataset, options);
+    initial = trainer.initialRecord();
+    yield { kind: 'initial', initial };
+    const it = trainer.run();
+    let step = it.next();
+    while (!step.done) {
+      history.push(step.value);
+      yield { kind: 'epoch', record: step.value };
+      step = it.next();
+    }
+    stopped = step.value;
+  } catch (e) {
+    if (!isAllocationFailure(e)) throw e;
+    if (initial === null) yield { kind: 'initial', initial };
+    stopped = 'outOfMemory';
   }
-  const stopped = step.value;
   return { initial, history, findings: diagnoseRun({ spec: result.spec, records: history, stopped }), stopped };
 }
 
@@ -226,13 +253,4 @@ export function trainRun(result: CheckResult, options: TrainOptions & { onEpoch?
 export function trainToReport(result: CheckResult, options: TrainOptions & { onEpoch?: (r: EpochRecord) => void } = {}): Report {
   const run = trainRun(result, options);
   return buildReport(result, run.initial, run.history.records(), run.findings, run.stopped);
-}
-
-/**
- * Writes the report as JSON piece by piece, one epoch a line, so a long run is never held as
- * records or as one string. The same document as toJson(buildReport(…)), laid out differently.
- */
-export function writeReportJson(write: (chunk: string) => void, result: CheckResult, run: RunResult): void {
-  const head = buildReport(result, run.initial, [], run.findings, run.stopped);
-  for (const chunk of reportJsonChunks(head, run.history.length, (i) => toJson(run.history.record(i)))) write(chunk);
 }

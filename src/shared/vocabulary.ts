@@ -74,7 +74,7 @@ export type FindingKind = keyof typeof FINDINGS;
 export const FINDING_KINDS = Object.keys(FINDINGS) as readonly FindingKind[];
 
 /** Why a training run ended early; a run that used all its epochs has no stop reason (null). */
-export const STOP_REASONS = ['nonfinite', 'cancelled'] as const;
+export const STOP_REASONS = ['nonfinite', 'cancelled', 'outOfMemory'] as const;
 export type StopReason = (typeof STOP_REASONS)[number] | null;
 
 /** A run as the panel shows it: going, or ended by one of these. */
@@ -85,6 +85,7 @@ export type RunState = (typeof RUN_STATES)[number];
 export const STATE_OF_STOP = {
   nonfinite: 'nonfinite',
   cancelled: 'cancelled',
+  outOfMemory: 'failed',
 } as const satisfies Readonly<Record<NonNullable<StopReason>, RunState>>;
 
 export function stateOfStop(stopped: StopReason): RunState {

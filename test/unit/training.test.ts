@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { check, checkWithFiles, toJson, trainRun, trainToReport, Trainer, diagnoseRun, writeReportJson } from '../../src/engine/index';
+import { buildReport, check, checkWithFiles, toJson, trainRunSteps, trainToReport, Trainer, diagnoseRun, ReportJsonStream } from '../../src/engine/index';
 import type { Finding, Report } from '../../src/engine/types';
 import { spec, spiralNet } from './helpers';
 
@@ -175,9 +175,15 @@ describe('training: mechanics', () => {
 
   it('streams the same JSON report as it builds, one epoch a line', () => {
     const c = check(small);
-    const run = trainRun(c);
     let text = '';
-    writeReportJson((chunk) => (text += chunk), c, run);
+    const stream = new ReportJsonStream((chunk) => (text += chunk), buildReport(c, null, [], [], null), c.spec.train.epochs);
+    const steps = trainRunSteps(c);
+    let step = steps.next();
+    for (; !step.done; step = steps.next()) {
+      if (step.value.kind === 'initial') stream.start(step.value.initial);
+      else stream.epoch(step.value.record);
+    }
+    stream.end(step.value.findings, step.value.stopped);
     assert.deepEqual(JSON.parse(text), JSON.parse(toJson(trainToReport(c))));
     assert.equal(text.split('\n').filter((l) => l.startsWith('    {"epoch":')).length, 15);
   });

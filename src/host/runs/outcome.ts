@@ -2,6 +2,7 @@
 // worker can end (its last message, an error event, an exit, a stop) to it. Train & Inspect,
 // Compare and Find Learning Rate all read this one type. Pure: no vscode, no worker.
 
+import { isOutOfMemoryMessage } from '../../engine/allocation';
 import type { Finding, Problem } from '../../engine/types';
 import type { WorkerToHost } from '../../protocol';
 import type { RunData } from '../panel/runData';
@@ -29,11 +30,17 @@ export type JobOutcomeKind = JobOutcome['kind'];
 export function outcomeOfMessage(msg: WorkerToHost, stopRequested: boolean): JobOutcome | undefined {
   switch (msg.type) {
     case 'done':
-      return msg.report.stopped === 'cancelled'
-        ? { kind: 'cancelled', reported: true }
-        : msg.report.stopped === 'nonfinite'
-          ? { kind: 'nonfinite' }
-          : { kind: 'done' };
+      switch (msg.report.stopped) {
+        case 'cancelled':
+          return { kind: 'cancelled', reported: true };
+        case 'nonfinite':
+          return { kind: 'nonfinite' };
+        case 'outOfMemory':
+          return { kind: 'outOfMemory', message: 'An allocation failed during training.' };
+        case null:
+          return { kind: 'done' };
+      }
+      break;
     case 'lrFound':
       // The sweep ends early with the points so far when cancelled, and reports them all the same.
       return stopRequested ? { kind: 'cancelled', reported: true } : { kind: 'done' };
@@ -58,12 +65,8 @@ export function outcomeOfExit(code: number, stopRequested: boolean): JobOutcome 
   return stopRequested ? { kind: 'cancelled', reported: false } : { kind: 'crashed', message: `The training worker exited unexpectedly (exit code ${code}).` };
 }
 
-// The messages V8 and the engine give when an allocation fails (RangeError of a typed array or an
-// array, WebAssembly.Memory.grow, the heap).
-const OUT_OF_MEMORY = /Array buffer allocation failed|Invalid typed array length|Invalid array length|WebAssembly\.Memory|Maximum call stack|out of memory/i;
-
 function failure(message: string): JobOutcome {
-  return OUT_OF_MEMORY.test(message) ? { kind: 'outOfMemory', message } : { kind: 'crashed', message };
+  return isOutOfMemoryMessage(message) ? { kind: 'outOfMemory', message } : { kind: 'crashed', message };
 }
 
 const LOWER_MEMORY = "Lower the batch, the layers' width or the samples.";
