@@ -9,9 +9,31 @@ export interface GradcheckLayer {
   readonly layer: number;
   readonly line: number;
   readonly checked: number;
-  /** Worst |analytic − numeric| / max(|analytic|, |numeric|, 1e-10) over the checked parameters. */
+  /**
+   * Worst |analytic − numeric| / max(|analytic|, |numeric|, floor) over the checked parameters, the
+   * floor being the larger of GRADCHECK_SCALE × the largest |analytic| of the same array (W, γ or β)
+   * and the stencil's resolution over GRADCHECK_LIMIT.
+   */
   readonly worstRelativeError: number;
 }
+
+/** A layer whose worst error is above this fails the check. */
+export const GRADCHECK_LIMIT = 1e-6;
+
+/**
+ * Below this share of the largest gradient of its array, an entry is judged by its absolute error
+ * against that share. The numeric derivative carries an absolute error independent of the entry's
+ * size, so an entry 1e-7..1e-13 of the array's largest has a relative error that is pure noise; a
+ * wrong derivative is off by the order of the largest entries.
+ */
+export const GRADCHECK_SCALE = 1e-3;
+
+/**
+ * The stencil's resolution is this many ε·|L|/h: the loss is a sum over the batch's samples and
+ * outputs, rounded a few dozen ulps, and the stencil divides that by h. Where a whole layer's
+ * gradient is that small (a vanishing layer's), its entries are judged by absolute error against it.
+ */
+const ROUNDING_ULPS = 100;
 
 export interface GradcheckOptions {
   readonly batch?: number;
@@ -32,7 +54,7 @@ export function gradcheck(spec: Spec, data: Dataset, options: GradcheckOptions =
     return t.outputGradient(batch).loss;
   };
   t.loadBatch(0, batch);
-  loss();
+  const resolution = (ROUNDING_ULPS * Number.EPSILON * Math.abs(loss())) / h;
   t.backward(batch);
   const layers = t.net.layers;
   const max = options.maxPerLayer ?? 64;
@@ -47,6 +69,9 @@ export function gradcheck(spec: Spec, data: Dataset, options: GradcheckOptions =
     let checked = 0;
     for (const { P, G } of groups[k]) {
       const n = P.length;
+      let largest = 0;
+      for (let i = 0; i < n; i++) largest = Math.max(largest, Math.abs(G[i]));
+      const floor = Math.max(GRADCHECK_SCALE * largest, resolution / GRADCHECK_LIMIT, 1e-10);
       const stride = Math.max(1, Math.floor(n / max));
       for (let i = 0; i < n; i += stride) {
         const w = P[i];
@@ -57,7 +82,7 @@ export function gradcheck(spec: Spec, data: Dataset, options: GradcheckOptions =
         const numeric = (8 * (at(w + h) - at(w - h)) - (at(w + 2 * h) - at(w - 2 * h))) / (12 * h);
         P[i] = w;
         const a = G[i];
-        const denom = Math.max(Math.abs(a), Math.abs(numeric), 1e-10);
+        const denom = Math.max(Math.abs(a), Math.abs(numeric), floor);
         worst = Math.max(worst, Math.abs(a - numeric) / denom);
         checked++;
       }

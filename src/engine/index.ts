@@ -30,7 +30,7 @@ export { reportJsonChunks, ReportJsonStream, toJson } from './reportJson';
 export { isAllocationFailure } from './allocation';
 export { editsForChange, applyEdits, applyChanges } from './edits';
 export type { TextEdit } from './edits';
-export { gradcheck } from './gradcheck';
+export { gradcheck, GRADCHECK_LIMIT, GRADCHECK_SCALE } from './gradcheck';
 export { escapeControls } from './escape';
 export { DEFAULT_MEMORY_BUDGET_MB, estimateMemory } from './budget';
 export type { MemoryEstimate } from './budget';

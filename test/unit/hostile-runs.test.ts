@@ -6,7 +6,8 @@
 import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { check, trainRun, Trainer, type Report } from '../../src/engine/index';
+import { check, trainRun, Trainer } from '../../src/engine/index';
+import type { Report } from '../../src/engine/types';
 import { main } from '../../src/cli/main';
 import { spiralNet } from './helpers';
 
