@@ -3,7 +3,7 @@
 // side is checked by the compiler against what the other side may send.
 
 import type { EpochRecord, Finding, InitialRecord, Problem, ReportLayer, StopReason, Report, Thresholds } from './engine/types';
-import { HEATMAP_METRICS, isOneOf, type HeatmapMetric, type RunState } from './shared/vocabulary';
+import { HEATMAP_METRICS, isOneOf, LR_MAX, type HeatmapMetric, type RunState } from './shared/vocabulary';
 
 export { HEATMAP_METRICS, type HeatmapMetric, type RunState };
 
@@ -197,7 +197,7 @@ export function isPanelToHost(x: unknown): x is PanelToHost {
     case 'applyVariant':
       return typeof x.variantId === 'string' && x.variantId.length > 0;
     case 'applyLr':
-      return isFiniteNumber(x.lr) && x.lr > 0;
+      return isFiniteNumber(x.lr) && x.lr > 0 && x.lr <= LR_MAX;
     case 'applyFix':
       return Number.isInteger(x.findingIndex) && (x.findingIndex as number) >= 0 && Number.isInteger(x.fixIndex) && (x.fixIndex as number) >= 0;
     case 'rerun':

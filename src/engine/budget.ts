@@ -40,10 +40,13 @@ export function estimateMemory(spec: Spec, data: DataSize | null, epochs = spec.
   let scratch = 0;
   let fanIn = inputs;
   for (const l of spec.layers) {
-    const w = fanIn * l.units + l.units;
-    params += w;
-    // Z, A and ∂ℓ/∂z for each sample of the batch.
-    activations += 3 * batch * l.units * p;
+    // W and b, and a normalized layer's γ and β (each with its gradient and optimizer state below).
+    params += fanIn * l.units + l.units + (l.norm ? 2 * l.units : 0);
+    // Z, A and ∂ℓ/∂z for each sample of the batch; a residual layer's output and saved ∂ℓ/∂Y; a
+    // normalized layer's n and ẑ, and its float64 per-sample (layer) or per-unit (batch) scale,
+    // sums and running statistics (norm.ts makeNormState).
+    const perSample = 3 + (l.residual ? 2 : 0) + (l.norm ? 2 : 0);
+    activations += perSample * batch * l.units * p + (l.norm ? 8 * ((l.norm === 'layer' ? batch : l.units) + 4 * l.units) : 0);
     // The largest product's operands, result and transposed copy, in float64 (simd.ts product():
     // ∂L/∂W = Xᵀ·D copies X twice, ∂L/∂X = D·Wᵀ copies W twice).
     const [b, f, u] = [batch, fanIn, l.units];
@@ -55,7 +58,7 @@ export function estimateMemory(spec: Spec, data: DataSize | null, epochs = spec.
   return total({
     // x and y as float64, and the shuffle order.
     data: n * (inputs + 1) * 8 + n * 4,
-    // W and b, their gradients, and the optimizer's state.
+    // The parameters, their gradients, and the optimizer's state.
     parameters: params * p * (2 + stateBuffers),
     activations: activations + batch * (inputs + outUnits) * p + scratch,
     // Every statistic of every layer and epoch in float64, and the histograms kept.

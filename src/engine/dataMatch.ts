@@ -5,6 +5,7 @@
 
 import type { ActivationName, LossName, Problem, ProblemCode, SourceRange } from './types';
 import type { DataShape } from './data/sources';
+import { LIMITS } from './vocabulary';
 
 export interface MatchSites {
   /** The `input N` value, when valid. */
@@ -27,13 +28,24 @@ export function dataMismatches(shape: DataShape, sites: MatchSites): Problem[] {
     problems.push(
       problem(
         'input-mismatch',
-        `input is ${input.value} but the data has ${features} feature${features === 1 ? '' : 's'}; write \`input ${features}\`.`,
+        features > LIMITS.unitsPerLayer
+          ? `input is ${input.value} but the data has ${features} features, more than a network takes (at most ${LIMITS.unitsPerLayer}); use fewer columns.`
+          : `input is ${input.value} but the data has ${features} feature${features === 1 ? '' : 's'}; write \`input ${features}\`.`,
         input.at,
       ),
     );
   }
   if (out) {
-    if (classes === 0 && loss !== 'mse') {
+    if (classes > LIMITS.unitsPerLayer && loss !== 'mse' && out.units !== classes) {
+      // No output layer can be written for it: say so rather than suggest one past the limit.
+      problems.push(
+        problem(
+          'output-mismatch',
+          `The data has ${classes} classes, more than an output layer may have units (at most ${LIMITS.unitsPerLayer}); merge classes, or predict a number with \`loss mse\`.`,
+          out.unitsAt,
+        ),
+      );
+    } else if (classes === 0 && loss !== 'mse') {
       problems.push(problem('loss-mismatch', `The data has a real-valued target (regression), which needs \`loss mse\`, not ${loss}.`, out.lossAt));
     } else if (loss === 'cross_entropy' && out.units !== classes && out.activation === 'softmax') {
       problems.push(

@@ -3,6 +3,7 @@
 
 import type { EpochRecord, Finding, FindingKind, Fix, LayerSpec, LayerStatName, Severity, Spec, StopReason } from './types';
 import { geoMean, sci } from '../shared/numbers';
+import { LR_MAX } from '../shared/vocabulary';
 
 const RELU_FIX: Fix = { title: 'Use relu with he_normal init', change: { kind: 'layer', lines: [], activation: 'relu', init: 'he_normal' } };
 
@@ -488,8 +489,10 @@ function runFindings(spec: Spec, run: RunStats, layerFindings: readonly Finding[
   // lr_too_low: every layer's steps are tiny and the loss falls, if at all, slowly.
   const winRatio = Math.max(...spec.layers.map((_, k) => geoMean(run.stat(k, 'updateRatio'), from)));
   const slowFall = winMean <= first * 1.01 && winMean > first * 0.8;
-  if (out.length === 0 && winRatio > 0 && winRatio < th.lrLow && slowFall) {
-    const factor = pow10(1e-3 / winRatio, 10, 10000);
+  // Raised no further than the format allows: a power of ten up to LR_MAX / lr (none when under 10).
+  const roomToRaise = Math.pow(10, Math.floor(Math.log10(LR_MAX / lr) + 1e-9));
+  if (out.length === 0 && winRatio > 0 && winRatio < th.lrLow && slowFall && roomToRaise >= 10) {
+    const factor = Math.min(pow10(1e-3 / winRatio, 10, 10000), roomToRaise);
     out.push({
       kind: 'lr_too_low',
       severity: 'warning',

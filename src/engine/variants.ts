@@ -6,6 +6,7 @@
 import type { Change, EpochRecord, Finding, Spec } from './types';
 import { applyEdits, editsForChange } from './edits';
 import { sci } from '../shared/numbers';
+import { LR_MAX } from '../shared/vocabulary';
 
 export interface Variant {
   readonly id: string;
@@ -61,10 +62,11 @@ export function variantsOf(text: string, spec: Spec, kind: VariantKind = 'activa
     case 'learningRates':
       return [
         asWritten,
-        ...[0.1, 10, 0.01].map((f) => {
-          const lr = Number((spec.optimizer.lr * f).toPrecision(2));
-          return make(text, `lr=${lr}`, `lr=${lr} (×${f})`, [{ kind: 'option', statement: 'optimizer', key: 'lr', value: String(lr) }]);
-        }),
+        ...[0.1, 10, 0.01]
+          .map((f) => ({ f, lr: Number((spec.optimizer.lr * f).toPrecision(2)) }))
+          // None past the format's limit: a variant must itself be a valid spec.
+          .filter(({ lr }) => lr <= LR_MAX)
+          .map(({ f, lr }) => make(text, `lr=${lr}`, `lr=${lr} (×${f})`, [{ kind: 'option', statement: 'optimizer', key: 'lr', value: String(lr) }])),
       ];
   }
 }

@@ -3,6 +3,7 @@
 // two can never disagree about what is valid.
 
 import type { ActivationName, DataSourceName, InitName, LossName, OptimizerName, StatementKeyword } from './types';
+import { LR_MAX } from '../shared/vocabulary';
 
 export type ValueType =
   | {
@@ -227,7 +228,13 @@ export const OPTIMIZERS: Readonly<Record<OptimizerName, string>> = {
 };
 
 export const OPTIMIZER_OPTIONS: readonly (OptionDef & { readonly for: readonly OptimizerName[] })[] = [
-  { name: 'lr', type: num(0, 100, true), default: '0.1 (sgd), 0.001 (adam, rmsprop)', doc: 'Learning rate: the step size.', for: ['sgd', 'adam', 'rmsprop'] },
+  {
+    name: 'lr',
+    type: num(0, LR_MAX, true),
+    default: '0.1 (sgd), 0.001 (adam, rmsprop)',
+    doc: 'Learning rate: the step size.',
+    for: ['sgd', 'adam', 'rmsprop'],
+  },
   { name: 'momentum', type: num(0, 1, false, true), default: '0', doc: 'Momentum: the fraction of the last step carried into the next.', for: ['sgd'] },
   { name: 'nesterov', type: bool, default: 'false', doc: 'Nesterov momentum: look ahead along the momentum before taking the gradient.', for: ['sgd'] },
   { name: 'beta1', type: num(0, 1, false, true), default: '0.9', doc: 'Decay of the running mean of gradients.', for: ['adam'] },

@@ -92,6 +92,9 @@ export function stateOfStop(stopped: StopReason): RunState {
   return stopped === null ? 'done' : STATE_OF_STOP[stopped];
 }
 
+/** The largest learning rate a spec may give (`lr` is in (0, 100]); fixes and the panel write none larger. */
+export const LR_MAX = 100;
+
 export const OPTIMIZER_NAMES = ['sgd', 'adam', 'rmsprop'] as const;
 export type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
 

@@ -7,7 +7,7 @@ import { editsForChange, type TextEdit } from '../../engine/index';
 import { FINDING_KINDS, isOneOf, type FindingKind } from '../../shared/vocabulary';
 import { DIAGNOSTIC_SOURCE } from './diagnostics';
 import type { FindingsStore } from './findingsStore';
-import { changeForAll, isFixArgs } from './fixes';
+import { changeForAll, isFixArgs, isSpecFileUri } from './fixes';
 import { FIX_APPLIED_COMMAND } from '../walkthrough';
 
 export function workspaceEdit(doc: vscode.TextDocument, edits: readonly TextEdit[]): vscode.WorkspaceEdit {
@@ -89,7 +89,12 @@ export async function applyFix(args: unknown): Promise<boolean> {
     void vscode.window.showErrorMessage('Gradient Flow: this fix link is malformed.');
     return false;
   }
-  const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(args.uri));
+  const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === args.uri);
+  const doc = open ?? (isSpecFileUri(args.uri) ? await vscode.workspace.openTextDocument(vscode.Uri.parse(args.uri)) : undefined);
+  if (doc?.languageId !== 'nnspec') {
+    void vscode.window.showErrorMessage('Gradient Flow: a fix applies to .nnspec documents only.');
+    return false;
+  }
   const edits = editsForChange(doc.getText(), args.change);
   if (edits.length === 0) return false;
   return vscode.workspace.applyEdit(workspaceEdit(doc, edits));

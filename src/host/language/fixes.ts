@@ -16,6 +16,15 @@ export function changeForAll(change: Change, findings: readonly Finding[], kind:
 
 const WORD = /^[A-Za-z_][A-Za-z0-9_.()\-, ]*$/;
 
+/**
+ * Whether a fix link's URI names a .nnspec file on disk (local or remote). A command URI can carry
+ * any URI; applyFix opens only these, or a document already open as nnspec.
+ */
+export function isSpecFileUri(uri: string): boolean {
+  const m = /^(file|vscode-remote):([^?#]*)$/i.exec(uri);
+  return m !== null && /\.nnspec$/i.test(m[2]);
+}
+
 export function isFixArgs(x: unknown): x is FixCommandArgs {
   if (typeof x !== 'object' || x === null) return false;
   const a = x as Record<string, unknown>;

@@ -13,6 +13,7 @@ import type { PanelContent } from '../panel/panelContent';
 import { memoryBudgetMB } from '../settings';
 import type { JobService } from './jobService';
 import { failureMessage } from './outcome';
+import { LR_MAX } from '../../shared/vocabulary';
 
 export const FIND_LR_COMMAND = 'nnspec.findLearningRate';
 
@@ -62,8 +63,8 @@ class LrSweep implements PanelContent {
 
 /** Writes `lr=X` into the document's optimizer line (adding the option, or the line, if missing). */
 export async function applyLr(uri: vscode.Uri, lr: number): Promise<boolean> {
-  if (!(Number.isFinite(lr) && lr > 0 && lr <= 1e3)) {
-    void vscode.window.showErrorMessage(`Gradient Flow: ${lr} is not a learning rate to write.`);
+  if (!(Number.isFinite(lr) && lr > 0 && lr <= LR_MAX)) {
+    void vscode.window.showErrorMessage(`Gradient Flow: ${lr} is not a learning rate the format allows (above 0, at most ${LR_MAX}).`);
     return false;
   }
   const doc = await vscode.workspace.openTextDocument(uri);
