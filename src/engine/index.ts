@@ -8,6 +8,7 @@ import { dataShape, type DataLoad } from './data/sources';
 import { dataMismatches } from './dataMatch';
 import { escapeControls } from './escape';
 import { budgetProblem, DEFAULT_MEMORY_BUDGET_MB, estimateMemory, type DataSize } from './budget';
+import { estimateRunCost, longRunProblem } from './runCost';
 import { analyze } from './analysis';
 import { paramCount } from './network';
 import { Trainer, type TrainOptions } from './train';
@@ -34,6 +35,7 @@ export { gradcheck, GRADCHECK_LIMIT, GRADCHECK_SCALE } from './gradcheck';
 export { escapeControls } from './escape';
 export { DEFAULT_MEMORY_BUDGET_MB, estimateMemory } from './budget';
 export type { MemoryEstimate } from './budget';
+export { estimateRunCost, LONG_RUN_MS } from './runCost';
 export { HISTOGRAM, binEdges } from './histogram';
 export { paramsOf, parseWeights, weightsJson } from './weights';
 
@@ -99,9 +101,11 @@ function checkParsed(first: ParseResult, data: DataLoad | null, weightsFile: Fil
   const dataset = data?.ok ? data.dataset : null;
   const featureStd = data?.ok ? data.featureStd : null;
   if (parsed.spec.layers.length > 0 && !lateProblems.some((p) => p.severity === 'error')) {
-    const estimate = estimateMemory(parsed.spec, dataset ?? generatedSize(parsed.spec), options.epochs);
+    const size = dataset ?? generatedSize(parsed.spec);
+    const estimate = estimateMemory(parsed.spec, size, options.epochs);
     const over = budgetProblem(parsed.spec, estimate, options.memoryBudgetMB ?? DEFAULT_MEMORY_BUDGET_MB);
-    if (over) lateProblems.push({ ...over, endColumn: Math.max(1, parsed.lineLengths[over.line - 1] ?? 0) });
+    const long = size && !over ? longRunProblem(parsed.spec, estimateRunCost(parsed.spec, size, options.epochs), options.epochs) : null;
+    for (const p of [over, long]) if (p) lateProblems.push({ ...p, endColumn: Math.max(1, parsed.lineLengths[p.line - 1] ?? 0) });
   }
   const errors = parsed.problems.some((p) => p.severity === 'error') || lateProblems.some((p) => p.severity === 'error');
   const analysis = errors && parsed.spec.layers.length === 0 ? { predicted: [], problems: [] } : analyze(parsed.spec, dataset, featureStd);

@@ -210,7 +210,8 @@ export type ProblemCode =
   | 'residual-width'
   | 'norm'
   | 'weights'
-  | 'memory';
+  | 'memory'
+  | 'long-run';
 
 export interface Problem extends SourceRange {
   readonly severity: Severity;

@@ -6,6 +6,7 @@ import { dirname, resolve } from 'node:path';
 import * as vscode from 'vscode';
 import { looksLikeKerasJson, planImport } from '../engine/import/index';
 import { exists } from './walkthrough';
+import { notice } from './notice';
 
 export const IMPORT_MODEL_COMMAND = 'nnspec.importModel';
 
@@ -29,13 +30,13 @@ export async function importModelCommand(arg?: unknown): Promise<vscode.Uri | un
   try {
     bytes = new Uint8Array(readFileSync(path));
   } catch (e) {
-    void vscode.window.showErrorMessage(`Gradient Flow: cannot read ${path}: ${e instanceof Error ? e.message : String(e)}`);
+    void vscode.window.showErrorMessage(notice(`Gradient Flow: cannot read ${path}: ${e instanceof Error ? e.message : String(e)}`));
     return undefined;
   }
   // The explorer offers the command on every .json file; only a model's is read further.
   if (/\.json$/i.test(path) && !looksLikeKerasJson(new TextDecoder().decode(bytes))) {
     void vscode.window.showErrorMessage(
-      `Gradient Flow: ${vscode.workspace.asRelativePath(uri)} is not a Keras model.to_json() file or a TensorFlow.js layers model.json.`,
+      notice(`Gradient Flow: ${vscode.workspace.asRelativePath(uri)} is not a Keras model.to_json() file or a TensorFlow.js layers model.json.`),
     );
     return undefined;
   }
@@ -48,14 +49,14 @@ export async function importModelCommand(arg?: unknown): Promise<vscode.Uri | un
     }
   });
   if (!plan.ok) {
-    void vscode.window.showErrorMessage(`Gradient Flow: cannot open this model as a .nnspec: ${plan.error} Nothing was written.`);
+    void vscode.window.showErrorMessage(notice(`Gradient Flow: cannot open this model as a .nnspec: ${plan.error} Nothing was written.`));
     return undefined;
   }
   const specUri = vscode.Uri.file(plan.specPath);
   if (await exists(specUri)) {
     const overwrite = 'Overwrite';
     const answer = await vscode.window.showWarningMessage(
-      `${vscode.workspace.asRelativePath(specUri)} exists. Overwrite it (and its weights file)?`,
+      notice(`${vscode.workspace.asRelativePath(specUri)} exists. Overwrite it (and its weights file)?`),
       { modal: true },
       overwrite,
     );

@@ -17,6 +17,7 @@ import { statementLineMap } from '../language/staleness';
 import { baseName, type PanelContent } from './panelContent';
 import { decodePngDataUrl, progressMessage, type RunData } from './runData';
 import { Batcher } from './throttle';
+import { notice } from '../notice';
 
 const PROGRESS_INTERVAL_MS = 100;
 
@@ -174,7 +175,7 @@ export class InspectorPanel implements vscode.Disposable {
     try {
       await this.handle(raw);
     } catch (e) {
-      void vscode.window.showErrorMessage(`Gradient Flow: ${e instanceof Error ? e.message : String(e)}`);
+      void vscode.window.showErrorMessage(notice(`Gradient Flow: ${e instanceof Error ? e.message : String(e)}`));
     }
   }
 

@@ -21,6 +21,7 @@ import type { Job, JobService } from './jobService';
 import { settle } from './outcome';
 import { maxWorkers, memoryBudgetMB, thresholdOverrides } from '../settings';
 import { WorkerPool } from './workerPool';
+import { notice } from '../notice';
 
 export const COMPARE_COMMAND = 'nnspec.compare';
 
@@ -117,7 +118,10 @@ export class Comparison implements PanelContent {
     if (!base) {
       const again = 'Compare Again';
       void vscode.window
-        .showWarningMessage(`Gradient Flow: ${basename(this.fileName)} changed since the comparison, so "${entry.variant.label}" was not applied.`, again)
+        .showWarningMessage(
+          notice(`Gradient Flow: ${basename(this.fileName)} changed since the comparison, so "${entry.variant.label}" was not applied.`),
+          again,
+        )
         .then((pick) => pick === again && vscode.commands.executeCommand(COMPARE_COMMAND, this.uri));
       return false;
     }
@@ -237,7 +241,7 @@ export class Comparer {
       variants = picked;
     }
     if (doc.getText() !== text) {
-      void vscode.window.showWarningMessage(`Gradient Flow: ${basename(doc.fileName)} changed while choosing; run Compare again.`);
+      void vscode.window.showWarningMessage(notice(`Gradient Flow: ${basename(doc.fileName)} changed while choosing; run Compare again.`));
       return undefined;
     }
     this.current?.stop();

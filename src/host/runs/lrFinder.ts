@@ -14,6 +14,7 @@ import { memoryBudgetMB } from '../settings';
 import type { JobService } from './jobService';
 import { failureMessage } from './outcome';
 import { LR_MAX } from '../../shared/vocabulary';
+import { notice } from '../notice';
 
 export const FIND_LR_COMMAND = 'nnspec.findLearningRate';
 
@@ -113,7 +114,7 @@ export class LrFinder {
     if (suggested !== null && state === 'done') {
       const use = `Use lr = ${lrText(suggested)}`;
       void vscode.window
-        .showInformationMessage(`Gradient Flow: the loss of ${label} falls fastest at lr = ${lrText(suggested)} (the file uses ${currentLr}).`, use)
+        .showInformationMessage(notice(`Gradient Flow: the loss of ${label} falls fastest at lr = ${lrText(suggested)} (the file uses ${currentLr}).`), use)
         .then((pick) => pick === use && applyLr(doc.uri, suggested));
     }
     return { state, suggested, points: points.length, currentLr };

@@ -3,6 +3,7 @@
 // Compare and Find Learning Rate all read this one type. Pure: no vscode, no worker.
 
 import { isOutOfMemoryMessage } from '../../engine/allocation';
+import { notice } from '../notice';
 import type { Finding, Problem } from '../../engine/types';
 import type { WorkerToHost } from '../../protocol';
 import type { RunData } from '../panel/runData';
@@ -112,6 +113,11 @@ export function settle(data: RunData, outcome: JobOutcome): void {
  * (`doing`: "training x.nnspec"; `notDone`: "it was not trained").
  */
 export function failureMessage(outcome: JobOutcome, what: { readonly label: string; readonly doing: string; readonly notDone: string }): string | undefined {
+  const text = failureText(outcome, what);
+  return text === undefined ? undefined : notice(text);
+}
+
+function failureText(outcome: JobOutcome, what: { readonly label: string; readonly doing: string; readonly notDone: string }): string | undefined {
   switch (outcome.kind) {
     case 'crashed':
       return `Gradient Flow: ${what.doing} failed. ${sentence(outcome.message)}`;
