@@ -14,6 +14,7 @@
 // - saved state: the largest setState, as JSON characters, and the longest JSON.stringify of one.
 //
 //   node scripts/build.mjs && node out/bench/panel.js [--tries N] [--only 30x10000,...] [--root DIR]
+//   node out/bench/panel.js --bytes [--only ...]   (the messages' sizes only, no browser)
 // (--root: a folder holding dist/webview.js and media/, e.g. a copy of an older build to compare.)
 
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -273,7 +274,35 @@ const median = (xs: readonly number[]): number => quantile(xs, 0.5);
 const ms = (v: number): string => (v >= 1000 ? `${(v / 1000).toFixed(1)} s` : `${Math.round(v)} ms`);
 const size = (chars: number): string => (chars >= 1e6 ? `${(chars / 1e6).toFixed(1)} MB` : `${Math.round(chars / 1e3)} kB`);
 
+/**
+ * Bytes of a message as it travels: its typed arrays' bytes (sent as binary) plus the JSON of the
+ * rest (VS Code serialises the rest as JSON).
+ */
+function messageBytes(m: HostToPanel): number {
+  let binary = 0;
+  const json = JSON.stringify(m, (_k, v: unknown) => {
+    if (ArrayBuffer.isView(v)) {
+      binary += v.byteLength;
+      return 0;
+    }
+    return v;
+  });
+  return binary + json.length;
+}
+
+/** The bytes the host posts for each run: the finished run's 'show', and the whole stream summed. */
+function reportBytes(): void {
+  console.log('| run | finished show | streamed (all messages) | largest message |\n|---|---|---|---|');
+  for (const c of CASES) {
+    if (ONLY && !ONLY.includes(c.name)) continue;
+    const stream = streamMessages(c).map(messageBytes);
+    const total = stream.reduce((a, b) => a + b, 0);
+    console.log(`| ${c.name} | ${size(messageBytes(finishedShow(c)))} | ${size(total)} | ${size(Math.max(...stream))} |`);
+  }
+}
+
 async function main(): Promise<void> {
+  if (args.includes('--bytes')) return reportBytes();
   const { server, origin }: { server: Server; origin: string } = await servePanel(opt('--root') ?? resolve(__dirname, '../..'));
   const dir = mkdtempSync(join(tmpdir(), 'gf-bench-panel-'));
   const context = await chromium.launchPersistentContext(dir, {
