@@ -26,7 +26,7 @@ import { HISTOGRAM } from '../src/engine/histogram';
 import type { EpochRecord, LayerStats, ReportLayer } from '../src/engine/types';
 import { progressMessage, RunData, showMessage } from '../src/host/panel/runData';
 import type { HostToPanel } from '../src/protocol';
-import { servePanel } from '../test/webview/pageServer';
+import { encodeMessage, REVIVE, servePanel } from '../test/webview/pageServer';
 
 interface Case {
   readonly name: string;
@@ -130,10 +130,10 @@ function streamMessages(c: Case): HostToPanel[] {
     if (run.panelStride !== stride) {
       stride = run.panelStride;
       out.push(showMessage(run, 'gradRms'));
-    } else out.push(progressMessage(run, records));
+    } else out.push(progressMessage(run, records.length));
   }
   finish(run, c);
-  out.push(progressMessage(run, []));
+  out.push(progressMessage(run, 0));
   return out;
 }
 
@@ -203,7 +203,7 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 async function stage(page: Page, messages: readonly HostToPanel[]): Promise<void> {
   await page.evaluate(() => ((window as unknown as { __msgs: unknown[] }).__msgs = []));
-  for (const m of messages) await page.evaluate((json) => (window as unknown as { __msgs: unknown[] }).__msgs.push(JSON.parse(json)), JSON.stringify(m));
+  for (const m of messages) await page.evaluate(`window.__msgs.push((${REVIVE})(${JSON.stringify(encodeMessage(m))}))`);
 }
 
 async function oneTry(context: BrowserContext, origin: string, show: HostToPanel, stream: HostToPanel[]): Promise<Try> {

@@ -79,6 +79,21 @@ export type WorkerToHost = WorkerStarted | WorkerEpochs | WorkerDone | WorkerRej
 
 // ---------------------------------------------------------------- host <-> panel
 
+/**
+ * A run's records by column, holding what the panel draws and nothing else (issue 15): the epoch,
+ * the loss, the accuracy, and per heatmap metric one column per layer. Record i is `epoch[i]` (a
+ * bucket's last epoch when the run's stride is over 1) and `stats[metric][layer][i]` its value. The
+ * arrays are typed, so webview.postMessage carries them as binary rather than as JSON; NaN stands
+ * for a missing value (a regression's accuracy), and non-finite statistics stay what they are.
+ * Histograms are not here: the page asks for one when a cell is clicked.
+ */
+export interface RecordColumns {
+  readonly epoch: Int32Array;
+  readonly loss: Float32Array;
+  readonly accuracy: Float32Array;
+  readonly stats: { readonly [M in HeatmapMetric]: readonly Float32Array[] };
+}
+
 /** Everything the panel needs to draw one run from scratch (after a reload or when first shown). */
 export interface RunSnapshot {
   readonly id: string;
@@ -91,23 +106,27 @@ export interface RunSnapshot {
   /**
    * One record per epoch, or, when `stride` is over 1, one per bucket of `stride` consecutive
    * epochs (src/host/panel/aggregate.ts): a record then covers the epochs after the previous record's up
-   * to its own `epoch` (the bucket's last), its statistics are the bucket's aggregates and its
-   * histograms (if any) are those of that last epoch.
+   * to its own `epoch` (the bucket's last), and its statistics are the bucket's aggregates.
    */
-  readonly epochs: readonly EpochRecord[];
+  readonly records: RecordColumns;
   /** Epochs per record, a power of two; absent for 1. A long run's snapshot stays at most PANEL_EPOCH_CAP records. */
   readonly stride?: number;
   readonly findings: readonly Finding[];
   readonly state: RunState;
   readonly stopped: StopReason;
   readonly error?: string;
-  /** The gradient at the initial weights, before any step (the contract's initial record); drawn as epoch 0. */
-  readonly initial?: EpochRecord;
+  /** The gradient at the initial weights, before any step (the contract's initial record): one record, epoch 0. */
+  readonly initial?: RecordColumns;
   /**
    * The heatmap's label of each layer's row, when the host has more to say than "L3 · line 8 ·
    * relu" (for example that a layer is residual or normalized); the page's own label otherwise.
    */
   readonly rowLabels?: readonly string[];
+}
+
+/** The records a RecordColumns holds. */
+export function recordCount(columns: RecordColumns): number {
+  return columns.epoch.length;
 }
 
 /** Most records a run's snapshot holds; a longer run is sent as bucket aggregates (`stride`). */
@@ -139,7 +158,7 @@ export type HostToPanel =
       readonly type: 'progress';
       readonly runId: string;
       /** Records of the same kind as the run's snapshot: bucket aggregates when `stride` is over 1. */
-      readonly records: readonly EpochRecord[];
+      readonly records: RecordColumns;
       /** Epochs per record (absent: 1); records of a stride other than the page's run are not appended (a new 'show' follows). */
       readonly stride?: number;
       readonly findings: readonly Finding[];
@@ -147,7 +166,17 @@ export type HostToPanel =
       readonly verdict?: string;
     }
   /** Whether the file's statements changed since the shown content was trained (its findings no longer describe the text). */
-  | { readonly type: 'outOfDate'; readonly outOfDate: boolean };
+  | { readonly type: 'outOfDate'; readonly outOfDate: boolean }
+  /** The answer to the page's 'histogram': the counts of that record's layer, or null when none was kept. */
+  | (HistogramRequest & { readonly type: 'histogram'; readonly epoch: number; readonly counts: readonly number[] | null });
+
+/** One layer's gradient histogram at one record of a run, as the page numbers them (record index at `stride`). */
+export interface HistogramRequest {
+  readonly runId: string;
+  readonly stride: number;
+  readonly record: number;
+  readonly layer: number;
+}
 
 export type PanelToHost =
   | { readonly type: 'ready' }
@@ -160,7 +189,9 @@ export type PanelToHost =
   /** Applies fix `fixIndex` of finding `findingIndex` of the shown run (as the editor's quick fix does). */
   | { readonly type: 'applyFix'; readonly findingIndex: number; readonly fixIndex: number }
   /** Trains the shown run's file again (its current text). */
-  | { readonly type: 'rerun' };
+  | { readonly type: 'rerun' }
+  /** Asks for a histogram (a heatmap cell was clicked); the host answers with a 'histogram'. */
+  | (HistogramRequest & { readonly type: 'histogram' });
 
 /** State the page keeps with setState, so a hidden or reloaded panel redraws at once. */
 export interface PanelState {
@@ -175,6 +206,7 @@ export type ThresholdOverrides = Partial<Thresholds>;
 
 const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 const isFiniteNumber = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
+const isIndex = (x: unknown): x is number => Number.isInteger(x) && (x as number) >= 0;
 
 /**
  * Checks a message from the panel's page field by field (the page is untrusted input): the tag,
@@ -202,6 +234,10 @@ export function isPanelToHost(x: unknown): x is PanelToHost {
       return Number.isInteger(x.findingIndex) && (x.findingIndex as number) >= 0 && Number.isInteger(x.fixIndex) && (x.fixIndex as number) >= 0;
     case 'rerun':
       return true;
+    case 'histogram':
+      return (
+        typeof x.runId === 'string' && x.runId.length > 0 && isIndex(x.record) && isIndex(x.layer) && Number.isInteger(x.stride) && (x.stride as number) >= 1
+      );
     default:
       return false;
   }

@@ -81,9 +81,9 @@ export function createApi({ jobs, runs, panels, findings }: ApiParts): GradientF
       if (!p) return undefined;
       const run = p.shownRun?.snapshot();
       const snapshot = run && {
-        records: run.epochs.length,
+        records: run.records.epoch.length,
         stride: run.stride ?? 1,
-        lastEpoch: run.epochs[run.epochs.length - 1]?.epoch ?? 0,
+        lastEpoch: run.records.epoch[run.records.epoch.length - 1] ?? 0,
         findings: run.findings.length,
       };
       return { kind: p.shown?.kind, runId: p.shownRun?.id, ...(snapshot ? { snapshot } : {}) };

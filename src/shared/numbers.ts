@@ -1,6 +1,6 @@
-// The two number helpers every layer needs: the geometric mean that summarises a gradient over
-// epochs, and the short form of a number in prose. One of each, so a hover, a finding's message,
-// the CLI and the panel never disagree about the same value.
+// The number helpers every layer needs: the geometric mean that summarises a gradient over
+// epochs (and its arithmetic sibling for fractions), and the short form of a number in prose. One
+// of each, so a hover, a finding's message, the CLI and the panel never disagree about the same value.
 
 /**
  * Geometric mean of values[from..to) (the mean of log10 over the positive values, so a series
@@ -13,6 +13,15 @@
  * - an empty range gives NaN (there is nothing to summarise).
  */
 export function geoMean(values: ArrayLike<number>, from = 0, to = values.length): number {
+  return meanOf(values, from, to, true);
+}
+
+/** Arithmetic mean of values[from..to), with geoMean's treatment of NaN, infinities and an empty range (fractions on the panel). */
+export function arithmeticMean(values: ArrayLike<number>, from = 0, to = values.length): number {
+  return meanOf(values, from, to, false);
+}
+
+function meanOf(values: ArrayLike<number>, from: number, to: number, log: boolean): number {
   if (to <= from) return NaN;
   let sum = 0;
   let n = 0;
@@ -21,12 +30,16 @@ export function geoMean(values: ArrayLike<number>, from = 0, to = values.length)
     const v = values[i];
     if (Number.isNaN(v)) return NaN;
     if (v === Infinity || v === -Infinity) infinite = true;
-    else if (v > 0) {
+    else if (!log) {
+      sum += v;
+      n++;
+    } else if (v > 0) {
       sum += Math.log10(v);
       n++;
     }
   }
   if (infinite) return Infinity;
+  if (!log) return sum / n;
   return n === 0 ? 0 : 10 ** (sum / n);
 }
 

@@ -2,6 +2,7 @@
 // an Apply button under each, and their loss curves overlaid.
 
 import type { CompareVariantSnapshot, PanelView, RunSnapshot } from '../protocol';
+import { points } from './columns';
 import { button, metricSelect, stateBadge, type MetricSelect } from './controls';
 import { h, uniqueId } from './dom';
 import { basename } from './format';
@@ -10,7 +11,7 @@ import { heatmapScale } from './heatmapScale';
 import { HistogramView } from './histogram';
 import { LegendView } from './legend';
 import { LossChart } from './lossChart';
-import type { Actions, RenderContext, View } from './view';
+import type { Actions, HistogramAnswer, RenderContext, View } from './view';
 
 interface Card {
   readonly element: HTMLElement;
@@ -25,7 +26,7 @@ export class CompareView implements View {
   private readonly toolbar: HTMLElement;
   private readonly legend = new LegendView();
   private readonly grid: HTMLElement;
-  private readonly histogram = new HistogramView();
+  private readonly histogramView: HistogramView;
   private readonly loss: LossChart;
   private cards = new Map<string, Card>();
   private select: MetricSelect | null = null;
@@ -36,6 +37,7 @@ export class CompareView implements View {
     this.toolbar = h('div', { class: 'toolbar' });
     this.grid = h('div', { class: 'compare-grid' });
     this.loss = new LossChart('Loss of every variant', (log) => actions.setLossLog(log));
+    this.histogramView = new HistogramView((request) => actions.requestHistogram(request));
     this.element = h(
       'div',
       { class: 'compare-view' },
@@ -48,7 +50,7 @@ export class CompareView implements View {
         this.legend.element,
         this.grid,
       ),
-      h('div', { class: 'chart-row' }, this.loss.element, this.histogram.element),
+      h('div', { class: 'chart-row' }, this.loss.element, this.histogramView.element),
     );
   }
 
@@ -90,15 +92,15 @@ export class CompareView implements View {
         label: v.run.label,
         color: ctx.theme.series[i % ctx.theme.series.length] ?? ctx.theme.foreground,
         axis: 'y' as const,
-        points: v.run.epochs.map((e) => ({ x: e.epoch, y: e.loss })),
+        points: points(v.run.records.epoch, v.run.records.loss),
       })),
       ctx.theme,
       ctx.lossLog,
       maxEpoch,
     );
-    const hist = this.histogram.current;
+    const hist = this.histogramView.current;
     const histRun = hist && view.variants.find((v) => v.run.id === hist.run.id)?.run;
-    if (hist && histRun) this.histogram.show({ ...hist, run: histRun }, ctx.theme);
+    if (hist && histRun) this.histogramView.show({ ...hist, run: histRun }, ctx.theme);
   }
 
   private rebuildCards(variants: readonly CompareVariantSnapshot[]): void {
@@ -125,12 +127,16 @@ export class CompareView implements View {
   private onCell(cell: CellInfo, run: RunSnapshot): void {
     const layer = run.layers[cell.layer];
     if (layer) this.actions.revealLayer(run.fileName, layer.line);
-    if (this.ctx && cell.to > cell.from) this.histogram.show({ run, layer: cell.layer, epochIndex: cell.to - 1 }, this.ctx.theme);
+    if (this.ctx && cell.to > cell.from) this.histogramView.show({ run, layer: cell.layer, record: cell.to - 1 }, this.ctx.theme);
+  }
+
+  histogram(answer: HistogramAnswer): void {
+    this.histogramView.receive(answer);
   }
 
   destroy(): void {
     for (const c of this.cards.values()) c.heatmap.destroy();
-    this.histogram.destroy();
+    this.histogramView.destroy();
     this.loss.destroy();
   }
 }

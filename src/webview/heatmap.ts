@@ -7,8 +7,8 @@
 // written again; the axes are redrawn only when the layout changes. Tooltips, click-to-line and the
 // keyboard cursor find the cell under the pointer from the geometry.
 
-import type { EpochRecord } from '../engine/types';
-import type { HeatmapMetric, RunSnapshot } from '../protocol';
+import { recordCount, type HeatmapMetric, type RecordColumns, type RunSnapshot } from '../protocol';
+import { lastValue } from './columns';
 import { scaleKindFor, type ColorDomain } from './colorScale';
 import { h, uniqueId } from './dom';
 import { bucketSize, maxColumnsFor } from './downsample';
@@ -25,7 +25,7 @@ export interface CellInfo {
   /** Epoch numbers of the first and last epoch in the cell (0 for the initial record). */
   readonly first: number;
   readonly last: number;
-  /** Indices into run.epochs, `to` exclusive; empty (from = to) for the initial record. */
+  /** Indices into run.records, `to` exclusive; empty (from = to) for the initial record. */
   readonly from: number;
   readonly to: number;
   readonly value: number;
@@ -85,8 +85,8 @@ export class Heatmap {
   private cursor: { row: number; col: number } | null = null;
   private readonly resize: ResizeObserver;
   private observedWidth = -1;
-  /** The run's first record when the grid was made: a different one means a different run's records. */
-  private firstRecord: EpochRecord | undefined;
+  /** The run's first epoch and loss when the grid was made: different ones mean a different run's records. */
+  private firstRecord: [number | undefined, number | undefined] = [undefined, undefined];
 
   constructor(private readonly opts: HeatmapOptions) {
     const summaryId = uniqueId('heatmap-summary');
@@ -148,15 +148,17 @@ export class Heatmap {
     const perRow = Math.max(1, Math.ceil(layers / Math.max(1, Math.floor(plotH))));
     const shape: GridShape = { layers, perRow, perColumn, metric, kind: scaleKindFor(metric) };
     const runKey = `${run.id}|${stride}`;
-    const first = run.epochs[0];
-    if (!this.grid || this.gridRun !== runKey || !sameShape(this.grid.shape, shape) || run.epochs.length < this.grid.records || this.firstRecord !== first) {
+    const count = recordCount(run.records);
+    const first: [number | undefined, number | undefined] = [run.records.epoch[0], run.records.loss[0]];
+    const sameFirst = Object.is(first[0], this.firstRecord[0]) && Object.is(first[1], this.firstRecord[1]);
+    if (!this.grid || this.gridRun !== runKey || !sameShape(this.grid.shape, shape) || count < this.grid.records || !sameFirst) {
       this.grid = new CellGrid(shape);
       this.gridRun = runKey;
       this.image = null;
     }
     this.firstRecord = first;
     const grid = this.grid;
-    const changedFrom = grid.update(run.epochs);
+    const changedFrom = grid.update(run.records);
     this.columns = grid.columns + (run.initial ? 1 : 0);
     this.initial = run.initial ? initialValues(run.initial, shape, grid.rows) : null;
 
@@ -374,7 +376,7 @@ export class Heatmap {
     if (col < lead) return { layer, layerEnd, first: 0, last: 0, from: 0, to: 0, value: this.initial?.[row] ?? NaN };
     const c = col - lead;
     const from = c * grid.shape.perColumn;
-    const to = Math.min(run.epochs.length, from + grid.shape.perColumn);
+    const to = Math.min(recordCount(run.records), from + grid.shape.perColumn);
     if (from >= to) return null;
     return { layer, layerEnd, first: firstEpochOf(run, from), last: epochAt(run, to - 1), from, to, value: grid.at(row, c) };
   }
@@ -405,8 +407,8 @@ export class Heatmap {
     for (const m of metrics) {
       const v =
         initial && run.initial
-          ? cellValue([run.initial], 0, 1, c.layer, c.layerEnd, m, scaleKindFor(m))
-          : cellValue(run.epochs, c.from, c.to, c.layer, c.layerEnd, m, scaleKindFor(m));
+          ? cellValue(run.initial, 0, 1, c.layer, c.layerEnd, m, scaleKindFor(m))
+          : cellValue(run.records, c.from, c.to, c.layer, c.layerEnd, m, scaleKindFor(m));
       lines.push(`${m === input.metric ? '▸ ' : '   '}${STATISTICS[m].label}: ${formatMetric(m, v)}`);
     }
     return lines;
@@ -511,21 +513,20 @@ export class Heatmap {
     const input = this.input;
     if (!input) return '';
     const { run, metric } = input;
-    const last = run.epochs[run.epochs.length - 1];
-    const shown = (run.stride ?? 1) > 1 ? lastEpoch(run) : run.epochs.length;
+    const count = recordCount(run.records);
+    const shown = (run.stride ?? 1) > 1 ? lastEpoch(run) : count;
     const head = `${STATISTICS[metric].long} for ${run.layers.length} layers (input side at the top), ${shown} of ${run.totalEpochs} epochs${this.bucket > 1 ? `, ${this.bucket} epochs per column` : ''}.`;
-    if (!last) return `${head} No epochs yet.`;
+    if (count === 0) return `${head} No epochs yet.`;
     const named = run.layers.slice(0, 40);
-    const values = named.map((l, i) => `L${l.index} ${formatMetric(metric, last.layers[i]?.[metric] ?? NaN)}`).join(', ');
-    return `${head} Epoch ${last.epoch}: ${values}${named.length < run.layers.length ? ', …' : ''}. Arrow keys move between cells, Enter reveals the layer.`;
+    const values = named.map((l, i) => `L${l.index} ${formatMetric(metric, lastValue(run.records, metric, i))}`).join(', ');
+    return `${head} Epoch ${lastEpoch(run)}: ${values}${named.length < run.layers.length ? ', …' : ''}. Arrow keys move between cells, Enter reveals the layer.`;
   }
 }
 
 /** The initial record's value per row. */
-function initialValues(initial: EpochRecord, shape: GridShape, rows: number): Float64Array {
+function initialValues(initial: RecordColumns, shape: GridShape, rows: number): Float64Array {
   const out = new Float64Array(rows);
-  for (let r = 0; r < rows; r++)
-    out[r] = cellValue([initial], 0, 1, r * shape.perRow, Math.min(shape.layers, (r + 1) * shape.perRow), shape.metric, shape.kind);
+  for (let r = 0; r < rows; r++) out[r] = cellValue(initial, 0, 1, r * shape.perRow, Math.min(shape.layers, (r + 1) * shape.perRow), shape.metric, shape.kind);
   return out;
 }
 
@@ -542,11 +543,12 @@ function totalEpochs(run: RunSnapshot): number {
 }
 
 function lastEpoch(run: RunSnapshot): number {
-  return run.epochs.length ? (run.epochs[run.epochs.length - 1] as { epoch: number }).epoch : 0;
+  const n = recordCount(run.records);
+  return n > 0 ? (run.records.epoch[n - 1] as number) : 0;
 }
 
 function epochAt(run: RunSnapshot, index: number): number {
-  return run.epochs[index]?.epoch ?? index + 1;
+  return run.records.epoch[index] ?? index + 1;
 }
 
 /** The first epoch a record covers: itself, or (bucket aggregates) the one after the previous record's. */

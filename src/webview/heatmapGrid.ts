@@ -8,8 +8,9 @@
 // mean for fractions, and a NaN or an infinity anywhere wins, so a non-finite gradient is never
 // averaged away.
 
-import type { EpochRecord, LayerStatName } from '../engine/types';
+import { recordCount, type HeatmapMetric, type RecordColumns } from '../protocol';
 import type { ScaleKind } from './colorScale';
+import { aggregate } from './downsample';
 
 export interface GridShape {
   readonly layers: number;
@@ -17,7 +18,7 @@ export interface GridShape {
   readonly perRow: number;
   /** Records per column. */
   readonly perColumn: number;
-  readonly metric: LayerStatName;
+  readonly metric: HeatmapMetric;
   readonly kind: ScaleKind;
 }
 
@@ -25,29 +26,24 @@ export function sameShape(a: GridShape, b: GridShape): boolean {
   return a.layers === b.layers && a.perRow === b.perRow && a.perColumn === b.perColumn && a.metric === b.metric && a.kind === b.kind;
 }
 
+/** Values of a cell of several layers, gathered for `aggregate` (grown as needed, reused: no garbage per cell). */
+let scratch = new Float64Array(64);
+
 /** Aggregates one statistic over layers [l0, l1) of records [r0, r1). */
-export function cellValue(records: readonly EpochRecord[], r0: number, r1: number, l0: number, l1: number, metric: LayerStatName, kind: ScaleKind): number {
-  let sum = 0;
-  let n = 0;
-  let infinite = false;
-  for (let r = r0; r < r1; r++) {
-    const layers = (records[r] as EpochRecord).layers;
-    for (let l = l0; l < l1; l++) {
-      const v = layers[l]?.[metric] ?? NaN;
-      if (Number.isNaN(v)) return NaN;
-      if (v === Infinity || v === -Infinity) infinite = true;
-      else if (kind === 'linear') {
-        sum += v;
-        n++;
-      } else if (v > 0) {
-        sum += Math.log10(v);
-        n++;
-      }
-    }
+export function cellValue(records: RecordColumns, r0: number, r1: number, l0: number, l1: number, metric: HeatmapMetric, kind: ScaleKind): number {
+  const columns = records.stats[metric];
+  if (l1 - l0 === 1) {
+    const column = columns[l0];
+    return column ? aggregate(column, kind, r0, r1) : NaN;
   }
-  if (infinite) return Infinity;
-  if (kind === 'log') return n === 0 ? (r1 > r0 ? 0 : NaN) : 10 ** (sum / n);
-  return n === 0 ? NaN : sum / n;
+  const n = Math.max(0, r1 - r0) * Math.max(0, l1 - l0);
+  if (scratch.length < n) scratch = new Float64Array(Math.max(n, scratch.length * 2));
+  let k = 0;
+  for (let l = l0; l < l1; l++) {
+    const column = columns[l];
+    for (let r = r0; r < r1; r++) scratch[k++] = column ? (column[r] ?? NaN) : NaN;
+  }
+  return aggregate(scratch, kind, 0, k);
 }
 
 export class CellGrid {
@@ -72,21 +68,22 @@ export class CellGrid {
    * Brings the grid up to `records` (which must start with the records it has seen) and returns the
    * first column that changed: the last partial column and any new ones.
    */
-  update(records: readonly EpochRecord[]): number {
+  update(records: RecordColumns): number {
     const { perColumn, perRow, layers, metric, kind } = this.shape;
+    const count = recordCount(records);
     const from = Math.min(this.columns, Math.floor(this.records / perColumn));
-    const columns = this.columnsFor(records.length);
+    const columns = this.columnsFor(count);
     this.reserve(columns);
     for (let c = from; c < columns; c++) {
       const r0 = c * perColumn;
-      const r1 = Math.min(records.length, r0 + perColumn);
+      const r1 = Math.min(count, r0 + perColumn);
       for (let row = 0; row < this.rows; row++) {
         const l0 = row * perRow;
         this.values[row * this.capacity + c] = cellValue(records, r0, r1, l0, Math.min(layers, l0 + perRow), metric, kind);
       }
     }
     this.columns = columns;
-    this.records = records.length;
+    this.records = count;
     return from;
   }
 

@@ -1,7 +1,8 @@
 // The per-layer table. A plain <table> (better understood by screen readers than a grid of custom
 // elements); each row is focusable and reveals its layer's line on click or Enter.
 
-import type { RunSnapshot } from '../protocol';
+import { recordCount, type RunSnapshot } from '../protocol';
+import { lastValue } from './columns';
 import { h } from './dom';
 import { formatFraction, formatValue } from './format';
 import { deltaRatios, layerVerdicts } from './verdict';
@@ -35,7 +36,8 @@ export class LayerTable {
   }
 
   update(run: RunSnapshot): void {
-    const last = run.epochs[run.epochs.length - 1];
+    const has = recordCount(run.records) > 0;
+    const last = (m: 'gradRms' | 'dead' | 'saturated', i: number): number => lastValue(run.records, m, i);
     const verdicts = layerVerdicts(run);
     const ratios = deltaRatios(run);
     // Rows are rebuilt only when the layers change, so keyboard focus survives progress updates.
@@ -46,7 +48,6 @@ export class LayerTable {
     run.layers.forEach((layer, i) => {
       const tr = this.body.rows[i];
       if (!tr) return;
-      const s = last?.layers[i];
       const verdict = verdicts[i];
       tr.dataset.line = String(layer.line);
       tr.title = `Reveal line ${layer.line}`;
@@ -56,10 +57,10 @@ export class LayerTable {
         String(layer.units),
         layer.activation,
         layer.init,
-        s ? formatValue(s.gradRms) : '–',
-        s ? formatValue(ratios[i] ?? NaN) : '–',
-        s ? formatFraction(s.dead) : '–',
-        s ? formatFraction(s.saturated) : '–',
+        has ? formatValue(last('gradRms', i)) : '–',
+        has ? formatValue(ratios[i] ?? NaN) : '–',
+        has ? formatFraction(last('dead', i)) : '–',
+        has ? formatFraction(last('saturated', i)) : '–',
         verdict?.text ?? 'ok',
       ];
       values.forEach((v, j) => {

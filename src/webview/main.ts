@@ -67,6 +67,7 @@ const actions: Actions = {
   applyLr: (lr) => post({ type: 'applyLr', lr }),
   applyFix: (findingIndex, fixIndex) => post({ type: 'applyFix', findingIndex, fixIndex }),
   rerun: () => post({ type: 'rerun' }),
+  requestHistogram: (request) => post({ type: 'histogram', ...request }),
   pinScale: (pinned) => {
     const { pinned: _, ...rest } = state;
     state = pinned ? { ...rest, pinned } : rest;
@@ -139,7 +140,12 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
     console.warn(`Gradient Flow: ignored a malformed message (${parsed.error})`);
     return;
   }
-  const { state: next, change } = reduce(state, parsed.value);
+  const msg = parsed.value;
+  if (msg.type === 'histogram') {
+    view?.histogram?.(msg);
+    return;
+  }
+  const { state: next, change } = reduce(state, msg);
   if (change.kind === 'same') return;
   if (change.kind === 'none') {
     console.warn(`Gradient Flow: ignored a message: ${change.reason}; asking the host for the run`);

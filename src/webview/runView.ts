@@ -1,6 +1,7 @@
 // The 'run' view: header, metric selector, heatmap with legend, histogram, loss, layers, findings.
 
-import type { PanelView, RunSnapshot } from '../protocol';
+import { recordCount, type PanelView, type RunSnapshot } from '../protocol';
+import { hasAccuracy, lastEpoch, points } from './columns';
 import { button, metricSelect, stateBadge, type MetricSelect } from './controls';
 import { custom, h } from './dom';
 import { composeHeatmapPng } from './exportPng';
@@ -13,7 +14,7 @@ import { HistogramView } from './histogram';
 import { LayerTable } from './layerTable';
 import { LegendView } from './legend';
 import { LossChart, type LossSeries } from './lossChart';
-import type { Actions, RenderContext, View } from './view';
+import type { Actions, HistogramAnswer, RenderContext, View } from './view';
 
 export class RunView implements View {
   readonly element: HTMLElement;
@@ -21,7 +22,7 @@ export class RunView implements View {
   private readonly toolbar: HTMLElement;
   private readonly legend = new LegendView();
   private readonly heatmap: Heatmap;
-  private readonly histogram = new HistogramView();
+  private readonly histogramView: HistogramView;
   private readonly loss: LossChart;
   private readonly table: LayerTable;
   private readonly findings: FindingsList;
@@ -36,6 +37,7 @@ export class RunView implements View {
     this.header = h('header', { class: 'view-header' });
     this.toolbar = h('div', { class: 'toolbar' });
     this.heatmap = new Heatmap({ compact: false, onCell: (cell, run) => this.onCell(cell, run) });
+    this.histogramView = new HistogramView((request) => actions.requestHistogram(request));
     this.loss = new LossChart('Loss', (log) => actions.setLossLog(log));
     this.table = new LayerTable((fileName, line) => actions.revealLayer(fileName, line));
     this.findings = new FindingsList(
@@ -62,7 +64,7 @@ export class RunView implements View {
         this.heatmap.element,
       ),
       // The histogram of a clicked cell opens right under the heatmap, where the eye already is.
-      this.histogram.element,
+      this.histogramView.element,
       this.loss.element,
       this.table.element,
       this.findings.element,
@@ -84,45 +86,47 @@ export class RunView implements View {
     this.legend.update(this.scale.legend, ctx.theme);
     this.heatmap.update({ run, metric: ctx.metric, domain: this.scale.domain, theme: ctx.theme });
     // The rest depends on the epochs, findings, state and theme only: a metric switch leaves it be.
-    const sameData = before !== null && before.id === run.id && before.epochs === run.epochs && before.findings === run.findings && before.state === run.state;
+    const sameData =
+      before !== null && before.id === run.id && before.records === run.records && before.findings === run.findings && before.state === run.state;
     if (sameData && beforeCtx?.theme === ctx.theme && beforeCtx.lossLog === ctx.lossLog) return;
     this.findings.update(run.findings, run.state === 'running');
+    const { records } = run;
     const series: LossSeries[] = [
-      { label: 'loss', color: ctx.theme.series[0] ?? ctx.theme.foreground, axis: 'y', points: run.epochs.map((e) => ({ x: e.epoch, y: e.loss })) },
+      { label: 'loss', color: ctx.theme.series[0] ?? ctx.theme.foreground, axis: 'y', points: points(records.epoch, records.loss) },
     ];
-    if (run.epochs.some((e) => e.accuracy !== null)) {
+    if (hasAccuracy(records)) {
       series.push({
         label: 'accuracy',
         color: ctx.theme.series[2] ?? ctx.theme.foreground,
         axis: 'y1',
         dashed: true,
-        points: run.epochs.map((e) => ({ x: e.epoch, y: e.accuracy ?? NaN })),
+        points: points(records.epoch, records.accuracy),
       });
     }
     this.loss.update(series, ctx.theme, ctx.lossLog, run.totalEpochs);
-    const hist = this.histogram.current;
-    if (hist) this.histogram.show({ ...hist, run }, ctx.theme);
+    const hist = this.histogramView.current;
+    if (hist) this.histogramView.show({ ...hist, run }, ctx.theme);
     this.table.update(run);
   }
 
   private renderHeader(run: RunSnapshot, ctx: RenderContext): void {
     const trimmed = ctx.trimmed.has(run.id);
-    const last = run.epochs[run.epochs.length - 1];
+    const last = lastEpoch(run.records);
     const meta = h(
       'p',
       { class: 'meta' },
       h('span', { class: 'file', title: run.fileName }, basename(run.fileName)),
       stateBadge(run.state),
-      h('span', { class: 'epochs' }, `epoch ${last?.epoch ?? 0} of ${run.totalEpochs}`),
+      h('span', { class: 'epochs' }, `epoch ${last ?? 0} of ${run.totalEpochs}`),
     );
     // Rebuilt only when its text changes: new DOM each progress would make the page lay out again.
-    const key = JSON.stringify([run.name, run.fileName, run.state, last?.epoch, run.totalEpochs, run.error, trimmed, ctx.outOfDate]);
+    const key = JSON.stringify([run.name, run.fileName, run.state, last, run.totalEpochs, run.error, trimmed, ctx.outOfDate]);
     if (key === this.headerKey) return;
     this.headerKey = key;
     const title = h('h1', {}, run.name);
     const notes = [
       run.error ? h('p', { class: 'error', role: 'alert' }, run.error) : null,
-      trimmed && run.epochs.length === 0
+      trimmed && recordCount(run.records) === 0
         ? h('p', { class: 'notice' }, 'This run was too long to keep across the reload; its epochs are unavailable. Run Train & Inspect again to see them.')
         : null,
       ctx.outOfDate ? this.outOfDateNotice() : null,
@@ -166,14 +170,18 @@ export class RunView implements View {
     if (layer) this.actions.revealLayer(run.fileName, layer.line);
     // A bucket of epochs shows the histogram of its last epoch: the most recent state it summarises.
     if (this.ctx && cell.to > cell.from) {
-      this.histogram.show({ run, layer: cell.layer, epochIndex: cell.to - 1 }, this.ctx.theme);
-      this.histogram.element.scrollIntoView({ block: 'nearest' });
+      this.histogramView.show({ run, layer: cell.layer, record: cell.to - 1 }, this.ctx.theme);
+      this.histogramView.element.scrollIntoView({ block: 'nearest' });
     }
+  }
+
+  histogram(answer: HistogramAnswer): void {
+    this.histogramView.receive(answer);
   }
 
   destroy(): void {
     this.heatmap.destroy();
-    this.histogram.destroy();
+    this.histogramView.destroy();
     this.loss.destroy();
   }
 }

@@ -1,7 +1,8 @@
 // The page's state and how host messages change it. Pure (no DOM), so the reducer is unit-tested
 // and the same state object is what setState saves for a reload.
 
-import type { HeatmapMetric, HostToPanel, PanelState, PanelView, RunSnapshot } from '../protocol';
+import { recordCount, type HeatmapMetric, type HostToPanel, type PanelState, type PanelView, type RunSnapshot } from '../protocol';
+import { appendColumns, emptyColumns, lastEpoch, plainColumns } from './columns';
 import type { ColorDomain } from './colorScale';
 
 /** PanelState plus what is only the page's business; the host may ignore the extra fields. */
@@ -36,6 +37,8 @@ export type Change =
   | { readonly kind: 'status' };
 
 export function reduce(state: PageState, msg: HostToPanel): { state: PageState; change: Change } {
+  // A histogram is not the page's state: it goes to the view that asked for it.
+  if (msg.type === 'histogram') return { state, change: { kind: 'same' } };
   if (msg.type === 'show') {
     const { trimmed: _, ...rest } = state;
     return { state: { ...rest, view: msg.view, metric: msg.metric, outOfDate: false }, change: { kind: 'view' } };
@@ -46,12 +49,15 @@ export function reduce(state: PageState, msg: HostToPanel): { state: PageState; 
   const grow = (run: RunSnapshot): RunSnapshot => {
     // A 'show' snapshot can cross 'progress' messages already in flight; epochs the run already
     // has are skipped so none is drawn twice.
-    const last = run.epochs.length ? (run.epochs[run.epochs.length - 1] as { epoch: number }).epoch : -Infinity;
+    const last = lastEpoch(run.records) ?? -Infinity;
     // Records of another stride (bucket aggregates of a long run, sent before the 'show' that
     // doubled it) do not fit this run's records; the 'show' already has their epochs.
-    const sameStride = (msg.stride ?? 1) === (run.stride ?? 1);
-    const fresh = sameStride ? msg.records.filter((r) => r.epoch > last && r.layers.length === run.layers.length) : [];
-    return { ...run, epochs: fresh.length ? [...run.epochs, ...fresh] : run.epochs, findings: msg.findings, state: msg.state };
+    const fits = (msg.stride ?? 1) === (run.stride ?? 1) && msg.records.stats.gradRms.length === run.layers.length;
+    const epochs = msg.records.epoch;
+    let from = 0;
+    while (from < epochs.length && (epochs[from] as number) <= last) from++;
+    const records = fits && from < epochs.length ? appendColumns(run.records, msg.records, from) : run.records;
+    return { ...run, records, findings: msg.findings, state: msg.state };
   };
   let next: PanelView | null = null;
   if (view.kind === 'run' && view.run.id === msg.runId) next = { ...view, run: grow(view.run) };
@@ -86,32 +92,31 @@ function sameRuns(before: PanelView, after: PanelView): boolean {
   if (before.kind === 'compare' && after.kind === 'compare' && before.variants.some((v, i) => v.verdict !== after.variants[i]?.verdict)) return false;
   return a.every((r, i) => {
     const n = b[i];
-    return n !== undefined && n.epochs === r.epochs && n.state === r.state && JSON.stringify(n.findings) === JSON.stringify(r.findings);
+    return n !== undefined && n.records === r.records && n.state === r.state && JSON.stringify(n.findings) === JSON.stringify(r.findings);
   });
 }
 
-/** Most layer-epochs of statistics the saved state keeps (about 340 characters each with biasGradNorm: under 1 MB in all). */
+/** Most layer-records of statistics the saved state keeps (five statistics of about 22 characters each: under 1 MB in all). */
 export const SAVED_CELLS = 2700;
 
 /**
- * What setState keeps: the view without histograms, and without the epochs of runs too long to
- * keep (they are listed in `trimmed`, and the page says so until the host sends the run again).
- * A 'ready' brings the full run back from the host whenever it still has it.
+ * What setState keeps, as JSON-safe data (parseState reads it back): the view, with the records of
+ * runs too long to keep left out (they are listed in `trimmed`, and the page says so until the host
+ * sends the run again). A 'ready' brings the full run back from the host whenever it still has it.
  */
-export function savedState(state: PageState): PageState {
+export function savedState(state: PageState): unknown {
   const view = state.view;
   if (!view || view.kind === 'lrFind') return state;
   const runs = runsOf(view);
-  const cells = runs.reduce((n, r) => n + r.layers.length * (r.epochs.length + (r.initial ? 1 : 0)), 0);
+  const cells = runs.reduce((n, r) => n + r.layers.length * (recordCount(r.records) + (r.initial ? 1 : 0)), 0);
   const keep = cells <= SAVED_CELLS;
   const trimmed = new Set(state.trimmed ?? []);
-  const slim = (run: RunSnapshot): RunSnapshot => {
-    if (!keep && run.epochs.length > 0) trimmed.add(run.id);
-    const { initial, ...rest } = run;
-    const epochs = keep ? run.epochs.map((e) => (e.histograms.length ? { ...e, histograms: [] } : e)) : [];
-    return keep && initial ? { ...rest, epochs, initial: { ...initial, histograms: [] } } : { ...rest, epochs };
+  const slim = (run: RunSnapshot): unknown => {
+    if (!keep && recordCount(run.records) > 0) trimmed.add(run.id);
+    const { initial, records, ...rest } = run;
+    if (!keep) return { ...rest, records: plainColumns(emptyColumns(run.layers.length)) };
+    return { ...rest, records: plainColumns(records), ...(initial ? { initial: plainColumns(initial) } : {}) };
   };
-  const next: PanelView =
-    view.kind === 'run' ? { ...view, run: slim(view.run) } : { ...view, variants: view.variants.map((v) => ({ ...v, run: slim(v.run) })) };
+  const next = view.kind === 'run' ? { ...view, run: slim(view.run) } : { ...view, variants: view.variants.map((v) => ({ ...v, run: slim(v.run) })) };
   return { ...state, view: next, ...(trimmed.size ? { trimmed: [...trimmed] } : {}) };
 }

@@ -2,12 +2,14 @@
 // this page: they are checked field by field before any drawing code sees them. A message that
 // does not fit is reported with the path of the first bad field and dropped.
 //
-// VS Code serialises both with JSON, so NaN and ±Infinity in the statistics arrive as null; the
-// checks turn a null statistic back into NaN (the panel shows it as "non-finite").
+// A run's records arrive as typed arrays (webview.postMessage carries them as binary), checked for
+// their type and length; the saved state is JSON, where they are arrays of numbers, NaN and
+// ±Infinity written as null: the checks turn a null statistic back into NaN (the panel shows it as
+// "non-finite").
 
-import type { EpochRecord, Finding, Fix, LayerStats, ReportLayer } from '../engine/types';
-import type { CompareVariantSnapshot, HostToPanel, LrFindSnapshot, PanelView, RunSnapshot } from '../protocol';
-import { FINDING_KINDS, HEATMAP_METRICS, RUN_STATES, SEVERITIES, STAT_NAMES, STOP_REASONS, isOneOf, type HeatmapMetric } from '../shared/vocabulary';
+import type { Finding, Fix, ReportLayer } from '../engine/types';
+import type { CompareVariantSnapshot, HeatmapMetric, HostToPanel, LrFindSnapshot, PanelView, RecordColumns, RunSnapshot } from '../protocol';
+import { FINDING_KINDS, HEATMAP_METRICS, RUN_STATES, SEVERITIES, STOP_REASONS, isOneOf } from '../shared/vocabulary';
 import type { LrFindPoint } from '../protocol';
 import type { PageState, PinnedScale } from './state';
 
@@ -43,6 +45,11 @@ const finite: Check<number> = (v, path) => {
   if (typeof v !== 'number' || !Number.isFinite(v)) throw new Invalid(path, 'a finite number');
   return v;
 };
+/** An index (a record's, a layer's): an integer from 0. */
+const index: Check<number> = (v, path) => {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw new Invalid(path, 'an integer from 0');
+  return v;
+};
 /** Epochs per record: a positive integer (absent means 1). */
 const stride: Check<number> = (v, path) => {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new Invalid(path, 'a positive integer');
@@ -70,24 +77,48 @@ function oneOf<T extends string>(values: readonly T[]): Check<T> {
 
 const metric: Check<HeatmapMetric> = oneOf(HEATMAP_METRICS);
 
-const layerStats: Check<LayerStats> = (v, path) => {
-  const o = obj(v, path);
-  const out = {} as LayerStats;
-  for (const k of STAT_NAMES) out[k] = num(o[k], `${path}.${k}`);
-  return out;
+/** A column of `n` values: a Float32Array as the host posts it, or (the saved state) an array of numbers and nulls. */
+function valuesColumn(n: number): Check<Float32Array> {
+  return (v, path) => {
+    if (v instanceof Float32Array) {
+      if (v.length !== n) throw new Invalid(path, `${n} values`);
+      return v;
+    }
+    if (!Array.isArray(v) || v.length !== n) throw new Invalid(path, `a Float32Array or an array of ${n} numbers`);
+    const out = new Float32Array(n);
+    v.forEach((x, i) => (out[i] = num(x, `${path}[${i}]`)));
+    return out;
+  };
+}
+
+/** The records' epochs: whole numbers from 0, ascending (the reducer appends by them). */
+const epochColumn: Check<Int32Array> = (v, path) => {
+  const epochs = v instanceof Int32Array ? v : Array.isArray(v) ? Int32Array.from(v.map((x, i) => finite(x, `${path}[${i}]`))) : null;
+  if (!epochs) throw new Invalid(path, 'an Int32Array or an array of epochs');
+  for (let i = 0; i < epochs.length; i++) {
+    const e = epochs[i] as number;
+    if (e < 0 || (i > 0 && e <= (epochs[i - 1] as number)) || (Array.isArray(v) && v[i] !== e))
+      throw new Invalid(`${path}[${i}]`, 'an epoch after the one before');
+  }
+  return epochs;
 };
 
-const epochRecord: Check<EpochRecord> = (v, path) => {
-  const o = obj(v, path);
-  return {
-    epoch: finite(o.epoch, `${path}.epoch`),
-    loss: num(o.loss, `${path}.loss`),
-    accuracy: o.accuracy === null || o.accuracy === undefined ? null : num(o.accuracy, `${path}.accuracy`),
-    layers: arr(layerStats)(o.layers, `${path}.layers`),
-    // Optional in practice: an engine that does not record histograms yet still gets a heatmap.
-    histograms: o.histograms === undefined ? [] : arr(arr(num))(o.histograms, `${path}.histograms`),
+/** A run's records by column, for `layers` layers. */
+function recordColumns(layers: number): Check<RecordColumns> {
+  return (v, path) => {
+    const o = obj(v, path);
+    const epoch = epochColumn(o.epoch, `${path}.epoch`);
+    const column = valuesColumn(epoch.length);
+    const s = obj(o.stats, `${path}.stats`);
+    const stats = {} as Record<HeatmapMetric, Float32Array[]>;
+    for (const m of HEATMAP_METRICS) {
+      const columns = arr(column)(s[m], `${path}.stats.${m}`);
+      if (columns.length !== layers) throw new Invalid(`${path}.stats.${m}`, `${layers} layers`);
+      stats[m] = columns;
+    }
+    return { epoch, loss: column(o.loss, `${path}.loss`), accuracy: column(o.accuracy, `${path}.accuracy`), stats };
   };
-};
+}
 
 const fix: Check<Fix> = (v, path) => {
   const o = obj(v, path);
@@ -126,10 +157,7 @@ const reportLayer: Check<ReportLayer> = (v, path) => {
 const runSnapshot: Check<RunSnapshot> = (v, path) => {
   const o = obj(v, path);
   const layers = arr(reportLayer)(o.layers, `${path}.layers`);
-  const epochs = arr(epochRecord)(o.epochs, `${path}.epochs`);
-  epochs.forEach((e, i) => {
-    if (e.layers.length !== layers.length) throw new Invalid(`${path}.epochs[${i}].layers`, `${layers.length} layers`);
-  });
+  const records = recordColumns(layers.length)(o.records, `${path}.records`);
   const run: RunSnapshot = {
     id: str(o.id, `${path}.id`),
     label: str(o.label, `${path}.label`),
@@ -137,14 +165,14 @@ const runSnapshot: Check<RunSnapshot> = (v, path) => {
     name: str(o.name, `${path}.name`),
     layers,
     totalEpochs: finite(o.totalEpochs, `${path}.totalEpochs`),
-    epochs,
+    records,
     ...(o.stride === undefined || o.stride === 1 ? {} : { stride: stride(o.stride, `${path}.stride`) }),
     findings: arr(finding)(o.findings, `${path}.findings`),
     state: oneOf(RUN_STATES)(o.state, `${path}.state`),
     stopped: o.stopped === null || o.stopped === undefined ? null : oneOf(STOP_REASONS)(o.stopped, `${path}.stopped`),
   };
-  const initial = o.initial === undefined || o.initial === null ? undefined : epochRecord(o.initial, `${path}.initial`);
-  if (initial && initial.layers.length !== layers.length) throw new Invalid(`${path}.initial.layers`, `${layers.length} layers`);
+  const initial = o.initial === undefined || o.initial === null ? undefined : recordColumns(layers.length)(o.initial, `${path}.initial`);
+  if (initial && initial.epoch.length !== 1) throw new Invalid(`${path}.initial.epoch`, 'one record');
   const rowLabels = o.rowLabels === undefined ? undefined : arr(str)(o.rowLabels, `${path}.rowLabels`);
   if (rowLabels && rowLabels.length !== layers.length) throw new Invalid(`${path}.rowLabels`, `${layers.length} labels`);
   return {
@@ -190,13 +218,29 @@ const view: Check<PanelView> = (v, path) => {
 
 const hostMessage: Check<HostToPanel> = (v, path) => {
   const o = obj(v, path);
-  const type = oneOf(['show', 'progress', 'outOfDate'] as const)(o.type, `${path}.type`);
+  const type = oneOf(['show', 'progress', 'outOfDate', 'histogram'] as const)(o.type, `${path}.type`);
   if (type === 'show') return { type, view: view(o.view, `${path}.view`), metric: metric(o.metric, `${path}.metric`) };
   if (type === 'outOfDate') return { type, outOfDate: bool(o.outOfDate, `${path}.outOfDate`) };
+  if (type === 'histogram') {
+    return {
+      type,
+      runId: str(o.runId, `${path}.runId`),
+      stride: stride(o.stride, `${path}.stride`),
+      record: index(o.record, `${path}.record`),
+      layer: index(o.layer, `${path}.layer`),
+      epoch: finite(o.epoch, `${path}.epoch`),
+      counts: nullable(arr(num))(o.counts, `${path}.counts`),
+    };
+  }
+  // Progress records are checked against the layers of the run they grow, in the reducer's terms:
+  // their columns' layer count is compared there (a progress for another run shape is skipped).
+  const records = o.records;
+  const stats = isObject(records) && isObject(records.stats) ? records.stats : {};
+  const layers = Array.isArray(stats.gradRms) ? stats.gradRms.length : 0;
   const msg: HostToPanel = {
     type,
     runId: str(o.runId, `${path}.runId`),
-    records: arr(epochRecord)(o.records, `${path}.records`),
+    records: recordColumns(layers)(o.records, `${path}.records`),
     ...(o.stride === undefined || o.stride === 1 ? {} : { stride: stride(o.stride, `${path}.stride`) }),
     findings: arr(finding)(o.findings, `${path}.findings`),
     state: oneOf(RUN_STATES)(o.state, `${path}.state`),

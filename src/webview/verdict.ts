@@ -1,7 +1,8 @@
 // Per-layer numbers and verdicts for the layer table: pure functions of a run.
 
-import type { FindingKind, LayerStatName, Severity } from '../engine/types';
+import type { FindingKind, Severity } from '../engine/types';
 import type { RunSnapshot } from '../protocol';
+import { lastValue } from './columns';
 
 export interface LayerVerdict {
   /** Kinds of the findings naming this layer, in the findings' order, without repeats. */
@@ -26,15 +27,8 @@ export function layerVerdicts(run: Pick<RunSnapshot, 'layers' | 'findings'>): La
   });
 }
 
-/** One statistic of one layer across the run's epochs (NaN where an epoch lacks the layer). */
-export function series(run: Pick<RunSnapshot, 'epochs'>, layer: number, stat: LayerStatName): number[] {
-  return run.epochs.map((e) => e.layers[layer]?.[stat] ?? NaN);
-}
-
-/** The last epoch's deltaRms of each layer relative to the output layer's (1 for the output layer). */
-export function deltaRatios(run: Pick<RunSnapshot, 'epochs' | 'layers'>): number[] {
-  const last = run.epochs[run.epochs.length - 1];
-  if (!last) return run.layers.map(() => NaN);
-  const out = last.layers[last.layers.length - 1]?.deltaRms ?? NaN;
-  return last.layers.map((l) => l.deltaRms / out);
+/** The last record's deltaRms of each layer relative to the output layer's (1 for the output layer). */
+export function deltaRatios(run: Pick<RunSnapshot, 'records' | 'layers'>): number[] {
+  const out = lastValue(run.records, 'deltaRms', run.layers.length - 1);
+  return run.layers.map((_, i) => lastValue(run.records, 'deltaRms', i) / out);
 }

@@ -1,6 +1,6 @@
 // What every view (run, compare, lrFind) offers the page controller.
 
-import type { HeatmapMetric, PanelView } from '../protocol';
+import type { HeatmapMetric, HistogramRequest, HostToPanel, PanelView } from '../protocol';
 import type { PinnedScale } from './state';
 import type { Theme } from './theme';
 
@@ -26,11 +26,17 @@ export interface Actions {
   rerun(): void;
   /** Keeps this colour scale for the metric across runs, or (null) lets each run fit its own. */
   pinScale(pinned: PinnedScale | null): void;
+  /** Asks the host for a layer's gradient histogram at a record (a clicked cell); the answer comes to View.histogram. */
+  requestHistogram(request: HistogramRequest): void;
 }
+
+export type HistogramAnswer = Extract<HostToPanel, { type: 'histogram' }>;
 
 export interface View {
   readonly element: HTMLElement;
   /** Draws `view`, reusing the charts already made (in-place updates). */
   render(view: PanelView, ctx: RenderContext): void;
+  /** The host's answer to requestHistogram (views that show histograms draw it if it is still wanted). */
+  histogram?(answer: HistogramAnswer): void;
   destroy(): void;
 }

@@ -2,7 +2,6 @@
 // gets it here and everything else goes through this typed wrapper.
 
 import type { PanelToHost } from '../protocol';
-import type { PageState } from './state';
 
 interface RawVsCodeApi {
   postMessage(message: unknown): void;
@@ -18,7 +17,8 @@ export interface Host {
   post(message: PanelToHost): void;
   /** Unchecked: parse it with parseState. */
   loadState(): unknown;
-  saveState(state: PageState): void;
+  /** JSON-safe data (savedState in state.ts). */
+  saveState(state: unknown): void;
 }
 
 let host: Host | undefined;

@@ -5,12 +5,14 @@ import * as assert from 'node:assert/strict';
 import { check, EpochHistory, trainToReport } from '../../src/engine/index';
 import { initialCapacity } from '../../src/engine/history';
 import type { EpochRecord, LayerStats } from '../../src/engine/types';
-import { aggregateBuckets, aggregateRecord, aggregateStat, linearMean, maxOf, panelStride } from '../../src/host/panel/aggregate';
-import { STATISTICS } from '../../src/shared/vocabulary';
+import { aggregateStat, linearMean, maxOf, panelColumns, panelStride } from '../../src/host/panel/aggregate';
+import { HEATMAP_METRICS, STATISTICS } from '../../src/shared/vocabulary';
 import { f32String, progressMessage, RunData, showMessage } from '../../src/host/panel/runData';
 import { PANEL_EPOCH_CAP, type HostToPanel, type RunSnapshot } from '../../src/protocol';
 import { reduce, INITIAL_STATE, type PageState } from '../../src/webview/state';
 import { parseHostMessage } from '../../src/webview/validate';
+import { emptyColumns } from '../../src/webview/columns';
+import { statsOfRecords } from '../../src/engine/findings';
 
 const SPEC = `network agg
 data xor samples=16 seed=3
@@ -42,8 +44,9 @@ function record(epoch: number, v: number, layers = 2): EpochRecord {
   return { epoch, loss: v, accuracy: epoch % 2 ? 0.5 : null, layers: Array.from({ length: layers }, () => stats(v)), histograms: [] };
 }
 
+/** A message as the page gets it: structured-cloned (typed arrays stay typed), then validated. */
 function wire(m: HostToPanel): HostToPanel {
-  const parsed = parseHostMessage(JSON.parse(JSON.stringify(m)));
+  const parsed = parseHostMessage(structuredClone(m));
   assert.ok(parsed.ok, parsed.ok ? '' : parsed.error);
   return parsed.value;
 }
@@ -93,26 +96,23 @@ describe('host: aggregation of a long run for the panel', () => {
     );
   });
 
-  it('one record per bucket, labelled by its last epoch, with the bucket aggregates', () => {
+  it('one record per bucket, labelled by its last epoch, with the bucket aggregates, the heatmap statistics only', () => {
     const h = new EpochHistory(2, { precision: 'float64' });
     for (let e = 1; e <= 10; e++) h.push(record(e, 10 ** -e));
-    const r = aggregateRecord(h, 2, 0, 4);
-    assert.equal(r.epoch, 4);
-    assert.ok(Math.abs(r.layers[1].gradRms / 10 ** -2.5 - 1) < 1e-12, 'geometric mean of 1e-1..1e-4');
-    assert.equal(r.layers[0].gradMaxAbs, 0.1);
-    assert.equal(r.layers[0].dead, (0.1 + 0.01 + 0.001 + 0.0001) / 4);
-    assert.equal(r.loss, (0.1 + 0.01 + 0.001 + 0.0001) / 4);
-    assert.equal(r.accuracy, 0.5, 'the epochs with an accuracy');
-    const buckets = aggregateBuckets(h, 2, 4, 0, 3, (i) => (i === 3 ? [[1], [2]] : undefined));
-    assert.deepEqual(
-      buckets.map((b) => b.epoch),
-      [4, 8, 10],
-      'the last bucket is partial',
-    );
-    assert.deepEqual(
-      buckets.map((b) => b.histograms.length),
-      [2, 0, 0],
-    );
+    const c = panelColumns(h, 2, 4, 0, 3);
+    assert.deepEqual([...c.epoch], [4, 8, 10], 'the last bucket is partial');
+    const f32 = Math.fround;
+    assert.ok(Math.abs((c.stats.gradRms[1]?.[0] ?? NaN) / 10 ** -2.5 - 1) < 1e-6, 'geometric mean of 1e-1..1e-4');
+    assert.equal(c.stats.dead[0]?.[0], f32((0.1 + 0.01 + 0.001 + 0.0001) / 4));
+    assert.equal(c.loss[0], f32((0.1 + 0.01 + 0.001 + 0.0001) / 4));
+    assert.equal(c.accuracy[0], 0.5, 'the epochs with an accuracy');
+    assert.deepEqual(Object.keys(c.stats), [...HEATMAP_METRICS]);
+    assert.ok(c.loss instanceof Float32Array && c.epoch instanceof Int32Array, 'typed arrays: binary on the wire');
+    const from1 = panelColumns(h, 2, 4, 1, 3);
+    assert.deepEqual([...from1.epoch], [8, 10], 'from a bucket on');
+    assert.equal(from1.stats.saturated[1]?.[1], c.stats.saturated[1]?.[2]);
+    const each = panelColumns(h, 2, 1, 0, 10);
+    assert.deepEqual([...each.stats.gradRms[0]!], [...h.stat(0, 'gradRms')].map(f32), 'stride 1: the epochs as they are');
   });
 
   it("a page that follows shows and progress ends with the host's snapshot, never holding more than the cap", () => {
@@ -125,7 +125,7 @@ describe('host: aggregation of a long run for the panel', () => {
       const { state, change } = reduce(page, wire(m));
       if (change.kind !== 'none') page = state;
       const pageRun = page.view?.kind === 'run' ? page.view.run : undefined;
-      assert.ok((pageRun?.epochs.length ?? 0) <= cap, `the page holds ${pageRun?.epochs.length} records`);
+      assert.ok((pageRun?.records.epoch.length ?? 0) <= cap, `the page holds ${pageRun?.records.epoch.length} records`);
     };
     // The panel's rule: a fresh 'show' when the run's stride moved on since the last one.
     let shownStride = 0;
@@ -143,30 +143,27 @@ describe('host: aggregation of a long run for the panel', () => {
       i += added.length;
       strides.add(run.panelStride);
       if (run.panelStride !== shownStride) show();
-      else deliver(progressMessage(run, added));
+      else deliver(progressMessage(run, added.length));
     }
     run.apply({ type: 'done', report: { ...report, epochs: [] } });
     if (run.panelStride !== shownStride) show();
-    else deliver(progressMessage(run, []));
+    else deliver(progressMessage(run, 0));
     assert.deepEqual(
       [...strides].sort((a, b) => a - b),
       [1, 2, 4, 8],
     );
     const snap = run.snapshot();
     assert.equal(snap.stride, 8);
-    assert.deepEqual(
-      snap.epochs.map((e) => e.epoch),
-      [8, 16, 24, 32, 40, 48, 50],
-    );
+    assert.deepEqual([...snap.records.epoch], [8, 16, 24, 32, 40, 48, 50]);
     assert.ok(
-      snap.epochs.every((e) => e.histograms.length === 3),
-      "every bucket's last epoch has its histograms",
+      [...snap.records.epoch].every((epoch, i) => [0, 1, 2].every((l) => run.histogram(8, i, l)?.epoch === epoch && run.histogram(8, i, l)?.counts)),
+      "every bucket's last epoch has its histograms, for the page to ask",
     );
     const pageRun = page.view?.kind === 'run' ? page.view.run : undefined;
     assert.equal(pageRun?.stride, 8);
     assert.deepEqual(
-      pageRun?.epochs,
-      (wire({ type: 'show', view: { kind: 'run', run: snap }, metric: 'gradRms' }) as { view: { run: RunSnapshot } }).view.run.epochs,
+      pageRun?.records,
+      (wire({ type: 'show', view: { kind: 'run', run: snap }, metric: 'gradRms' }) as { view: { run: RunSnapshot } }).view.run.records,
     );
     assert.equal(pageRun?.state, 'done');
   });
@@ -176,18 +173,23 @@ describe('host: aggregation of a long run for the panel', () => {
     const run = new RunData('r', '/x/agg.nnspec', 'agg.nnspec', SPEC);
     run.apply({ type: 'started', name: 'agg', layers: report.network.layers, params: report.network.params, epochs: 50, problems: [], initial: null });
     const added = run.apply({ type: 'epochs', records: report.epochs, findings: [] });
-    const p = progressMessage(run, added);
-    assert.equal(p.records, added);
+    const p = progressMessage(run, added.length);
+    assert.deepEqual(
+      [...p.records.epoch],
+      added.map((r) => r.epoch),
+    );
     assert.equal(p.stride, undefined);
     const snap = run.snapshot();
     assert.equal(snap.stride, undefined);
-    assert.equal(snap.epochs.length, 50);
+    assert.equal(snap.records.epoch.length, 50);
     assert.deepEqual(
-      snap.epochs.map((e) => e.histograms),
+      report.epochs.map((_, i) => [0, 1, 2].map((l) => run.histogram(1, i, l)?.counts)),
       report.epochs.map((e) => e.histograms),
+      'every histogram, on demand',
     );
-    assert.equal(snap.epochs[7].layers[1].gradRms, Math.fround(report.epochs[7].layers[1].gradRms), 'float32 columns');
-    assert.equal(snap.epochs[7].loss, report.epochs[7].loss, 'the loss in float64');
+    assert.equal(run.histogram(1, 50, 0), null, 'none beyond the records');
+    assert.equal(snap.records.stats.gradRms[1]?.[7], Math.fround(report.epochs[7].layers[1].gradRms), 'float32 columns');
+    assert.equal(snap.records.loss[7], Math.fround(report.epochs[7].loss), 'the loss as the chart draws it (float32)');
   });
 
   it('the page drops progress of another stride, and its validator checks the stride', () => {
@@ -196,12 +198,13 @@ describe('host: aggregation of a long run for the panel', () => {
     run.apply({ type: 'started', name: 'agg', layers: report.network.layers, params: report.network.params, epochs: 50, problems: [], initial: null });
     run.apply({ type: 'epochs', records: report.epochs.slice(0, 20), findings: [] });
     const shown = reduce(INITIAL_STATE, wire(showMessage(run, 'gradRms'))).state;
-    const stale = reduce(shown, wire({ type: 'progress', runId: 'r', records: report.epochs.slice(20, 22), findings: [], state: 'running' }));
+    const records = panelColumns(statsOfRecords(report.epochs.slice(20, 22)), 3, 1, 0, 2);
+    const stale = reduce(shown, wire({ type: 'progress', runId: 'r', records, findings: [], state: 'running' }));
     assert.equal(stale.change.kind, 'same', 'nothing appended, so nothing to draw');
     const runOf = (s: PageState) => (s.view?.kind === 'run' ? s.view.run : undefined);
-    assert.deepEqual(runOf(stale.state)?.epochs, runOf(shown)?.epochs);
+    assert.equal(runOf(stale.state)?.records, runOf(shown)?.records);
     for (const bad of [0, 1.5, -2, 'two']) {
-      const p = parseHostMessage({ type: 'progress', runId: 'r', records: [], stride: bad, findings: [], state: 'running' });
+      const p = parseHostMessage({ type: 'progress', runId: 'r', records: emptyColumns(3), stride: bad, findings: [], state: 'running' });
       assert.ok(!p.ok && /stride: expected a positive integer/.test(p.error), String(bad));
     }
   });

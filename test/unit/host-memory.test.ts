@@ -75,12 +75,12 @@ describe('host: memory of a 100,000-epoch × 30-layer run', function () {
     console.log(
       `      ${EPOCHS} epochs × ${LAYERS} layers: store ${(store / MB).toFixed(1)} MB (typed arrays + histogram counts), ` +
         `heap + array buffers grew ${(grown / MB).toFixed(1)} MB; histograms kept for ${run.histogramIndices().length} epochs; ` +
-        `panel snapshot: ${snapshot.epochs.length} records of stride ${snapshot.stride}`,
+        `panel snapshot: ${snapshot.records.epoch.length} records of stride ${snapshot.stride}`,
     );
     assert.equal(run.epochCount, EPOCHS);
     assert.ok(store < 200 * MB, `store ${store / MB} MB`);
     assert.ok(grown < 200 * MB, `heap grew ${grown / MB} MB`);
-    assert.ok(snapshot.epochs.length <= 2000);
+    assert.ok(snapshot.records.epoch.length <= 2000);
     assert.equal(snapshot.stride, 64);
   });
 });

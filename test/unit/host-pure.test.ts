@@ -298,7 +298,7 @@ describe('host: run data and exports', () => {
     assert.equal(run.snapshot().state, 'running');
     assert.equal(run.apply({ type: 'done', report }).length, 1, 'the epoch not streamed yet');
     const snap = run.snapshot();
-    assert.equal(snap.epochs.length, 3);
+    assert.equal(snap.records.epoch.length, 3);
     assert.equal(snap.state, 'done');
     const csv = run.toCsv().trim().split('\n');
     assert.equal(
@@ -312,7 +312,11 @@ describe('host: run data and exports', () => {
       new Array(9).fill('0'),
     );
     assert.equal(Number(csv[9].split(',')[18]), report.initial!.layers[8].biasGradNorm);
-    assert.deepEqual(snap.initial, { ...report.initial, epoch: 0, histograms: [] });
+    assert.deepEqual([...(snap.initial?.epoch ?? [])], [0], 'the initial record, one column entry at epoch 0');
+    assert.deepEqual(
+      snap.initial?.stats.gradRms.map((c) => c[0]),
+      report.initial!.layers.map((l) => Math.fround(l.gradRms)),
+    );
     const json = JSON.parse(run.toJson()) as { version: number; initial: { layers: unknown[] }; epochs: unknown[] };
     assert.equal(json.version, 1);
     assert.equal(json.initial.layers.length, 9);

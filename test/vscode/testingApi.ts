@@ -61,14 +61,14 @@ class PageTraffic {
       const v = message.view;
       const runs = v.kind === 'run' ? [v.run] : v.kind === 'compare' ? v.variants.map((x) => x.run) : [];
       for (const r of runs)
-        this.runs.set(r.id, { stride: r.stride ?? 1, records: r.epochs.length, lastEpoch: r.epochs[r.epochs.length - 1]?.epoch ?? -Infinity });
+        this.runs.set(r.id, { stride: r.stride ?? 1, records: r.records.epoch.length, lastEpoch: r.records.epoch[r.records.epoch.length - 1] ?? -Infinity });
     } else if (message.type === 'progress') {
       const r = this.runs.get(message.runId);
       if (!r || (message.stride ?? 1) !== r.stride) return;
-      for (const rec of message.records) {
-        if (rec.epoch <= r.lastEpoch) continue;
+      for (const epoch of message.records.epoch) {
+        if (epoch <= r.lastEpoch) continue;
         r.records++;
-        r.lastEpoch = rec.epoch;
+        r.lastEpoch = epoch;
       }
     }
     for (const r of this.runs.values()) this.maxPageRecords = Math.max(this.maxPageRecords, r.records);

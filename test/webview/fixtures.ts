@@ -2,7 +2,9 @@
 // vanishes, as the engine would report it. Deterministic (a tiny LCG), so screenshots are stable.
 
 import type { EpochRecord, Finding, LayerStats, ReportLayer } from '../../src/engine/types';
-import type { CompareVariantSnapshot, LrFindSnapshot, RunSnapshot, RunState } from '../../src/protocol';
+import { statsOfRecords } from '../../src/engine/findings';
+import { panelColumns } from '../../src/host/panel/aggregate';
+import type { CompareVariantSnapshot, LrFindSnapshot, RecordColumns, RunSnapshot, RunState } from '../../src/protocol';
 import { HISTOGRAM } from '../../src/webview/histogramBins';
 
 export const FILE = '/home/user/nets/deep-sigmoid.nnspec';
@@ -98,6 +100,11 @@ export const FINDINGS: Finding[] = [
   },
 ];
 
+/** Records by column, as the host sends them (src/host/panel/aggregate.ts). */
+export function columns(records: readonly EpochRecord[]): RecordColumns {
+  return panelColumns(statsOfRecords(records), LAYERS.length, 1, 0, records.length);
+}
+
 export function run(id: string, count: number, state: RunState, shape?: Shape, label = 'deep-sigmoid.nnspec'): RunSnapshot {
   return {
     id,
@@ -106,7 +113,7 @@ export function run(id: string, count: number, state: RunState, shape?: Shape, l
     name: 'deep-sigmoid',
     layers: LAYERS,
     totalEpochs: 50,
-    epochs: epochs(1, count, shape),
+    records: columns(epochs(1, count, shape)),
     findings: FINDINGS,
     state,
     stopped: null,

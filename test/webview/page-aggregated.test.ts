@@ -16,7 +16,7 @@ const EPOCHS = 5000;
 
 function installFakeVsCode(): void {
   (window as unknown as { acquireVsCodeApi: unknown }).acquireVsCodeApi = () => ({
-    postMessage: () => undefined,
+    postMessage: (m: unknown) => ((window as unknown as { __posted: unknown[] }).__posted ??= []).push(m),
     getState: () => undefined,
     setState: (s: unknown) => sessionStorage.setItem('gf-state', JSON.stringify(s)),
   });
@@ -72,7 +72,7 @@ describe('webview page: a run sent as bucket aggregates (chromium)', function ()
     const show = showMessage(run, 'gradRms');
     assert.ok(show.type === 'show' && show.view.kind === 'run');
     assert.equal(show.view.run.stride, 4);
-    assert.equal(show.view.run.epochs.length, 1250);
+    assert.equal(show.view.run.records.epoch.length, 1250);
     await send(page, show);
 
     const box = page.locator('.heatmap-box');
@@ -91,18 +91,25 @@ describe('webview page: a run sent as bucket aggregates (chromium)', function ()
     await page.keyboard.press('Enter');
     await page.waitForFunction(() => /epoch \d+$/.test(document.querySelector('#histogram-heading')?.textContent ?? ''));
     assert.match((await page.locator('#histogram-heading').textContent()) ?? '', new RegExp(`· epoch ${data.bucket}$`));
-    assert.match((await page.locator('.histogram').textContent()) ?? '', /non-zero weight gradients/);
+    // The page asks for the column's last record's histogram; the host answers from what it kept.
+    const request = await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.find((m) => m.type === 'histogram'));
+    const asked = (await request.jsonValue()) as unknown as { runId: string; stride: number; record: number; layer: number };
+    assert.deepEqual(asked, { type: 'histogram', runId: run.id, stride: 4, record: data.bucket / 4 - 1, layer: 1 });
+    const kept = run.histogram(asked.stride, asked.record, asked.layer);
+    assert.equal(kept?.epoch, data.bucket);
+    await send(page, { ...asked, type: 'histogram', epoch: kept?.epoch ?? 0, counts: kept?.counts ?? null });
+    await page.waitForFunction(() => /non-zero weight gradients/.test(document.querySelector('.histogram')?.textContent ?? ''));
     assert.match((await page.locator('.view-header .meta').textContent()) ?? '', /epoch 5000 of 5000/);
 
     // Progress of another stride (in flight before a 'show') is not appended; the state stays bounded.
-    const stale = progressMessage(run, []);
-    await send(page, { ...stale, stride: 2, records: longEpochs(5001, 5002) });
+    const stale = progressMessage(run, 0);
+    await send(page, { ...stale, stride: 2, records: fx.columns(longEpochs(5001, 5002)) });
     await page.waitForTimeout(400);
     // The saved state keeps the run's header, not its 3 × 1,250 layer-records (over SAVED_CELLS): the host sends them again.
     const json = await page.evaluate(() => sessionStorage.getItem('gf-state') ?? 'null');
-    const saved = JSON.parse(json) as { view: { run: { id: string; epochs: unknown[]; stride: number } }; trimmed?: string[] };
+    const saved = JSON.parse(json) as { view: { run: { id: string; records: { epoch: unknown[] }; stride: number } }; trimmed?: string[] };
     assert.equal(saved.view.run.stride, 4);
-    assert.equal(saved.view.run.epochs.length, 0);
+    assert.equal(saved.view.run.records.epoch.length, 0);
     assert.deepEqual(saved.trimmed, [saved.view.run.id]);
     assert.ok(json.length < 1e6, `${json.length} characters saved`);
     assert.deepEqual(errors, []);

@@ -10,6 +10,8 @@ import type { Server } from 'node:http';
 import type { Page } from 'playwright-core';
 import type { EpochRecord, ReportLayer } from '../../src/engine/types';
 import type { PanelToHost } from '../../src/protocol';
+import { statsOfRecords } from '../../src/engine/findings';
+import { panelColumns } from '../../src/host/panel/aggregate';
 import * as fx from './fixtures';
 import { launchPanelBrowser, send, servePanel } from './pageServer';
 
@@ -89,7 +91,7 @@ describe('webview page at 600 px: out of date, fixes, pinned scale, many layers 
     await page.locator('vscode-checkbox[label="Pin colour scale"]').click();
     await page.waitForFunction(() => /pinned/.test(document.querySelector('canvas.legend')?.getAttribute('aria-label') ?? ''));
     // A run with gradients 100 times smaller: on the pinned scale its legend keeps the old ticks.
-    const small = { ...fx.run('r3', 50, 'done'), epochs: fx.epochs(1, 50).map(scaled(0.01)) };
+    const small = { ...fx.run('r3', 50, 'done'), records: fx.columns(fx.epochs(1, 50).map(scaled(0.01))) };
     await send(page, { type: 'show', view: { kind: 'run', run: small }, metric: 'gradRms' });
     await page.waitForFunction(() => document.querySelector<HTMLElement>('.heatmap-box')?.dataset.plot);
     const pinned = await legendLabel(page);
@@ -109,9 +111,10 @@ describe('webview page at 600 px: out of date, fixes, pinned scale, many layers 
       layers: layers.map((_, i) => ({ ...e.layers[1]!, gradRms: 10 ** (-1 - i / 200) })),
       histograms: [],
     }));
+    const records = panelColumns(statsOfRecords(epochs), layers.length, 1, 0, epochs.length);
     await send(page, {
       type: 'show',
-      view: { kind: 'run', run: { ...fx.run('deep', 0, 'done'), layers, epochs, totalEpochs: 20, findings: [] } },
+      view: { kind: 'run', run: { ...fx.run('deep', 0, 'done'), layers, records, totalEpochs: 20, findings: [] } },
       metric: 'gradRms',
     });
     await page.waitForFunction(() => document.querySelector<HTMLElement>('.heatmap-box')?.dataset.rows === '1000');
@@ -128,7 +131,7 @@ describe('webview page at 600 px: out of date, fixes, pinned scale, many layers 
 
   it('draws an initial record as its own epoch-0 column', async () => {
     const run = fx.run('init', 10, 'done');
-    const initial = { ...fx.epochs(1, 1)[0]!, epoch: 0 };
+    const initial = fx.columns([{ ...fx.epochs(1, 1)[0]!, epoch: 0 }]);
     await send(page, { type: 'show', view: { kind: 'run', run: { ...run, totalEpochs: 10, initial } }, metric: 'gradRms' });
     await page.waitForFunction(() => document.querySelector<HTMLElement>('.heatmap-box')?.dataset.columns === '11');
     assert.match((await page.locator('.heatmap-note').textContent()) ?? '', /Epoch 0: the gradient at initialisation/);
@@ -143,7 +146,7 @@ describe('webview page at 600 px: out of date, fixes, pinned scale, many layers 
 
   it('asks the host for the run again when progress comes for a run it does not have', async () => {
     const before = (await posted(page)).filter((m) => m.type === 'ready').length;
-    await send(page, { type: 'progress', runId: 'lost-show', records: fx.epochs(1, 2), findings: [], state: 'running' });
+    await send(page, { type: 'progress', runId: 'lost-show', records: fx.columns(fx.epochs(1, 2)), findings: [], state: 'running' });
     await page.waitForFunction((n) => (window as unknown as { __posted: { type: string }[] }).__posted.filter((m) => m.type === 'ready').length > n, before);
     assert.deepEqual(errors, []);
   });

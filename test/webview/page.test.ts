@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type ConsoleMessage, type Page } from 'playwright-core';
 import type { HostToPanel, PanelToHost } from '../../src/protocol';
 import * as fx from './fixtures';
-import { servePanel } from './pageServer';
+import { encodeMessage, REVIVE, servePanel } from './pageServer';
 import { DARK, HIGH_CONTRAST, LIGHT, type ThemeVars } from './themes';
 
 const ROOT = resolve(__dirname, '../../..');
@@ -80,8 +80,8 @@ async function setTheme(page: Page, theme: ThemeVars): Promise<void> {
 }
 
 async function send(page: Page, msg: HostToPanel | Record<string, unknown> | string): Promise<void> {
-  // Through JSON like VS Code's postMessage.
-  await page.evaluate((json) => window.postMessage(JSON.parse(json), '*'), JSON.stringify(msg));
+  // Typed arrays as typed arrays, the rest through JSON, like VS Code's postMessage.
+  await page.evaluate(`window.postMessage((${REVIVE})(${JSON.stringify(encodeMessage(msg))}), '*')`);
 }
 
 async function posted(page: Page): Promise<PanelToHost[]> {
@@ -215,9 +215,9 @@ describe('webview page (chromium)', function () {
   });
 
   it('appends progress and follows the run to its end', async () => {
-    await send(page, { type: 'progress', runId: 'r1', records: fx.epochs(41, 45), findings: fx.FINDINGS, state: 'running' });
+    await send(page, { type: 'progress', runId: 'r1', records: fx.columns(fx.epochs(41, 45)), findings: fx.FINDINGS, state: 'running' });
     // An overlapping record (epoch 45 again) must not be drawn twice.
-    await send(page, { type: 'progress', runId: 'r1', records: fx.epochs(45, 50), findings: fx.FINDINGS, state: 'done' });
+    await send(page, { type: 'progress', runId: 'r1', records: fx.columns(fx.epochs(45, 50)), findings: fx.FINDINGS, state: 'done' });
     await page.waitForFunction(() => document.querySelector<HTMLElement>('.heatmap-box')?.dataset.columns === '50');
     assert.match((await page.locator('.view-header .meta').textContent()) ?? '', /done.*epoch 50 of 50/);
     assert.equal((await paintedRows(page)).runs, 3);
@@ -239,10 +239,20 @@ describe('webview page (chromium)', function () {
     // Row 2 (the output layer, bottom row), epoch 38.
     const c = cellCenter(g, 2, 38);
     await page.mouse.click(c.x, c.y);
-    await expectPosted(page, { type: 'revealLayer', fileName: fx.FILE, line: 7 });
+    // The line is revealed, and the histogram asked of the host (histograms travel on demand).
+    await expectPosted(page, { type: 'histogram', runId: 'r1', stride: 1, record: 37, layer: 2 });
+    assert.deepEqual((await posted(page)).at(-2), { type: 'revealLayer', fileName: fx.FILE, line: 7 });
     const hist = page.locator('section.histogram');
     await hist.waitFor({ state: 'visible' });
     assert.match((await hist.locator('h2').textContent()) ?? '', /L2 · line 7 · sigmoid · epoch 38$/);
+    assert.match((await hist.textContent()) ?? '', /Loading the histogram of epoch 38/);
+    const counts = fx.epochs(38, 38)[0]!.histograms[2]!;
+    await send(page, { type: 'histogram', runId: 'r1', stride: 1, record: 37, layer: 2, epoch: 38, counts: [...counts] });
+    await page.waitForFunction(() => document.querySelector<HTMLElement>('section.histogram')?.dataset.state === 'shown');
+    assert.match((await hist.textContent()) ?? '', new RegExp(`of the ${counts.reduce((a, b) => a + b, 0)} non-zero weight gradients`));
+    // An answer for another cell (a click before) changes nothing.
+    await send(page, { type: 'histogram', runId: 'r1', stride: 1, record: 3, layer: 2, epoch: 4, counts: null });
+    assert.match((await hist.locator('h2').textContent()) ?? '', /epoch 38$/);
     const hover = cellCenter(g, 0, 12);
     await page.mouse.move(hover.x, hover.y);
     await page.waitForTimeout(100);
@@ -255,7 +265,8 @@ describe('webview page (chromium)', function () {
     await page.keyboard.press('End');
     await page.keyboard.press('ArrowUp');
     await page.keyboard.press('Enter');
-    await expectPosted(page, { type: 'revealLayer', fileName: fx.FILE, line: 6 });
+    await expectPosted(page, { type: 'histogram', runId: 'r1', stride: 1, record: 49, layer: 1 });
+    assert.deepEqual((await posted(page)).at(-2), { type: 'revealLayer', fileName: fx.FILE, line: 6 });
     assert.match((await page.locator('section.histogram h2').textContent()) ?? '', /L1 · line 6 .* epoch 50/);
   });
 
@@ -291,7 +302,7 @@ describe('webview page (chromium)', function () {
     const before = warnings.length;
     await send(page, { type: 'progress', runId: 5 });
     await send(page, { type: 'show', view: { kind: 'run', run: { ...fx.run('bad', 3, 'running'), layers: 'nope' } }, metric: 'gradRms' });
-    await send(page, { type: 'progress', runId: 'not-this-run', records: [], findings: [], state: 'running' });
+    await send(page, { type: 'progress', runId: 'not-this-run', records: fx.columns([]), findings: [], state: 'running' });
     await send(page, 'hello');
     await page.waitForTimeout(50);
     const got = warnings.slice(before);
@@ -324,7 +335,8 @@ describe('webview page (chromium)', function () {
     const g = await heatmapGeometry(page);
     const c = cellCenter(g, 0, 15);
     await page.mouse.click(c.x, c.y);
-    await expectPosted(page, { type: 'revealLayer', fileName: fx.FILE, line: 5 });
+    await expectPosted(page, { type: 'histogram', runId: 'r1', stride: 1, record: 14, layer: 0 });
+    assert.deepEqual((await posted(page)).at(-2), { type: 'revealLayer', fileName: fx.FILE, line: 5 });
     await page.locator('section.histogram').waitFor({ state: 'visible' });
     const hover = cellCenter(g, 1, 30);
     await page.mouse.move(hover.x, hover.y);
@@ -342,7 +354,7 @@ describe('webview page (chromium)', function () {
     assert.match((await page.locator('canvas.legend').getAttribute('aria-label')) ?? '', /ticks/);
     await page.locator('.compare-grid article').nth(1).getByRole('button', { name: 'Apply' }).click();
     await expectPosted(page, { type: 'applyVariant', variantId: 'relu-he' });
-    await send(page, { type: 'progress', runId: 'v3', records: [], findings: [], state: 'nonfinite', verdict: 'Diverged: loss NaN from epoch 31' });
+    await send(page, { type: 'progress', runId: 'v3', records: fx.columns([]), findings: [], state: 'nonfinite', verdict: 'Diverged: loss NaN from epoch 31' });
     await page.waitForFunction(() => /loss NaN from epoch 31/.test(document.querySelectorAll('.verdict-line')[2]?.textContent ?? ''));
     await page.screenshot({ path: join(ARTIFACTS, 'compare-dark.png'), fullPage: true });
   });
@@ -357,14 +369,20 @@ describe('webview page (chromium)', function () {
   });
 
   it('downsamples a 3000-epoch run to the plot width, and keeps up with fast progress', async () => {
-    const long = { ...fx.run('long', 0, 'running'), totalEpochs: 3000, epochs: fx.epochs(1, 2000) };
+    const long = { ...fx.run('long', 0, 'running'), totalEpochs: 3000, records: fx.columns(fx.epochs(1, 2000)) };
     await send(page, { type: 'show', view: { kind: 'run', run: long }, metric: 'gradRms' });
     const g = await heatmapGeometry(page);
     const bucket = Number(await page.locator('.heatmap-box').getAttribute('data-bucket'));
     assert.equal(bucket, Math.ceil(3000 / Math.floor(g.width / 3)));
     assert.equal(g.columns, Math.ceil(2000 / bucket));
     for (let e = 2001; e <= 3000; e += 10)
-      await send(page, { type: 'progress', runId: 'long', records: fx.epochs(e, e + 9), findings: fx.FINDINGS, state: e + 9 === 3000 ? 'done' : 'running' });
+      await send(page, {
+        type: 'progress',
+        runId: 'long',
+        records: fx.columns(fx.epochs(e, e + 9)),
+        findings: fx.FINDINGS,
+        state: e + 9 === 3000 ? 'done' : 'running',
+      });
     await page.waitForFunction((n) => document.querySelector<HTMLElement>('.heatmap-box')?.dataset.columns === String(n), Math.ceil(3000 / bucket));
     assert.equal((await paintedRows(page)).runs, 3);
     assert.match((await page.locator('.view-header .meta').textContent()) ?? '', /done.*epoch 3000 of 3000/);

@@ -64,7 +64,27 @@ export async function launchPanelBrowser(
   };
 }
 
+/**
+ * A host message as JSON for the page, its typed arrays (a run's records) as the base64 of their
+ * bytes, so they arrive as the same typed arrays (NaN and Infinity included), as webview.postMessage
+ * delivers them; REVIVE, evaluated in the page, reads it back.
+ */
+export function encodeMessage(msg: unknown): string {
+  return JSON.stringify(msg, (_k, v: unknown) =>
+    v instanceof Float32Array || v instanceof Int32Array
+      ? { $typed: v instanceof Float32Array ? 'f32' : 'i32', base64: Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64') }
+      : v,
+  );
+}
+
+/** Page-side source of the decoder of encodeMessage: `(${REVIVE})(json)` is the message. */
+export const REVIVE = `(json) => JSON.parse(json, (_k, v) => {
+  if (typeof v !== 'object' || v === null || typeof v.$typed !== 'string') return v;
+  const bytes = Uint8Array.from(atob(v.base64), (c) => c.charCodeAt(0));
+  return v.$typed === 'i32' ? new Int32Array(bytes.buffer) : new Float32Array(bytes.buffer);
+})`;
+
 /** Posts a host message to the page, as the webview would receive it. */
 export async function send(page: Page, msg: HostToPanel): Promise<void> {
-  await page.evaluate((json) => window.postMessage(JSON.parse(json), '*'), JSON.stringify(msg));
+  await page.evaluate(`window.postMessage((${REVIVE})(${JSON.stringify(encodeMessage(msg))}), '*')`);
 }

@@ -11,36 +11,45 @@ describe('webview state', () => {
     const { state, change } = reduce(INITIAL_STATE, show);
     assert.deepEqual(change, { kind: 'view' });
     assert.equal(state.metric, 'updateRatio');
-    assert.equal(runsOf(state.view)[0]?.epochs.length, 40);
+    assert.equal(runsOf(state.view)[0]?.records.epoch.length, 40);
   });
 
   it('progress appends epochs, replaces findings and state, skips epochs already there', () => {
     const s1 = reduce(INITIAL_STATE, show).state;
-    const { state, change } = reduce(s1, { type: 'progress', runId: 'r', records: fx.epochs(39, 45), findings: [], state: 'done' });
+    const { state, change } = reduce(s1, { type: 'progress', runId: 'r', records: fx.columns(fx.epochs(39, 45)), findings: [], state: 'done' });
     assert.deepEqual(change, { kind: 'run', runId: 'r' });
     const run = runsOf(state.view)[0];
-    assert.deepEqual(run?.epochs.map((e) => e.epoch).slice(-6), [40, 41, 42, 43, 44, 45]);
-    assert.equal(run?.epochs.length, 45);
+    assert.deepEqual([...(run?.records.epoch ?? [])].slice(-6), [40, 41, 42, 43, 44, 45]);
+    assert.equal(run?.records.epoch.length, 45);
+    assert.equal(run?.records.stats.gradRms[1]?.[44], Math.fround(fx.epochs(45, 45)[0]!.layers[1]!.gradRms), 'the columns grew with the new records');
+    assert.equal(run?.records.loss.length, 45);
     assert.equal(run?.state, 'done');
     assert.deepEqual(run?.findings, []);
-    assert.equal(runsOf(s1.view)[0]?.epochs.length, 40, 'the old state is not mutated');
+    assert.equal(runsOf(s1.view)[0]?.records.epoch.length, 40, 'the old state is not mutated');
   });
 
   it('progress for an unknown run, or with no run view, changes nothing', () => {
     const s1 = reduce(INITIAL_STATE, show).state;
-    const r = reduce(s1, { type: 'progress', runId: 'other', records: fx.epochs(41, 41), findings: [], state: 'running' });
+    const r = reduce(s1, { type: 'progress', runId: 'other', records: fx.columns(fx.epochs(41, 41)), findings: [], state: 'running' });
     assert.equal(r.change.kind, 'none');
     assert.equal(r.state, s1);
-    assert.equal(reduce(INITIAL_STATE, { type: 'progress', runId: 'r', records: [], findings: [], state: 'running' }).change.kind, 'none');
+    assert.equal(reduce(INITIAL_STATE, { type: 'progress', runId: 'r', records: fx.columns([]), findings: [], state: 'running' }).change.kind, 'none');
   });
 
   it('progress in compare updates that variant and its verdict only', () => {
     const s1 = reduce(INITIAL_STATE, { type: 'show', view: { kind: 'compare', fileName: fx.FILE, variants: fx.variants() }, metric: 'gradRms' }).state;
-    const s2 = reduce(s1, { type: 'progress', runId: 'v3', records: fx.epochs(36, 37), findings: [], state: 'nonfinite', verdict: 'diverged' }).state;
+    const s2 = reduce(s1, {
+      type: 'progress',
+      runId: 'v3',
+      records: fx.columns(fx.epochs(36, 37)),
+      findings: [],
+      state: 'nonfinite',
+      verdict: 'diverged',
+    }).state;
     assert.ok(s2.view?.kind === 'compare');
     if (s2.view?.kind !== 'compare') return;
     assert.deepEqual(
-      s2.view.variants.map((v) => v.run.epochs.length),
+      s2.view.variants.map((v) => v.run.records.epoch.length),
       [50, 50, 37],
     );
     assert.deepEqual(
@@ -68,10 +77,10 @@ describe('webview state', () => {
         ['ok', null],
       ],
     );
-    const last = run.epochs[49]!;
+    const last = fx.epochs(50, 50)[0]!;
     const ratios = deltaRatios(run);
     assert.equal(ratios[2], 1);
-    assert.equal(ratios[0], last.layers[0]!.deltaRms / last.layers[2]!.deltaRms);
+    assert.equal(ratios[0], Math.fround(last.layers[0]!.deltaRms) / Math.fround(last.layers[2]!.deltaRms));
     assert.ok(ratios[0]! < 0.02);
   });
 });

@@ -1,4 +1,5 @@
-// What the panel gets of a long run: at most PANEL_EPOCH_CAP records. A run of more epochs is sent
+// What the panel gets of a run: its records by column, the heatmap's statistics only, and at most
+// PANEL_EPOCH_CAP records. A run of more epochs is sent
 // as buckets of `stride` consecutive epochs (a power of two, doubled as the run grows), each bucket
 // one record labelled by its last epoch, with per-layer aggregates chosen (per statistic, in
 // src/shared/vocabulary.ts) so that nothing a user looks for is averaged away:
@@ -11,10 +12,10 @@
 // infinity makes it Infinity. Pure: no vscode.
 
 import type { RunStats } from '../../engine/findings';
-import type { EpochRecord, LayerStatName, LayerStats } from '../../engine/types';
-import { PANEL_EPOCH_CAP } from '../../protocol';
+import type { LayerStatName } from '../../engine/types';
+import { PANEL_EPOCH_CAP, type RecordColumns } from '../../protocol';
 import { geoMean } from '../../shared/numbers';
-import { STAT_NAMES, STATISTICS } from '../../shared/vocabulary';
+import { HEATMAP_METRICS, STATISTICS, type HeatmapMetric } from '../../shared/vocabulary';
 
 /**
  * Epochs per panel record for a run of `epochs` epochs: 1 up to `cap`, else the smallest power of
@@ -73,46 +74,27 @@ export function aggregateStat(name: LayerStatName, values: ArrayLike<number>, fr
 }
 
 /**
- * One record for the stored epochs [from, to) of a run: labelled by the last one's epoch, with
- * the aggregates above and the given histograms (those of the last epoch, or none).
+ * The panel's columns for the buckets [first, last) of `stride` stored epochs each (the last bucket
+ * may be partial: it ends at the run's length), each bucket labelled by its last epoch, with the
+ * aggregates above; at stride 1 the epochs as they are.
  */
-export function aggregateRecord(run: RunStats, layers: number, from: number, to: number, histograms: EpochRecord['histograms'] = []): EpochRecord {
-  if (!(from >= 0 && to > from && to <= run.length)) throw new RangeError(`aggregateRecord(${from}, ${to}) of ${run.length}`);
-  const stats: LayerStats[] = [];
-  for (let l = 0; l < layers; l++) {
-    const s = {} as Record<LayerStatName, number>;
-    for (const name of STAT_NAMES) s[name] = aggregateStat(name, run.stat(l, name), from, to);
-    stats.push(s);
-  }
-  const accuracy = meanPresent(run.accuracy(), from, to);
-  return {
-    epoch: run.epochAt(to - 1),
-    loss: linearMean(run.loss(), from, to),
-    accuracy: Number.isNaN(accuracy) ? null : accuracy,
-    layers: stats,
-    histograms,
+export function panelColumns(run: RunStats, layers: number, stride: number, first: number, last: number): RecordColumns {
+  const buckets = Math.max(0, Math.min(last, Math.ceil(run.length / stride)) - first);
+  const column = (values: ArrayLike<number>, combine: (values: ArrayLike<number>, from: number, to: number) => number): Float32Array => {
+    const out = new Float32Array(buckets);
+    for (let b = 0; b < buckets; b++) {
+      const from = (first + b) * stride;
+      const to = Math.min(run.length, from + stride);
+      out[b] = to - from === 1 ? values[from] : combine(values, from, to);
+    }
+    return out;
   };
-}
-
-/**
- * Records of the buckets [first, last) of `stride` stored epochs each (the last bucket may be
- * partial: it ends at the run's length). `histogramsAt(i)` gives the histograms kept for the stored
- * epoch i, if any.
- */
-export function aggregateBuckets(
-  run: RunStats,
-  layers: number,
-  stride: number,
-  first: number,
-  last: number,
-  histogramsAt: (index: number) => EpochRecord['histograms'] | undefined = () => undefined,
-): EpochRecord[] {
-  const out: EpochRecord[] = [];
-  for (let b = first; b < last; b++) {
-    const from = b * stride;
-    const to = Math.min(run.length, from + stride);
-    if (to <= from) break;
-    out.push(aggregateRecord(run, layers, from, to, histogramsAt(to - 1) ?? []));
+  const epoch = new Int32Array(buckets);
+  for (let b = 0; b < buckets; b++) epoch[b] = run.epochAt(Math.min(run.length, (first + b + 1) * stride) - 1);
+  const stats = {} as Record<HeatmapMetric, Float32Array[]>;
+  for (const name of HEATMAP_METRICS) {
+    stats[name] = [];
+    for (let l = 0; l < layers; l++) stats[name].push(column(run.stat(l, name), (v, from, to) => aggregateStat(name, v, from, to)));
   }
-  return out;
+  return { epoch, loss: column(run.loss(), linearMean), accuracy: column(run.accuracy(), meanPresent), stats };
 }

@@ -2,14 +2,13 @@
 // run, comparison or learning-rate sweep (a PanelContent). It serves the page (src/panel/html.ts) under a Content-Security-Policy with a fresh nonce,
 // limits the webview to dist/ and media/, keeps the run's data and re-posts a full `show` whenever
 // the page says `ready` (after being hidden, or reloaded: no retainContextWhenHidden), batches
-// progress to at most ~10 messages a second in all (a comparison's runs share them), and answers the page's requests, every one of which
-// is validated first.
+// progress to at most ~10 messages a second in all (a comparison's runs share them), and answers the page's requests (a clicked
+// cell's histogram among them: histograms travel only on demand), every one of which is validated first.
 
 import { randomBytes } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import { dirname, isAbsolute, join } from 'node:path';
 import * as vscode from 'vscode';
-import type { EpochRecord } from '../../engine/types';
 import { panelHtml } from '../../panel/html';
 import { isPanelToHost, type HeatmapMetric, type HostToPanel, type PanelToHost } from '../../protocol';
 import { applyFix } from '../language/codeActions';
@@ -126,11 +125,11 @@ export class InspectorPanel implements vscode.Disposable {
     return false;
   }
 
-  /** New epochs of a run: batched. */
-  progress(run: RunData, records: readonly EpochRecord[]): void {
+  /** `added` new epochs of a run: batched. */
+  progress(run: RunData, added: number): void {
     if (!this.content?.runs.includes(run)) return;
     this.panel.title = this.content.title();
-    this.batcher.push({ run, records: [...records] });
+    this.batcher.push({ run, added });
   }
 
   /** A run ended: what is pending goes out now, with the run's final state and findings. */
@@ -139,7 +138,7 @@ export class InspectorPanel implements vscode.Disposable {
     if (!content?.runs.includes(run)) return;
     this.batcher.flush();
     if (this.strideChanged([run])) this.postShow();
-    else this.post(progressOf(content, run, []));
+    else this.post(progressOf(content, run, 0));
   }
 
   private newBatcher(runs: number): Batcher<Progress> {
@@ -149,13 +148,13 @@ export class InspectorPanel implements vscode.Disposable {
   private postProgress(items: Progress[]): void {
     const content = this.content;
     if (!content) return;
-    const byRun = new Map<RunData, EpochRecord[]>();
-    for (const { run, records } of items) byRun.set(run, [...(byRun.get(run) ?? []), ...records]);
+    const byRun = new Map<RunData, number>();
+    for (const { run, added } of items) byRun.set(run, (byRun.get(run) ?? 0) + added);
     if (this.strideChanged(byRun.keys())) {
       this.postShow();
       return;
     }
-    for (const [run, records] of byRun) if (content.runs.includes(run)) this.post(progressOf(content, run, records));
+    for (const [run, added] of byRun) if (content.runs.includes(run)) this.post(progressOf(content, run, added));
   }
 
   private post(message: HostToPanel): void {
@@ -230,6 +229,13 @@ export class InspectorPanel implements vscode.Disposable {
         const content = this.content;
         if (content?.rerun) content.rerun();
         else void vscode.window.showInformationMessage('Gradient Flow: run the command again to refresh this view.');
+        return;
+      }
+      case 'histogram': {
+        // Histograms travel only when asked for: a clicked cell's, from the run the page names.
+        const run = this.content?.runs.find((r) => r.id === msg.runId);
+        const found = run?.histogram(msg.stride, msg.record, msg.layer);
+        if (found) this.post({ type: 'histogram', runId: msg.runId, stride: msg.stride, record: msg.record, layer: msg.layer, ...found });
         return;
       }
       case 'applyLr': {
@@ -307,11 +313,12 @@ async function writeChunks(path: string, chunks: Iterable<string>): Promise<void
   }
 }
 
-function progressOf(content: PanelContent, run: RunData, records: readonly EpochRecord[]): HostToPanel {
-  return content.progress ? content.progress(run, records) : progressMessage(run, records);
+function progressOf(content: PanelContent, run: RunData, added: number): HostToPanel {
+  return content.progress ? content.progress(run, added) : progressMessage(run, added);
 }
 
 interface Progress {
   readonly run: RunData;
-  readonly records: EpochRecord[];
+  /** Epochs received. */
+  readonly added: number;
 }

@@ -3,7 +3,6 @@
 // scratch, how to report a run's progress, and answers the page's requests that belong to it.
 // Pure: no vscode.
 
-import type { EpochRecord } from '../../engine/types';
 import type { HostToPanel, PanelView } from '../../protocol';
 import type { RunData } from './runData';
 
@@ -18,7 +17,7 @@ export interface PanelContent {
   /** Everything the page needs to draw it from scratch. */
   view(): PanelView;
   /** A progress message for one of its runs, when it adds to the plain one (progressMessage). */
-  progress?(run: RunData, records: readonly EpochRecord[]): HostToPanel;
+  progress?(run: RunData, added: number): HostToPanel;
   /** The run the exports save (the run view only). */
   readonly exportRun?: RunData;
   /** "Apply" of a Compare variant, validated by the panel; resolves to whether the file changed. */

@@ -10,8 +10,9 @@ import type { EpochRecord, Finding, InitialRecord, LayerStats, Problem, Report, 
 import { EpochHistory, initialCapacity } from '../../engine/history';
 import { ThinnedHistograms } from '../../engine/thinning';
 import { CHUNK_CHARS, reportJsonChunks } from '../../engine/reportJson';
-import { PANEL_EPOCH_CAP, type HeatmapMetric, type HostToPanel, type RunSnapshot, type RunState, type WorkerToHost } from '../../protocol';
-import { aggregateBuckets, panelStride } from './aggregate';
+import { statsOfRecords } from '../../engine/findings';
+import { PANEL_EPOCH_CAP, type HeatmapMetric, type HostToPanel, type RecordColumns, type RunSnapshot, type RunState, type WorkerToHost } from '../../protocol';
+import { panelColumns, panelStride } from './aggregate';
 import { uniqueFindings } from '../language/diagnosticData';
 import { STAT_NAMES, stateOfStop } from '../../shared/vocabulary';
 
@@ -19,6 +20,8 @@ import { STAT_NAMES, stateOfStop } from '../../shared/vocabulary';
 export const HISTOGRAM_BUDGET = 60_000;
 
 type Histograms = EpochRecord['histograms'];
+
+const EMPTY_STATS = statsOfRecords([]);
 
 export class RunData {
   name = '';
@@ -177,25 +180,33 @@ export class RunData {
   }
 
   /**
-   * The records the panel gets, from the bucket `fromBucket` on: every epoch (stride 1), or bucket
-   * aggregates. While the run is going only complete buckets are sent (a partial one would be
-   * sent again, grown); once it ended, the last partial bucket too.
+   * The records the panel gets, from the bucket `fromBucket` on, by column: every epoch (stride 1),
+   * or bucket aggregates. While the run is going only complete buckets are sent (a partial one would
+   * be sent again, grown); once it ended, the last partial bucket too.
    */
-  panelRecords(fromBucket = 0, stride = this.panelStride): EpochRecord[] {
+  panelRecords(fromBucket = 0, stride = this.panelStride): RecordColumns {
     const history = this.history;
     const n = this.epochCount;
-    if (!history || n === 0) return [];
-    if (stride === 1) {
-      const out: EpochRecord[] = [];
-      for (let i = fromBucket; i < n; i++) out.push(this.record(i));
-      return out;
-    }
-    const buckets = this.finished ? Math.ceil(n / stride) : Math.floor(n / stride);
-    return aggregateBuckets(history, history.layers, stride, fromBucket, buckets, (i) => this.histograms.get(i));
+    if (!history || n === 0) return panelColumns(EMPTY_STATS, this.layers.length, 1, 0, 0);
+    const buckets = stride === 1 || this.finished ? Math.ceil(n / stride) : Math.floor(n / stride);
+    return panelColumns(history, history.layers, stride, fromBucket, buckets);
+  }
+
+  /**
+   * The histogram of a layer at one of the panel's records (numbered at `stride`): that of the
+   * record's epoch, or of its bucket's last epoch; null when it was not kept.
+   */
+  histogram(stride: number, record: number, layer: number): { epoch: number; counts: readonly number[] | null } | null {
+    const n = this.epochCount;
+    const history = this.history;
+    if (!history || record * stride >= n) return null;
+    const i = Math.min(n, (record + 1) * stride) - 1;
+    return { epoch: history.epochAt(i), counts: this.histograms.get(i)?.[layer] ?? null };
   }
 
   snapshot(): RunSnapshot {
     const stride = this.panelStride;
+    const initial = this.initial;
     return {
       id: this.id,
       label: this.label,
@@ -203,8 +214,8 @@ export class RunData {
       name: this.name,
       layers: this.layers,
       totalEpochs: this.totalEpochs,
-      ...(this.initial ? { initial: { ...this.initial, epoch: 0, histograms: [] } } : {}),
-      epochs: this.panelRecords(0, stride),
+      ...(initial ? { initial: panelColumns(statsOfRecords([{ ...initial, epoch: 0, histograms: [] }]), initial.layers.length, 1, 0, 1) } : {}),
+      records: this.panelRecords(0, stride),
       ...(stride > 1 ? { stride } : {}),
       findings: this.findings,
       state: this.state,
@@ -268,20 +279,17 @@ export function showMessage(run: RunData, metric: HeatmapMetric): HostToPanel {
 }
 
 /**
- * The panel's `progress` for a run: new epochs, the findings so far and the state. `records` are
- * the epochs received since the last progress; at stride 1 they go as they are, else as the
- * buckets that ended among them (and the last partial one once the run has ended).
+ * The panel's `progress` for a run: new records, the findings so far and the state. `added` is the
+ * number of epochs received since the last progress; at stride 1 they go as they are, else as the
+ * buckets that ended among them (the page skips any it already has), and the last partial one once
+ * the run has ended.
  */
-export function progressMessage(run: RunData, records: readonly EpochRecord[]): ProgressMessage {
+export function progressMessage(run: RunData, added: number): ProgressMessage {
   const stride = run.panelStride;
-  if (stride === 1) return { type: 'progress', runId: run.id, records, findings: run.findings, state: run.state };
-  const n = run.epochCount;
-  // The buckets that end among the new records (the page skips any it already has), and the last
-  // partial one once the run has ended.
-  const firstNew = n - records.length;
-  const fromBucket = Math.max(0, Math.ceil((firstNew + 1) / stride) - 1);
-  const out = run.panelRecords(fromBucket, stride);
-  return { type: 'progress', runId: run.id, records: out, stride, findings: run.findings, state: run.state };
+  const firstNew = run.epochCount - added;
+  const fromBucket = stride === 1 ? firstNew : Math.max(0, Math.ceil((firstNew + 1) / stride) - 1);
+  const records = run.panelRecords(fromBucket, stride);
+  return { type: 'progress', runId: run.id, records, ...(stride > 1 ? { stride } : {}), findings: run.findings, state: run.state };
 }
 
 /** The CSV of `count` epochs got by index, in pieces of about a megabyte; the initial record, if any, as epoch 0. */

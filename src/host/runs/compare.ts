@@ -8,7 +8,7 @@
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { checkWithFiles } from '../../engine/index';
-import type { EpochRecord, Finding } from '../../engine/types';
+import type { Finding } from '../../engine/types';
 import type { Variant } from '../../engine/variants';
 import type { HostToPanel, PanelView, RunState, WorkerToHost } from '../../protocol';
 import { lineChanges, variantChoices, variantVerdict } from './compareModel';
@@ -95,9 +95,9 @@ export class Comparison implements PanelContent {
     };
   }
 
-  progress(run: RunData, records: readonly EpochRecord[]): HostToPanel {
+  progress(run: RunData, added: number): HostToPanel {
     const e = this.entries.find((x) => x.data === run);
-    return { ...progressMessage(run, records), ...(e ? { verdict: variantVerdict(run, e.started) } : {}) };
+    return { ...progressMessage(run, added), ...(e ? { verdict: variantVerdict(run, e.started) } : {}) };
   }
 
   closed(): void {
@@ -194,7 +194,7 @@ export class Comparison implements PanelContent {
     const panel: InspectorPanel | undefined = this.panels.showing(this);
     // The page keeps epochs only for a run whose layers it knows: redraw once they are.
     if (msg.type === 'started') panel?.show(this);
-    else if (msg.type === 'epochs') panel?.progress(e.data, added);
+    else if (msg.type === 'epochs') panel?.progress(e.data, added.length);
   }
 }
 

@@ -99,7 +99,7 @@ export class TrainAndInspect {
       return;
     }
     if (msg.type !== 'epochs') return;
-    this.panels.current?.progress(data, added);
+    this.panels.current?.progress(data, added.length);
     if (this.superseded(run)) return;
     const epoch = data.epochCount;
     this.statusBar.set({ kind: 'running', name: data.name, epoch, total: data.totalEpochs });
