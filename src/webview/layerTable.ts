@@ -1,80 +1,149 @@
 // The per-layer table. A plain <table> (better understood by screen readers than a grid of custom
-// elements); each row is focusable and reveals its layer's line on click or Enter.
+// elements); each row is focusable and reveals its layer's line on click or Enter. A network of
+// many layers is virtualised: the table scrolls in a box of its own and only the rows in view (and
+// a few around them) exist, between two spacer rows that keep the scroll height, so 1,000 layers
+// cost what about 30 do.
 
 import { recordCount, type RunSnapshot } from '../protocol';
 import { lastValue } from './columns';
 import { h } from './dom';
 import { formatFraction, formatValue } from './format';
-import { deltaRatios, layerVerdicts } from './verdict';
+import { deltaRatios, layerVerdicts, type LayerVerdict } from './verdict';
 
 const COLUMNS = ['Layer', 'Line', 'Units', 'Activation', 'Init', '∂L/∂W RMS', '∂L/∂z ÷ output', 'Dead', 'Saturated', 'Verdict'];
 const NUMERIC = new Set([1, 2, 5, 6, 7, 8]);
 
+/** Up to this many layers every row exists (and the table grows with the page); beyond, only those in view. */
+export const VIRTUAL_FROM = 100;
+/** Rows drawn beyond each edge of the view, so a scroll by a wheel notch shows no blank. */
+const OVERSCAN = 8;
+/** A row's height before one could be measured (CSS pixels). */
+const DEFAULT_ROW_PX = 27;
+
 export class LayerTable {
   readonly element: HTMLElement;
+  private readonly scroller: HTMLElement;
   private readonly body: HTMLTableSectionElement;
+  private readonly above: HTMLTableRowElement;
+  private readonly below: HTMLTableRowElement;
+  private run: RunSnapshot | null = null;
+  private verdicts: LayerVerdict[] = [];
+  private ratios: number[] = [];
+  private rowPx = 0;
+  private frame = 0;
 
   constructor(private readonly onReveal: (fileName: string, line: number) => void) {
     this.body = h('tbody');
+    this.above = spacer();
+    this.below = spacer();
     const head = h('tr', {}, ...COLUMNS.map((c, i) => h('th', { scope: 'col', class: NUMERIC.has(i) ? 'num' : undefined }, c)));
-    this.element = h(
-      'section',
-      { class: 'layers card', 'aria-labelledby': 'layers-heading' },
-      h('h2', { id: 'layers-heading' }, 'Layers'),
+    this.scroller = h(
+      'div',
+      { class: 'table-scroll' },
       h(
-        'div',
-        { class: 'table-scroll' },
-        h(
-          'table',
-          { class: 'layer-table' },
-          h('caption', { class: 'sr-only' }, 'Layers, last epoch statistics and verdicts; press Enter on a row to reveal its line'),
-          h('thead', {}, head),
-          this.body,
-        ),
+        'table',
+        { class: 'layer-table' },
+        h('caption', { class: 'sr-only' }, 'Layers, last epoch statistics and verdicts; press Enter on a row to reveal its line'),
+        h('thead', {}, head),
+        this.body,
       ),
     );
+    this.scroller.addEventListener(
+      'scroll',
+      () => {
+        if (this.frame) return;
+        this.frame = requestAnimationFrame(() => {
+          this.frame = 0;
+          this.draw();
+        });
+      },
+      { passive: true },
+    );
+    this.element = h('section', { class: 'layers card', 'aria-labelledby': 'layers-heading' }, h('h2', { id: 'layers-heading' }, 'Layers'), this.scroller);
   }
 
   update(run: RunSnapshot): void {
-    const has = recordCount(run.records) > 0;
-    const last = (m: 'gradRms' | 'dead' | 'saturated', i: number): number => lastValue(run.records, m, i);
-    const verdicts = layerVerdicts(run);
-    const ratios = deltaRatios(run);
-    // Rows are rebuilt only when the layers change, so keyboard focus survives progress updates.
-    if (this.body.rows.length !== run.layers.length || this.body.dataset.run !== run.id) {
-      this.body.replaceChildren(...run.layers.map(() => this.row(run)));
+    if (this.body.dataset.run !== run.id) {
       this.body.dataset.run = run.id;
+      this.scroller.scrollTop = 0;
     }
-    run.layers.forEach((layer, i) => {
-      const tr = this.body.rows[i];
-      if (!tr) return;
-      const verdict = verdicts[i];
-      tr.dataset.line = String(layer.line);
-      tr.title = `Reveal line ${layer.line}`;
-      const values = [
-        `L${layer.index}`,
-        String(layer.line),
-        String(layer.units),
-        layer.activation,
-        layer.init,
-        has ? formatValue(last('gradRms', i)) : '–',
-        has ? formatValue(ratios[i] ?? NaN) : '–',
-        has ? formatFraction(last('dead', i)) : '–',
-        has ? formatFraction(last('saturated', i)) : '–',
-        verdict?.text ?? 'ok',
-      ];
-      values.forEach((v, j) => {
-        const cell = tr.cells[j];
-        if (cell && cell.textContent !== v) cell.textContent = v;
-      });
-      const vc = tr.cells[COLUMNS.length - 1];
-      if (vc) vc.className = `verdict ${verdict?.severity ?? 'ok'}`;
-    });
+    this.run = run;
+    this.verdicts = layerVerdicts(run);
+    this.ratios = deltaRatios(run);
+    this.scroller.classList.toggle('virtual', run.layers.length > VIRTUAL_FROM);
+    this.draw();
   }
 
-  private row(run: RunSnapshot): HTMLTableRowElement {
+  /** The rows in view, filled in; rows are reused, so keyboard focus survives progress updates. */
+  private draw(): void {
+    const run = this.run;
+    if (!run) return;
+    const n = run.layers.length;
+    const virtual = n > VIRTUAL_FROM;
+    let first = 0;
+    let last = n;
+    if (virtual) {
+      const rowPx = this.rowPx || DEFAULT_ROW_PX;
+      first = Math.max(0, Math.floor(this.scroller.scrollTop / rowPx) - OVERSCAN);
+      last = Math.min(n, Math.ceil((this.scroller.scrollTop + (this.scroller.clientHeight || 480)) / rowPx) + OVERSCAN);
+    }
+    const rows = this.rows(last - first, virtual);
+    for (let k = 0; k < rows.length; k++) this.fill(rows[k] as HTMLTableRowElement, run, first + k);
+    const rowPx = this.rowPx || DEFAULT_ROW_PX;
+    this.above.style.height = `${first * rowPx}px`;
+    this.below.style.height = `${(n - last) * rowPx}px`;
+    this.body.dataset.first = String(first);
+    this.body.dataset.shown = String(rows.length);
+    // Measured once a real row is laid out; the spacers follow on the next draw.
+    if (!this.rowPx && rows[0] && virtual && rows[0].offsetHeight > 0) {
+      this.rowPx = rows[0].offsetHeight;
+      this.draw();
+    }
+  }
+
+  /** `count` layer rows (between the spacers when virtualised), made or removed as needed. */
+  private rows(count: number, virtual: boolean): HTMLTableRowElement[] {
+    const rows = [...this.body.rows].filter((r) => r !== this.above && r !== this.below);
+    while (rows.length > count) rows.pop()?.remove();
+    while (rows.length < count) rows.push(this.row());
+    const children = virtual ? [this.above, ...rows, this.below] : rows;
+    if (this.body.children.length !== children.length || children.some((c, i) => this.body.children[i] !== c)) this.body.replaceChildren(...children);
+    return rows;
+  }
+
+  private fill(tr: HTMLTableRowElement, run: RunSnapshot, i: number): void {
+    const layer = run.layers[i];
+    if (!layer) return;
+    const has = recordCount(run.records) > 0;
+    const verdict = this.verdicts[i];
+    tr.dataset.line = String(layer.line);
+    tr.dataset.layer = String(i);
+    tr.title = `Reveal line ${layer.line}`;
+    const values = [
+      `L${layer.index}`,
+      String(layer.line),
+      String(layer.units),
+      layer.activation,
+      layer.init,
+      has ? formatValue(lastValue(run.records, 'gradRms', i)) : '–',
+      has ? formatValue(this.ratios[i] ?? NaN) : '–',
+      has ? formatFraction(lastValue(run.records, 'dead', i)) : '–',
+      has ? formatFraction(lastValue(run.records, 'saturated', i)) : '–',
+      verdict?.text ?? 'ok',
+    ];
+    values.forEach((v, j) => {
+      const cell = tr.cells[j];
+      if (cell && cell.textContent !== v) cell.textContent = v;
+    });
+    const vc = tr.cells[COLUMNS.length - 1];
+    if (vc) vc.className = `verdict ${verdict?.severity ?? 'ok'}`;
+  }
+
+  private row(): HTMLTableRowElement {
     const tr = h('tr', { tabindex: 0, class: 'clickable' }, ...COLUMNS.map((_, i) => h('td', { class: NUMERIC.has(i) ? 'num' : undefined })));
-    const reveal = (): void => this.onReveal(run.fileName, Number(tr.dataset.line));
+    const reveal = (): void => {
+      if (this.run) this.onReveal(this.run.fileName, Number(tr.dataset.line));
+    };
     tr.addEventListener('click', reveal);
     tr.addEventListener('keydown', (e) => {
       if (e.key === 'Enter' || e.key === ' ') {
@@ -84,4 +153,9 @@ export class LayerTable {
     });
     return tr;
   }
+}
+
+/** An empty row standing for the rows out of view. */
+function spacer(): HTMLTableRowElement {
+  return h('tr', { class: 'spacer', 'aria-hidden': 'true' }, h('td', { colspan: COLUMNS.length }));
 }

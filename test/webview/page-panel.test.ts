@@ -127,6 +127,17 @@ describe('webview page at 600 px: out of date, fixes, pinned scale, many layers 
     await page.mouse.move(bb.x + (plot[0] ?? 0) + (plot[2] ?? 0) / 2, bb.y + (plot[1] ?? 0) + 1);
     await page.locator('.heatmap-tip').waitFor({ state: 'visible' });
     assert.match((await page.locator('.heatmap-tip').textContent()) ?? '', new RegExp(`^L0–L${perRow - 1} · lines 3–${perRow + 2} \\(${perRow} layers\\)`));
+
+    // The layer table holds the rows in view only; scrolled to its end it shows the last layer, whose row reveals its line.
+    const rows = page.locator('.layer-table tbody tr:not(.spacer)');
+    const shown = await rows.count();
+    assert.ok(shown > 0 && shown < 100, `${shown} layer rows in the document`);
+    await page.locator('.table-scroll').evaluate((el) => (el.scrollTop = el.scrollHeight));
+    await page.waitForFunction(() => [...document.querySelectorAll('.layer-table tbody tr')].some((tr) => tr.querySelector('td')?.textContent === 'L999'));
+    assert.ok((await rows.count()) < 100, 'still only the rows in view');
+    await page.locator('.layer-table tbody tr', { has: page.locator('td', { hasText: /^L999$/ }) }).click();
+    await page.waitForFunction(() => JSON.stringify((window as unknown as { __posted: unknown[] }).__posted.at(-1)).includes('"line":1002'));
+    assert.deepEqual((await posted(page)).at(-1), { type: 'revealLayer', fileName: fx.FILE, line: 1002 });
   });
 
   it('draws an initial record as its own epoch-0 column', async () => {
