@@ -556,7 +556,7 @@ export async function launchChromium({ work, headless = true, viewport = { width
 }
 
 /** Wait until the workbench has rendered (`.monaco-workbench`) and the explorer or editor area is there. */
-export async function waitForWorkbench(page, timeout = 60_000) {
+export async function waitForWorkbench(page, timeout = 120_000) {
   await page.waitForSelector('.monaco-workbench', { timeout });
   await page.waitForSelector('.part.editor', { timeout });
 }

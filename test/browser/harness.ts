@@ -75,7 +75,7 @@ export async function openWorkbench(name = 'browser', { settings = {}, files = {
     chromium = await launchChromium({ work });
     const { page } = chromium;
     page.on('pageerror', (e) => console.log(`    [page error] ${e.message}`));
-    await page.goto(workbenchUrl(server, { folder: workspace }));
+    await page.goto(workbenchUrl(server, { folder: workspace }), { timeout: 120_000 }); // a loaded machine takes longer than the default 30 s
     await waitForWorkbench(page);
     const wb: Workbench = {
       page,

@@ -7,7 +7,7 @@ import { freePort, freshWorkDir, groupAlive, launchChromium, sleep, waitForWorkb
 import { ROOT, editorTab, poll } from './harness';
 
 describe('npm start (scripts/start.mjs)', function () {
-  this.timeout(120_000);
+  this.timeout(240_000);
   let child: ChildProcess;
   let output = '';
   let chromium: Chromium | undefined;
@@ -33,7 +33,7 @@ describe('npm start (scripts/start.mjs)', function () {
     const health = await fetch(new URL('/healthz', url));
     assert.equal(health.status, 200);
     chromium = await launchChromium({ work: freshWorkDir('browser-start', ROOT) });
-    await chromium.page.goto(url);
+    await chromium.page.goto(url, { timeout: 120_000 }); // a loaded machine takes longer than the default 30 s
     await waitForWorkbench(chromium.page);
     await editorTab(chromium.page, 'deep-sigmoid.nnspec').and(chromium.page.locator('.tab.active')).first().waitFor({ timeout: 30_000 });
     // The tab shows before its lines are rendered: wait for them (under load that takes a moment).

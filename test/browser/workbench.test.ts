@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { ROOT, activeEditorLanguage, editorTab, explorerRow, openFile, openWorkbench, poll, statusBarLanguage, type Workbench } from './harness';
 
 describe('workbench (code-server in Chromium)', function () {
-  this.timeout(120_000);
+  this.timeout(180_000);
   let wb: Workbench;
 
   before(async () => {
