@@ -3,6 +3,7 @@
 // side is checked by the compiler against what the other side may send.
 
 import type { EpochRecord, Finding, InitialRecord, Problem, ReportLayer, StopReason, Report, Thresholds } from './engine/types';
+import type { LrCheck } from './engine/lrCheck';
 import { HEATMAP_METRICS, isOneOf, LR_MAX, type HeatmapMetric, type RunState } from './shared/vocabulary';
 
 export { HEATMAP_METRICS, type HeatmapMetric, type RunState };
@@ -69,6 +70,8 @@ export interface WorkerLrFound {
   readonly suggested: number | null;
   /** The spec's own lr (the worker parsed it; the host does not parse again). */
   readonly currentLr: number;
+  /** The suggestion checked against short trainings; null when cancelled before the check. */
+  readonly check: LrCheck | null;
 }
 export interface WorkerFailed {
   readonly type: 'failed';
@@ -132,11 +135,24 @@ export function recordCount(columns: RecordColumns): number {
 /** Most records a run's snapshot holds; a longer run is sent as bucket aggregates (`stride`). */
 export const PANEL_EPOCH_CAP = 2000;
 
+/** One short training of the check, as the page's table shows it (the host words it). */
+export interface LrTrialRow {
+  readonly lr: number;
+  /** Why it was tried: "suggested ×3", "file"… */
+  readonly roles: string;
+  /** Its loss over the training set, or "diverged at step N". */
+  readonly result: string;
+  readonly best: boolean;
+  readonly isFile: boolean;
+}
+
 export interface LrFindSnapshot {
   readonly fileName: string;
   readonly points: readonly LrFindPoint[];
   readonly suggested: number | null;
   readonly currentLr: number;
+  /** The short trainings and what they found (lrCheckSummary); null when the sweep was cancelled before them. */
+  readonly check: { readonly steps: number; readonly trials: readonly LrTrialRow[]; readonly summary: string } | null;
 }
 
 export interface CompareVariantSnapshot {

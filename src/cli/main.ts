@@ -26,7 +26,9 @@ import { dataFileReader, readRegularFile } from '../node/dataFiles';
 import { timeSlices } from '../node/timeSlices';
 import { version } from '../../package.json';
 import type { Dataset, EpochRecord, Problem, Severity } from '../engine/types';
+import { sci } from '../shared/numbers';
 import { findLearningRate } from '../engine/lrfind';
+import { checkLearningRates, lrCheckSummary, roundLr, trialResult } from '../engine/lrCheck';
 import { heatmap, layerTable, lrPlot, progressBar, speedOfLearning } from './terminal';
 import { importToFiles } from './import';
 
@@ -48,7 +50,8 @@ gradcheck  compares analytic gradients with central differences in float64 on a 
            layer's largest gradient, or under what the differences resolve, is measured against
            that instead (its own size is noise there: docs/limits.md)
 lr-find    the learning-rate range test: raises lr from 1e-6 to 10 over 300 steps from the initial
-           weights, plots the smoothed loss against lr and suggests the lr where it falls fastest
+           weights, plots the smoothed loss against lr and suggests the lr where it falls fastest;
+           then trains the suggestion, ×3, ÷3 and the file's lr briefly and says which trained best
 import     reads a TensorFlow.js model.json (weights beside it), a Keras model.to_json() file or an
            ONNX file, and writes OUT.nnspec (default: beside MODEL) and OUT.weights.json; --data
            sets its data line (default: data normal, stand-in samples); exit 1 when a layer or op
@@ -334,14 +337,19 @@ async function runLrFind(args: Args, io: Io): Promise<number> {
   if (!loaded) return 1;
   const { result, dataset } = loaded;
   const found = findLearningRate(result.spec, dataset);
+  const check = checkLearningRates(result.spec, dataset, found.suggested);
+  const lr = result.spec.optimizer.lr;
   if (args.flags.has('--json')) {
-    io.out(toJson({ current: result.spec.optimizer.lr, ...found }, 2) + '\n');
+    io.out(toJson({ current: lr, ...found, check }, 2) + '\n');
     return 0;
   }
-  io.out(lrPlot(found.points, found.suggested, 60, 14));
-  const lr = result.spec.optimizer.lr;
+  io.out(lrPlot(found.points, { suggested: found.suggested, current: lr }, 60, 14));
   if (found.suggested === null) io.out(`\nThe loss never fell as lr rose: no suggestion (the file uses lr=${lr}). Look for vanishing or dead layers first.\n`);
-  else io.out(`\nSuggested lr: ${Number(found.suggested.toPrecision(2))} (where the loss falls fastest); the file uses lr=${lr}.\n`);
+  else io.out(`\nSuggested lr: ${roundLr(found.suggested)} (where the loss falls fastest); the file uses lr=${lr}.\n`);
+  io.out(`\nShort trainings, ${check.steps} steps each from the same initial weights (loss over the training set):\n`);
+  const best = check.verdict.kind === 'best' ? check.verdict.lr : null;
+  for (const t of check.trials) io.out(`  ${t.lr === best ? '*' : ' '} lr ${sci(t.lr).padEnd(9)} ${t.roles.join(', ').padEnd(22)} ${trialResult(t)}\n`);
+  io.out(`${lrCheckSummary(check)}\n`);
   return 0;
 }
 

@@ -131,7 +131,18 @@ export function progressBar(done: number, total: number, loss: number, width = 3
 }
 
 /** A text plot of the smoothed loss against log10 lr, with the suggestion marked. */
-export function lrPlot(points: readonly { lr: number; smoothed: number }[], suggested: number | null, width: number, height: number): string {
+/**
+ * The range test's smoothed loss against lr (log axis) in text: the y axis labelled at its top,
+ * middle and bottom, the x axis at every decade (a ┬ on the axis, its value under it), the
+ * suggestion drawn as a column of |, the file's own lr as a column of : (where both fall on one
+ * column, the suggestion's mark wins and the legend says so).
+ */
+export function lrPlot(
+  points: readonly { lr: number; smoothed: number }[],
+  marks: { suggested: number | null; current: number },
+  width: number,
+  height: number,
+): string {
   if (points.length === 0) return '(no points)\n';
   const xs = points.map((p) => Math.log10(p.lr));
   const ys = points.map((p) => p.smoothed);
@@ -142,11 +153,32 @@ export function lrPlot(points: readonly { lr: number; smoothed: number }[], sugg
   const grid = Array.from({ length: height }, () => new Array<string>(width).fill(' '));
   const col = (x: number) => Math.min(width - 1, Math.max(0, Math.round(((x - x0) / Math.max(1e-12, x1 - x0)) * (width - 1))));
   const row = (y: number) => Math.min(height - 1, Math.max(0, Math.round((1 - (y - y0) / Math.max(1e-12, y1 - y0)) * (height - 1))));
-  if (suggested !== null) for (let r = 0; r < height; r++) grid[r][col(Math.log10(suggested))] = '|';
+  const inRange = (lr: number) => lr > 0 && Math.log10(lr) >= x0 && Math.log10(lr) <= x1;
+  const legend: string[] = ['log scale'];
+  if (inRange(marks.current)) {
+    for (let r = 0; r < height; r++) grid[r][col(Math.log10(marks.current))] = ':';
+    legend.push(`: the file's lr ${sci(marks.current)}`);
+  } else legend.push(`the file's lr ${sci(marks.current)} is off the plot`);
+  if (marks.suggested !== null) {
+    for (let r = 0; r < height; r++) grid[r][col(Math.log10(marks.suggested))] = '|';
+    legend.push(`| suggested ${sci(marks.suggested)}`);
+  }
   points.forEach((_, i) => (grid[row(ys[i])][col(xs[i])] = '•'));
-  const label = (v: number) => sci(v).padStart(8);
-  const lines = grid.map((r, i) => `${i === 0 ? label(y1) : i === height - 1 ? label(y0) : ' '.repeat(8)} ┤${r.join('')}`);
-  lines.push(`${' '.repeat(9)}└${'─'.repeat(width)}`);
-  lines.push(`${' '.repeat(10)}lr ${sci(points[0].lr)}${' '.repeat(Math.max(1, width - 16))}${sci(points[points.length - 1].lr)}  (log scale; | suggested)`);
+  const mid = Math.floor((height - 1) / 2);
+  const yLabel = (i: number) => (i === 0 ? sci(y1) : i === height - 1 ? sci(y0) : i === mid ? sci(y1 - ((y1 - y0) * mid) / (height - 1)) : '');
+  const lines = grid.map((r, i) => `${yLabel(i).padStart(8)} ┤${r.join('')}`);
+  // Decade ticks on the x axis, each value centred under its tick where it fits.
+  const axis = new Array<string>(width).fill('─');
+  const labels = new Array<string>(width + 8).fill(' ');
+  for (let d = Math.ceil(x0 - 1e-9); d <= x1 + 1e-9; d++) {
+    const c = col(d);
+    axis[c] = '┬';
+    const text = d >= -3 && d <= 3 ? sci(10 ** d) : `1e${d}`;
+    const at = Math.max(0, c - Math.floor(text.length / 2));
+    if (labels.slice(Math.max(0, at - 1), at + text.length + 1).every((ch) => ch === ' ')) for (let k = 0; k < text.length; k++) labels[at + k] = text[k];
+  }
+  lines.push(`${' '.repeat(9)}└${axis.join('')}`);
+  lines.push(`${' '.repeat(10)}${labels.join('').trimEnd()}`);
+  lines.push(`${' '.repeat(10)}learning rate (${legend.join('; ')})`);
   return 'Smoothed loss against learning rate:\n' + lines.join('\n') + '\n';
 }

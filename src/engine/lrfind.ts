@@ -27,7 +27,7 @@ export interface LrFindOptions {
 }
 
 /** The samples in a seeded random order, so consecutive batches mix the classes. */
-function shuffled(data: Dataset, seed: number): Dataset {
+export function shuffled(data: Dataset, seed: number): Dataset {
   const order = new Int32Array(data.n);
   for (let i = 0; i < data.n; i++) order[i] = i;
   new Rng(seed).shuffle(order);

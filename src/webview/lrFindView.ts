@@ -1,8 +1,9 @@
-// The 'lrFind' view: smoothed loss against learning rate on a log axis, the suggestion marked,
-// and a button that writes it into the spec.
+// The 'lrFind' view: smoothed loss against learning rate on a log axis with the suggestion and the
+// file's lr marked; then the short trainings that check the suggestion (a row per lr, the one that
+// trained best marked, each with a button that writes it into the spec) and what they found.
 
 import type { Plugin, TooltipItem } from 'chart.js';
-import type { LrFindSnapshot, PanelView } from '../protocol';
+import type { LrFindSnapshot, LrTrialRow, PanelView } from '../protocol';
 import { Chart, tooltipStyle } from './charts';
 import { button } from './controls';
 import { h } from './dom';
@@ -22,6 +23,7 @@ export class LrFindView implements View {
   readonly element: HTMLElement;
   private readonly header: HTMLElement;
   private readonly actionsBar: HTMLElement;
+  private readonly trials: HTMLElement;
   private readonly canvas: HTMLCanvasElement;
   private chart: Chart<'line', Point[], unknown> | null = null;
   private chartTheme: Theme | null = null;
@@ -30,6 +32,7 @@ export class LrFindView implements View {
   constructor(private readonly actions: Actions) {
     this.header = h('header', { class: 'view-header' });
     this.actionsBar = h('div', { class: 'toolbar' });
+    this.trials = h('section', { class: 'card lr-trials', 'aria-labelledby': 'lr-trials-heading' });
     this.canvas = h('canvas', { role: 'img' });
     this.element = h(
       'div',
@@ -41,6 +44,7 @@ export class LrFindView implements View {
         h('h2', { id: 'lr-heading' }, 'Smoothed loss against learning rate'),
         h('div', { class: 'chart-box lr-box' }, this.canvas),
       ),
+      this.trials,
       this.actionsBar,
     );
   }
@@ -59,18 +63,27 @@ export class LrFindView implements View {
       ),
     );
     const suggested = lr.suggested;
-    this.actionsBar.replaceChildren(
+    this.renderTrials(lr.check);
+    // With the check, each trained lr has its own button in the table; without it (cancelled), the suggestion here.
+    const action =
       suggested === null
         ? h('p', { class: 'muted' }, 'No learning rate stood out: the loss never fell steadily over the sweep.')
-        : button(`Use lr = ${formatValue(suggested)}`, () => this.actions.applyLr(suggested), {
-            title: 'Write this learning rate into the optimizer statement',
-          }),
-    );
+        : lr.check
+          ? null
+          : button(`Use lr = ${formatValue(suggested)}`, () => this.actions.applyLr(suggested), {
+              title: 'Write this learning rate into the optimizer statement',
+            });
+    this.actionsBar.replaceChildren(...(action ? [action] : []));
+    this.actionsBar.hidden = !action;
     this.markers = [
       ...(suggested === null
         ? []
         : [{ lr: suggested, label: `suggested ${formatValue(suggested)}`, color: theme.series[2] ?? theme.foreground, dashed: false }]),
       { lr: lr.currentLr, label: `current ${formatValue(lr.currentLr)}`, color: theme.muted, dashed: true },
+      // The short trainings' winner, where it is neither of the two above.
+      ...(lr.check?.trials
+        .filter((t) => t.best && !t.isFile && !/^suggested$|^suggested,/.test(t.roles))
+        .map((t) => ({ lr: t.lr, label: `trained best ${formatValue(t.lr)}`, color: theme.series[1] ?? theme.foreground, dashed: false })) ?? []),
     ];
     if (!this.chart || this.chartTheme !== theme) this.build(theme);
     const chart = this.chart;
@@ -82,11 +95,58 @@ export class LrFindView implements View {
     chart.update('none');
   }
 
+  private renderTrials(check: LrFindSnapshot['check']): void {
+    this.trials.hidden = check === null;
+    if (!check) return this.trials.replaceChildren();
+    const row = (t: LrTrialRow) =>
+      h(
+        'tr',
+        { class: t.best ? 'best' : '' },
+        h('td', { class: 'num' }, formatValue(t.lr)),
+        h('td', {}, t.roles),
+        h('td', { class: 'num' }, t.result),
+        h('td', {}, t.best ? 'trained best' : ''),
+        h(
+          'td',
+          {},
+          t.isFile
+            ? h('span', { class: 'muted' }, 'in the file')
+            : button(`Use lr = ${formatValue(t.lr)}`, () => this.actions.applyLr(t.lr), { title: 'Write this learning rate into the optimizer statement' }),
+        ),
+      );
+    this.trials.replaceChildren(
+      h('h2', { id: 'lr-trials-heading' }, `Short trainings: ${check.steps} steps each from the same initial weights`),
+      h(
+        'div',
+        { class: 'table-scroll' },
+        h(
+          'table',
+          { class: 'layer-table' },
+          h(
+            'thead',
+            {},
+            h(
+              'tr',
+              {},
+              h('th', { class: 'num' }, 'lr'),
+              h('th', {}, 'tried as'),
+              h('th', { class: 'num' }, 'loss, training set'),
+              h('th', {}, ''),
+              h('th', {}, ''),
+            ),
+          ),
+          h('tbody', {}, ...check.trials.map(row)),
+        ),
+      ),
+      h('p', { class: 'lr-summary' }, check.summary),
+    );
+  }
+
   private describe(lr: LrFindSnapshot): string {
     const first = lr.points[0];
     const last = lr.points[lr.points.length - 1];
     const range = first && last ? `from lr ${formatValue(first.lr)} to ${formatValue(last.lr)}` : 'with no points';
-    return `Smoothed loss against learning rate, ${range}; ${lr.suggested === null ? 'no suggestion' : `suggested lr ${formatValue(lr.suggested)}`}.`;
+    return `Smoothed loss against learning rate, ${range}; ${lr.suggested === null ? 'no suggestion' : `suggested lr ${formatValue(lr.suggested)}`}; current lr ${formatValue(lr.currentLr)}.`;
   }
 
   private build(theme: Theme): void {

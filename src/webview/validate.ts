@@ -10,7 +10,7 @@
 import type { Finding, Fix, ReportLayer } from '../engine/types';
 import type { CompareVariantSnapshot, HeatmapMetric, HostToPanel, LrFindSnapshot, PanelView, RecordColumns, RunSnapshot } from '../protocol';
 import { FINDING_KINDS, HEATMAP_METRICS, RUN_STATES, SEVERITIES, STOP_REASONS, isOneOf } from '../shared/vocabulary';
-import type { LrFindPoint } from '../protocol';
+import type { LrFindPoint, LrTrialRow } from '../protocol';
 import type { PageState, PinnedScale } from './state';
 
 class Invalid extends Error {
@@ -193,6 +193,22 @@ const lrPoint: Check<LrFindPoint> = (v, path) => {
   return { lr: finite(o.lr, `${path}.lr`), loss: num(o.loss, `${path}.loss`), smoothed: num(o.smoothed, `${path}.smoothed`) };
 };
 
+const lrTrial: Check<LrTrialRow> = (v, path) => {
+  const o = obj(v, path);
+  return {
+    lr: finite(o.lr, `${path}.lr`),
+    roles: str(o.roles, `${path}.roles`),
+    result: str(o.result, `${path}.result`),
+    best: bool(o.best, `${path}.best`),
+    isFile: bool(o.isFile, `${path}.isFile`),
+  };
+};
+
+const lrCheck: Check<NonNullable<LrFindSnapshot['check']>> = (v, path) => {
+  const o = obj(v, path);
+  return { steps: finite(o.steps, `${path}.steps`), trials: arr(lrTrial)(o.trials, `${path}.trials`), summary: str(o.summary, `${path}.summary`) };
+};
+
 const lrFind: Check<LrFindSnapshot> = (v, path) => {
   const o = obj(v, path);
   return {
@@ -200,6 +216,7 @@ const lrFind: Check<LrFindSnapshot> = (v, path) => {
     points: arr(lrPoint)(o.points, `${path}.points`),
     suggested: nullable(finite)(o.suggested, `${path}.suggested`),
     currentLr: finite(o.currentLr, `${path}.currentLr`),
+    check: nullable(lrCheck)(o.check, `${path}.check`),
   };
 };
 

@@ -11,6 +11,7 @@ import { buildReport, certainFindings, checkWithFiles, diagnoseRun, EpochHistory
 import { dataFileReader } from '../node/dataFiles';
 import { initialCapacity } from '../engine/history';
 import { findLearningRate } from '../engine/lrfind';
+import { checkLearningRates } from '../engine/lrCheck';
 import type { EpochRecord, Spec } from '../engine/types';
 import type { StartTraining, WorkerToHost } from '../protocol';
 
@@ -45,8 +46,10 @@ async function train(port: NonNullable<typeof parentPort>, msg: StartTraining): 
   }
   if (msg.mode === 'lrFind') {
     // The range test from the initial weights; a cancel ends the sweep early with the points so far.
-    const found = findLearningRate(result.spec, result.dataset, { isCancelled: () => Atomics.load(cancelled, 0) !== 0 });
-    post(port, { type: 'lrFound', points: found.points, suggested: found.suggested, currentLr: result.spec.optimizer.lr });
+    const isCancelled = () => Atomics.load(cancelled, 0) !== 0;
+    const found = findLearningRate(result.spec, result.dataset, { isCancelled });
+    const check = checkLearningRates(result.spec, result.dataset, found.suggested, { isCancelled });
+    post(port, { type: 'lrFound', points: found.points, suggested: found.suggested, currentLr: result.spec.optimizer.lr, check });
     return;
   }
   if (msg.mode !== 'train') {

@@ -26,7 +26,7 @@ describe('host: job outcomes', () => {
   });
 
   it('an lr sweep is done, or cancelled when a stop was asked for', () => {
-    const found = { type: 'lrFound', points: [], suggested: null, currentLr: 0.1 } as const;
+    const found = { type: 'lrFound', points: [], suggested: null, currentLr: 0.1, check: null } as const;
     assert.deepEqual(outcomeOfMessage(found, false), { kind: 'done' });
     assert.deepEqual(outcomeOfMessage(found, true), { kind: 'cancelled', reported: true });
   });

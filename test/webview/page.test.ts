@@ -359,13 +359,31 @@ describe('webview page (chromium)', function () {
     await page.screenshot({ path: join(ARTIFACTS, 'compare-dark.png'), fullPage: true });
   });
 
-  it('lrFind: smoothed loss on a log axis and a "Use lr" button', async () => {
+  it('lrFind: smoothed loss on a log axis, the short trainings with the best marked, and a "Use lr" button per tried lr', async () => {
     await setTheme(page, LIGHT);
     await send(page, { type: 'show', view: { kind: 'lrFind', lrFind: fx.lrFind() }, metric: 'gradRms' });
-    const use = page.getByRole('button', { name: 'Use lr = 0.012' });
-    await use.click();
+    const rows = page.locator('.lr-trials tbody tr');
+    await rows.nth(3).waitFor();
+    assert.deepEqual(
+      (await rows.allInnerTexts()).map((t) => t.split('\t').slice(0, 4).join('|').trim()),
+      ['0.004|suggested ÷3|0.41|', '0.012|suggested|0.33|', '0.036|suggested ×3|0.29|trained best', '0.5|file|diverged at step 40|'],
+    );
+    assert.equal(await page.locator('.lr-trials tr.best').count(), 1);
+    assert.equal(await rows.nth(3).locator('vscode-button').count(), 0, "no button to write the file's own lr");
+    assert.match((await page.locator('.lr-summary').textContent()) ?? '', /^lr = 0\.036 \(suggested ×3\) trained best/);
+    assert.match((await page.locator('.lrfind-view canvas').getAttribute('aria-label')) ?? '', /suggested lr 0\.012; current lr 0\.5/);
+    await page.getByRole('button', { name: 'Use lr = 0.036' }).click();
+    await expectPosted(page, { type: 'applyLr', lr: 0.036 });
+    await page.getByRole('button', { name: 'Use lr = 0.012' }).click();
     await expectPosted(page, { type: 'applyLr', lr: 0.012 });
     await page.screenshot({ path: join(ARTIFACTS, 'lrfind-light.png'), fullPage: true });
+  });
+
+  it("lrFind cancelled before the short trainings: no table, the suggestion's button alone", async () => {
+    await send(page, { type: 'show', view: { kind: 'lrFind', lrFind: { ...fx.lrFind(), check: null } }, metric: 'gradRms' });
+    await page.locator('.lr-trials').waitFor({ state: 'hidden' });
+    await page.getByRole('button', { name: 'Use lr = 0.012' }).click();
+    await expectPosted(page, { type: 'applyLr', lr: 0.012 });
   });
 
   it('downsamples a 3000-epoch run to the plot width, and keeps up with fast progress', async () => {

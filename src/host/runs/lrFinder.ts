@@ -1,12 +1,14 @@
 // Find Learning Rate, a policy on the job service: the learning-rate range test of the engine
-// (lrfind.ts) in a job of mode 'lrFind', with a cancellable notification; its plot (smoothed loss against lr, log axis) in
-// the panel's 'lrFind' view; and "Use lr = X", from the page or the notification, written into the
-// optimizer line with the same edit a quick fix makes.
+// (lrfind.ts) and its check against short trainings (lrCheck.ts) in a job of mode 'lrFind', with a
+// cancellable notification; its plot (smoothed loss against lr, log axis) and the trainings' table in
+// the panel's 'lrFind' view; and "Use lr = X", from the page or the notification (which offers the
+// lr that trained best), written into the optimizer line with the same edit a quick fix makes.
 
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { editsForChange } from '../../engine/index';
-import type { LrFindPoint, PanelView, WorkerLrFound } from '../../protocol';
+import { lrCheckSummary, roundLr, trialResult, type LrCheck } from '../../engine/lrCheck';
+import type { LrFindPoint, LrFindSnapshot, PanelView, WorkerLrFound } from '../../protocol';
 import { workspaceEdit } from '../language/codeActions';
 import type { InspectorPanels } from '../panel/panels';
 import type { PanelContent } from '../panel/panelContent';
@@ -21,6 +23,8 @@ export const FIND_LR_COMMAND = 'nnspec.findLearningRate';
 export interface LrFindOutcome {
   readonly state: 'done' | 'cancelled' | 'failed' | 'rejected';
   readonly suggested: number | null;
+  /** The short trainings' verdict (null when they did not run, as after a cancel). */
+  readonly check: LrCheck['verdict'] | null;
   readonly points: number;
   readonly currentLr: number;
   readonly error?: string;
@@ -28,7 +32,18 @@ export interface LrFindOutcome {
 
 /** The lr written into the file: three significant digits, as the panel's "Use lr = X" button shows it. */
 export function lrText(lr: number): string {
-  return String(Number(lr.toPrecision(3)));
+  return String(roundLr(lr));
+}
+
+/** The check as the page shows it: a row per short training, and the summary sentence. */
+export function checkRows(check: LrCheck | null): LrFindSnapshot['check'] {
+  if (!check) return null;
+  const best = check.verdict.kind === 'best' ? check.verdict.lr : null;
+  return {
+    steps: check.steps,
+    trials: check.trials.map((t) => ({ lr: t.lr, roles: t.roles.join(', '), result: trialResult(t), best: t.lr === best, isFile: t.roles.includes('file') })),
+    summary: lrCheckSummary(check),
+  };
 }
 
 /** One sweep's result, as the panel shows it. */
@@ -43,6 +58,7 @@ class LrSweep implements PanelContent {
     private readonly points: readonly LrFindPoint[],
     private readonly suggested: number | null,
     private readonly currentLr: number,
+    private readonly check: LrCheck | null,
   ) {
     this.fileName = fileName;
   }
@@ -52,7 +68,10 @@ class LrSweep implements PanelContent {
   }
 
   view(): PanelView {
-    return { kind: 'lrFind', lrFind: { fileName: this.fileName, points: this.points, suggested: this.suggested, currentLr: this.currentLr } };
+    return {
+      kind: 'lrFind',
+      lrFind: { fileName: this.fileName, points: this.points, suggested: this.suggested, currentLr: this.currentLr, check: checkRows(this.check) },
+    };
   }
 
   applyLr(lr: number): Promise<boolean> {
@@ -99,24 +118,28 @@ export class LrFinder {
     switch (outcome.kind) {
       case 'crashed':
       case 'outOfMemory':
-        return { state: 'failed', suggested: null, points: 0, currentLr, error: outcome.message };
+        return { state: 'failed', suggested: null, check: null, points: 0, currentLr, error: outcome.message };
       case 'rejected':
-        return { state: 'rejected', suggested: null, points: 0, currentLr };
+        return { state: 'rejected', suggested: null, check: null, points: 0, currentLr };
       case 'cancelled':
       case 'done':
       case 'nonfinite':
         break;
     }
-    if (!found) return { state: 'cancelled', suggested: null, points: 0, currentLr };
-    const { points, suggested } = found;
-    this.panels.show(new LrSweep(doc.uri, doc.fileName, points, suggested, currentLr), doc);
+    if (!found) return { state: 'cancelled', suggested: null, check: null, points: 0, currentLr };
+    const { points, suggested, check } = found;
+    this.panels.show(new LrSweep(doc.uri, doc.fileName, points, suggested, currentLr, check), doc);
     const state = outcome.kind === 'cancelled' ? 'cancelled' : 'done';
-    if (suggested !== null && state === 'done') {
-      const use = `Use lr = ${lrText(suggested)}`;
-      void vscode.window
-        .showInformationMessage(notice(`Gradient Flow: the loss of ${label} falls fastest at lr = ${lrText(suggested)} (the file uses ${currentLr}).`), use)
-        .then((pick) => pick === use && applyLr(doc.uri, suggested));
+    if (state === 'done' && check) {
+      // The button offers what trained best, and only where that is not the file's lr already.
+      const best = check.verdict.kind === 'best' && check.verdict.lr !== currentLr ? check.verdict.lr : null;
+      const summary = `Gradient Flow (${label}): ${lrCheckSummary(check)}`;
+      if (best === null) void vscode.window.showInformationMessage(notice(summary));
+      else {
+        const use = `Use lr = ${lrText(best)}`;
+        void vscode.window.showInformationMessage(notice(summary), use).then((pick) => pick === use && applyLr(doc.uri, best));
+      }
     }
-    return { state, suggested, points: points.length, currentLr };
+    return { state, suggested, check: check?.verdict ?? null, points: points.length, currentLr };
   }
 }
