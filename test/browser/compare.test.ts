@@ -2,7 +2,7 @@
 // run "Gradient Flow: Compare Activations…" from the palette, accept the picker's default selection
 // (the file as written and three activation variants), and find four heatmaps painted in the panel,
 // one row per layer each, with a verdict under each. Then "Gradient Flow: Find Learning Rate" on
-// relu-he.nnspec plots its sweep. Screenshots: test-artifacts/compare.png and lr-find.png.
+// relu-he.nnspec plots its sweep and its short trainings. Screenshots: test-artifacts/compare.png and lr-find.png.
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
@@ -115,7 +115,7 @@ describe('Compare Activations… from the palette (code-server in Chromium)', fu
     console.log(`    screenshot: ${path.relative(ROOT, await wb.screenshot('compare'))}`);
   });
 
-  it('Find Learning Rate on relu-he.nnspec plots the sweep and offers the suggested lr', async () => {
+  it("Find Learning Rate on relu-he.nnspec plots the sweep, marks the file's lr, and its short trainings say the file's 0.05 trained best", async () => {
     await page.keyboard.press('Control+p');
     const input = page.locator('.quick-input-widget input');
     await input.waitFor({ state: 'visible' });
@@ -124,18 +124,25 @@ describe('Compare Activations… from the palette (code-server in Chromium)', fu
     await page.keyboard.press('Enter');
     await page.locator('.tabs-container .tab.active').filter({ hasText: 'relu-he.nnspec' }).first().waitFor({ timeout: 20_000 });
     await runCommand(page, 'Gradient Flow: Find Learning Rate');
-    const frame = await findFrameWith(page, '.lrfind-view canvas', 60_000);
+    // The sweep and then four short trainings run in the worker; the view comes with both.
+    const frame = await findFrameWith(page, '.lrfind-view .lr-trials tbody tr', 120_000);
     const label = await poll(
       'the plot with its suggestion',
       async () => {
         const l = await frame.$eval('.lrfind-view canvas', (c) => c.getAttribute('aria-label') ?? '');
-        return /suggested lr/.test(l) ? l : null;
+        return /suggested lr .*; current lr 0\.05\.$/.test(l) ? l : null;
       },
       30_000,
     );
     console.log(`    ${label}`);
-    const button = await frame.$eval('.lrfind-view vscode-button', (b) => b.textContent ?? '');
-    assert.match(button, /^Use lr = [\d.e-]+$/);
+    const rows = (await frame.locator('.lr-trials tbody tr').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+    console.log(`    ${rows.join('\n    ')}`);
+    assert.equal(rows.length, 4);
+    assert.match(rows[3]!, /^0\.05 file [\d.]+ trained best in the file$/);
+    assert.match((await frame.locator('.lr-summary').textContent()) ?? '', /^The file's lr = 0\.05 trained best in 300 steps/);
+    const buttons = await frame.locator('.lr-trials vscode-button').allTextContents();
+    assert.equal(buttons.length, 3, "a Use button on each tried lr but the file's");
+    for (const b of buttons) assert.match(b.trim(), /^Use lr = [\d.e-]+$/);
     const painted = await frame.$eval('.lrfind-view canvas', (el) => {
       const c = el as HTMLCanvasElement;
       const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;

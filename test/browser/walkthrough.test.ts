@@ -2,12 +2,29 @@
 // by step through its own buttons: it is listed by "Welcome: Open Walkthrough…" with its five steps;
 // "Open deep-sigmoid.nnspec" opens the example beside it; "Train & Inspect" trains it; "Show the
 // hover" shows the vanishing evidence; "Show the quick fixes" offers the fix, and choosing it edits
-// the line; "Compare Activations…" opens the variant picker. Each step is ticked by its completion
-// event. Screenshot: test-artifacts/walkthrough.png.
+// the line; trained again, the fixed network has no vanishing layer (the walkthrough's own fix
+// heals); "Compare Activations…" opens the variant picker. Each step is ticked by its completion
+// event. A second workbench checks that the first run of a session fills the panel live.
+// Screenshots: test-artifacts/walkthrough.png, walkthrough-healed.png, first-run-live.png.
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Page } from 'playwright-core';
-import { ROOT, editorTab, openWorkbench, poll, type Workbench } from './harness';
+import type { Frame, Page } from 'playwright-core';
+import { ROOT, editorTab, findFrameWith, openFile, openWorkbench, paintedHeatmapRows, poll, runCommand, type Workbench } from './harness';
+
+/** The run view's header in the panel: its state badge and "epoch N of M". */
+async function runHeader(frame: Frame): Promise<{ state: string; epoch: number; of: number } | null> {
+  return frame.evaluate(() => {
+    const state = document.querySelector('.run-view .view-header .state-badge')?.textContent ?? '';
+    const m = /epoch (\d+) of (\d+)/.exec(document.querySelector('.run-view .view-header .epochs')?.textContent ?? '');
+    return m ? { state, epoch: Number(m[1]), of: Number(m[2]) } : null;
+  });
+}
+
+/** The panel's layer table: each row's activation and verdict cells. */
+async function layerRows(frame: Frame): Promise<string[]> {
+  return frame.$$eval('.layers .layer-table tbody tr', (rows) => rows.map((r) => (r as HTMLElement).innerText.replace(/\s+/g, ' ').trim()));
+}
 
 const STEP = 'gradient-flow.gradient-flow#gradientFlow.start#';
 
@@ -65,10 +82,22 @@ describe('the walkthrough (code-server in Chromium)', function () {
     console.log(`    screenshot: ${path.relative(ROOT, await wb.screenshot('walkthrough'))}`);
   });
 
-  it('"Train & Inspect" trains the example (the walkthrough has the focus, the example is beside it)', async () => {
+  it('"Train & Inspect" trains the example (the walkthrough has the focus, the example is beside it) and the panel shows the run', async () => {
     await pressStepButton('train', 'Train & Inspect');
     await editorTab(page, 'Gradient Flow: deep-sigmoid').first().waitFor({ timeout: 30_000 });
     await ticked('train').waitFor({ timeout: 20_000 });
+    // The first run of the session: the panel was created for it and must not stay at "Waiting for a training run…".
+    const frame = await findFrameWith(page, '.run-view .view-header .epochs', 60_000);
+    const done = await poll(
+      'the first run, done, in the panel',
+      async () => {
+        const h = await runHeader(frame);
+        return h && h.state === 'done' && h.epoch === h.of ? h : null;
+      },
+      90_000,
+    );
+    assert.equal(done.of, 300);
+    assert.deepEqual(await paintedHeatmapRows(frame), [9], 'one heatmap, a row per dense layer');
   });
 
   it('"Show the hover" shows the vanishing evidence on the first dense line', async () => {
@@ -104,11 +133,93 @@ describe('the walkthrough (code-server in Chromium)', function () {
     await ticked('quickFix').waitFor({ timeout: 20_000 });
   });
 
+  it("trained again after the walkthrough's fix, deep-sigmoid heals: no layer vanishes, and the panel says so", async () => {
+    const frame = await findFrameWith(page, '.run-view .layers', 30_000);
+    const sigmoidRun = await frame.$eval('.layers .layer-table tbody', (b) => (b as HTMLElement).dataset.run ?? '');
+    // As a newcomer does: Train & Inspect on the edited example (the walkthrough's button trains it as it is now).
+    await pressStepButton('train', 'Train & Inspect');
+    const rows = await poll(
+      'the retrained run, done, in the panel',
+      async () => {
+        const run = await frame.$eval('.layers .layer-table tbody', (b) => (b as HTMLElement).dataset.run ?? '');
+        const h = await runHeader(frame);
+        return run !== sigmoidRun && h?.state === 'done' && h.epoch === h.of ? layerRows(frame) : null;
+      },
+      120_000,
+    );
+    console.log(`    ${rows.join('\n    ')}`);
+    assert.equal(rows.length, 9);
+    assert.ok(
+      rows.slice(0, 8).every((r) => /\brelu\b/.test(r)),
+      'the fix made every hidden layer relu (it reaches the layers above the flagged one)',
+    );
+    assert.ok(!rows.some((r) => /vanishing/i.test(r)), "no layer's verdict is vanishing");
+    const findings = (await frame.locator('.findings').innerText()).replace(/\s+/g, ' ');
+    assert.doesNotMatch(findings, /vanishing|plateau/i, findings);
+    console.log(`    screenshot: ${path.relative(ROOT, await wb.screenshot('walkthrough-healed'))}`);
+  });
+
   it('"Compare Activations…" opens the variant picker and ticks the step', async () => {
     await pressStepButton('compare', 'Compare Activations…');
     await page.locator('.quick-input-widget .quick-input-title').filter({ hasText: 'Compare Activations…' }).waitFor({ timeout: 20_000 });
     await ticked('compare').waitFor({ timeout: 20_000 });
     await page.keyboard.press('Escape');
     console.log(`    screenshot: ${path.relative(ROOT, await wb.screenshot('walkthrough-done'))}`);
+  });
+});
+
+describe('the first run of a session fills the panel live (code-server in Chromium)', function () {
+  this.timeout(180_000);
+  let wb: Workbench;
+  let page: Page;
+
+  before(async () => {
+    // deep-sigmoid for 20000 epochs: long enough that the run is still going when the panel is up, even on a busy machine.
+    const text = fs.readFileSync(path.join(ROOT, 'examples', 'deep-sigmoid.nnspec'), 'utf8').replace(/epochs=\d+/, 'epochs=20000');
+    wb = await openWorkbench('browser-first-run', { files: { 'long-run.nnspec': text } });
+    page = wb.page;
+  });
+  afterEach(function () {
+    return wb?.screenshotOnFailure(this);
+  });
+  after(() => wb?.close());
+
+  it('shows the epochs as they come, then stops when asked', async () => {
+    await openFile(page, 'long-run.nnspec');
+    await runCommand(page, 'Gradient Flow: Train & Inspect');
+    const frame = await findFrameWith(page, '.run-view .view-header .epochs', 60_000);
+    const first = await poll(
+      'the running run in the panel',
+      async () => {
+        const h = await runHeader(frame);
+        return h && h.state === 'running' && h.epoch > 0 ? h : null;
+      },
+      60_000,
+    );
+    assert.equal(first.of, 20000);
+    const later = await poll(
+      'more epochs while it runs',
+      async () => {
+        const h = await runHeader(frame);
+        return h && h.state === 'running' && h.epoch > first.epoch ? h : null;
+      },
+      60_000,
+    );
+    console.log(`    live: epoch ${first.epoch}, then ${later.epoch} of 20000`);
+    assert.equal(await frame.locator('.placeholder').count(), 0, 'not "Waiting for a training run…"');
+    const columns = Number(await frame.locator('.heatmap-box').first().getAttribute('data-columns'));
+    assert.ok(columns > 0, `the heatmap has ${columns} columns while the run goes on`);
+    console.log(`    screenshot: ${path.relative(ROOT, await wb.screenshot('first-run-live'))}`);
+    await runCommand(page, 'Gradient Flow: Stop Training');
+    const stopped = await poll(
+      'the run stopped',
+      async () => {
+        const h = await runHeader(frame);
+        return h && h.state !== 'running' ? h : null;
+      },
+      60_000,
+    );
+    assert.equal(stopped.state, 'cancelled');
+    assert.ok(stopped.epoch < 20000);
   });
 });
