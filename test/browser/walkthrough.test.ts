@@ -4,13 +4,13 @@
 // hover" shows the vanishing evidence; "Show the quick fixes" offers the fix, and choosing it edits
 // the line; trained again, the fixed network has no vanishing layer (the walkthrough's own fix
 // heals); "Compare Activations…" opens the variant picker. Each step is ticked by its completion
-// event. A second workbench checks that the first run of a session fills the panel live.
+// event. Last, a run that opens the panel anew fills it live.
 // Screenshots: test-artifacts/walkthrough.png, walkthrough-healed.png, first-run-live.png.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Frame, Page } from 'playwright-core';
-import { ROOT, editorTab, findFrameWith, openFile, openWorkbench, paintedHeatmapRows, poll, runCommand, type Workbench } from './harness';
+import { ROOT, activeEditor, editorTab, findFrameWith, openFile, openWorkbench, paintedHeatmapRows, poll, runCommand, type Workbench } from './harness';
 
 /** The run view's header in the panel: its state badge and "epoch N of M". */
 async function runHeader(frame: Frame): Promise<{ state: string; epoch: number; of: number } | null> {
@@ -46,7 +46,9 @@ describe('the walkthrough (code-server in Chromium)', function () {
   }
 
   before(async () => {
-    wb = await openWorkbench('browser-walkthrough');
+    // deep-sigmoid for 20000 epochs, for the last test: long enough that the run still goes when the panel is up, even on a busy machine.
+    const longRun = fs.readFileSync(path.join(ROOT, 'examples', 'deep-sigmoid.nnspec'), 'utf8').replace(/epochs=\d+/, 'epochs=20000');
+    wb = await openWorkbench('browser-walkthrough', { files: { 'long-run.nnspec': longRun } });
     page = wb.page;
   });
   afterEach(function () {
@@ -166,25 +168,13 @@ describe('the walkthrough (code-server in Chromium)', function () {
     await page.keyboard.press('Escape');
     console.log(`    screenshot: ${path.relative(ROOT, await wb.screenshot('walkthrough-done'))}`);
   });
-});
 
-describe('the first run of a session fills the panel live (code-server in Chromium)', function () {
-  this.timeout(180_000);
-  let wb: Workbench;
-  let page: Page;
-
-  before(async () => {
-    // deep-sigmoid for 20000 epochs: long enough that the run is still going when the panel is up, even on a busy machine.
-    const text = fs.readFileSync(path.join(ROOT, 'examples', 'deep-sigmoid.nnspec'), 'utf8').replace(/epochs=\d+/, 'epochs=20000');
-    wb = await openWorkbench('browser-first-run', { files: { 'long-run.nnspec': text } });
-    page = wb.page;
-  });
-  afterEach(function () {
-    return wb?.screenshotOnFailure(this);
-  });
-  after(() => wb?.close());
-
-  it('shows the epochs as they come, then stops when asked', async () => {
+  it('a run that opens the panel anew (as the first run of a session does) fills it live, epoch by epoch, and stops when asked', async () => {
+    // Closed, so the next run creates the panel and its page again: the moment the first run's updates were lost.
+    const panelTab = editorTab(page, 'Gradient Flow: deep-sigmoid').first();
+    await panelTab.hover();
+    await panelTab.locator('.codicon-close').click();
+    await poll('the panel closed', async () => (await page.locator('.tabs-container .tab').filter({ hasText: 'Gradient Flow:' }).count()) === 0, 20_000);
     await openFile(page, 'long-run.nnspec');
     await runCommand(page, 'Gradient Flow: Train & Inspect');
     const frame = await findFrameWith(page, '.run-view .view-header .epochs', 60_000);
@@ -210,12 +200,15 @@ describe('the first run of a session fills the panel live (code-server in Chromi
     const columns = Number(await frame.locator('.heatmap-box').first().getAttribute('data-columns'));
     assert.ok(columns > 0, `the heatmap has ${columns} columns while the run goes on`);
     console.log(`    screenshot: ${path.relative(ROOT, await wb.screenshot('first-run-live'))}`);
-    await runCommand(page, 'Gradient Flow: Stop Training');
+    // The file's "Stop Training" CodeLens, as a user stops it (clicked again if a re-render swallowed the click).
+    const stop = activeEditor(page).locator('.codelens-decoration a').filter({ hasText: 'Stop Training' }).first();
     const stopped = await poll(
       'the run stopped',
       async () => {
         const h = await runHeader(frame);
-        return h && h.state !== 'running' ? h : null;
+        if (h && h.state !== 'running') return h;
+        if (await stop.isVisible()) await stop.click({ timeout: 5_000 });
+        return null;
       },
       60_000,
     );
