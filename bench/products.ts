@@ -1,13 +1,13 @@
 // The matrix products of the two widest benchmark networks (4×256 relu and the digits'
 // 784-100-100-10), each alone through the engine's kernels (kernels.ts: the WebAssembly SIMD
 // product from 8,192 multiply-adds, copies in and out included), in GFLOP/s beside the machine's
-// SIMD peaks measured in the same run (peak.ts). Rounds interleave the products and the peak, so a
+// SIMD peaks measured in the same run (simdPeak.ts). Rounds interleave the products and the peak, so a
 // busy moment of the shared machine hits them alike; medians are reported.
 //   node out/bench/products.js [--rounds N]
 
 import { forwardProduct, inputGradientProduct, weightGradientProduct } from '../src/engine/kernels';
 import { NETWORKS, layerShapes, type BenchNet } from './networks';
-import { simdPeak } from './peak';
+import { simdPeak } from './simdPeak';
 import { median, stepsPerSecond } from './timing';
 
 interface Product {

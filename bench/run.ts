@@ -1,5 +1,5 @@
 // `npm run bench`: our engine against TensorFlow.js (cpu and wasm backends) on the networks of
-// issues 3 and 13, side by side in one run, with the machine's WebAssembly SIMD peak (peak.ts): per network, every contender is warmed up, then the contenders
+// issues 3 and 13, side by side in one run, with the machine's WebAssembly SIMD peak (simdPeak.ts): per network, every contender is warmed up, then the contenders
 // take turns for several rounds (so a busy moment of the machine hits them alike) and each one's
 // median over the rounds is reported. Then the 300-epoch CLI run and the statistics' memory.
 //
@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { Trainer } from '../src/engine/train';
 import { NETWORKS, engineSetup, engineStepper, flopsPerStep, type BenchNet } from './networks';
-import { simdPeak } from './peak';
+import { simdPeak } from './simdPeak';
 import { median, stepsPerSecond } from './timing';
 
 const argv = process.argv.slice(2);
@@ -145,7 +145,7 @@ async function main(): Promise<void> {
   }
   const peak = median(peaks.map((p) => p.f32x4));
   console.log(
-    `WebAssembly SIMD peak of one core (peak.ts, median of ${peaks.length}): f32x4 ${peak.toFixed(1)} GFLOP/s, f64x2 ${median(peaks.map((p) => p.f64x2)).toFixed(1)} GFLOP/s\n`,
+    `WebAssembly SIMD peak of one core (simdPeak.ts, median of ${peaks.length}): f32x4 ${peak.toFixed(1)} GFLOP/s, f64x2 ${median(peaks.map((p) => p.f64x2)).toFixed(1)} GFLOP/s\n`,
   );
   console.log(table(rows, peak));
   if (!only) console.log('\n' + targets(rows));

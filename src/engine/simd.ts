@@ -21,8 +21,11 @@ import { body, F64, I32, moduleOf, op, V128, whileLess } from './wasmAssembler';
  * gemm(A, B, bias, C, rows, inner, cols, scale): C = (bias + A·B) · scale over byte addresses of
  * float64 row-major matrices A [rows × inner], B [inner × cols], bias [cols], C [rows × cols];
  * rows and cols multiples of 4. Tiles of 4 rows × 4 columns: 8 f64x2 accumulators.
+ * With `aColumns`, gemmT(A, B, bias, C, rows, inner, cols, scale, aStride) reads A stored by
+ * columns, A[i, q] at A + 8·(q·aStride + i) (a weight gradient's Xᵀ, read where X lies instead of
+ * transposed first): a tile's four A values are then adjacent, one pointer with four offsets.
  */
-function gemmBody(): number[] {
+function gemmBody(aColumns: boolean): number[] {
   let n = 0;
   const A = n++,
     B = n++,
@@ -32,6 +35,7 @@ function gemmBody(): number[] {
     inner = n++,
     cols = n++,
     scale = n++;
+  const aStride = aColumns ? n++ : -1;
   const firstI32 = n;
   const r = n++,
     c = n++,
@@ -43,7 +47,8 @@ function gemmBody(): number[] {
     bp = n++,
     rowBytes = n++,
     innerBytes = n++,
-    cp = n++;
+    cp = n++,
+    aStrideBytes = n++;
   const firstV128 = n;
   const acc = [n++, n++, n++, n++, n++, n++, n++, n++];
   const lo = n++,
@@ -60,6 +65,7 @@ function gemmBody(): number[] {
     op.i32(3),
     op.shl,
     op.set(innerBytes),
+    ...(aColumns ? [op.get(aStride), op.i32(3), op.shl, op.set(aStrideBytes)] : []),
     op.get(scale),
     op.f64x2Splat,
     op.set(s),
@@ -82,26 +88,31 @@ function gemmBody(): number[] {
         op.v128Load(16),
         op.set(acc[1]),
         ...[1, 2, 3].flatMap((k) => [op.get(acc[0]), op.set(acc[2 * k]), op.get(acc[1]), op.set(acc[2 * k + 1])]),
-        // a0..a3 walk rows r..r+3 of A; bp walks column block c of B, one row of B per step.
-        op.get(A),
-        op.get(r),
-        op.get(innerBytes),
-        op.mul,
-        op.add,
-        op.tee(a0),
-        op.get(innerBytes),
-        op.add,
-        op.tee(a1),
-        op.get(innerBytes),
-        op.add,
-        op.tee(a2),
-        op.get(innerBytes),
-        op.add,
-        op.set(a3),
-        op.get(a0),
-        op.get(innerBytes),
-        op.add,
-        op.set(aEnd),
+        // a0..a3 walk rows r..r+3 of A (by columns: a0 alone walks column block r); bp walks
+        // column block c of B, one row of B per step.
+        ...(aColumns
+          ? [op.get(A), op.get(r), op.i32(3), op.shl, op.add, op.tee(a0), op.get(inner), op.get(aStrideBytes), op.mul, op.add, op.set(aEnd)]
+          : [
+              op.get(A),
+              op.get(r),
+              op.get(innerBytes),
+              op.mul,
+              op.add,
+              op.tee(a0),
+              op.get(innerBytes),
+              op.add,
+              op.tee(a1),
+              op.get(innerBytes),
+              op.add,
+              op.tee(a2),
+              op.get(innerBytes),
+              op.add,
+              op.set(a3),
+              op.get(a0),
+              op.get(innerBytes),
+              op.add,
+              op.set(aEnd),
+            ]),
         op.get(B),
         op.get(c),
         op.i32(3),
@@ -116,8 +127,7 @@ function gemmBody(): number[] {
           op.v128Load(16),
           op.set(hi),
           ...aRows.flatMap((a, k) => [
-            op.get(a),
-            op.splatLoad,
+            ...(aColumns ? [op.get(a0), op.splatLoadAt(8 * k)] : [op.get(a), op.splatLoad]),
             op.set(t),
             op.get(acc[2 * k]),
             op.get(t),
@@ -131,11 +141,9 @@ function gemmBody(): number[] {
             op.f64x2Mul,
             op.f64x2Add,
             op.set(acc[2 * k + 1]),
-            op.get(a),
-            op.i32(8),
-            op.add,
-            op.set(a),
+            ...(aColumns ? [] : [op.get(a), op.i32(8), op.add, op.set(a)]),
           ]),
+          ...(aColumns ? [op.get(a0), op.get(aStrideBytes), op.add, op.set(a0)] : []),
           op.get(bp),
           op.get(rowBytes),
           op.add,
@@ -334,7 +342,8 @@ function sumsBody(): number[] {
 
 function moduleBytes(): Uint8Array<ArrayBuffer> {
   return moduleOf([
-    { name: 'gemm', params: [I32, I32, I32, I32, I32, I32, I32, F64], body: gemmBody() },
+    { name: 'gemm', params: [I32, I32, I32, I32, I32, I32, I32, F64], body: gemmBody(false) },
+    { name: 'gemmT', params: [I32, I32, I32, I32, I32, I32, I32, F64, I32], body: gemmBody(true) },
     { name: 'transpose', params: [I32, I32, I32, I32, I32], body: transposeBody() },
     { name: 'sums', params: [I32, I32, I32], body: sumsBody() },
   ]);
@@ -342,6 +351,7 @@ function moduleBytes(): Uint8Array<ArrayBuffer> {
 
 interface Exports {
   gemm(A: number, B: number, bias: number, C: number, rows: number, inner: number, cols: number, scale: number): void;
+  gemmT(A: number, B: number, bias: number, C: number, rows: number, inner: number, cols: number, scale: number, aStride: number): void;
   transpose(src: number, dst: number, rows: number, cols: number, dstStride: number): void;
   sums(addr: number, n: number, out: number): void;
   memory: WebAssembly.Memory;
@@ -407,19 +417,16 @@ class SimdProduct {
     // Regions, in float64 units: A, B, bias, C, and a scratch where a transposed operand lands
     // first. A plain operand is copied whole (one fast copy), so its region takes all of it.
     const oA = 0;
-    const oB = oA + Math.max(rows4 * inner, aTransposed ? 0 : A.length);
+    // A is copied whole either way (transposed, gemmT reads its columns where they lie): rows4
+    // columns of reads from any row stay inside the region (padding outputs read anything).
+    const oB = oA + Math.max(rows4 * inner, A.length);
     const oBias = oB + Math.max(inner * cols4, bWhole ? B.length : 0);
     const oC = oBias + cols4;
     const oScratch = oC + rows4 * cols4;
-    this.reserve(oScratch + Math.max(aTransposed ? A.length : 0, bTransposed ? B.length : 0));
+    this.reserve(oScratch + (bTransposed ? B.length : 0));
     const f = this.f64;
     // A: rows beyond `rows` (padding up to rows4) hold whatever is there; their outputs are dropped.
-    if (!aTransposed) {
-      f.set(A, oA);
-    } else {
-      f.set(A, oScratch);
-      this.wasm.transpose(oScratch * 8, oA * 8, inner, rows, inner);
-    }
+    f.set(A, oA);
     // B, with its rows `cols4` apart; padding columns likewise hold anything.
     if (bTransposed) {
       f.set(B, oScratch);
@@ -433,7 +440,8 @@ class SimdProduct {
     }
     if (bias) for (let j = 0; j < cols; j++) f[oBias + j] = bias[j];
     else f.fill(0, oBias, oBias + cols4);
-    this.wasm.gemm(oA * 8, oB * 8, oBias * 8, oC * 8, rows4, inner, cols4, scale);
+    if (aTransposed) this.wasm.gemmT(oA * 8, oB * 8, oBias * 8, oC * 8, rows4, inner, cols4, scale, rows);
+    else this.wasm.gemm(oA * 8, oB * 8, oBias * 8, oC * 8, rows4, inner, cols4, scale);
     // Out: one native copy (rounding to float32 as a store does) when the rows are contiguous.
     if (cols === cols4) {
       C.set(this.view(oC, rows * cols));

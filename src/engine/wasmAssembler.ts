@@ -54,6 +54,7 @@ export const op = {
   v128Store: (offset: number) => [0xfd, 0x0b, 4, ...uleb(offset)],
   /** v128.load64_splat: one f64 from memory into both lanes. */
   splatLoad: [0xfd, 0x0a, 3, 0],
+  splatLoadAt: (offset: number) => [0xfd, 0x0a, 3, ...uleb(offset)],
   f64x2Splat: [0xfd, 0x14],
   f64x2Add: [0xfd, 0xf0, 0x01],
   f64x2Mul: [0xfd, 0xf2, 0x01],
