@@ -1,16 +1,16 @@
 // The matrix product in WebAssembly SIMD, for the layers big enough to pay for copying into and
 // out of the module's memory. Plain JavaScript does one multiply-add per instruction at best; the
-// f64x2 instructions do two, and V8 runs them at about four times the throughput of the
-// register-blocked kernels in kernels.ts (29 against 6.5 GFLOP/s on the benchmark machine).
+// f64x2 instructions do two (bench/products.ts times the products beside the machine's SIMD peak).
 //
 // Same numbers, bit for bit: each SIMD lane holds a different output, summed in float64 in
 // increasing order of the inner index (the bias first), as the scalar kernels and the naive loop
 // do, and WebAssembly never fuses a multiply and an add. Float32 buffers are widened exactly to
 // float64 on the way in and rounded once, to nearest even as a Float32Array store does, on the
-// way out.
+// way out. (So the ceiling is the f64x2 peak, half the f32x4 one: summing in float32 lanes would
+// change every trained number.)
 //
-// The module (three functions: the product, a transpose and a weight gradient's sums) is assembled
-// below from its instructions, a few hundred bytes; where
+// The module (the product with A stored by rows, the same with A stored by columns, and a weight
+// gradient's sums) is assembled below from its instructions, a few hundred bytes; where
 // WebAssembly or its SIMD is missing (or a Content-Security-Policy forbids compiling), `simd` is
 // null and the scalar kernels do all the work.
 
@@ -196,65 +196,6 @@ function gemmBody(aColumns: boolean): number[] {
   );
 }
 
-/** transpose(src, dst, rows, cols, dstStride): dst[c·dstStride + r] = src[r·cols + c], float64, byte addresses. */
-function transposeBody(): number[] {
-  let n = 0;
-  const src = n++,
-    dst = n++,
-    rows = n++,
-    cols = n++,
-    dstStride = n++;
-  const first = n;
-  const r = n++,
-    c = n++,
-    sp = n++,
-    dp = n++,
-    strideBytes = n++;
-  const code: number[][] = [
-    op.get(dstStride),
-    op.i32(3),
-    op.shl,
-    op.set(strideBytes),
-    op.get(src),
-    op.set(sp),
-    op.i32(0),
-    op.set(r),
-    ...whileLess(r, rows, [
-      op.get(dst),
-      op.get(r),
-      op.i32(3),
-      op.shl,
-      op.add,
-      op.set(dp),
-      op.i32(0),
-      op.set(c),
-      ...whileLess(c, cols, [
-        op.get(dp),
-        op.get(sp),
-        op.f64Load,
-        op.f64Store,
-        op.get(sp),
-        op.i32(8),
-        op.add,
-        op.set(sp),
-        op.get(dp),
-        op.get(strideBytes),
-        op.add,
-        op.set(dp),
-        op.get(c),
-        op.i32(1),
-        op.add,
-        op.set(c),
-      ]),
-      op.get(r),
-      op.i32(1),
-      op.add,
-      op.set(r),
-    ]),
-  ];
-  return body([[n - first, I32]], code);
-}
-
 /**
  * sums(addr, n, out): over the n float64 at addr, in order, Σv², Σ|v|, max|v| and the count of
  * zeros, written to out[0..3]: a weight gradient's statistics, as train.ts's loop computes them.
@@ -344,7 +285,6 @@ function moduleBytes(): Uint8Array<ArrayBuffer> {
   return moduleOf([
     { name: 'gemm', params: [I32, I32, I32, I32, I32, I32, I32, F64], body: gemmBody(false) },
     { name: 'gemmT', params: [I32, I32, I32, I32, I32, I32, I32, F64, I32], body: gemmBody(true) },
-    { name: 'transpose', params: [I32, I32, I32, I32, I32], body: transposeBody() },
     { name: 'sums', params: [I32, I32, I32], body: sumsBody() },
   ]);
 }
@@ -352,7 +292,6 @@ function moduleBytes(): Uint8Array<ArrayBuffer> {
 interface Exports {
   gemm(A: number, B: number, bias: number, C: number, rows: number, inner: number, cols: number, scale: number): void;
   gemmT(A: number, B: number, bias: number, C: number, rows: number, inner: number, cols: number, scale: number, aStride: number): void;
-  transpose(src: number, dst: number, rows: number, cols: number, dstStride: number): void;
   sums(addr: number, n: number, out: number): void;
   memory: WebAssembly.Memory;
 }
@@ -414,23 +353,29 @@ class SimdProduct {
     const rows4 = (rows + 3) & ~3;
     const cols4 = (cols + 3) & ~3;
     const bWhole = !bTransposed && cols === cols4;
-    // Regions, in float64 units: A, B, bias, C, and a scratch where a transposed operand lands
-    // first. A plain operand is copied whole (one fast copy), so its region takes all of it.
+    // Regions, in float64 units: A, B, bias, C. A plain operand is copied whole (one fast copy),
+    // so its region takes all of it.
     const oA = 0;
     // A is copied whole either way (transposed, gemmT reads its columns where they lie): rows4
     // columns of reads from any row stay inside the region (padding outputs read anything).
     const oB = oA + Math.max(rows4 * inner, A.length);
     const oBias = oB + Math.max(inner * cols4, bWhole ? B.length : 0);
     const oC = oBias + cols4;
-    const oScratch = oC + rows4 * cols4;
-    this.reserve(oScratch + (bTransposed ? B.length : 0));
+    this.reserve(oC + rows4 * cols4);
     const f = this.f64;
     // A: rows beyond `rows` (padding up to rows4) hold whatever is there; their outputs are dropped.
     f.set(A, oA);
     // B, with its rows `cols4` apart; padding columns likewise hold anything.
     if (bTransposed) {
-      f.set(B, oScratch);
-      this.wasm.transpose(oScratch * 8, oB * 8, cols, inner, cols4);
+      // Eight columns at a time: eight read streams and one written line per step. A whole row or
+      // column at a time strides by a power of two (a 256-wide layer: 1 or 2 KB), so its lines all
+      // fall in the same few sets of the L1 cache and evict each other (about 8 ns an entry).
+      for (let c0 = 0; c0 < cols; c0 += 8) {
+        const c1 = Math.min(c0 + 8, cols);
+        for (let q = 0; q < inner; q++) {
+          for (let c = c0, d = oB + q * cols4 + c0; c < c1; c++, d++) f[d] = B[c * inner + q];
+        }
+      }
     } else if (bWhole) {
       f.set(B, oB);
     } else {

@@ -40,7 +40,6 @@ export const op = {
   br: (depth: number) => [0x0c, ...uleb(depth)],
   brIf: (depth: number) => [0x0d, ...uleb(depth)],
   f64Load: [0x2b, 3, 0],
-  f64Store: [0x39, 3, 0],
   f64StoreAt: (offset: number) => [0x39, 3, ...uleb(offset)],
   f64Abs: [0x99],
   f64Add: [0xa0],
@@ -60,7 +59,6 @@ export const op = {
   f64x2Mul: [0xfd, 0xf2, 0x01],
   f32x4Add: [0xfd, 0xe4, 0x01],
   f32x4Mul: [0xfd, 0xe6, 0x01],
-  sub: [0x6b],
 };
 
 /** A function body: its locals (after the parameters) as [count, type] runs, and its code. */
