@@ -9,8 +9,8 @@
 // way out. (So the ceiling is the f64x2 peak, half the f32x4 one: summing in float32 lanes would
 // change every trained number.)
 //
-// The module (the product with A stored by rows, the same with A stored by columns, and a weight
-// gradient's sums) is assembled below from its instructions, a few hundred bytes; where
+// The module (the product with A stored by rows, the same with A stored by columns, a transpose
+// and a weight gradient's sums) is assembled below from its instructions, a few hundred bytes; where
 // WebAssembly or its SIMD is missing (or a Content-Security-Policy forbids compiling), `simd` is
 // null and the scalar kernels do all the work.
 
@@ -197,6 +197,107 @@ function gemmBody(aColumns: boolean): number[] {
 }
 
 /**
+ * transpose(src, dst, rows, cols, dstStride): dst[c·dstStride + r] = src[r·cols + c], float64, byte
+ * addresses, eight rows of src at a time: eight read streams and one written line per column. A
+ * whole row at a time strides the writes by a power of two on a 256-wide layer (2 KB), so their
+ * lines all fall in the same few sets of the L1 cache and evict each other (about 8 ns an entry).
+ */
+function transposeBody(): number[] {
+  let n = 0;
+  const src = n++,
+    dst = n++,
+    rows = n++,
+    cols = n++,
+    dstStride = n++;
+  const first = n;
+  const r0 = n++,
+    rEnd = n++,
+    r = n++,
+    c = n++,
+    sp = n++,
+    dp = n++,
+    colsBytes = n++,
+    strideBytes = n++;
+  const code: number[][] = [
+    op.get(cols),
+    op.i32(3),
+    op.shl,
+    op.set(colsBytes),
+    op.get(dstStride),
+    op.i32(3),
+    op.shl,
+    op.set(strideBytes),
+    ...whileLess(r0, rows, [
+      // rEnd = min(r0 + 8, rows)
+      op.get(r0),
+      op.i32(8),
+      op.add,
+      op.tee(rEnd),
+      op.get(rows),
+      op.get(rEnd),
+      op.get(rows),
+      op.ltU,
+      op.select,
+      op.set(rEnd),
+      op.i32(0),
+      op.set(c),
+      ...whileLess(c, cols, [
+        // sp = src + r0·colsBytes + 8c; dp = dst + c·strideBytes + 8·r0
+        op.get(src),
+        op.get(r0),
+        op.get(colsBytes),
+        op.mul,
+        op.add,
+        op.get(c),
+        op.i32(3),
+        op.shl,
+        op.add,
+        op.set(sp),
+        op.get(dst),
+        op.get(c),
+        op.get(strideBytes),
+        op.mul,
+        op.add,
+        op.get(r0),
+        op.i32(3),
+        op.shl,
+        op.add,
+        op.set(dp),
+        op.get(r0),
+        op.set(r),
+        ...whileLess(r, rEnd, [
+          op.get(dp),
+          op.get(sp),
+          op.f64Load,
+          op.f64Store,
+          op.get(sp),
+          op.get(colsBytes),
+          op.add,
+          op.set(sp),
+          op.get(dp),
+          op.i32(8),
+          op.add,
+          op.set(dp),
+          op.get(r),
+          op.i32(1),
+          op.add,
+          op.set(r),
+        ]),
+        op.get(c),
+        op.i32(1),
+        op.add,
+        op.set(c),
+      ]),
+      op.get(r0),
+      op.i32(8),
+      op.add,
+      op.set(r0),
+    ]),
+  ];
+  return body([[n - first, I32]], code);
+}
+
+/**
  * sums(addr, n, out): over the n float64 at addr, in order, Σv², Σ|v|, max|v| and the count of
  * zeros, written to out[0..3]: a weight gradient's statistics, as train.ts's loop computes them.
  */
@@ -285,6 +386,7 @@ function moduleBytes(): Uint8Array<ArrayBuffer> {
   return moduleOf([
     { name: 'gemm', params: [I32, I32, I32, I32, I32, I32, I32, F64], body: gemmBody(false) },
     { name: 'gemmT', params: [I32, I32, I32, I32, I32, I32, I32, F64, I32], body: gemmBody(true) },
+    { name: 'transpose', params: [I32, I32, I32, I32, I32], body: transposeBody() },
     { name: 'sums', params: [I32, I32, I32], body: sumsBody() },
   ]);
 }
@@ -292,6 +394,7 @@ function moduleBytes(): Uint8Array<ArrayBuffer> {
 interface Exports {
   gemm(A: number, B: number, bias: number, C: number, rows: number, inner: number, cols: number, scale: number): void;
   gemmT(A: number, B: number, bias: number, C: number, rows: number, inner: number, cols: number, scale: number, aStride: number): void;
+  transpose(src: number, dst: number, rows: number, cols: number, dstStride: number): void;
   sums(addr: number, n: number, out: number): void;
   memory: WebAssembly.Memory;
 }
@@ -361,21 +464,16 @@ class SimdProduct {
     const oB = oA + Math.max(rows4 * inner, A.length);
     const oBias = oB + Math.max(inner * cols4, bWhole ? B.length : 0);
     const oC = oBias + cols4;
-    this.reserve(oC + rows4 * cols4);
+    // Then a scratch where a transposed B lands before it is transposed.
+    const oScratch = oC + rows4 * cols4;
+    this.reserve(oScratch + (bTransposed ? B.length : 0));
     const f = this.f64;
     // A: rows beyond `rows` (padding up to rows4) hold whatever is there; their outputs are dropped.
     f.set(A, oA);
     // B, with its rows `cols4` apart; padding columns likewise hold anything.
     if (bTransposed) {
-      // Eight columns at a time: eight read streams and one written line per step. A whole row or
-      // column at a time strides by a power of two (a 256-wide layer: 1 or 2 KB), so its lines all
-      // fall in the same few sets of the L1 cache and evict each other (about 8 ns an entry).
-      for (let c0 = 0; c0 < cols; c0 += 8) {
-        const c1 = Math.min(c0 + 8, cols);
-        for (let q = 0; q < inner; q++) {
-          for (let c = c0, d = oB + q * cols4 + c0; c < c1; c++, d++) f[d] = B[c * inner + q];
-        }
-      }
+      f.set(B, oScratch);
+      this.wasm.transpose(oScratch * 8, oB * 8, cols, inner, cols4);
     } else if (bWhole) {
       f.set(B, oB);
     } else {

@@ -40,6 +40,7 @@ export const op = {
   br: (depth: number) => [0x0c, ...uleb(depth)],
   brIf: (depth: number) => [0x0d, ...uleb(depth)],
   f64Load: [0x2b, 3, 0],
+  f64Store: [0x39, 3, 0],
   f64StoreAt: (offset: number) => [0x39, 3, ...uleb(offset)],
   f64Abs: [0x99],
   f64Add: [0xa0],
