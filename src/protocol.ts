@@ -2,6 +2,7 @@
 // the training worker and the panel's page all import this module, so a `switch (msg.type)` on any
 // side is checked by the compiler against what the other side may send.
 
+import type { ParseResult } from './engine/parser';
 import type { EpochRecord, Finding, InitialRecord, Problem, ReportLayer, StopReason, Report, Thresholds } from './engine/types';
 import type { LrCheck } from './engine/lrCheck';
 import { HEATMAP_METRICS, isOneOf, LR_MAX, type HeatmapMetric, type RunState } from './shared/vocabulary';
@@ -10,12 +11,17 @@ export { HEATMAP_METRICS, type HeatmapMetric, type RunState };
 
 // ---------------------------------------------------------------- host <-> training worker
 
-export type RunMode = 'train' | 'lrFind';
+export const RUN_MODES = ['train', 'lrFind'] as const;
+export type RunMode = (typeof RUN_MODES)[number];
 
 export interface StartTraining {
   readonly type: 'start';
   readonly mode: RunMode;
-  readonly text: string;
+  /**
+   * The spec, parsed once by the host (which needs it anyway: Compare's variants, the checks before
+   * a run); the worker loads its data and trains it without parsing the text again.
+   */
+  readonly parsed: ParseResult;
   /** Absolute path of the .nnspec file; CSV paths resolve against its folder. */
   readonly fileName: string;
   /** Int32Array view over this buffer; the host stores 1 at index 0 to cancel. */
@@ -68,7 +74,7 @@ export interface WorkerLrFound {
   readonly type: 'lrFound';
   readonly points: readonly LrFindPoint[];
   readonly suggested: number | null;
-  /** The spec's own lr (the worker parsed it; the host does not parse again). */
+  /** The spec's own lr (of the parse the host sent). */
   readonly currentLr: number;
   /** The suggestion checked against short trainings; null when cancelled before the check. */
   readonly check: LrCheck | null;
@@ -257,6 +263,33 @@ export function isPanelToHost(x: unknown): x is PanelToHost {
     default:
       return false;
   }
+}
+
+const isOptional = (x: unknown, ok: (v: unknown) => boolean) => x === undefined || ok(x);
+const isPositiveInteger = (x: unknown) => Number.isInteger(x) && (x as number) > 0;
+
+/**
+ * What is wrong with a start message the worker received, or null when it has every field the
+ * worker reads, of the right type: the tag, the mode, the file name, the cancel buffer, the parse
+ * result's parts (their contents are the host's own parser's) and the optional overrides.
+ */
+export function startTrainingProblem(x: unknown): string | null {
+  if (!isRecord(x) || x.type !== 'start') return 'not a start message';
+  if (!isOneOf(RUN_MODES, x.mode)) return `mode ${JSON.stringify(x.mode)} is not one of ${RUN_MODES.join(', ')}`;
+  if (typeof x.fileName !== 'string' || x.fileName.length === 0) return 'fileName is not a file name';
+  if (!(x.cancel instanceof SharedArrayBuffer) || x.cancel.byteLength < 4) return 'cancel is not a SharedArrayBuffer of at least 4 bytes';
+  const p = x.parsed;
+  if (!isRecord(p)) return 'parsed is not a parse result';
+  if (!isRecord(p.spec) || !Array.isArray(p.spec.layers)) return 'parsed.spec is not a spec';
+  if (!Array.isArray(p.problems)) return 'parsed.problems is not a list';
+  if (!isRecord(p.sites)) return 'parsed.sites is missing';
+  if (!(p.dataAt === null || isRecord(p.dataAt))) return 'parsed.dataAt is neither null nor a range';
+  if (!Array.isArray(p.lineLengths)) return 'parsed.lineLengths is not a list';
+  if (!isOptional(x.epochs, isPositiveInteger)) return 'epochs is not a positive integer';
+  if (!isOptional(x.seed, isFiniteNumber)) return 'seed is not a number';
+  if (!isOptional(x.memoryBudgetMB, (v) => isFiniteNumber(v) && v > 0)) return 'memoryBudgetMB is not a positive number';
+  if (!isOptional(x.thresholds, isRecord)) return 'thresholds is not an object';
+  return null;
 }
 
 const WORKER_TYPES: ReadonlySet<string> = new Set<WorkerToHost['type']>(['started', 'epochs', 'done', 'rejected', 'lrFound', 'failed']);

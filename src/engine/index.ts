@@ -17,7 +17,8 @@ import { EpochHistory, type HistoryOptions } from './history';
 import { parseWeights } from './weights';
 import { isAllocationFailure } from './allocation';
 
-export type { ParseOptions } from './parser';
+export { parseSpec } from './parser';
+export type { ParseOptions, ParseResult } from './parser';
 export { loadData } from './data/load';
 export type { FileRead, LoadData, ReadDataFile } from './data/load';
 export type { Pause } from './data/csv';
@@ -74,11 +75,18 @@ export function check(text: string, options: CheckOptions = {}): CheckResult {
  * Checks a spec, reading the files its `data` line names with `read`, or loading its data with
  * `load` (a cache, say); the file of a `weights` line is read with `read` (or `readWeights`).
  */
-export async function checkWithFiles(
-  text: string,
-  options: ParseOptions & BudgetOptions & ({ readonly read: ReadDataFile } | { readonly load: LoadData; readonly readWeights?: ReadDataFile }),
-): Promise<CheckResult> {
-  const parsed = parseSpec(text, options);
+export async function checkWithFiles(text: string, options: ParseOptions & FileOptions): Promise<CheckResult> {
+  return checkParsedWithFiles(parseSpec(text, options), options);
+}
+
+/** Where checkWithFiles gets the files a spec names. */
+export type FileOptions = BudgetOptions & ({ readonly read: ReadDataFile } | { readonly load: LoadData; readonly readWeights?: ReadDataFile });
+
+/**
+ * checkWithFiles for a spec parsed already (by the host, for the worker that trains it): a run
+ * parses its text once.
+ */
+export async function checkParsedWithFiles(parsed: ParseResult, options: FileOptions): Promise<CheckResult> {
   const spec = parsed.spec.data;
   const data = spec === null ? null : 'load' in options ? await options.load(spec) : await loadData(spec, options.read);
   const readWeights = 'load' in options ? options.readWeights : options.read;

@@ -1,5 +1,5 @@
-// The training worker (its own bundle, dist/worker.js): receives one StartTraining, checks the spec
-// with its data files read from disk (src/node/dataFiles), trains it with the engine, and posts the epochs in batches (about every
+// The training worker (its own bundle, dist/worker.js): receives one StartTraining with the spec the
+// host parsed, checks it with its data files read from disk (src/node/dataFiles; no second parse), trains it with the engine, and posts the epochs in batches (about every
 // 50 ms), the findings that are already certain, and the report (without its epochs: they were all
 // streamed). The run is kept in an EpochHistory (columns, no histograms), not as records, and the
 // findings are diagnosed from it; in mode 'lrFind' it runs the
@@ -7,13 +7,13 @@
 // flag the engine asks between steps. Any exception becomes a `failed` message.
 
 import { parentPort } from 'node:worker_threads';
-import { buildReport, certainFindings, checkWithFiles, diagnoseRun, EpochHistory, reportLayers, Trainer } from '../engine/index';
+import { buildReport, certainFindings, checkParsedWithFiles, diagnoseRun, EpochHistory, reportLayers, Trainer } from '../engine/index';
 import { dataFileReader } from '../node/dataFiles';
 import { initialCapacity } from '../engine/history';
 import { findLearningRate } from '../engine/lrfind';
 import { checkLearningRates } from '../engine/lrCheck';
 import type { EpochRecord, Spec } from '../engine/types';
-import type { StartTraining, WorkerToHost } from '../protocol';
+import { startTrainingProblem, type StartTraining, type WorkerToHost } from '../protocol';
 
 const FLUSH_MS = 50;
 
@@ -34,8 +34,7 @@ function post(port: NonNullable<typeof parentPort>, msg: WorkerToHost): void {
 
 async function train(port: NonNullable<typeof parentPort>, msg: StartTraining): Promise<void> {
   const cancelled = new Int32Array(msg.cancel);
-  const result = await checkWithFiles(msg.text, {
-    fileName: msg.fileName,
+  const result = await checkParsedWithFiles(msg.parsed, {
     read: dataFileReader(msg.fileName),
     ...(msg.memoryBudgetMB !== undefined ? { memoryBudgetMB: msg.memoryBudgetMB } : {}),
     ...(msg.epochs !== undefined ? { epochs: msg.epochs } : {}),
@@ -50,10 +49,6 @@ async function train(port: NonNullable<typeof parentPort>, msg: StartTraining): 
     const found = findLearningRate(result.spec, result.dataset, { isCancelled });
     const check = checkLearningRates(result.spec, result.dataset, found.suggested, { isCancelled });
     post(port, { type: 'lrFound', points: found.points, suggested: found.suggested, currentLr: result.spec.optimizer.lr, check });
-    return;
-  }
-  if (msg.mode !== 'train') {
-    post(port, { type: 'failed', message: `The training worker does not run "${String(msg.mode)}".` });
     return;
   }
   // Thresholds from the settings apply when the spec does not set its own.
@@ -113,12 +108,14 @@ async function train(port: NonNullable<typeof parentPort>, msg: StartTraining): 
 const port = parentPort;
 if (port) {
   port.once('message', async (raw: unknown) => {
-    const msg = raw as StartTraining;
-    try {
-      if (typeof msg !== 'object' || msg === null || msg.type !== 'start') throw new Error('The training worker expected a start message.');
-      await train(port, msg);
-    } catch (e) {
-      post(port, { type: 'failed', message: e instanceof Error ? e.message : String(e), ...(e instanceof Error && e.stack ? { stack: e.stack } : {}) });
+    const problem = startTrainingProblem(raw);
+    if (problem !== null) post(port, { type: 'failed', message: `The training worker expected a start message: ${problem}.` });
+    else {
+      try {
+        await train(port, raw as StartTraining);
+      } catch (e) {
+        post(port, { type: 'failed', message: e instanceof Error ? e.message : String(e), ...(e instanceof Error && e.stack ? { stack: e.stack } : {}) });
+      }
     }
     port.close();
   });

@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { check, trainToReport } from '../../src/engine/index';
+import { check, parseSpec, trainToReport } from '../../src/engine/index';
 import type { WorkerToHost } from '../../src/protocol';
 import { lineChanges, variantChoices, variantVerdict } from '../../src/host/runs/compareModel';
 import { findingHover } from '../../src/host/language/hoverText';
@@ -153,7 +153,8 @@ describe("host: the worker's lrFind mode", () => {
   it('runs the range test and posts lrFound, which ends the session', async () => {
     const text = readFileSync(join(EXAMPLES, 'relu-he.nnspec'), 'utf8');
     const messages: WorkerToHost[] = [];
-    const session = new TrainingSession(WORKER, { mode: 'lrFind', text, fileName: join(EXAMPLES, 'relu-he.nnspec') }, (m) => messages.push(m));
+    const fileName = join(EXAMPLES, 'relu-he.nnspec');
+    const session = new TrainingSession(WORKER, { mode: 'lrFind', parsed: parseSpec(text, { fileName }), fileName }, (m) => messages.push(m));
     assert.deepEqual(await session.ended, { kind: 'done' });
     assert.deepEqual(
       messages.map((m) => m.type),
@@ -161,12 +162,11 @@ describe("host: the worker's lrFind mode", () => {
     );
     const found = messages[0];
     assert.ok(found.type === 'lrFound' && found.suggested !== null && found.points.length > 100);
-    assert.equal(found.currentLr, 0.05, "the spec's own lr, parsed by the worker");
     assert.ok(found.suggested / 0.05 <= 10 && 0.05 / found.suggested <= 10, `suggested ${found.suggested}`);
   });
 
   it('rejects a spec with errors', async () => {
-    const session = new TrainingSession(WORKER, { mode: 'lrFind', text: 'input 2\ndense 1 sigmod\n', fileName: '/tmp/x.nnspec' }, () => undefined);
+    const session = new TrainingSession(WORKER, { mode: 'lrFind', parsed: parseSpec('input 2\ndense 1 sigmod\n'), fileName: '/tmp/x.nnspec' }, () => undefined);
     const end = await session.ended;
     assert.equal(end.kind, 'rejected');
     assert.ok(end.kind === 'rejected' && end.problems.some((p) => p.line === 2), 'the problem of line 2');

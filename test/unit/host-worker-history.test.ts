@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { check, trainToReport } from '../../src/engine/index';
+import { check, parseSpec, trainToReport } from '../../src/engine/index';
 import type { WorkerToHost } from '../../src/protocol';
 import { TrainingSession } from '../../src/host/runs/trainingSession';
 import { FLOAT64_CELLS, workerPrecision } from '../../src/worker/trainWorker';
@@ -14,7 +14,7 @@ const ROOT = join(__dirname, '..', '..', '..');
 
 async function run(text: string): Promise<WorkerToHost[]> {
   const messages: WorkerToHost[] = [];
-  const session = new TrainingSession(WORKER, { text, fileName: '/tmp/spec.nnspec' }, (m) => messages.push(m));
+  const session = new TrainingSession(WORKER, { parsed: parseSpec(text, { fileName: '/tmp/spec.nnspec' }), fileName: '/tmp/spec.nnspec' }, (m) => messages.push(m));
   await session.ended;
   return messages;
 }

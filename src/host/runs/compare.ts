@@ -7,7 +7,7 @@
 
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
-import { checkWithFiles } from '../../engine/index';
+import { checkParsedWithFiles, parseSpec, type ParseResult } from '../../engine/index';
 import type { Finding } from '../../engine/types';
 import type { Variant } from '../../engine/variants';
 import type { HostToPanel, PanelView, RunState, WorkerToHost } from '../../protocol';
@@ -64,6 +64,8 @@ export class Comparison implements PanelContent {
     private readonly doc: vscode.TextDocument,
     /** The text the variants were made from; Apply checks the file still says it. */
     readonly sourceText: string,
+    /** The text's parse, which the variant "as written" trains (each other variant's text is parsed once, here). */
+    private readonly sourceParse: ParseResult,
     variants: readonly Variant[],
     readonly limit: number,
   ) {
@@ -154,7 +156,7 @@ export class Comparison implements PanelContent {
       const job = this.jobs.start({
         uri: this.uri,
         pool,
-        session: { text: e.variant.text, fileName: this.fileName, ...(thresholds ? { thresholds } : {}), memoryBudgetMB: memoryBudget },
+        session: { parsed: this.parse(e.variant), fileName: this.fileName, ...(thresholds ? { thresholds } : {}), memoryBudgetMB: memoryBudget },
         onMessage: (msg) => this.receive(e, msg),
         onStart: () => {
           e.started = true;
@@ -189,6 +191,10 @@ export class Comparison implements PanelContent {
     };
   }
 
+  private parse(variant: Variant): ParseResult {
+    return variant.text === this.sourceText ? this.sourceParse : parseSpec(variant.text, { fileName: this.fileName });
+  }
+
   private receive(e: Entry, msg: WorkerToHost): void {
     const added = e.data.apply(msg);
     const panel: InspectorPanel | undefined = this.panels.showing(this);
@@ -218,7 +224,8 @@ export class Comparer {
   async compare(doc: vscode.TextDocument, variantIds?: readonly string[]): Promise<CompareOutcome | undefined> {
     const text = doc.getText();
     const specPath = doc.uri.scheme === 'file' ? doc.uri.fsPath : undefined;
-    const checked = await checkWithFiles(text, { fileName: doc.fileName, read: dataFileReader(specPath), memoryBudgetMB: memoryBudgetMB() });
+    const parsed = parseSpec(text, { fileName: doc.fileName });
+    const checked = await checkParsedWithFiles(parsed, { read: dataFileReader(specPath), memoryBudgetMB: memoryBudgetMB() });
     if (!checked.trainable) {
       const first = checked.problems.find((p) => p.severity === 'error');
       this.jobs.showError(
@@ -245,7 +252,7 @@ export class Comparer {
       return undefined;
     }
     this.current?.stop();
-    const comparison = new Comparison(this.jobs, this.panels, doc, text, variants, maxWorkers());
+    const comparison = new Comparison(this.jobs, this.panels, doc, text, parsed, variants, maxWorkers());
     this.current = comparison;
     if (vscode.window.activeTextEditor?.document === doc) void vscode.commands.executeCommand('workbench.action.keepEditor');
     return comparison.start();

@@ -6,7 +6,7 @@
 
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
-import { editsForChange } from '../../engine/index';
+import { editsForChange, parseSpec } from '../../engine/index';
 import { lrCheckSummary, roundLr, trialResult, type LrCheck } from '../../engine/lrCheck';
 import type { LrFindPoint, LrFindSnapshot, PanelView, WorkerLrFound } from '../../protocol';
 import { workspaceEdit } from '../language/codeActions';
@@ -99,13 +99,14 @@ export class LrFinder {
     private readonly panels: InspectorPanels,
   ) {}
 
-  /** Sweeps the document's text in a worker (which parses it: the host does not) and shows the plot. */
+  /** Sweeps the document's text (parsed here, once) in a worker and shows the plot. */
   async find(doc: vscode.TextDocument): Promise<LrFindOutcome> {
     const label = basename(doc.fileName);
     let found: WorkerLrFound | undefined;
+    const parsed = parseSpec(doc.getText(), { fileName: doc.fileName });
     const job = this.jobs.start({
       uri: doc.uri,
-      session: { mode: 'lrFind', text: doc.getText(), fileName: doc.fileName, memoryBudgetMB: memoryBudgetMB() },
+      session: { mode: 'lrFind', parsed, fileName: doc.fileName, memoryBudgetMB: memoryBudgetMB() },
       onMessage: (msg) => {
         if (msg.type === 'lrFound') found = msg;
       },
@@ -114,7 +115,7 @@ export class LrFinder {
     const outcome = await job.ended;
     const error = failureMessage(outcome, { label, doing: `finding the learning rate of ${label}`, notDone: 'its learning rate cannot be found' });
     if (error) this.jobs.showError(error);
-    const currentLr = found?.currentLr ?? NaN;
+    const currentLr = parsed.spec.optimizer.lr;
     switch (outcome.kind) {
       case 'crashed':
       case 'outOfMemory':

@@ -6,6 +6,7 @@
 
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
+import { parseSpec } from '../../engine/index';
 import type { Finding } from '../../engine/types';
 import type { WorkerToHost } from '../../protocol';
 import type { RunOptions, RunOutcome } from '../api';
@@ -70,7 +71,7 @@ export class TrainAndInspect {
     const job = this.jobs.start({
       uri: doc.uri,
       session: {
-        text,
+        parsed: parseSpec(text, { fileName: doc.fileName }),
         fileName: doc.fileName,
         ...(options.epochs !== undefined ? { epochs: options.epochs } : {}),
         ...(options.seed !== undefined ? { seed: options.seed } : {}),

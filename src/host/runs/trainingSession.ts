@@ -4,13 +4,15 @@
 // host's thread. No vscode here, so the unit tests drive it.
 
 import { Worker } from 'node:worker_threads';
+import type { ParseResult } from '../../engine/index';
 import { isWorkerToHost, type RunMode, type StartTraining, type ThresholdOverrides, type WorkerToHost } from '../../protocol';
 import { outcomeOfError, outcomeOfExit, outcomeOfMessage, type JobOutcome } from './outcome';
 
 export interface SessionRequest {
   /** 'train' (the default) or 'lrFind', the learning-rate range test. */
   readonly mode?: RunMode;
-  readonly text: string;
+  /** The spec as the policy parsed it (parseSpec): the worker does not parse it again. */
+  readonly parsed: ParseResult;
   readonly fileName: string;
   readonly epochs?: number;
   readonly seed?: number;
@@ -62,7 +64,7 @@ export class TrainingSession {
     const start: StartTraining = {
       type: 'start',
       mode: request.mode ?? 'train',
-      text: request.text,
+      parsed: request.parsed,
       fileName: request.fileName,
       cancel: buffer,
       ...(request.epochs !== undefined ? { epochs: request.epochs } : {}),
