@@ -53,7 +53,7 @@ export interface WorkbenchOptions {
   settings?: Record<string, unknown>;
   /** Files to add to the workspace before it opens: { 'sub/a.nnspec': 'text' } (files written later may
    *  take a moment to reach the explorer; openFile refreshes it if needed). */
-  files?: Record<string, string>;
+  files?: Record<string, string | Uint8Array>;
   /** Install this .vsix with code-server's --install-extension instead of copying the built tree. */
   vsix?: string;
 }
@@ -61,9 +61,9 @@ export interface WorkbenchOptions {
 export async function openWorkbench(name = 'browser', { settings = {}, files = {}, vsix }: WorkbenchOptions = {}): Promise<Workbench> {
   const work = freshWorkDir(name, ROOT);
   const workspace = copyExamples(work, ROOT, 'workspace');
-  for (const [rel, text] of Object.entries(files)) {
+  for (const [rel, content] of Object.entries(files)) {
     fs.mkdirSync(path.dirname(path.join(workspace, rel)), { recursive: true });
-    fs.writeFileSync(path.join(workspace, rel), text);
+    fs.writeFileSync(path.join(workspace, rel), content);
   }
   const extensionsDir = path.join(work, 'extensions');
   if (vsix) installVsix(vsix, extensionsDir, work, ROOT);

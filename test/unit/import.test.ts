@@ -11,6 +11,7 @@ import type * as TF from '@tensorflow/tfjs';
 import { check, trainToReport } from '../../src/engine/index';
 import { importModel, planImport, looksLikeKerasJson, type ImportedModel } from '../../src/engine/import/index';
 import { Message } from '../../src/engine/import/protobuf';
+import { linearLayer, tensorOf } from './onnxFile';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const tf: typeof TF = require('@tensorflow/tfjs');
@@ -280,14 +281,8 @@ describe('import: Keras topologies (written by Keras)', () => {
   });
 });
 
-/** A TensorProto's float32 values and dims, from ONNX's own test data files. */
-function tensorPb(path: string): { dims: number[]; values: number[] } {
-  const m = new Message(new Uint8Array(readFileSync(path)));
-  const raw = m.bytes(9);
-  assert.ok(raw);
-  const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
-  return { dims: m.ints(1), values: Array.from({ length: raw.byteLength / 4 }, (_, i) => view.getFloat32(4 * i, true)) };
-}
+/** A TensorProto from ONNX's own test data files. */
+const tensorPb = (path: string) => tensorOf(new Message(new Uint8Array(readFileSync(path))));
 
 describe('import: ONNX (exported by PyTorch)', () => {
   for (const [name, op] of [
@@ -318,6 +313,25 @@ describe('import: ONNX (exported by PyTorch)', () => {
       }
     });
   }
+
+  it('a trained PyTorch MLP (Linear, ReLU, Linear, Sigmoid; Gemm transB=1, named initializers): two dense layers with its own weights', () => {
+    const file = fixture('pytorch-mlp-circles.onnx');
+    const model = imported('pytorch-mlp-circles.onnx', readFileSync(file));
+    assert.equal(model.inputs, 2);
+    assert.deepEqual(
+      model.layers.map((l) => [l.units, l.activation.kind]),
+      [
+        [5, 'relu'],
+        [2, 'sigmoid'],
+      ],
+    );
+    assert.ok(model.notes.some((n) => /Exported by pytorch 1\.13\.1/.test(n.message)));
+    model.layers.forEach((l, k) => {
+      const own = linearLayer(file, `fc${k + 1}.weight`, `fc${k + 1}.bias`);
+      assert.deepEqual(l.W!.flat(), own.W, `layer ${k} W`);
+      assert.deepEqual(l.b, own.b, `layer ${k} b`);
+    });
+  });
 
   it('Conv is an error naming the node and its place', () => {
     assert.equal(
@@ -585,7 +599,7 @@ describe('nnspec import (dist/cli.js)', () => {
 describe('import: the written spec with its weights (nnspec check, weights, train)', () => {
   const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
 
-  it("a TensorFlow.js model and a PyTorch ONNX file: checks clean, `nnspec weights` prints the file's own numbers, trains and reports", async () => {
+  it("a TensorFlow.js model and PyTorch ONNX files: checks clean, `nnspec weights` prints the file's own numbers, trains and reports", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'nnspec-import-'));
     const m = tfjsClassifier();
     const a = await saveArtifacts(m);
@@ -595,12 +609,15 @@ describe('import: the written spec with its weights (nnspec check, weights, trai
     );
     writeFileSync(join(dir, 'group1-shard1of1.bin'), new Uint8Array(a.weightData));
     const own = m.getWeights().map((w) => Array.from(w.dataSync()));
-    const onnx = imported('test_Linear.onnx', readFileSync(fixture('pytorch-test_Linear.onnx')));
-    for (const [model, expected] of [
-      [join(dir, 'model.json'), [0, 1, 2].map((k) => ({ W: own[2 * k], b: own[2 * k + 1] }))],
-      [fixture('pytorch-test_Linear.onnx'), [{ W: onnx.layers[0].W!.flat(), b: onnx.layers[0].b }]],
+    // PyTorch's numbers as the files hold them (PyTorch 0.3 named its initializers by number).
+    const linear = fixture('pytorch-test_Linear.onnx');
+    const mlp = fixture('pytorch-mlp-circles.onnx');
+    for (const [model, name, expected] of [
+      [join(dir, 'model.json'), 'tabular', [0, 1, 2].map((k) => ({ W: own[2 * k], b: own[2 * k + 1] }))],
+      [linear, 'linear', [linearLayer(linear, '1', '2')]],
+      [mlp, 'mlp', [linearLayer(mlp, 'fc1.weight', 'fc1.bias'), linearLayer(mlp, 'fc2.weight', 'fc2.bias')]],
     ] as const) {
-      const out = join(dir, `${model.endsWith('.onnx') ? 'linear' : 'tabular'}.nnspec`);
+      const out = join(dir, `${name}.nnspec`);
       const imp = run('import', model, '-o', out);
       assert.equal(imp.status, 0, imp.stderr);
       const checked = run('check', out);
@@ -619,6 +636,34 @@ describe('import: the written spec with its weights (nnspec check, weights, trai
       assert.equal(report.epochs.length, 3);
       assert.ok(report.network.layers.every((l) => Number.isFinite(l.predicted.deltaRatio)));
     }
+  });
+
+  it('a Keras model.to_json() file holds no weights: `nnspec weights` holds what its initializers say; checks clean and trains', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nnspec-import-'));
+    const out = join(dir, 'keras.nnspec');
+    const imp = run('import', fixture('keras2-functional.json'), '-o', out);
+    assert.equal(imp.status, 0, imp.stderr);
+    assert.ok(!existsSync(join(dir, 'keras.weights.json')), 'no weights file: the JSON has none');
+    const checked = run('check', out);
+    assert.equal(checked.status, 0, checked.stdout + checked.stderr);
+    assert.doesNotMatch(checked.stdout, /error|warning/);
+    const printed = run('weights', out);
+    assert.equal(printed.status, 0, printed.stderr);
+    const [layer] = (JSON.parse(printed.stdout) as { layers: { W: number[][]; b: number[] }[] }).layers;
+    // dense_6: 32 → 32, bias_initializer Zeros, kernel VarianceScaling(scale 1, fan_avg, uniform) = glorot uniform.
+    assert.deepEqual(layer.b, new Array<number>(32).fill(0));
+    assert.equal(layer.W.length, 32);
+    const limit = Math.sqrt(6 / (32 + 32));
+    const w = layer.W.flat();
+    assert.equal(w.length, 32 * 32);
+    assert.ok(
+      w.every((v) => Math.abs(v) <= limit),
+      `every |W| within the glorot bound ${limit}`,
+    );
+    assert.ok(Math.max(...w.map(Math.abs)) > 0.9 * limit, 'uniform over the whole bound');
+    const trained = run('train', out, '--epochs', '3', '--json');
+    assert.equal(trained.status, 0, trained.stderr);
+    assert.equal((JSON.parse(trained.stdout) as { epochs: unknown[] }).epochs.length, 3);
   });
 
   it("predicted before training from the weights file's scale, not the inits", () => {
