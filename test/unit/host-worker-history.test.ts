@@ -14,7 +14,9 @@ const ROOT = join(__dirname, '..', '..', '..');
 
 async function run(text: string): Promise<WorkerToHost[]> {
   const messages: WorkerToHost[] = [];
-  const session = new TrainingSession(WORKER, { parsed: parseSpec(text, { fileName: '/tmp/spec.nnspec' }), fileName: '/tmp/spec.nnspec' }, (m) => messages.push(m));
+  const session = new TrainingSession(WORKER, { parsed: parseSpec(text, { fileName: '/tmp/spec.nnspec' }), fileName: '/tmp/spec.nnspec' }, (m) =>
+    messages.push(m),
+  );
   await session.ended;
   return messages;
 }
