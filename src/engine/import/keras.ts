@@ -4,7 +4,7 @@
 // list-style Sequential config, string or object activations and initializers.
 
 import type { Activation } from '../types';
-import { ImportError, toRows, type Head, type ImportNote, type ImportResult, type ImportedLayer, type ModelFormat, type ReadSibling } from './model';
+import { ImportError, round7, toRows, type Head, type ImportNote, type ImportResult, type ImportedLayer, type ModelFormat, type ReadSibling } from './model';
 import { readWeightData, type WeightEntry } from './tfjsWeights';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -311,7 +311,7 @@ function activationOf(v: Json | undefined, where: string): Activation | null {
   }
 }
 
-const fmt = (v: number) => String(Number(v.toPrecision(7)));
+const fmt = (v: number) => String(round7(v));
 
 /** A Keras initializer as nnspec init text; undefined for the default (glorot_uniform). */
 function initText(v: Json | undefined, fanIn: number, fanOut: number, where: string, notes: ImportNote[]): string | undefined {

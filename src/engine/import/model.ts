@@ -49,6 +49,14 @@ export class ImportError extends Error {}
 /** Reads a file that sits beside the model (a weight shard), by the path the model gives. */
 export type ReadSibling = (path: string) => Uint8Array | null;
 
+/**
+ * A number the model stored as float32 (an attribute, an initializer's argument), written with the
+ * seven significant digits float32 has: 0.2 arrives as 0.20000000298…; the spec wants 0.2.
+ */
+export function round7(v: number): number {
+  return Number(v.toPrecision(7));
+}
+
 export function transpose(rows: readonly (readonly number[])[]): number[][] {
   if (rows.length === 0) return [];
   return rows[0].map((_, j) => rows.map((r) => r[j]));

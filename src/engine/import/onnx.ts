@@ -4,7 +4,7 @@
 
 import type { Activation } from '../types';
 import { Message, ProtobufError } from './protobuf';
-import { ImportError, toRows, transpose, type ImportNote, type ImportResult, type ImportedLayer } from './model';
+import { ImportError, round7, toRows, transpose, type ImportNote, type ImportResult, type ImportedLayer } from './model';
 
 // Field numbers from onnx.proto3.
 const MODEL = { producerName: 2, producerVersion: 3, graph: 7, opset: 8 } as const;
@@ -105,11 +105,6 @@ function activationOf(n: Node): Activation | null {
     default:
       return null;
   }
-}
-
-/** Attribute floats are float32: 0.2 arrives as 0.20000000298…; the spec wants 0.2. */
-function round7(v: number): number {
-  return Number(v.toPrecision(7));
 }
 
 /** Several nodes that together are one activation. */
