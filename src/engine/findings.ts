@@ -188,81 +188,99 @@ export function diagnoseRun(input: DiagnoseInput): Finding[] {
   return rawFindings(input).map(offerable(input.spec));
 }
 
+/** What every layer rule reads: the run, its last quarter, and how a finding about layers is added. */
+interface LayerRun {
+  readonly spec: Spec;
+  readonly run: RunStats;
+  readonly layers: readonly LayerSpec[];
+  readonly th: Spec['diagnose'];
+  /** Stored epochs. */
+  readonly E: number;
+  /** The output layer's index. */
+  readonly L: number;
+  /** The first stored epoch of the last quarter (windowStart). */
+  readonly from: number;
+  readonly lastEpoch: number;
+  /** The last quarter, as a message says it: "epochs 76–100". */
+  readonly span: string;
+  add(kind: FindingKind, severity: Severity, ks: readonly number[], message: string, fixes: readonly Fix[], evidence: Finding['evidence']): void;
+  /** A layer's statistic over the run, thinned to at most 240 points. */
+  series(k: number, name?: LayerStatName): number[];
+  /** A layer's statistic at the last epoch. */
+  at(k: number, name: LayerStatName): number;
+}
+
 function rawFindings({ spec, records, stopped }: DiagnoseInput): Finding[] {
   const run = asStats(records);
   const layers = spec.layers;
   const E = run.length;
   if (E === 0 || layers.length === 0) return [];
-  const th = spec.diagnose;
-  const L = layers.length - 1;
-  const from = windowStart(E);
-  const first = run.epochAt(from);
-  const lastEpoch = run.epochAt(E - 1);
-  const span = first === lastEpoch ? `epoch ${first}` : `epochs ${first}–${lastEpoch}`;
-  const findings: Finding[] = [];
-  // `epochs`: how many epochs the evidence's series cover (they are thinned to at most 240 points).
-  const add = (kind: FindingKind, severity: Severity, ks: readonly number[], message: string, fixes: readonly Fix[], evidence: Finding['evidence']) =>
-    findings.push({
-      kind,
-      severity,
-      layers: ks,
-      line: layers[ks[0]].line,
-      message,
-      fixes: fixes.map((f) => withLines(f, [layers[ks[0]].line])),
-      evidence: { ...evidence, epochs: E },
-    });
-  const series = (k: number, name: LayerStatName = 'gradRms') => thin(run.stat(k, name), 240, name === 'gradRms');
-  const at = (k: number, name: LayerStatName) => run.stat(k, name)[E - 1];
-
   // nonfinite: certain the moment it happens. After a NaN the other statistics describe garbage,
   // so the non-finite finding says all there is.
   const bad = nonfinite(spec, run, stopped);
   if (bad.length > 0) return bad;
 
-  const isDead = (k: number) => at(k, 'dead') >= th.dead && layers[k].activation.kind !== 'softmax';
-  // A dead layer blocks the gradient of every layer below it; the dead finding explains those.
-  const blocked = (k: number) => layers.some((_, j) => j >= k && j <= L && isDead(j));
+  const from = windowStart(E);
+  const first = run.epochAt(from);
+  const lastEpoch = run.epochAt(E - 1);
+  const findings: Finding[] = [];
+  const c: LayerRun = {
+    spec,
+    run,
+    layers,
+    th: spec.diagnose,
+    E,
+    L: layers.length - 1,
+    from,
+    lastEpoch,
+    span: first === lastEpoch ? `epoch ${first}` : `epochs ${first}–${lastEpoch}`,
+    // `epochs`: how many epochs the evidence's series cover (they are thinned to at most 240 points).
+    add: (kind, severity, ks, message, fixes, evidence) =>
+      findings.push({
+        kind,
+        severity,
+        layers: ks,
+        line: layers[ks[0]].line,
+        message,
+        fixes: fixes.map((f) => withLines(f, [layers[ks[0]].line])),
+        evidence: { ...evidence, epochs: E },
+      }),
+    series: (k, name = 'gradRms') => thin(run.stat(k, name), 240, name === 'gradRms'),
+    at: (k, name) => run.stat(k, name)[E - 1],
+  };
+  const isDead = (k: number) => c.at(k, 'dead') >= c.th.dead && layers[k].activation.kind !== 'softmax';
+  vanishingFindings(c, isDead);
+  explodingFindings(c);
+  deadFindings(c, isDead);
+  saturatedFindings(c);
+  underflowFindings(c);
+  findings.push(...runFindings(spec, run, findings));
+  findings.sort((a, b) => a.line - b.line || a.kind.localeCompare(b.kind));
+  return findings;
+}
 
+/** Each layer's geometric-mean ∂L/∂W and ∂L/∂z RMS over the last quarter, and their ratios to the output layer's. */
+function windowRatios({ run, layers, L, from }: LayerRun): { g: number; d: number; gRatio: number; dRatio: number }[] {
   const gOut = geoMean(run.stat(L, 'gradRms'), from);
   const dOut = geoMean(run.stat(L, 'deltaRms'), from);
-  const vanishing: number[] = [];
-  const exploding: number[] = [];
-  const ratios = layers.map((_, k) => {
+  return layers.map((_, k) => {
     const g = geoMean(run.stat(k, 'gradRms'), from);
     const d = geoMean(run.stat(k, 'deltaRms'), from);
     return { g, d, gRatio: gOut > 0 ? g / gOut : NaN, dRatio: dOut > 0 ? d / dOut : NaN };
   });
+}
+
+/** vanishing: a layer whose error or weight gradient over the last quarter is a tiny fraction of the output layer's. */
+function vanishingFindings(c: LayerRun, isDead: (k: number) => boolean): void {
+  const { layers, th, L, span, add, series } = c;
+  // A dead layer blocks the gradient of every layer below it; the dead finding explains those.
+  const blocked = (k: number) => layers.some((_, j) => j >= k && j <= L && isDead(j));
+  const ratios = windowRatios(c);
+  const vanishing: number[] = [];
   for (let k = 0; k < L; k++) {
     const r = ratios[k];
     if (!blocked(k) && (r.dRatio < th.vanishing || r.gRatio < th.vanishing)) vanishing.push(k);
   }
-  // Exploding is an event, not a steady state: the worst epoch of the run counts, not only the last quarter.
-  const outG = run.stat(L, 'gradRms');
-  const outD = run.stat(L, 'deltaRms');
-  const peak = layers.map((_, k) => {
-    const g = run.stat(k, 'gradRms');
-    const d = run.stat(k, 'deltaRms');
-    let worst = { epoch: 0, dRatio: 0, gRatio: 0, g: 0 };
-    for (let i = 0; i < E; i++) {
-      const e = { epoch: run.epochAt(i), dRatio: outD[i] > 0 ? d[i] / outD[i] : 0, gRatio: outG[i] > 0 ? g[i] / outG[i] : 0, g: g[i] };
-      if (Math.max(e.dRatio, e.gRatio) > Math.max(worst.dRatio, worst.gRatio) || (e.g > worst.g && e.g > th.exploding)) worst = e;
-    }
-    return worst;
-  });
-  // The epochs (indices) in which each layer exploded: one early burst the run recovers from is a
-  // warning that says so, an explosion still there in the last quarter an error.
-  const explodedAt = layers.map((_, k) => {
-    const g = run.stat(k, 'gradRms');
-    const d = run.stat(k, 'deltaRms');
-    const at: number[] = [];
-    for (let i = 0; i < E; i++) {
-      const ratioHigh = k < L && ((outD[i] > 0 && d[i] / outD[i] > th.exploding) || (outG[i] > 0 && g[i] / outG[i] > th.exploding));
-      if (ratioHigh || g[i] > th.exploding) at.push(i);
-    }
-    return at;
-  });
-  for (let k = 0; k <= L; k++) if (explodedAt[k].length > 0) exploding.push(k);
-
   for (const ks of byLine(layers, vanishing)) {
     const worst = ks.reduce((a, b) => (Math.min(ratios[b].dRatio, ratios[b].gRatio) < Math.min(ratios[a].dRatio, ratios[a].gRatio) ? b : a));
     const above = layers.slice(ks[0] + 1, L).filter((l) => l.activation.kind === 'sigmoid').length + (layers[ks[0]].activation.kind === 'sigmoid' ? 1 : 0);
@@ -303,6 +321,37 @@ function rawFindings({ spec, records, stopped }: DiagnoseInput): Finding[] {
       },
     );
   }
+}
+
+/** exploding: an event, not a steady state: the worst epoch of the run counts, not only the last quarter. */
+function explodingFindings(c: LayerRun): void {
+  const { spec, run, layers, th, E, L, from, add, series } = c;
+  const exploding: number[] = [];
+  const outG = run.stat(L, 'gradRms');
+  const outD = run.stat(L, 'deltaRms');
+  const peak = layers.map((_, k) => {
+    const g = run.stat(k, 'gradRms');
+    const d = run.stat(k, 'deltaRms');
+    let worst = { epoch: 0, dRatio: 0, gRatio: 0, g: 0 };
+    for (let i = 0; i < E; i++) {
+      const e = { epoch: run.epochAt(i), dRatio: outD[i] > 0 ? d[i] / outD[i] : 0, gRatio: outG[i] > 0 ? g[i] / outG[i] : 0, g: g[i] };
+      if (Math.max(e.dRatio, e.gRatio) > Math.max(worst.dRatio, worst.gRatio) || (e.g > worst.g && e.g > th.exploding)) worst = e;
+    }
+    return worst;
+  });
+  // The epochs (indices) in which each layer exploded: one early burst the run recovers from is a
+  // warning that says so, an explosion still there in the last quarter an error.
+  const explodedAt = layers.map((_, k) => {
+    const g = run.stat(k, 'gradRms');
+    const d = run.stat(k, 'deltaRms');
+    const at: number[] = [];
+    for (let i = 0; i < E; i++) {
+      const ratioHigh = k < L && ((outD[i] > 0 && d[i] / outD[i] > th.exploding) || (outG[i] > 0 && g[i] / outG[i] > th.exploding));
+      if (ratioHigh || g[i] > th.exploding) at.push(i);
+    }
+    return at;
+  });
+  for (let k = 0; k <= L; k++) if (explodedAt[k].length > 0) exploding.push(k);
 
   for (const ks of byLine(layers, exploding)) {
     const worst = ks.reduce((a, b) => (Math.max(peak[b].dRatio, peak[b].gRatio) > Math.max(peak[a].dRatio, peak[a].gRatio) ? b : a));
@@ -338,7 +387,11 @@ function rawFindings({ spec, records, stopped }: DiagnoseInput): Finding[] {
       },
     );
   }
+}
 
+/** dead: most units of a layer had a zero derivative on every sample of the last epoch. */
+function deadFindings(c: LayerRun, isDead: (k: number) => boolean): void {
+  const { spec, layers, th, lastEpoch, add, series, at } = c;
   const dead = layers.map((_, k) => k).filter(isDead);
   for (const ks of byLine(layers, dead)) {
     const frac = Math.max(...ks.map((k) => at(k, 'dead')));
@@ -356,7 +409,11 @@ function rawFindings({ spec, records, stopped }: DiagnoseInput): Finding[] {
       { series: ks.map((k) => series(k, 'dead')), dead: frac },
     );
   }
+}
 
+/** saturated: the units sit in the flat tails of their activation over the last quarter. */
+function saturatedFindings(c: LayerRun): void {
+  const { spec, run, layers, th, from, span, add, series } = c;
   const saturated = layers.map((_, k) => k).filter((k) => mean(run.stat(k, 'saturated'), from) >= th.saturated);
   for (const ks of byLine(layers, saturated)) {
     const frac = Math.max(...ks.map((k) => mean(run.stat(k, 'saturated'), from)));
@@ -376,7 +433,11 @@ function rawFindings({ spec, records, stopped }: DiagnoseInput): Finding[] {
       { series: ks.map((k) => series(k, 'saturated')), saturated: frac },
     );
   }
+}
 
+/** underflow: weight-gradient entries exactly 0 where the activation's derivative never is. */
+function underflowFindings(c: LayerRun): void {
+  const { spec, run, layers, th, from, span, add, series } = c;
   const smooth = new Set(['sigmoid', 'tanh', 'softsign', 'softplus', 'elu', 'selu', 'gelu', 'silu', 'softmax']);
   const underflow = layers
     .map((_, k) => k)
@@ -404,10 +465,6 @@ function rawFindings({ spec, records, stopped }: DiagnoseInput): Finding[] {
       { series: ks.map((k) => series(k, 'zeroGrad')), zeroGrad: frac },
     );
   }
-
-  findings.push(...runFindings(spec, run, findings));
-  findings.sort((a, b) => a.line - b.line || a.kind.localeCompare(b.kind));
-  return findings;
 }
 
 /** Largest update ratio over the layers, per epoch. */
@@ -423,32 +480,58 @@ function maxUpdateRatio(spec: Spec, run: RunStats): Float64Array {
 const nice = (v: number): number => Number(v.toPrecision(2));
 const pow10 = (v: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, Math.pow(10, Math.round(Math.log10(v)))));
 
-/** Findings about the run as a whole: the step size, a plateau and the epoch budget. */
+/** What every rule about the run as a whole reads: the losses, their last quarter, and where a finding goes. */
+interface LossRun {
+  readonly spec: Spec;
+  readonly run: RunStats;
+  readonly th: Spec['diagnose'];
+  readonly E: number;
+  readonly losses: ArrayLike<number>;
+  readonly from: number;
+  readonly winLength: number;
+  /** The mean loss over the last quarter. */
+  readonly winMean: number;
+  /** The loss of the first epoch. */
+  readonly first: number;
+  readonly optLine: number;
+  readonly trainLine: number;
+  readonly lr: number;
+  readonly outUnits: number;
+  readonly lossEvidence: { readonly losses: number[]; readonly updateRatios: number[]; readonly epochs: number };
+  setLr(value: number, title: string): Fix;
+}
+
+/** Findings about the run as a whole: the step size, a plateau and the epoch budget; at most one, in that order. */
 function runFindings(spec: Spec, run: RunStats, layerFindings: readonly Finding[]): Finding[] {
-  const out: Finding[] = [];
-  const th = spec.diagnose;
   const E = run.length;
   const losses = run.loss();
   const from = windowStart(E);
-  const winLength = E - from;
-  const winMean = mean(losses, from);
-  const first = losses[0];
   const optLine = spec.lines.optimizer ?? spec.lines.train ?? spec.layers[spec.layers.length - 1].line;
-  const trainLine = spec.lines.train ?? optLine;
-  const lr = spec.optimizer.lr;
   const updateRatios = maxUpdateRatio(spec, run);
-  const lossEvidence = { losses: thin(losses), updateRatios: thin(updateRatios, 240, true), epochs: E };
-  const setLr = (value: number, title: string): Fix => ({ title, change: { kind: 'option', statement: 'optimizer', key: 'lr', value: String(value) } });
+  const c: LossRun = {
+    spec,
+    run,
+    th: spec.diagnose,
+    E,
+    losses,
+    from,
+    winLength: E - from,
+    winMean: mean(losses, from),
+    first: losses[0],
+    optLine,
+    trainLine: spec.lines.train ?? optLine,
+    lr: spec.optimizer.lr,
+    outUnits: spec.layers[spec.layers.length - 1].units,
+    lossEvidence: { losses: thin(losses), updateRatios: thin(updateRatios, 240, true), epochs: E },
+    setLr: (value, title) => ({ title, change: { kind: 'option', statement: 'optimizer', key: 'lr', value: String(value) } }),
+  };
+  const found = lrTooHigh(c, updateRatios, layerFindings) ?? lrTooLow(c) ?? plateau(c) ?? (layerFindings.length === 0 ? budget(c) : null);
+  return found ? [found] : [];
+}
 
-  // lr_too_high: the largest step moved weights by far more than the healthy ~1e-3 of their norm,
-  // and the loss never settled (no real progress, a rise above its best, or repeated jumps).
-  let peakRatio = 0;
-  for (let i = 0; i < E; i++) if (Number.isFinite(updateRatios[i]) && updateRatios[i] > peakRatio) peakRatio = updateRatios[i];
-  const bestBefore = min(losses, 0, Math.max(1, from));
-  let jumps = 0;
-  for (let i = 1; i < E; i++) if (losses[i] > losses[i - 1] * 1.1) jumps++;
+function lrTooHigh(c: LossRun, updateRatios: Float64Array, layerFindings: readonly Finding[]): Finding | null {
+  const { spec, th, E, losses, from, winMean, first, optLine, lr, outUnits, lossEvidence, setLr } = c;
   // The loss of a constant guess at the class frequencies; a run that ends there learnt nothing.
-  const outUnits = spec.layers[spec.layers.length - 1].units;
   // (K one-hot sigmoids guessing 1/K each: the binary entropy of 1/K.)
   const chanceLoss =
     spec.loss === 'bce'
@@ -458,6 +541,13 @@ function runFindings(spec: Spec, run: RunStats, layerFindings: readonly Finding[
       : spec.loss === 'cross_entropy'
         ? Math.log(outUnits)
         : Infinity;
+  // lr_too_high: the largest step moved weights by far more than the healthy ~1e-3 of their norm,
+  // and the loss never settled (no real progress, a rise above its best, or repeated jumps).
+  let peakRatio = 0;
+  for (let i = 0; i < E; i++) if (Number.isFinite(updateRatios[i]) && updateRatios[i] > peakRatio) peakRatio = updateRatios[i];
+  const bestBefore = min(losses, 0, Math.max(1, from));
+  let jumps = 0;
+  for (let i = 1; i < E; i++) if (losses[i] > losses[i - 1] * 1.1) jumps++;
   const noProgress = winMean >= 0.95 * Math.min(first, chanceLoss);
   const rose = from > 0 && winMean > 1.1 * bestBefore;
   // Vanishing layers also stop progress; then only a rising or jumping loss blames the step size.
@@ -472,7 +562,7 @@ function runFindings(spec: Spec, run: RunStats, layerFindings: readonly Finding[
       : rose
         ? `the loss rose from its best of ${sci(bestBefore)} to ${sci(winMean)}`
         : `the loss jumped up by more than 10% ${jumps} times`;
-    out.push({
+    return {
       kind: 'lr_too_high',
       severity: 'warning',
       layers: [],
@@ -483,17 +573,22 @@ function runFindings(spec: Spec, run: RunStats, layerFindings: readonly Finding[
         { title: 'Clip the gradient to norm 1 (clip=1)', change: { kind: 'option', statement: 'optimizer', key: 'clip', value: '1' } },
       ],
       evidence: { ...lossEvidence, peakRatio },
-    });
+    };
   }
 
+  return null;
+}
+
+function lrTooLow(c: LossRun): Finding | null {
+  const { spec, run, th, E, from, winMean, first, optLine, lr, lossEvidence, setLr } = c;
   // lr_too_low: every layer's steps are tiny and the loss falls, if at all, slowly.
   const winRatio = Math.max(...spec.layers.map((_, k) => geoMean(run.stat(k, 'updateRatio'), from)));
   const slowFall = winMean <= first * 1.01 && winMean > first * 0.8;
   // Raised no further than the format allows: a power of ten up to LR_MAX / lr (none when under 10).
   const roomToRaise = Math.pow(10, Math.floor(Math.log10(LR_MAX / lr) + 1e-9));
-  if (out.length === 0 && winRatio > 0 && winRatio < th.lrLow && slowFall && roomToRaise >= 10) {
+  if (winRatio > 0 && winRatio < th.lrLow && slowFall && roomToRaise >= 10) {
     const factor = Math.min(pow10(1e-3 / winRatio, 10, 10000), roomToRaise);
-    out.push({
+    return {
       kind: 'lr_too_low',
       severity: 'warning',
       layers: [],
@@ -501,9 +596,14 @@ function runFindings(spec: Spec, run: RunStats, layerFindings: readonly Finding[
       message: `The learning rate ${lr} is too low: the largest update ratio ‖ΔW‖/‖W‖ over the last quarter is ${sci(winRatio)} (about 1e-3 is healthy for SGD, threshold ${th.lrLow}), and the loss only went from ${sci(first)} to ${sci(winMean)} in ${E} epochs. Try lr=${nice(lr * factor)} (×${factor}).`,
       fixes: [setLr(nice(lr * factor), `Raise the learning rate to ${nice(lr * factor)} (×${factor})`)],
       evidence: { ...lossEvidence, updateRatio: winRatio },
-    });
+    };
   }
 
+  return null;
+}
+
+function plateau(c: LossRun): Finding | null {
+  const { spec, run, E, losses, from, winMean, first, trainLine, lr, outUnits, lossEvidence, setLr } = c;
   // plateau: a flat loss with accuracy at chance, when the step size does not already explain it.
   const accuracy = run.accuracy()[E - 1];
   const classes = outUnits === 1 ? 2 : outUnits;
@@ -512,7 +612,7 @@ function runFindings(spec: Spec, run: RunStats, layerFindings: readonly Finding[
   const winMax = max(losses, from);
   // Flat over the window, and still above 80% of where it started: it never got anywhere.
   const flat = E >= 8 && winMax - winMin <= 0.02 * winMean && winMean > 0.8 * first;
-  if (out.length === 0 && flat && !Number.isNaN(accuracy) && accuracy <= chance + 0.05) {
+  if (flat && !Number.isNaN(accuracy) && accuracy <= chance + 0.05) {
     const L = spec.layers.length - 1;
     const gOut = geoMean(run.stat(L, 'gradRms'), from);
     const small = spec.layers
@@ -534,7 +634,7 @@ function runFindings(spec: Spec, run: RunStats, layerFindings: readonly Finding[
       : [];
     // With small-gradient layers the step size is not the cause; without them it may be.
     if (small.length === 0) fixes.push(setLr(nice(lr * 10), `Raise the learning rate to ${nice(lr * 10)} (×10)`));
-    out.push({
+    return {
       kind: 'plateau',
       severity: 'warning',
       layers: small,
@@ -542,11 +642,16 @@ function runFindings(spec: Spec, run: RunStats, layerFindings: readonly Finding[
       message: `Plateau: the loss stayed within ${sci(((winMax - winMin) / winMean) * 100)}% of ${sci(winMean)} over the last quarter while accuracy is ${(accuracy * 100).toFixed(1)}%, chance level for ${classes} classes.${named}`,
       fixes,
       evidence: { ...lossEvidence, smallLayers: small },
-    });
+    };
   }
 
+  return null;
+}
+
+function budget(c: LossRun): Finding | null {
+  const { E, losses, winLength, winMean, trainLine, lossEvidence } = c;
   // budget: still improving at the end, or converged long before it.
-  if (layerFindings.length === 0 && out.length === 0 && E >= 2) {
+  if (E >= 2) {
     const n = Math.min(E, Math.max(3, winLength));
     const tail = Array.from(losses).slice(E - n);
     const rate = logSlope(tail);
@@ -555,7 +660,7 @@ function runFindings(spec: Spec, run: RunStats, layerFindings: readonly Finding[
       const more = Math.min(100000 - E, Math.ceil(Math.log(0.75) / rate));
       const target = nice(losses[E - 1] * 0.75);
       const epochs = Math.min(100000, E + more);
-      out.push({
+      return {
         kind: 'budget',
         severity: 'info',
         layers: [],
@@ -563,7 +668,7 @@ function runFindings(spec: Spec, run: RunStats, layerFindings: readonly Finding[
         message: `Still improving at the last epoch: the loss fell ${(-relPerEpoch * 100).toFixed(1)}% per epoch over epochs ${E - n + 1}–${E}. At that rate, about ${more} more epochs would reach ${target} (25% lower).`,
         fixes: [{ title: `Train for ${epochs} epochs`, change: { kind: 'option', statement: 'train', key: 'epochs', value: String(epochs) } }],
         evidence: { ...lossEvidence, moreEpochs: more, target },
-      });
+      };
     } else if (E >= 20) {
       // The first epoch from which the loss never again rose above 2% over its final level.
       let settled = 1;
@@ -575,7 +680,7 @@ function runFindings(spec: Spec, run: RunStats, layerFindings: readonly Finding[
       }
       if (settled <= E / 2) {
         const epochs = Math.max(1, Math.ceil((settled * 1.2) / 10) * 10);
-        out.push({
+        return {
           kind: 'budget',
           severity: 'info',
           layers: [],
@@ -583,11 +688,11 @@ function runFindings(spec: Spec, run: RunStats, layerFindings: readonly Finding[
           message: `Converged by epoch ${settled} of ${E}: the loss was within 2% of its final level (${sci(winMean)}) from then on; epochs=${epochs} would do.`,
           fixes: [{ title: `Train for ${epochs} epochs`, change: { kind: 'option', statement: 'train', key: 'epochs', value: String(epochs) } }],
           evidence: { ...lossEvidence, convergedAt: settled },
-        });
+        };
       }
     }
   }
-  return out;
+  return null;
 }
 
 /** Least-squares slope of log(loss) per epoch. */

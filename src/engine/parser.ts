@@ -316,28 +316,84 @@ interface DenseLine {
   readonly residual?: Token;
 }
 
+/** What the file's statements say, filled in line by line; the whole-file checks read it afterwards. */
+interface Draft {
+  /** The line each statement but `dense` is on (a file has at most one of each). */
+  readonly seen: Map<StatementKeyword, number>;
+  readonly dense: DenseLine[];
+  name: string | null;
+  data: DataSpec | null;
+  dataLine: number;
+  dataLineEnd: number;
+  input: number | null;
+  inputToken: Token | null;
+  inputLineNo: number;
+  loss: LossName | null;
+  lossToken: Token | null;
+  /**
+   * A `dense` or `loss` line with an error: the output layer or the loss is not what the user meant
+   * (`dense 1 sigmod` drops that layer), so checks of one against the other would only be knock-ons.
+   */
+  knockOn: boolean;
+  optimizer: OptimizerSpec;
+  train: TrainSpec;
+  diagnose: Thresholds;
+  weights: WeightsRef | null;
+}
+
+/** One statement's line: its keyword, the tokens after it, and where its problems start. */
+interface Statement {
+  readonly ctx: Ctx;
+  readonly head: Token;
+  readonly rest: readonly Token[];
+  readonly lineLength: number;
+  /** The number of problems before this line's (a data line with errors is not loaded). */
+  readonly lineStart: number;
+}
+
 export function parseSpec(text: string, options: ParseOptions = {}): ParseResult {
   const problems: Problem[] = [];
   const lines = text.split(/\r\n|\r|\n/);
-  const seen = new Map<StatementKeyword, number>();
-  const dense: DenseLine[] = [];
-  let name: string | null = null;
-  let data: DataSpec | null = null;
-  let dataLine = 0;
-  let dataLineEnd = 0;
-  let input: number | null = null;
-  let inputToken: Token | null = null;
-  let loss: LossName | null = null;
-  let lossToken: Token | null = null;
-  // A `dense` or `loss` line with an error: the output layer or the loss is not what the user meant
-  // (`dense 1 sigmod` drops that layer), so checks of one against the other would only be knock-ons.
-  let knockOn = false;
-  let optimizer: OptimizerSpec = defaultOptimizer('sgd');
-  let train: TrainSpec = { epochs: 100, batch: 32, seed: 1, shuffle: true, precision: 'float32' };
-  let diagnose: Thresholds = { ...DEFAULT_THRESHOLDS };
-  let inputLineNo = 0;
-  let weights: WeightsRef | null = null;
+  const d = readStatements(lines, problems);
+  const fileCtx = (line: number): Ctx => ({ problems, line });
+  checkMissingStatements(d, lines, problems, fileCtx);
+  const layers = expandLayers(d, fileCtx);
+  checkSoftmaxPlacement(d.dense, fileCtx);
+  checkCures(d.dense, d.input, d.train.batch, fileCtx);
+  const { out, loss } = resolveLoss(d, fileCtx);
+  const sites = matchSites(d, out, loss);
+  const shape = d.data === null ? null : dataShape(d.data);
+  if (shape) problems.push(...dataMismatches(shape, sites));
+  return {
+    spec: specOf(d, layers, loss, options),
+    problems: clampedProblems(problems, lines),
+    sites,
+    lineLengths: lines.map((l) => l.length),
+    dataAt: d.data === null ? null : { line: d.dataLine, startColumn: 0, endColumn: d.dataLineEnd },
+  };
+}
 
+/** Reads every line: the lexer's problems, the keyword, a second statement of a kind, then the statement's own reader. */
+function readStatements(lines: readonly string[], problems: Problem[]): Draft {
+  const d: Draft = {
+    seen: new Map(),
+    dense: [],
+    name: null,
+    data: null,
+    dataLine: 0,
+    dataLineEnd: 0,
+    input: null,
+    inputToken: null,
+    inputLineNo: 0,
+    loss: null,
+    lossToken: null,
+    knockOn: false,
+    optimizer: defaultOptimizer('sgd'),
+    train: { epochs: 100, batch: 32, seed: 1, shuffle: true, precision: 'float32' },
+    diagnose: { ...DEFAULT_THRESHOLDS },
+    weights: null,
+  };
+  const keywords = Object.keys(STATEMENTS) as StatementKeyword[];
   for (let li = 0; li < lines.length; li++) {
     const ctx: Ctx = { problems, line: li + 1 };
     const lineStart = problems.length;
@@ -346,7 +402,6 @@ export function parseSpec(text: string, options: ParseOptions = {}): ParseResult
     const tokens = lexed.tokens;
     if (tokens.length === 0) continue;
     const head = tokens[0];
-    const keywords = Object.keys(STATEMENTS) as StatementKeyword[];
     if (head.kind !== 'word' || !(keywords as string[]).includes(head.text)) {
       const word = head.kind === 'option' ? (head.key ?? head.text) : head.text;
       tokenError(ctx, 'unknown-keyword', `Unknown statement \`${word}\`; a line starts with one of ${keywords.join(', ')}.${didYouMean(word, keywords)}`, head);
@@ -354,335 +409,317 @@ export function parseSpec(text: string, options: ParseOptions = {}): ParseResult
     }
     const keyword = head.text as StatementKeyword;
     if (keyword !== 'dense') {
-      const first = seen.get(keyword);
+      const first = d.seen.get(keyword);
       if (first !== undefined) {
         tokenError(ctx, 'duplicate-statement', `\`${keyword}\` is already given on line ${first}; a file has at most one. Remove one of them.`, head);
         continue;
       }
-      seen.set(keyword, ctx.line);
+      d.seen.set(keyword, ctx.line);
     }
-    const rest = tokens.slice(1);
-    switch (keyword) {
-      case 'network': {
-        const [n0, ...more] = rest;
-        if (!n0 || n0.kind === 'option') report(ctx, 'error', 'syntax', '`network` needs a name: network NAME.', head.start, head.end);
-        else name = n0.text;
-        for (const t of more) tokenError(ctx, 'syntax', `Unexpected \`${t.text}\`: \`network\` takes only a name (use quotes for a name with spaces).`, t);
-        break;
+    READERS[keyword]({ ctx, head, rest: tokens.slice(1), lineLength: lines[li].length, lineStart }, d);
+  }
+  return d;
+}
+
+/** Each statement's reader: it reports the line's problems and fills in its part of the draft. */
+const READERS: { readonly [K in StatementKeyword]: (s: Statement, d: Draft) => void } = {
+  network: readNetwork,
+  data: readData,
+  input: readInput,
+  dense: readDense,
+  loss: readLoss,
+  optimizer: readOptimizer,
+  train: readTrain,
+  weights: readWeights,
+  diagnose: readDiagnose,
+};
+
+function readNetwork({ ctx, head, rest }: Statement, d: Draft): void {
+  const [n0, ...more] = rest;
+  if (!n0 || n0.kind === 'option') report(ctx, 'error', 'syntax', '`network` needs a name: network NAME.', head.start, head.end);
+  else d.name = n0.text;
+  for (const t of more) tokenError(ctx, 'syntax', `Unexpected \`${t.text}\`: \`network\` takes only a name (use quotes for a name with spaces).`, t);
+}
+
+function readData({ ctx, head, rest, lineLength, lineStart }: Statement, d: Draft): void {
+  d.dataLine = ctx.line;
+  d.dataLineEnd = lineLength;
+  const src = rest[0];
+  const sources = Object.keys(DATA_SOURCES);
+  if (!src || src.kind !== 'word') {
+    report(ctx, 'error', 'syntax', `\`data\` needs a source: one of ${sources.join(', ')}.`, head.start, head.end);
+    return;
+  }
+  if (!(src.text in DATA_SOURCES)) {
+    tokenError(ctx, 'unknown-data-source', `Unknown data source \`${src.text}\`; expected one of ${sources.join(', ')}.${didYouMean(src.text, sources)}`, src);
+    return;
+  }
+  const source = src.text as DataSpec['source'];
+  let optTokens = rest.slice(1);
+  let path = '';
+  if (source === 'csv' || source === 'idx') {
+    const p = rest[1];
+    if (!p || p.kind !== 'string') {
+      const example = source === 'csv' ? 'data csv "data/iris.csv"' : 'data idx "train-images-idx3-ubyte.gz" labels="train-labels-idx1-ubyte.gz"';
+      report(ctx, 'error', 'syntax', `A ${source} source needs its path in double quotes: ${example}.`, src.start, p ? p.end : src.end);
+      return;
+    }
+    path = p.text;
+    optTokens = rest.slice(2);
+  }
+  const m = readOptions(ctx, optTokens, DATA_SOURCES[source].options, `data ${source}`);
+  d.data = dataSource(ctx, source, path, src, m);
+  // A data line with errors (a path without its closing quote among them) must not be loaded:
+  // its samples would not be what the user meant.
+  if (ctx.problems.slice(lineStart).some((p) => p.severity === 'error')) d.data = null;
+}
+
+/** The data source of a `data` line from its options, with the problems only a whole source can have. */
+function dataSource(ctx: Ctx, source: DataSpec['source'], path: string, src: Token, m: Map<string, OptionHit>): DataSpec {
+  const seed = num(m, 'seed', 1);
+  const samples = num(m, 'samples', 200);
+  const noise = (dflt: number) => num(m, 'noise', dflt);
+  switch (source) {
+    case 'xor':
+      return { source, samples, noise: noise(0), seed };
+    case 'circles':
+      return { source, samples, noise: noise(0.05), factor: num(m, 'factor', 0.5), seed };
+    case 'moons':
+      return { source, samples, noise: noise(0.1), seed };
+    case 'spiral':
+      return { source, samples, noise: noise(0.1), classes: num(m, 'classes', 2), seed };
+    case 'gaussians':
+      return { source, samples, classes: num(m, 'classes', 2), spread: num(m, 'spread', 1), seed };
+    case 'sine':
+      return { source, samples, noise: noise(0), seed };
+    case 'normal': {
+      const classes = num(m, 'classes', 2);
+      if (!m.has('features'))
+        report(ctx, 'error', 'bad-value', "`data normal` needs features=N, the number of input features (the model's input width).", src.start, src.end);
+      else if (classes === 1)
+        report(
+          ctx,
+          'error',
+          'out-of-range',
+          'classes must be 0 (a real target) or at least 2; 1 is not a classification.',
+          m.get('classes')?.token.start ?? src.start,
+          m.get('classes')?.token.end ?? src.end,
+        );
+      return { source, samples, features: num(m, 'features', 1), classes, seed };
+    }
+    case 'mnist': {
+      const data = { source, samples: num(m, 'samples', 1000), offset: num(m, 'offset', 0) };
+      if (data.offset + data.samples > MNIST_SHIPPED) {
+        const at = m.get('samples')?.token ?? m.get('offset')?.token ?? src;
+        report(
+          ctx,
+          'error',
+          'out-of-range',
+          `samples=${data.samples} from offset=${data.offset} asks for digits up to ${data.offset + data.samples}; ${MNIST_SHIPPED.toLocaleString('en-US')} are shipped.`,
+          at.start,
+          at.end,
+        );
       }
-      case 'data': {
-        dataLine = ctx.line;
-        dataLineEnd = lines[li].length;
-        const src = rest[0];
-        const sources = Object.keys(DATA_SOURCES);
-        if (!src || src.kind !== 'word') {
-          report(ctx, 'error', 'syntax', `\`data\` needs a source: one of ${sources.join(', ')}.`, head.start, head.end);
-          break;
-        }
-        if (!(src.text in DATA_SOURCES)) {
-          tokenError(
-            ctx,
-            'unknown-data-source',
-            `Unknown data source \`${src.text}\`; expected one of ${sources.join(', ')}.${didYouMean(src.text, sources)}`,
-            src,
-          );
-          break;
-        }
-        const source = src.text as DataSpec['source'];
-        let optTokens = rest.slice(1);
-        let path = '';
-        if (source === 'csv' || source === 'idx') {
-          const p = rest[1];
-          if (!p || p.kind !== 'string') {
-            const example = source === 'csv' ? 'data csv "data/iris.csv"' : 'data idx "train-images-idx3-ubyte.gz" labels="train-labels-idx1-ubyte.gz"';
-            report(ctx, 'error', 'syntax', `A ${source} source needs its path in double quotes: ${example}.`, src.start, p ? p.end : src.end);
-            break;
-          }
-          path = p.text;
-          optTokens = rest.slice(2);
-        }
-        const defs = DATA_SOURCES[source].options;
-        const m = readOptions(ctx, optTokens, defs, `data ${source}`);
-        const seed = num(m, 'seed', 1);
-        const samples = num(m, 'samples', 200);
-        const noise = (d: number) => num(m, 'noise', d);
-        switch (source) {
-          case 'xor':
-            data = { source, samples, noise: noise(0), seed };
-            break;
-          case 'circles':
-            data = { source, samples, noise: noise(0.05), factor: num(m, 'factor', 0.5), seed };
-            break;
-          case 'moons':
-            data = { source, samples, noise: noise(0.1), seed };
-            break;
-          case 'spiral':
-            data = { source, samples, noise: noise(0.1), classes: num(m, 'classes', 2), seed };
-            break;
-          case 'gaussians':
-            data = { source, samples, classes: num(m, 'classes', 2), spread: num(m, 'spread', 1), seed };
-            break;
-          case 'sine':
-            data = { source, samples, noise: noise(0), seed };
-            break;
-          case 'normal': {
-            const classes = num(m, 'classes', 2);
-            if (!m.has('features'))
-              report(ctx, 'error', 'bad-value', "`data normal` needs features=N, the number of input features (the model's input width).", src.start, src.end);
-            else if (classes === 1)
-              report(
-                ctx,
-                'error',
-                'out-of-range',
-                'classes must be 0 (a real target) or at least 2; 1 is not a classification.',
-                m.get('classes')?.token.start ?? src.start,
-                m.get('classes')?.token.end ?? src.end,
-              );
-            data = { source, samples, features: num(m, 'features', 1), classes, seed };
-            break;
-          }
-          case 'mnist':
-            data = { source, samples: num(m, 'samples', 1000), offset: num(m, 'offset', 0) };
-            if (data.offset + data.samples > MNIST_SHIPPED) {
-              const at = m.get('samples')?.token ?? m.get('offset')?.token ?? src;
-              report(
-                ctx,
-                'error',
-                'out-of-range',
-                `samples=${data.samples} from offset=${data.offset} asks for digits up to ${data.offset + data.samples}; ${MNIST_SHIPPED.toLocaleString('en-US')} are shipped.`,
-                at.start,
-                at.end,
-              );
-            }
-            break;
-          case 'idx': {
-            const labels = m.get('labels');
-            if (!labels)
-              report(ctx, 'error', 'bad-value', '`data idx` needs labels="LABELS", the IDX labels file that goes with the images.', src.start, src.end);
-            const given = m.get('samples');
-            data = {
-              source,
-              path,
-              labels: labels ? String(labels.value) : '',
-              samples: given ? (given.value as number) : null,
-              offset: num(m, 'offset', 0),
-              scale: num(m, 'scale', 255),
-            };
-            break;
-          }
-          case 'csv': {
-            const target = m.get('target');
-            data = {
-              source,
-              path,
-              target: target ? (target.value as string | number) : null,
-              header: flag(m, 'header', true),
-              normalize: flag(m, 'normalize', false),
-              seed,
-            };
-            break;
-          }
-        }
-        // A data line with errors (a path without its closing quote among them) must not be loaded:
-        // its samples would not be what the user meant.
-        if (problems.slice(lineStart).some((p) => p.severity === 'error')) data = null;
-        break;
-      }
-      case 'input': {
-        inputLineNo = ctx.line;
-        const t = rest[0];
-        if (!t || t.kind !== 'word') {
-          report(ctx, 'error', 'syntax', '`input` needs the number of features: input N.', head.start, head.end);
-          break;
-        }
-        const v = readValue(ctx, 'input', t.text, { kind: 'number', min: 1, max: LIMITS.unitsPerLayer, integer: true }, t.start, t.end);
-        if (typeof v === 'number') {
-          input = v;
-          inputToken = t;
-        }
-        for (const extra of rest.slice(1)) tokenError(ctx, 'syntax', `Unexpected \`${extra.text}\`: \`input\` takes one number.`, extra);
-        if (dense.length > 0) tokenError(ctx, 'order', '`input` must come before the first `dense` line; move it up.', head);
-        break;
-      }
-      case 'dense': {
-        const [u, a, ...opts] = rest;
-        if (!u || u.kind !== 'word') {
-          report(ctx, 'error', 'syntax', '`dense` needs a number of units and an activation: dense 16 relu.', head.start, head.end);
-          break;
-        }
-        const units = readValue(ctx, 'units', u.text, { kind: 'number', min: 1, max: LIMITS.unitsPerLayer, integer: true }, u.start, u.end);
-        let activation: Activation | null = null;
-        if (!a || a.kind !== 'word') {
-          report(
-            ctx,
-            'error',
-            'syntax',
-            `\`dense\` needs an activation after the units: one of ${Object.keys(ACTIVATIONS).join(', ')}.`,
-            u.start,
-            (a ?? u).end,
-          );
-        } else {
-          activation = parseActivation(ctx, a);
-        }
-        let count = 1;
-        let countToken: Token | undefined;
-        const optionTokens: Token[] = [];
-        for (const t of opts) {
-          if (t.kind === 'word' && /^x/.test(t.text) && (t.text.length === 1 || /^x[-+\d.]/.test(t.text))) {
-            const v = readValue(ctx, 'the repeat count', t.text.slice(1), { kind: 'number', min: 1, max: LIMITS.layers, integer: true }, t.start, t.end);
-            if (typeof v === 'number') {
-              count = v;
-              countToken = t;
-            }
-          } else optionTokens.push(t);
-        }
-        let initText = 'glorot_uniform';
-        let init: Init | null = { kind: 'glorot_uniform' };
-        let bias: BiasInit | null = { kind: 'constant', value: 0 };
-        const m = readOptions(ctx, optionTokens, DENSE_OPTIONS, 'dense', {
-          bias: (t) => {
-            bias = parseBias(ctx, t.value ?? '', t.valueStart ?? t.start, t.end);
-            return bias ? (t.value ?? '') : null;
-          },
-          init: (t) => {
-            initText = t.value ?? '';
-            init = parseInit(ctx, initText, t.valueStart ?? t.start, t.end);
-            return init ? initText : null;
-          },
-          name: (t) => t.value ?? '',
-        });
-        const nameHit = m.get('name');
-        const normHit = m.get('norm');
-        const residualHit = m.get('residual');
-        if (typeof units === 'number' && activation && init && bias) {
-          dense.push({
-            line: ctx.line,
-            units,
-            unitsToken: u,
-            activation,
-            activationToken: a,
-            init,
-            initText,
-            bias,
-            name: nameHit ? String(nameHit.value) : undefined,
-            count,
-            countToken,
-            norm: normHit ? { kind: normHit.value as NormKind, token: normHit.token } : undefined,
-            residual: residualHit?.value === true ? residualHit.token : undefined,
-          });
-        } else knockOn = true;
-        break;
-      }
-      case 'loss': {
-        const t = rest[0];
-        const names = Object.keys(LOSSES);
-        if (!t || t.kind !== 'word') report(ctx, 'error', 'syntax', `\`loss\` needs one of ${names.join(', ')}.`, head.start, head.end);
-        else if (!(t.text in LOSSES)) {
-          tokenError(ctx, 'unknown-loss', `Unknown loss \`${t.text}\`; expected one of ${names.join(', ')}.${didYouMean(t.text, names)}`, t);
-          knockOn = true;
-        } else {
-          loss = t.text as LossName;
-          lossToken = t;
-        }
-        for (const extra of rest.slice(1)) tokenError(ctx, 'syntax', `Unexpected \`${extra.text}\`: \`loss\` takes one name.`, extra);
-        break;
-      }
-      case 'optimizer': {
-        const t = rest[0];
-        const names = Object.keys(OPTIMIZERS);
-        let kind: OptimizerName = 'sgd';
-        let opts = rest;
-        if (t && t.kind === 'word') {
-          opts = rest.slice(1);
-          if (t.text in OPTIMIZERS) kind = t.text as OptimizerName;
-          else tokenError(ctx, 'unknown-optimizer', `Unknown optimizer \`${t.text}\`; expected one of ${names.join(', ')}.${didYouMean(t.text, names)}`, t);
-        } else {
-          report(ctx, 'error', 'syntax', `\`optimizer\` needs one of ${names.join(', ')} before its options.`, head.start, head.end);
-        }
-        const m = readOptions(ctx, opts, OPTIMIZER_OPTIONS, 'optimizer');
-        for (const [key, hit] of m) {
-          const def = OPTIMIZER_OPTIONS.find((d) => d.name === key);
-          if (def && !def.for.includes(kind)) {
-            report(
-              ctx,
-              'warning',
-              'unknown-option',
-              `\`${key}\` has no effect with ${kind}; it applies to ${def.for.join(', ')}.`,
-              hit.token.start,
-              hit.token.end,
-            );
-          }
-        }
-        const d = defaultOptimizer(kind);
-        optimizer = {
-          kind,
-          lr: num(m, 'lr', d.lr),
-          momentum: num(m, 'momentum', d.momentum),
-          nesterov: flag(m, 'nesterov', false),
-          beta1: num(m, 'beta1', d.beta1),
-          beta2: num(m, 'beta2', d.beta2),
-          eps: num(m, 'eps', d.eps),
-          rho: num(m, 'rho', d.rho),
-          clip: num(m, 'clip', 0),
-          weightDecay: num(m, 'weight_decay', 0),
-        };
-        const nesterov = m.get('nesterov');
-        if (optimizer.nesterov && optimizer.momentum === 0 && nesterov) {
-          report(ctx, 'warning', 'bad-value', 'nesterov=true has no effect without momentum; add momentum=0.9.', nesterov.token.start, nesterov.token.end);
-        }
-        break;
-      }
-      case 'train': {
-        const m = readOptions(ctx, rest, TRAIN_OPTIONS, 'train');
-        train = {
-          epochs: num(m, 'epochs', 100),
-          batch: num(m, 'batch', 32),
-          seed: num(m, 'seed', 1),
-          shuffle: flag(m, 'shuffle', true),
-          precision: (m.get('precision')?.value as Precision | undefined) ?? 'float32',
-        };
-        break;
-      }
-      case 'weights': {
-        const [p, ...extra] = rest;
-        if (!p || p.kind !== 'string') {
-          report(
-            ctx,
-            'error',
-            'syntax',
-            '`weights` needs the path of a parameters file in double quotes: weights "net.weights.json".',
-            head.start,
-            (p ?? head).end,
-          );
-          break;
-        }
-        weights = { path: p.text, at: { line: ctx.line, startColumn: 0, endColumn: lines[li].length }, params: null };
-        for (const t of extra) tokenError(ctx, 'syntax', `Unexpected \`${t.text}\`: \`weights\` takes one path in double quotes.`, t);
-        break;
-      }
-      case 'diagnose': {
-        const m = readOptions(ctx, rest, DIAGNOSE_OPTIONS, 'diagnose');
-        const t = DEFAULT_THRESHOLDS;
-        diagnose = {
-          vanishing: num(m, 'vanishing', t.vanishing),
-          exploding: num(m, 'exploding', t.exploding),
-          dead: num(m, 'dead', t.dead),
-          saturated: num(m, 'saturated', t.saturated),
-          lrHigh: num(m, 'lr_high', t.lrHigh),
-          lrLow: num(m, 'lr_low', t.lrLow),
-          underflow: num(m, 'underflow', t.underflow),
-        };
-        break;
-      }
+      return data;
+    }
+    case 'idx': {
+      const labels = m.get('labels');
+      if (!labels) report(ctx, 'error', 'bad-value', '`data idx` needs labels="LABELS", the IDX labels file that goes with the images.', src.start, src.end);
+      const given = m.get('samples');
+      return {
+        source,
+        path,
+        labels: labels ? String(labels.value) : '',
+        samples: given ? (given.value as number) : null,
+        offset: num(m, 'offset', 0),
+        scale: num(m, 'scale', 255),
+      };
+    }
+    case 'csv': {
+      const target = m.get('target');
+      return {
+        source,
+        path,
+        target: target ? (target.value as string | number) : null,
+        header: flag(m, 'header', true),
+        normalize: flag(m, 'normalize', false),
+        seed,
+      };
     }
   }
+}
 
-  // Whole-file checks, on the line that can fix each.
-  const fileCtx = (line: number): Ctx => ({ problems, line });
+function readInput({ ctx, head, rest }: Statement, d: Draft): void {
+  d.inputLineNo = ctx.line;
+  const t = rest[0];
+  if (!t || t.kind !== 'word') {
+    report(ctx, 'error', 'syntax', '`input` needs the number of features: input N.', head.start, head.end);
+    return;
+  }
+  const v = readValue(ctx, 'input', t.text, { kind: 'number', min: 1, max: LIMITS.unitsPerLayer, integer: true }, t.start, t.end);
+  if (typeof v === 'number') {
+    d.input = v;
+    d.inputToken = t;
+  }
+  for (const extra of rest.slice(1)) tokenError(ctx, 'syntax', `Unexpected \`${extra.text}\`: \`input\` takes one number.`, extra);
+  if (d.dense.length > 0) tokenError(ctx, 'order', '`input` must come before the first `dense` line; move it up.', head);
+}
+
+function readDense({ ctx, head, rest }: Statement, d: Draft): void {
+  const [u, a, ...opts] = rest;
+  if (!u || u.kind !== 'word') {
+    report(ctx, 'error', 'syntax', '`dense` needs a number of units and an activation: dense 16 relu.', head.start, head.end);
+    return;
+  }
+  const units = readValue(ctx, 'units', u.text, { kind: 'number', min: 1, max: LIMITS.unitsPerLayer, integer: true }, u.start, u.end);
+  let activation: Activation | null = null;
+  if (!a || a.kind !== 'word') {
+    report(ctx, 'error', 'syntax', `\`dense\` needs an activation after the units: one of ${Object.keys(ACTIVATIONS).join(', ')}.`, u.start, (a ?? u).end);
+  } else {
+    activation = parseActivation(ctx, a);
+  }
+  let count = 1;
+  let countToken: Token | undefined;
+  const optionTokens: Token[] = [];
+  for (const t of opts) {
+    if (t.kind === 'word' && /^x/.test(t.text) && (t.text.length === 1 || /^x[-+\d.]/.test(t.text))) {
+      const v = readValue(ctx, 'the repeat count', t.text.slice(1), { kind: 'number', min: 1, max: LIMITS.layers, integer: true }, t.start, t.end);
+      if (typeof v === 'number') {
+        count = v;
+        countToken = t;
+      }
+    } else optionTokens.push(t);
+  }
+  let initText = 'glorot_uniform';
+  let init: Init | null = { kind: 'glorot_uniform' };
+  let bias: BiasInit | null = { kind: 'constant', value: 0 };
+  const m = readOptions(ctx, optionTokens, DENSE_OPTIONS, 'dense', {
+    bias: (t) => {
+      bias = parseBias(ctx, t.value ?? '', t.valueStart ?? t.start, t.end);
+      return bias ? (t.value ?? '') : null;
+    },
+    init: (t) => {
+      initText = t.value ?? '';
+      init = parseInit(ctx, initText, t.valueStart ?? t.start, t.end);
+      return init ? initText : null;
+    },
+    name: (t) => t.value ?? '',
+  });
+  const nameHit = m.get('name');
+  const normHit = m.get('norm');
+  const residualHit = m.get('residual');
+  if (typeof units === 'number' && activation && init && bias) {
+    d.dense.push({
+      line: ctx.line,
+      units,
+      unitsToken: u,
+      activation,
+      activationToken: a,
+      init,
+      initText,
+      bias,
+      name: nameHit ? String(nameHit.value) : undefined,
+      count,
+      countToken,
+      norm: normHit ? { kind: normHit.value as NormKind, token: normHit.token } : undefined,
+      residual: residualHit?.value === true ? residualHit.token : undefined,
+    });
+  } else d.knockOn = true;
+}
+
+function readLoss({ ctx, head, rest }: Statement, d: Draft): void {
+  const t = rest[0];
+  const names = Object.keys(LOSSES);
+  if (!t || t.kind !== 'word') report(ctx, 'error', 'syntax', `\`loss\` needs one of ${names.join(', ')}.`, head.start, head.end);
+  else if (!(t.text in LOSSES)) {
+    tokenError(ctx, 'unknown-loss', `Unknown loss \`${t.text}\`; expected one of ${names.join(', ')}.${didYouMean(t.text, names)}`, t);
+    d.knockOn = true;
+  } else {
+    d.loss = t.text as LossName;
+    d.lossToken = t;
+  }
+  for (const extra of rest.slice(1)) tokenError(ctx, 'syntax', `Unexpected \`${extra.text}\`: \`loss\` takes one name.`, extra);
+}
+
+function readOptimizer({ ctx, head, rest }: Statement, d: Draft): void {
+  const t = rest[0];
+  const names = Object.keys(OPTIMIZERS);
+  let kind: OptimizerName = 'sgd';
+  let opts = rest;
+  if (t && t.kind === 'word') {
+    opts = rest.slice(1);
+    if (t.text in OPTIMIZERS) kind = t.text as OptimizerName;
+    else tokenError(ctx, 'unknown-optimizer', `Unknown optimizer \`${t.text}\`; expected one of ${names.join(', ')}.${didYouMean(t.text, names)}`, t);
+  } else {
+    report(ctx, 'error', 'syntax', `\`optimizer\` needs one of ${names.join(', ')} before its options.`, head.start, head.end);
+  }
+  const m = readOptions(ctx, opts, OPTIMIZER_OPTIONS, 'optimizer');
+  for (const [key, hit] of m) {
+    const def = OPTIMIZER_OPTIONS.find((o) => o.name === key);
+    if (def && !def.for.includes(kind)) {
+      report(ctx, 'warning', 'unknown-option', `\`${key}\` has no effect with ${kind}; it applies to ${def.for.join(', ')}.`, hit.token.start, hit.token.end);
+    }
+  }
+  const dflt = defaultOptimizer(kind);
+  d.optimizer = {
+    kind,
+    lr: num(m, 'lr', dflt.lr),
+    momentum: num(m, 'momentum', dflt.momentum),
+    nesterov: flag(m, 'nesterov', false),
+    beta1: num(m, 'beta1', dflt.beta1),
+    beta2: num(m, 'beta2', dflt.beta2),
+    eps: num(m, 'eps', dflt.eps),
+    rho: num(m, 'rho', dflt.rho),
+    clip: num(m, 'clip', 0),
+    weightDecay: num(m, 'weight_decay', 0),
+  };
+  const nesterov = m.get('nesterov');
+  if (d.optimizer.nesterov && d.optimizer.momentum === 0 && nesterov) {
+    report(ctx, 'warning', 'bad-value', 'nesterov=true has no effect without momentum; add momentum=0.9.', nesterov.token.start, nesterov.token.end);
+  }
+}
+
+function readTrain({ ctx, rest }: Statement, d: Draft): void {
+  const m = readOptions(ctx, rest, TRAIN_OPTIONS, 'train');
+  d.train = {
+    epochs: num(m, 'epochs', 100),
+    batch: num(m, 'batch', 32),
+    seed: num(m, 'seed', 1),
+    shuffle: flag(m, 'shuffle', true),
+    precision: (m.get('precision')?.value as Precision | undefined) ?? 'float32',
+  };
+}
+
+function readWeights({ ctx, head, rest, lineLength }: Statement, d: Draft): void {
+  const [p, ...extra] = rest;
+  if (!p || p.kind !== 'string') {
+    report(ctx, 'error', 'syntax', '`weights` needs the path of a parameters file in double quotes: weights "net.weights.json".', head.start, (p ?? head).end);
+    return;
+  }
+  d.weights = { path: p.text, at: { line: ctx.line, startColumn: 0, endColumn: lineLength }, params: null };
+  for (const t of extra) tokenError(ctx, 'syntax', `Unexpected \`${t.text}\`: \`weights\` takes one path in double quotes.`, t);
+}
+
+function readDiagnose({ ctx, rest }: Statement, d: Draft): void {
+  const m = readOptions(ctx, rest, DIAGNOSE_OPTIONS, 'diagnose');
+  const t = DEFAULT_THRESHOLDS;
+  d.diagnose = {
+    vanishing: num(m, 'vanishing', t.vanishing),
+    exploding: num(m, 'exploding', t.exploding),
+    dead: num(m, 'dead', t.dead),
+    saturated: num(m, 'saturated', t.saturated),
+    lrHigh: num(m, 'lr_high', t.lrHigh),
+    lrLow: num(m, 'lr_low', t.lrLow),
+    underflow: num(m, 'underflow', t.underflow),
+  };
+}
+
+/** A file without a `data`, `input` or `dense` line: a problem on the first line, which can fix each. */
+function checkMissingStatements(d: Draft, lines: readonly string[], problems: readonly Problem[], fileCtx: (line: number) => Ctx): void {
   const firstLineEnd = Math.max(1, (lines[0] ?? '').length);
-  if (!seen.has('data'))
+  if (!d.seen.has('data'))
     report(fileCtx(1), 'error', 'missing-statement', 'The file has no `data` line; add one, for example: data spiral samples=400.', 0, firstLineEnd);
-  if (!seen.has('input'))
+  if (!d.seen.has('input'))
     report(
       fileCtx(1),
       'error',
@@ -692,163 +729,171 @@ export function parseSpec(text: string, options: ParseOptions = {}): ParseResult
       firstLineEnd,
     );
   // A misspelt keyword or a bad dense line may be the layer the user wrote; one problem there is enough.
-  if (dense.length === 0 && !problems.some((p) => p.code === 'unknown-keyword' || lines[p.line - 1]?.trim().startsWith('dense'))) {
+  if (d.dense.length === 0 && !problems.some((p) => p.code === 'unknown-keyword' || lines[p.line - 1]?.trim().startsWith('dense'))) {
     report(fileCtx(1), 'error', 'missing-statement', 'The file has no `dense` layer; add at least one (the last is the output layer).', 0, firstLineEnd);
   }
+}
 
-  // Layer count and parameter limits, counted before anything is expanded or allocated.
-  const layers: LayerSpec[] = [];
+/**
+ * The layers, each `dense … xN` line repeated N times; none when the layer count or parameter
+ * limit is passed (counted before anything is expanded or allocated, and reported on the line
+ * that passes it).
+ */
+function expandLayers(d: Draft, fileCtx: (line: number) => Ctx): LayerSpec[] {
   let total = 0;
   let params = 0;
-  let fanIn = input ?? 0;
-  let overLimit = false;
-  for (const d of dense) {
-    const ctx = fileCtx(d.line);
-    if (total + d.count > LIMITS.layers) {
-      const t = d.countToken ?? d.unitsToken;
-      tokenError(ctx, 'limit', `This line brings the network to ${total + d.count} layers; the limit is ${LIMITS.layers}.`, t);
-      overLimit = true;
-      break;
+  let fanIn = d.input ?? 0;
+  for (const line of d.dense) {
+    const ctx = fileCtx(line.line);
+    if (total + line.count > LIMITS.layers) {
+      const t = line.countToken ?? line.unitsToken;
+      tokenError(ctx, 'limit', `This line brings the network to ${total + line.count} layers; the limit is ${LIMITS.layers}.`, t);
+      return [];
     }
-    const lineParams = d.count * (fanIn * d.units + d.units + (d.norm ? 2 * d.units : 0)) + (d.count - 1) * (d.units * d.units - fanIn * d.units);
+    const lineParams =
+      line.count * (fanIn * line.units + line.units + (line.norm ? 2 * line.units : 0)) + (line.count - 1) * (line.units * line.units - fanIn * line.units);
     if (params + lineParams > LIMITS.params) {
       tokenError(
         ctx,
         'limit',
         `This line brings the network to ${(params + lineParams).toLocaleString('en-US')} parameters; the limit is ${LIMITS.params.toLocaleString('en-US')}.`,
-        d.unitsToken,
+        line.unitsToken,
       );
-      overLimit = true;
-      break;
+      return [];
     }
     params += lineParams;
-    total += d.count;
-    fanIn = d.units;
+    total += line.count;
+    fanIn = line.units;
   }
-  if (!overLimit) {
-    for (const d of dense) {
-      for (let r = 0; r < d.count; r++) {
-        layers.push({
-          index: layers.length,
-          line: d.line,
-          units: d.units,
-          activation: d.activation,
-          init: d.init,
-          initText: d.initText,
-          bias: d.bias,
-          name: d.name,
-          ...(d.norm ? { norm: d.norm.kind } : {}),
-          ...(d.residual ? { residual: true } : {}),
-        });
-      }
+  const layers: LayerSpec[] = [];
+  for (const line of d.dense) {
+    for (let r = 0; r < line.count; r++) {
+      layers.push({
+        index: layers.length,
+        line: line.line,
+        units: line.units,
+        activation: line.activation,
+        init: line.init,
+        initText: line.initText,
+        bias: line.bias,
+        name: line.name,
+        ...(line.norm ? { norm: line.norm.kind } : {}),
+        ...(line.residual ? { residual: true } : {}),
+      });
     }
   }
+  return layers;
+}
 
-  // softmax only on the output layer.
-  dense.forEach((d, k) => {
+/** softmax only on the output layer. */
+function checkSoftmaxPlacement(dense: readonly DenseLine[], fileCtx: (line: number) => Ctx): void {
+  dense.forEach((line, k) => {
     const last = k === dense.length - 1;
-    if (d.activation.kind === 'softmax' && (!last || d.count > 1)) {
+    if (line.activation.kind === 'softmax' && (!last || line.count > 1)) {
       tokenError(
-        fileCtx(d.line),
+        fileCtx(line.line),
         'softmax-not-last',
         'softmax belongs on the output layer only (with cross_entropy); use relu, tanh or another activation for hidden layers.',
-        d.activationToken,
+        line.activationToken,
       );
     }
   });
+}
 
-  checkCures(dense, input, train.batch, fileCtx);
-
-  // The loss: defaulted from the output layer, checked against it and the data.
-  const out = knockOn ? undefined : dense[dense.length - 1];
+/** The loss: the `loss` line's, or defaulted from the output layer; checked against the output layer. */
+function resolveLoss(d: Draft, fileCtx: (line: number) => Ctx): { out: DenseLine | undefined; loss: LossName } {
+  const out = d.knockOn ? undefined : d.dense[d.dense.length - 1];
   const outAct = out?.activation.kind;
-  const resolvedLoss: LossName = loss ?? (outAct === 'softmax' ? 'cross_entropy' : outAct === 'sigmoid' && out?.units === 1 ? 'bce' : 'mse');
-  if (out) {
-    const lossLine = seen.get('loss');
-    const lc = lossLine !== undefined ? fileCtx(lossLine) : fileCtx(out.line);
-    const lt = lossToken ?? out.activationToken;
-    if (outAct === 'softmax' && resolvedLoss !== 'cross_entropy') {
-      tokenError(lc, 'loss-mismatch', `A softmax output goes with \`loss cross_entropy\`, not ${resolvedLoss}.`, lt);
-    } else if (resolvedLoss === 'cross_entropy' && outAct !== 'softmax') {
-      tokenError(
-        lc,
-        'loss-mismatch',
-        `cross_entropy needs a softmax output layer; the output layer (line ${out.line}) is ${outAct}. Write \`dense K softmax\` with K the number of classes, or use \`loss bce\` / \`loss mse\`.`,
-        lt,
-      );
-    }
-    // bce on K > 1 units (one sigmoid per class) is checked against the data's classes below.
-    if (resolvedLoss === 'bce' && outAct !== 'sigmoid') {
-      report(
-        fileCtx(out.line),
-        'warning',
-        'bce-without-sigmoid',
-        `bce expects probabilities from a sigmoid output; this output layer is ${outAct}, whose values can leave (0, 1). Use \`dense 1 sigmoid\`.`,
-        out.activationToken.start,
-        out.activationToken.end,
-      );
-    }
-    if (resolvedLoss === 'mse' && out.units !== 1 && outAct !== 'softmax' && data !== null) {
-      tokenError(
-        fileCtx(out.line),
-        'output-mismatch',
-        `mse compares each output unit with one target number; this output layer has ${out.units} units. Use \`dense 1 …\`, or softmax with cross_entropy for classes.`,
-        out.unitsToken,
-      );
-    }
+  const loss: LossName = d.loss ?? (outAct === 'softmax' ? 'cross_entropy' : outAct === 'sigmoid' && out?.units === 1 ? 'bce' : 'mse');
+  if (!out) return { out, loss };
+  const lossLine = d.seen.get('loss');
+  const lc = lossLine !== undefined ? fileCtx(lossLine) : fileCtx(out.line);
+  const lt = d.lossToken ?? out.activationToken;
+  if (outAct === 'softmax' && loss !== 'cross_entropy') {
+    tokenError(lc, 'loss-mismatch', `A softmax output goes with \`loss cross_entropy\`, not ${loss}.`, lt);
+  } else if (loss === 'cross_entropy' && outAct !== 'softmax') {
+    tokenError(
+      lc,
+      'loss-mismatch',
+      `cross_entropy needs a softmax output layer; the output layer (line ${out.line}) is ${outAct}. Write \`dense K softmax\` with K the number of classes, or use \`loss bce\` / \`loss mse\`.`,
+      lt,
+    );
   }
+  // bce on K > 1 units (one sigmoid per class) is checked against the data's classes below.
+  if (loss === 'bce' && outAct !== 'sigmoid') {
+    report(
+      fileCtx(out.line),
+      'warning',
+      'bce-without-sigmoid',
+      `bce expects probabilities from a sigmoid output; this output layer is ${outAct}, whose values can leave (0, 1). Use \`dense 1 sigmoid\`.`,
+      out.activationToken.start,
+      out.activationToken.end,
+    );
+  }
+  if (loss === 'mse' && out.units !== 1 && outAct !== 'softmax' && d.data !== null) {
+    tokenError(
+      fileCtx(out.line),
+      'output-mismatch',
+      `mse compares each output unit with one target number; this output layer has ${out.units} units. Use \`dense 1 …\`, or softmax with cross_entropy for classes.`,
+      out.unitsToken,
+    );
+  }
+  return { out, loss };
+}
 
-  // Where the data is matched against input, the output and the loss: now when the source knows its
-  // shape without files, else by check() once they are loaded.
+/**
+ * Where the data is matched against input, the output and the loss: by parseSpec when the source
+ * knows its shape without files, else by check() once they are loaded.
+ */
+function matchSites(d: Draft, out: DenseLine | undefined, loss: LossName): MatchSites {
   const range = (line: number, t: Token): SourceRange => ({ line, startColumn: t.start, endColumn: t.end });
-  const sites: MatchSites = {
-    input: input !== null && inputToken ? { value: input, at: range(inputLineNo, inputToken) } : null,
+  return {
+    input: d.input !== null && d.inputToken ? { value: d.input, at: range(d.inputLineNo, d.inputToken) } : null,
     output: out
       ? {
           units: out.units,
           activation: out.activation.kind,
           unitsAt: range(out.line, out.unitsToken),
-          lossAt: range(seen.get('loss') ?? out.line, lossToken ?? out.activationToken),
+          lossAt: range(d.seen.get('loss') ?? out.line, d.lossToken ?? out.activationToken),
         }
       : null,
-    loss: resolvedLoss,
+    loss,
   };
-  const shape = data === null ? null : dataShape(data);
-  if (shape) problems.push(...dataMismatches(shape, sites));
+}
 
-  const lineOf = (k: Exclude<StatementKeyword, 'dense'>) => seen.get(k);
-  const stmtLines: Spec['lines'] = Object.fromEntries(
+function specOf(d: Draft, layers: LayerSpec[], loss: LossName, options: ParseOptions): Spec {
+  const lineOf = (k: Exclude<StatementKeyword, 'dense'>) => d.seen.get(k);
+  const lines: Spec['lines'] = Object.fromEntries(
     (['network', 'data', 'input', 'loss', 'optimizer', 'train', 'diagnose', 'weights'] as const)
       .filter((k) => lineOf(k) !== undefined)
       .map((k) => [k, lineOf(k)]),
   );
-  const spec: Spec = {
-    name: name ?? defaultName(options.fileName),
-    data,
-    input,
+  return {
+    name: d.name ?? defaultName(options.fileName),
+    data: d.data,
+    input: d.input,
     layers,
-    loss: resolvedLoss,
-    optimizer,
-    train,
-    diagnose,
-    weights,
-    lines: stmtLines,
+    loss,
+    optimizer: d.optimizer,
+    train: d.train,
+    diagnose: d.diagnose,
+    weights: d.weights,
+    lines,
   };
-  // Every range inside its line: a problem about an empty line (or the file as a whole) gets an
-  // empty range at its start rather than columns past the text.
+}
+
+/**
+ * The problems by line and column, every range inside its line: a problem about an empty line (or
+ * the file as a whole) gets an empty range at its start rather than columns past the text.
+ */
+function clampedProblems(problems: readonly Problem[], lines: readonly string[]): Problem[] {
   const clamped = problems.map((p) => {
     const len = (lines[p.line - 1] ?? '').length;
     const start = Math.min(p.startColumn, len);
     return { ...p, startColumn: start, endColumn: Math.max(start, Math.min(p.endColumn, len)) };
   });
   clamped.sort((p, q) => p.line - q.line || p.startColumn - q.startColumn);
-  return {
-    spec,
-    problems: clamped,
-    sites,
-    lineLengths: lines.map((l) => l.length),
-    dataAt: data === null ? null : { line: dataLine, startColumn: 0, endColumn: dataLineEnd },
-  };
+  return clamped;
 }
 
 /**
