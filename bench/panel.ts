@@ -25,6 +25,7 @@ import { chromium, type BrowserContext, type CDPSession, type Page } from 'playw
 import { HISTOGRAM } from '../src/engine/histogram';
 import type { EpochRecord, LayerStats, ReportLayer } from '../src/engine/types';
 import { progressMessage, RunData, showMessage } from '../src/host/panel/runData';
+import { wireSafe } from '../src/host/panel/wireSafe';
 import type { HostToPanel } from '../src/protocol';
 import { encodeMessage, REVIVE, servePanel } from '../test/webview/pageServer';
 
@@ -203,7 +204,7 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 async function stage(page: Page, messages: readonly HostToPanel[]): Promise<void> {
   await page.evaluate(() => ((window as unknown as { __msgs: unknown[] }).__msgs = []));
-  for (const m of messages) await page.evaluate(`window.__msgs.push((${REVIVE})(${JSON.stringify(encodeMessage(m))}))`);
+  for (const m of messages) await page.evaluate(`window.__msgs.push((${REVIVE})(${JSON.stringify(encodeMessage(wireSafe(m)))}))`);
 }
 
 async function oneTry(context: BrowserContext, origin: string, show: HostToPanel, stream: HostToPanel[]): Promise<Try> {
@@ -274,20 +275,9 @@ const median = (xs: readonly number[]): number => quantile(xs, 0.5);
 const ms = (v: number): string => (v >= 1000 ? `${(v / 1000).toFixed(1)} s` : `${Math.round(v)} ms`);
 const size = (chars: number): string => (chars >= 1e6 ? `${(chars / 1e6).toFixed(1)} MB` : `${Math.round(chars / 1e3)} kB`);
 
-/**
- * Bytes of a message as it travels: its typed arrays' bytes (sent as binary) plus the JSON of the
- * rest (VS Code serialises the rest as JSON).
- */
+/** Bytes of a message as it travels: the JSON of what the host posts (wireSafe: columns as plain arrays). */
 function messageBytes(m: HostToPanel): number {
-  let binary = 0;
-  const json = JSON.stringify(m, (_k, v: unknown) => {
-    if (ArrayBuffer.isView(v)) {
-      binary += v.byteLength;
-      return 0;
-    }
-    return v;
-  });
-  return binary + json.length;
+  return JSON.stringify(wireSafe(m)).length;
 }
 
 /** The bytes the host posts for each run: the finished run's 'show', and the whole stream summed. */

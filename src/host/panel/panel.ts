@@ -17,6 +17,7 @@ import { baseName, type PanelContent } from './panelContent';
 import { decodePngDataUrl, progressMessage, type RunData } from './runData';
 import { Batcher } from './throttle';
 import { notice } from '../notice';
+import { wireSafe } from './wireSafe';
 
 const PROGRESS_INTERVAL_MS = 100;
 
@@ -160,7 +161,7 @@ export class InspectorPanel implements vscode.Disposable {
   private post(message: HostToPanel): void {
     if (this.disposed) return;
     this.ctx.observer?.posted(this, message);
-    void this.panel.webview.postMessage(message);
+    void this.panel.webview.postMessage(wireSafe(message));
   }
 
   /** A message from the page: validated, then answered. (Public so tests can post as the page does.) */
