@@ -2,10 +2,10 @@
 // weights and the same batch: the cross-check peer the issues name. TensorFlow.js works in float32,
 // so agreement is to float32's precision, not to the last bit. Version 1.1's cures (norm=layer|batch,
 // residual=true, alone and combined) are written here a second time from the contract's formulas in
-// TensorFlow.js ops, and compared on the loss, ∂L/∂W, ∂L/∂γ, ∂L/∂β and ∂L/∂z of every layer.
+// TensorFlow.js ops, loaded from the parameters as `nnspec weights` prints them, and compared on the loss, ∂L/∂W, ∂L/∂γ, ∂L/∂β and ∂L/∂z of every layer.
 import { strict as assert } from 'node:assert';
 import type * as TF from '@tensorflow/tfjs';
-import { check, Trainer } from '../../src/engine/index';
+import { check, paramsOf, Trainer, weightsJson } from '../../src/engine/index';
 import { spec } from './helpers';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -81,12 +81,14 @@ function compare(act: string, loss: Loss, cure = ''): void {
   const tensors = tf.tidy(() => {
     const x = tf.tensor2d(Array.from(t.net.X), [nb, input]);
     const target = tf.tensor2d(Array.from(t.net.T), [nb, K]);
-    const ws = layers.map((l) => tf.variable(tf.tensor2d(Array.from(l.W), [l.fanIn, l.units])));
-    const bs = layers.map((l) => tf.variable(tf.tensor1d(Array.from(l.b))));
+    // The parameters as `nnspec weights` prints them (W indexed [input][unit]), as a user would load them.
+    const file = JSON.parse(weightsJson(paramsOf(t.net), input)) as { layers: { W: number[][]; b: number[]; gamma?: number[]; beta?: number[] }[] };
+    const ws = file.layers.map((p) => tf.variable(tf.tensor2d(p.W)));
+    const bs = file.layers.map((p) => tf.variable(tf.tensor1d(p.b)));
     // Zeros added to each z: their gradient is ∂L/∂z (of the dense output, before any norm).
     const zs = layers.map((l) => tf.variable(tf.zeros([nb, l.units])));
-    const gammas = layers.flatMap((l) => (l.norm ? [tf.variable(tf.tensor1d(Array.from(l.norm.gamma)))] : []));
-    const betas = layers.flatMap((l) => (l.norm ? [tf.variable(tf.tensor1d(Array.from(l.norm.beta)))] : []));
+    const gammas = file.layers.flatMap((p) => (p.gamma ? [tf.variable(tf.tensor1d(p.gamma))] : []));
+    const betas = file.layers.flatMap((p) => (p.beta ? [tf.variable(tf.tensor1d(p.beta))] : []));
     const f = (): TF.Scalar => {
       let a: TF.Tensor = x;
       let g = 0;
