@@ -6,6 +6,7 @@ import type { Activation, Dataset, LayerSpec, PredictedLayer, Problem, Spec } fr
 import { activation, derivative } from './activations';
 import { initMoments } from './network';
 import { NORM_EPSILON } from './norm';
+import { bypassNote, sigmoidBound } from './sigmoidBound';
 import { sci } from '../shared/numbers';
 
 // 40-point Gauss–Hermite rule for ∫ f(z) N(z; 0, 1) dz (probabilists' form), computed once.
@@ -189,8 +190,9 @@ export function analyze(spec: Spec, data: Dataset | null, featureStd: Float64Arr
   // Lints.
   const hidden = layers.slice(0, L);
   const sigmoidHidden = hidden.filter((l) => l.activation.kind === 'sigmoid');
-  if (sigmoidHidden.length >= 2) {
-    const k = sigmoidHidden.length;
+  const bound = L > 0 ? sigmoidBound(layers, 0) : { count: 0, bypassed: 0 };
+  if (bound.count >= 2) {
+    const k = bound.count;
     const first = sigmoidHidden[0];
     problems.push({
       severity: 'info',
@@ -198,7 +200,7 @@ export function analyze(spec: Spec, data: Dataset | null, featureStd: Float64Arr
       line: first.line,
       startColumn: 0,
       endColumn: 5,
-      message: `${k} sigmoid hidden layers: sigmoid′(z) ≤ 1/4, so the error backpropagated through them shrinks by up to (1/4)^${k} = ${sci(Math.pow(0.25, k))}. relu or leaky_relu with he_normal, or tanh with glorot_uniform, keep it.`,
+      message: `${k} sigmoid hidden layers${bypassNote(bound)}: sigmoid′(z) ≤ 1/4, so the error backpropagated through them shrinks by up to (1/4)^${k} = ${sci(Math.pow(0.25, k))}. relu or leaky_relu with he_normal, or tanh with glorot_uniform, keep it.`,
     });
   }
   // With a weights file the inits are not used: the lints about them do not apply.

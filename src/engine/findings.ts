@@ -4,6 +4,7 @@
 import type { EpochRecord, Finding, FindingKind, Fix, LayerSpec, LayerStatName, Severity, Spec, StopReason } from './types';
 import { geoMean, sci } from '../shared/numbers';
 import { LR_MAX } from '../shared/vocabulary';
+import { bypassNote, sigmoidBound } from './sigmoidBound';
 
 const RELU_FIX: Fix = { title: 'Use relu with he_normal init', change: { kind: 'layer', lines: [], activation: 'relu', init: 'he_normal' } };
 
@@ -277,17 +278,22 @@ function vanishingFindings(c: LayerRun, isDead: (k: number) => boolean): void {
   const blocked = (k: number) => layers.some((_, j) => j >= k && j <= L && isDead(j));
   const ratios = windowRatios(c);
   const vanishing: number[] = [];
+  // ∂L/∂W = xᵀ·∂L/∂z grows with a layer's input. When the output layer reads a residual stream, whose
+  // scale grows with depth (each layer adds its f(ẑ) to it), the output's ∂L/∂W is large because its
+  // input is, not because the error reaching a lower layer is small: ∂L/∂z alone decides there.
+  const outputReadsStream = L > 0 && layers[L - 1].residual === true;
   for (let k = 0; k < L; k++) {
     const r = ratios[k];
-    if (!blocked(k) && (r.dRatio < th.vanishing || r.gRatio < th.vanishing)) vanishing.push(k);
+    if (!blocked(k) && (r.dRatio < th.vanishing || (!outputReadsStream && r.gRatio < th.vanishing))) vanishing.push(k);
   }
   for (const ks of byLine(layers, vanishing)) {
     const worst = ks.reduce((a, b) => (Math.min(ratios[b].dRatio, ratios[b].gRatio) < Math.min(ratios[a].dRatio, ratios[a].gRatio) ? b : a));
-    const above = layers.slice(ks[0] + 1, L).filter((l) => l.activation.kind === 'sigmoid').length + (layers[ks[0]].activation.kind === 'sigmoid' ? 1 : 0);
+    const sb = sigmoidBound(layers, ks[0]);
+    const above = sb.count;
     const bound = above > 0 ? { text: `(1/4)^${above}`, value: Math.pow(0.25, above) } : undefined;
     const r = ratios[worst];
     const why = bound
-      ? ` ${above} sigmoid layer${above === 1 ? '' : 's'} from here to the output bound the backpropagated factor by ${bound.text} = ${sci(bound.value)}.`
+      ? ` ${above} sigmoid layer${above === 1 ? '' : 's'} from here to the output${bypassNote(sb)} bound the backpropagated factor by ${bound.text} = ${sci(bound.value)}.`
       : '';
     const act = layers[ks[0]].activation.kind;
     // The cause is this layer's derivative and every shrinking one above it, up to the output.

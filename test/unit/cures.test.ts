@@ -234,6 +234,55 @@ describe("cures: the gradient at initialisation (the issue's networks)", () => {
   });
 });
 
+describe('cures: the (1/4)^k bound and the vanishing rule on residual networks', () => {
+  const sigmoidStack = (residual: string) =>
+    spec(['data spiral samples=400 noise=0.1 seed=3', 'input 2', 'dense 16 sigmoid', `dense 16 sigmoid x7 ${residual}`, 'dense 1 sigmoid', 'loss bce']);
+  const lint = (text: string) => check(text).problems.filter((p) => p.code === 'saturating-activation');
+
+  it('the lint counts the sigmoid layers on every path: not residual ones, whose identity bypasses sigmoid′', () => {
+    assert.match(lint(sigmoidStack(''))[0].message, /^8 sigmoid hidden layers: .*\(1\/4\)\^8 = /);
+    // deep-residual.nnspec: only layer 0's own sigmoid′ is on every path, so there is no stack to warn of.
+    assert.deepEqual(lint(sigmoidStack('residual=true')), []);
+    assert.deepEqual(
+      lint(spec(['data spiral', 'input 2', 'dense 8 sigmoid', 'dense 8 sigmoid residual=true x2', 'dense 8 sigmoid', 'dense 1 sigmoid'])).map(
+        (p) => p.message.split(':')[0],
+      ),
+      ['2 sigmoid hidden layers (the 2 residual sigmoid layers above are not counted'],
+    );
+  });
+
+  it('20 sigmoid layers with residual connections: layer 0 is judged on ∂L/∂z, not on a ∂L/∂W ratio inflated by the residual stream', () => {
+    const run = (residual: string) => {
+      const text = spec([
+        'data spiral samples=400 noise=0.1 seed=3',
+        'input 2',
+        'dense 16 sigmoid',
+        `dense 16 sigmoid x19 ${residual}`,
+        'dense 1 sigmoid',
+        'loss bce',
+        'optimizer sgd lr=0.01',
+        'train epochs=300 batch=32 seed=42',
+      ]);
+      const report = trainToReport(check(text));
+      const vanishing = report.findings.filter((f) => f.kind === 'vanishing');
+      return { layer0: vanishing.find((f) => f.layers.includes(0)), vanishing, last: report.epochs[report.epochs.length - 1] };
+    };
+    const plain = run('');
+    assert.ok(plain.layer0, 'the plain stack: layer 0 vanishing');
+    assert.equal(plain.layer0.evidence.bound?.text, '(1/4)^20');
+    const res = run('residual=true');
+    const [l0, out] = [res.last.layers[0], res.last.layers[20]];
+    // The case the rule is for: the error reaching layer 0 is lifted, its ∂L/∂W ratio is not, since
+    // the output layer reads a stream of 19 added sigmoids and its ∂L/∂W = xᵀ·∂L/∂z grows with it.
+    assert.ok(l0.deltaRms / out.deltaRms > 0.01, `∂L/∂z ratio ${l0.deltaRms / out.deltaRms}`);
+    assert.ok(l0.gradRms / out.gradRms < 0.01, `∂L/∂W ratio ${l0.gradRms / out.gradRms}`);
+    assert.equal(res.layer0, undefined, JSON.stringify(res.layer0?.message));
+    // What still vanishes in the middle of the stack is told with the bound of its non-residual sigmoid′ only.
+    assert.ok(res.vanishing.length > 0);
+    for (const f of res.vanishing) assert.match(f.message, /residual sigmoid layers above are not counted/);
+  });
+});
+
 describe('cures: weights in and out', () => {
   const base = [
     'network w',
