@@ -5,6 +5,7 @@ import type { EpochRecord, Finding, FindingKind, Fix, LayerSpec, LayerStatName, 
 import { geoMean, sci } from '../shared/numbers';
 import { LR_MAX } from '../shared/vocabulary';
 import { bypassNote, sigmoidBound } from './sigmoidBound';
+import { residualLines } from './variants';
 
 const RELU_FIX: Fix = { title: 'Use relu with he_normal init', change: { kind: 'layer', lines: [], activation: 'relu', init: 'he_normal' } };
 
@@ -108,7 +109,9 @@ function changesSpec(spec: Spec, change: Fix['change']): boolean {
         change.lines.includes(l.line) &&
         ((change.activation !== undefined && l.activation.kind !== change.activation) ||
           (change.init !== undefined && l.initText !== change.init) ||
-          (change.bias !== undefined && !(l.bias.kind === 'constant' && l.bias.value === Number(change.bias)))),
+          (change.bias !== undefined && !(l.bias.kind === 'constant' && l.bias.value === Number(change.bias))) ||
+          (change.norm !== undefined && l.norm !== change.norm) ||
+          (change.residual !== undefined && String(l.residual === true) !== change.residual)),
     );
   }
   const statement: Record<string, unknown> | null | undefined =
@@ -136,6 +139,28 @@ const lowerLr = (spec: Spec, factor: number): Fix => {
   return { title: `Lower the learning rate to ${lr} (÷${factor})`, change: { kind: 'option', statement: 'optimizer', key: 'lr', value: String(lr) } };
 };
 const clip: Fix = { title: 'Clip the gradient to norm 1 (clip=1)', change: { kind: 'option', statement: 'optimizer', key: 'clip', value: '1' } };
+
+/**
+ * Version 1.1's cures for a vanishing layer, after the activation fixes, where they help (as measured
+ * in docs/nnspec.md): residual connections on the cause's lines whose widths allow (the identity
+ * carries the error past f′); normalization unless a cause layer is sigmoid, whose f′ ≤ 1/4 no
+ * rescaling of z lifts. Layer norm lifts the error at initialisation but a deep tanh stack trained
+ * with it can still collapse (deep-layernorm.nnspec), so its title says it may not heal on its own.
+ */
+function cureFixes(spec: Spec, cause: readonly LayerSpec[], lines: readonly number[]): Fix[] {
+  const out: Fix[] = [];
+  const residual = residualLines(spec, lines);
+  const on = (ls: readonly number[]) => (ls.length === 1 ? `line ${ls[0]}` : `lines ${ls.join(', ')}`);
+  if (residual.length > 0)
+    out.push({ title: `Add residual connections (residual=true on ${on(residual)})`, change: { kind: 'layer', lines: residual, residual: 'true' } });
+  if (cause.some((l) => l.activation.kind === 'sigmoid')) return out;
+  if (spec.train.batch > 1) out.push({ title: `Add batch normalization (norm=batch on ${on(lines)})`, change: { kind: 'layer', lines, norm: 'batch' } });
+  out.push({
+    title: `Add layer normalization (norm=layer on ${on(lines)}; lifts the error at initialisation, may not heal on its own)`,
+    change: { kind: 'layer', lines, norm: 'layer' },
+  });
+  return out;
+}
 
 export interface DiagnoseInput {
   readonly spec: Spec;
@@ -308,8 +333,8 @@ function vanishingFindings(c: LayerRun, isDead: (k: number) => boolean): void {
       title: `Use ${activation} with ${init} init${scope}${caveat}`,
       change: { kind: 'layer', lines: causeLines, activation, init },
     });
-    const fixes: Fix[] = [onCause('relu', 'he_normal'), onCause('leaky_relu', 'he_normal')];
-    if (act !== 'tanh') fixes.push(onCause('tanh', 'glorot_uniform'));
+    const fixes: Fix[] = [onCause('relu', 'he_normal'), onCause('leaky_relu', 'he_normal'), ...(act !== 'tanh' ? [onCause('tanh', 'glorot_uniform')] : [])];
+    fixes.push(...cureFixes(spec, cause, causeLines));
     add(
       'vanishing',
       'warning',

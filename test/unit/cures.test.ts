@@ -2,9 +2,22 @@
 // gradients against central differences, batch norm's running statistics, γ and β without weight
 // decay), and parameters in and out (`weights "PATH"`, its shape errors, the bit-for-bit round trip).
 import { strict as assert } from 'node:assert';
-import { check, checkWithFiles, gradcheck, paramsOf, toJson, Trainer, trainToReport, weightsJson, type CheckResult } from '../../src/engine/index';
-import type { Problem, Spec } from '../../src/engine/types';
-import { assertCloseL2, memoryFiles, spec } from './helpers';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  applyChanges,
+  check,
+  checkWithFiles,
+  gradcheck,
+  paramsOf,
+  toJson,
+  Trainer,
+  trainToReport,
+  weightsJson,
+  type CheckResult,
+} from '../../src/engine/index';
+import type { Finding, Problem, Spec } from '../../src/engine/types';
+import { assertCloseL2, memoryFiles, spec, spiralNet } from './helpers';
 
 const HIDDEN: string[] = ['linear', 'sigmoid', 'tanh', 'relu', 'leaky_relu(0.2)', 'elu', 'selu', 'gelu', 'silu', 'softplus', 'softsign'];
 const CURES: string[] = ['norm=layer', 'norm=batch', 'residual=true', 'residual=true norm=layer', 'residual=true norm=batch'];
@@ -281,6 +294,57 @@ describe('cures: the (1/4)^k bound and the vanishing rule on residual networks',
     assert.ok(res.vanishing.length > 0);
     for (const f of res.vanishing) assert.match(f.message, /residual sigmoid layers above are not counted/);
   });
+});
+
+describe('cures: the fixes "add residual connections" and "add batch / layer normalization"', function () {
+  this.timeout(120_000);
+  const tanh16 = spiralNet('dense 16 tanh init=normal(0, 0.05)\ndense 16 tanh init=normal(0, 0.05) x15', { epochs: 300 });
+  const deepSigmoid = readFileSync(join(__dirname, '../../../examples/deep-sigmoid.nnspec'), 'utf8');
+  const vanishing = (text: string) => trainToReport(check(text)).findings.filter((f) => f.kind === 'vanishing');
+  const cures = (f: Finding) => f.fixes.filter((x) => /^Add (residual|batch|layer)/.test(x.title));
+
+  it('offered after the activation fixes: residual where widths allow; normalization on tanh, not on sigmoid (sigmoid′ ≤ 1/4 whatever z)', () => {
+    const [sig] = vanishing(deepSigmoid);
+    assert.match(sig.fixes[0].title, /^Use relu with he_normal/);
+    // Line 8 maps 2 inputs to 16 units, so only line 9 can be residual.
+    assert.deepEqual(
+      cures(sig).map((x) => x.title),
+      ['Add residual connections (residual=true on line 9)'],
+    );
+    const [tanh] = vanishing(tanh16);
+    assert.deepEqual(
+      cures(tanh).map((x) => x.title),
+      [
+        'Add residual connections (residual=true on line 5)',
+        'Add batch normalization (norm=batch on lines 4, 5)',
+        'Add layer normalization (norm=layer on lines 4, 5; lifts the error at initialisation, may not heal on its own)',
+      ],
+    );
+  });
+
+  for (const [name, text] of [
+    ['examples/deep-sigmoid.nnspec', deepSigmoid],
+    ['16 tanh layers with normal(0, 0.05)', tanh16],
+  ]) {
+    it(`${name}: each cure, applied and retrained, removes the vanishing finding it answers`, () => {
+      const before = vanishing(text);
+      assert.ok(before.length > 0);
+      let applied = 0;
+      for (const f of before) {
+        for (const fix of cures(f)) {
+          if (/on its own/.test(fix.title)) continue;
+          const left = vanishing(applyChanges(text, [fix.change])).filter((g) => g.layers.some((k) => f.layers.includes(k)));
+          assert.deepEqual(
+            left.map((g) => g.message),
+            [],
+            `line ${f.line} after "${fix.title}"`,
+          );
+          applied++;
+        }
+      }
+      assert.ok(applied >= before.length);
+    });
+  }
 });
 
 describe('cures: weights in and out', () => {
