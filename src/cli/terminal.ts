@@ -4,6 +4,7 @@
 import type { EpochRecord, Finding, InitialRecord, LayerStatName, ReportLayer } from '../engine/types';
 import { sci } from '../shared/numbers';
 import { thin, type RunStats } from '../engine/findings';
+import { layerCures } from '../engine/layerCures';
 
 export interface Style {
   readonly color: boolean;
@@ -35,7 +36,11 @@ export function heatmap(layers: readonly ReportLayer[], run: RunStats, stat: Lay
   }
   if (hi - lo < 1e-9) hi = lo + 1;
   const level = (v: number): number => (v > 0 && Number.isFinite(v) ? Math.min(1, Math.max(0, (Math.log10(v) - lo) / (hi - lo))) : -1);
-  const label = (l: ReportLayer) => `L${l.index} ${l.activation}`.padEnd(14).slice(0, 14) + ` :${String(l.line).padEnd(4)}`;
+  // A residual or normalized layer's row says so; the labels widen to fit it, never cut it.
+  const names = layers.map((l) => [`L${l.index} ${l.activation}`, layerCures(l)].filter(Boolean).join(', '));
+  const nameWidth = Math.max(14, ...names.map((n) => n.length));
+  const label = (k: number) => `${names[k].padEnd(nameWidth)} :${String(layers[k].line).padEnd(4)}`;
+  const indent = ' '.repeat(nameWidth + 7);
   const lines: string[] = [];
   // Input layer on top, output layer at the bottom, as the layers are written in the file and as
   // the panel's heatmap draws them (one order everywhere).
@@ -45,15 +50,15 @@ export function heatmap(layers: readonly ReportLayer[], run: RunStats, stat: Lay
       if (t < 0) return style.color ? paint(' ', 52, style) : '·';
       return style.color ? paint(' ', COLOURS[Math.round(t * (COLOURS.length - 1))], style) : RAMP[1 + Math.round(t * (RAMP.length - 2))];
     });
-    lines.push(`${label(layers[k])} ${cells.join('')}`);
+    lines.push(`${label(k)} ${cells.join('')}`);
   }
   const cols = rows[0].length;
   const lastEpoch = run.epochAt(run.length - 1);
   const axis = `epoch 1${' '.repeat(Math.max(1, cols - 7 - String(lastEpoch).length))}${lastEpoch}`;
-  lines.push(`${' '.repeat(21)}${axis}`);
+  lines.push(`${indent}${axis}`);
   const legend = style.color ? COLOURS.map((c) => paint('  ', c, style)).join('') : RAMP.slice(1);
-  lines.push(`${' '.repeat(21)}${stat} (log10): ${sci(Math.pow(10, lo))} ${legend} ${sci(Math.pow(10, hi))}`);
-  lines.push(`${' '.repeat(21)}rows: input layer (L0) at the top, output layer at the bottom, as in the file`);
+  lines.push(`${indent}${stat} (log10): ${sci(Math.pow(10, lo))} ${legend} ${sci(Math.pow(10, hi))}`);
+  lines.push(`${indent}rows: input layer (L0) at the top, output layer at the bottom, as in the file`);
   return lines.join('\n') + '\n';
 }
 
@@ -71,7 +76,7 @@ export function layerTable(layers: readonly ReportLayer[], last: EpochRecord | u
       String(k),
       String(l.line),
       String(l.units),
-      l.activation,
+      [l.activation, layerCures(l)].filter(Boolean).join(', '),
       l.init,
       s ? sci(s.gradRms) : '-',
       s && out && out.gradRms > 0 ? sci(s.gradRms / out.gradRms) : '-',

@@ -39,6 +39,7 @@ export type { MemoryEstimate } from './budget';
 export { estimateRunCost, LONG_RUN_MS } from './runCost';
 export { HISTOGRAM, binEdges } from './histogram';
 export { paramsOf, parseWeights, weightsJson } from './weights';
+export { layerCures } from './layerCures';
 
 export interface CheckResult {
   readonly spec: Spec;
@@ -178,7 +179,17 @@ export function reportLayers(result: CheckResult): ReportLayer[] {
     const act = l.activation;
     const activation =
       act.kind === 'leaky_relu' && act.slope !== 0.01 ? `leaky_relu(${act.slope})` : act.kind === 'elu' && act.alpha !== 1 ? `elu(${act.alpha})` : act.kind;
-    return { index: k, line: l.line, units: l.units, activation, init: l.initText, params, predicted: result.predicted[k] ?? { actStd: NaN, deltaRatio: NaN } };
+    return {
+      index: k,
+      line: l.line,
+      units: l.units,
+      activation,
+      init: l.initText,
+      params,
+      predicted: result.predicted[k] ?? { actStd: NaN, deltaRatio: NaN },
+      ...(l.norm ? { norm: l.norm } : {}),
+      ...(l.residual ? { residual: true as const } : {}),
+    };
   });
 }
 

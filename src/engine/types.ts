@@ -294,6 +294,9 @@ export interface ReportLayer {
   readonly init: string;
   readonly params: number;
   readonly predicted: PredictedLayer;
+  /** Version 1.1's cures, present only on the layers that have them (so 1.0 reports are unchanged). */
+  readonly norm?: NormKind;
+  readonly residual?: true;
 }
 
 export interface Report {

@@ -8,6 +8,7 @@
 
 import type { EpochRecord, Finding, InitialRecord, LayerStats, Problem, Report, ReportLayer, StopReason } from '../../engine/types';
 import { EpochHistory, initialCapacity } from '../../engine/history';
+import { layerCures } from '../../engine/layerCures';
 import { ThinnedHistograms } from '../../engine/thinning';
 import { CHUNK_CHARS, reportJsonChunks } from '../../engine/reportJson';
 import { statsOfRecords } from '../../engine/findings';
@@ -22,6 +23,15 @@ export const HISTOGRAM_BUDGET = 60_000;
 type Histograms = EpochRecord['histograms'];
 
 const EMPTY_STATS = statsOfRecords([]);
+
+/**
+ * The heatmap's row labels when some layer is residual or normalized: the page's own label
+ * ("L3 · line 8 · relu", src/webview/format.ts) and the cures; nothing otherwise, so the page's stands.
+ */
+function rowLabels(layers: readonly ReportLayer[]): Pick<RunSnapshot, 'rowLabels'> {
+  if (!layers.some((l) => layerCures(l))) return {};
+  return { rowLabels: layers.map((l) => [`L${l.index}`, `line ${l.line}`, l.activation, layerCures(l)].filter(Boolean).join(' · ')) };
+}
 
 export class RunData {
   name = '';
@@ -221,6 +231,7 @@ export class RunData {
       state: this.state,
       stopped: this.stopped,
       ...(this.error !== undefined ? { error: this.error } : {}),
+      ...rowLabels(this.layers),
     };
   }
 
