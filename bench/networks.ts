@@ -23,6 +23,11 @@ export interface BenchNet {
   readonly outputs: number;
   /** Uniform inputs with coin-flip labels, or the first BATCHES · batch shipped digits. */
   readonly data: 'uniform' | 'digits';
+  /**
+   * Options on the hidden layers (Version 1.1's cures, e.g. `residual=true norm=layer`): the first
+   * hidden layer takes only the norm, as its width differs from the input's.
+   */
+  readonly cures?: string;
 }
 
 const uniform = { outputs: 1, data: 'uniform' } as const;
@@ -66,7 +71,12 @@ export function specText(n: BenchNet): string {
   return [
     `network bench`,
     n.data === 'digits' ? `data mnist samples=${n.batch * BATCHES}\ninput 784` : `data xor samples=${n.batch * BATCHES}\ninput 2`,
-    `dense ${n.width} ${n.activation} init=${init} x${n.hidden}`,
+    ...(n.cures
+      ? [
+          `dense ${n.width} ${n.activation} init=${init} ${n.cures.match(/norm=\w+/)?.[0] ?? ''}`,
+          `dense ${n.width} ${n.activation} init=${init} ${n.cures} x${n.hidden - 1}`,
+        ]
+      : [`dense ${n.width} ${n.activation} init=${init} x${n.hidden}`]),
     `dense ${n.outputs} sigmoid`,
     `loss bce`,
     `optimizer sgd lr=${LEARNING_RATE}`,
