@@ -1,23 +1,26 @@
-// Rows that say which layers are residual or normalized (issue 12): the CLI's heatmap and layer
-// table, and the panel's heatmap rows (RunSnapshot.rowLabels, set by the host's RunData).
+// Issue 12 in the CLI: the rows that say which layers are residual or normalized (the heatmap and
+// layer table; the panel's RunSnapshot.rowLabels, set by the host's RunData), and the issue's two
+// networks trained as written and with the cures Compare offers, as `nnspec train` reports them.
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { check, trainToReport } from '../../src/engine/index';
+import { variantsOf } from '../../src/engine/variants';
+import type { Finding } from '../../src/engine/types';
+import { DEEP_SIGMOID_20, DEEP_TANH } from './issueNetworks';
 import { RunData } from '../../src/host/panel/runData';
 
 const root = join(__dirname, '../../..');
 const example = (name: string) => join(root, 'examples', name);
 
-function train(name: string): string {
-  const r = spawnSync(process.execPath, [join(root, 'dist/cli.js'), 'train', example(name), '--epochs', '4'], {
-    encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1' },
-  });
+function nnspec(...args: string[]): string {
+  const r = spawnSync(process.execPath, [join(root, 'dist/cli.js'), ...args], { encoding: 'utf8', maxBuffer: 1 << 28, env: { ...process.env, NO_COLOR: '1' } });
   assert.equal(r.status, 0, r.stderr);
   return r.stdout;
 }
+const train = (name: string) => nnspec('train', example(name), '--epochs', '4');
 
 function snapshotLabels(name: string): readonly string[] | undefined {
   const text = readFileSync(example(name), 'utf8');
@@ -63,5 +66,40 @@ describe('cures: rows say which layers are residual or normalized', function () 
     assert.equal(labels[20], 'L20 · line 12 · sigmoid');
     assert.equal(snapshotLabels('deep-residual.nnspec')?.[1], 'L1 · line 11 · sigmoid · residual');
     assert.equal(snapshotLabels('deep-sigmoid.nnspec'), undefined);
+  });
+});
+
+describe("cures: the issue's networks in the CLI, as written and with the cures Compare offers", function () {
+  this.timeout(300_000);
+  const dir = mkdtempSync(join(tmpdir(), 'nnspec-cures-'));
+
+  /** The layers `nnspec train --json` finds vanishing, for the file as written and each cure variant, by label. */
+  function vanishingLayers(name: string, text: string): Map<string, number[]> {
+    const out = new Map<string, number[]>();
+    for (const v of variantsOf(text, check(text).spec, 'cures')) {
+      if (!['as written', '+ residual', '+ layer norm'].includes(v.label)) continue;
+      const file = join(dir, `${name}-${v.id}.nnspec`);
+      writeFileSync(file, v.text);
+      const findings = (JSON.parse(nnspec('train', file, '--json')) as { findings: Finding[] }).findings;
+      out.set(
+        v.label,
+        findings.filter((f) => f.kind === 'vanishing').flatMap((f) => f.layers),
+      );
+    }
+    return out;
+  }
+
+  it('16 tanh layers with normal(0, 0.05): vanishing as written, not with residual=true or norm=layer', () => {
+    const v = vanishingLayers('deep-tanh', DEEP_TANH);
+    assert.ok(v.get('as written')!.includes(0), JSON.stringify([...v]));
+    assert.deepEqual(v.get('+ residual'), []);
+    assert.deepEqual(v.get('+ layer norm'), []);
+  });
+
+  it('20 sigmoid layers: residual connections lift layer 0 out of vanishing (the middle layers stay near 1e-2); layer norm does not', () => {
+    const v = vanishingLayers('deep-sigmoid-20', DEEP_SIGMOID_20);
+    assert.ok(v.get('as written')!.includes(0), JSON.stringify([...v]));
+    assert.ok(!v.get('+ residual')!.includes(0), JSON.stringify([...v]));
+    assert.ok(v.get('+ layer norm')!.includes(0), JSON.stringify([...v]));
   });
 });
