@@ -334,7 +334,7 @@ function vanishingFindings(c: LayerRun, isDead: (k: number) => boolean): void {
       change: { kind: 'layer', lines: causeLines, activation, init },
     });
     const fixes: Fix[] = [onCause('relu', 'he_normal'), onCause('leaky_relu', 'he_normal'), ...(act !== 'tanh' ? [onCause('tanh', 'glorot_uniform')] : [])];
-    fixes.push(...cureFixes(spec, cause, causeLines));
+    fixes.push(...cureFixes(c.spec, cause, causeLines));
     add(
       'vanishing',
       'warning',
