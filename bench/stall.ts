@@ -3,6 +3,9 @@
 // DataCache and a time-sliced decode), against the whole decode at once. A "keystroke" changes a
 // layer's width and checks the spec again, as the diagnostics do after each pause in typing. The
 // stall is the largest event-loop delay seen (perf_hooks.monitorEventLoopDelay, 1 ms resolution).
+// On a loaded machine that delay includes the time the process waited for a core, so the largest
+// CPU time between two turns of the loop is printed too (process.cpuUsage: an upper bound, since it
+// counts the process's other threads).
 //
 //   node out/bench/stall.js [ROWS] [KEYSTROKES]
 
@@ -32,19 +35,37 @@ export const specText = (width: number) => `network typing\ndata csv "big.csv" t
 interface Measured {
   readonly ms: number;
   readonly stallMs: number;
+  /** The largest CPU time between two turns of the event loop. */
+  readonly cpuMs: number;
 }
 
-/** The wall time of `work` and the largest event-loop delay while it ran. */
+const cpuNow = (): number => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
+/** The wall time of `work`, and the largest event-loop delay and CPU time between turns while it ran. */
 async function measure(work: () => Promise<unknown>): Promise<Measured> {
   const h = monitorEventLoopDelay({ resolution: 1 });
   h.enable();
+  let last = cpuNow();
+  let cpuMs = 0;
+  let turning = true;
+  const turn = () => {
+    const now = cpuNow();
+    cpuMs = Math.max(cpuMs, now - last);
+    last = now;
+    if (turning) setImmediate(turn);
+  };
+  setImmediate(turn);
   const t0 = performance.now();
   await work();
   const ms = performance.now() - t0;
   // One more turn of the loop, so a delay at the very end is sampled.
   await new Promise((r) => setTimeout(r, 5));
+  turning = false;
   h.disable();
-  return { ms, stallMs: h.max / 1e6 };
+  return { ms, stallMs: h.max / 1e6, cpuMs };
 }
 
 async function main(): Promise<void> {
@@ -52,7 +73,8 @@ async function main(): Promise<void> {
   try {
     writeCsv(join(dir, 'big.csv'), ROWS);
     const specPath = join(dir, 'typing.nnspec');
-    const fmt = (m: Measured) => `${m.ms.toFixed(0).padStart(6)} ms, stall ${m.stallMs.toFixed(1).padStart(6)} ms`;
+    const fmt = (m: Measured) =>
+      `${m.ms.toFixed(0).padStart(6)} ms, stall ${m.stallMs.toFixed(1).padStart(6)} ms, CPU between turns ${m.cpuMs.toFixed(1).padStart(6)} ms`;
     console.log(`${ROWS.toLocaleString('en-US')}-row CSV, ${KEYSTROKES} keystrokes`);
 
     const whole = await measure(() => checkWithFiles(specText(16), { fileName: specPath, read: dataFileReader(specPath) }));
@@ -68,6 +90,11 @@ async function main(): Promise<void> {
     const median = [...typing].sort((a, b) => a.ms - b.ms)[typing.length >> 1];
     console.log(`host, each keystroke after (cached data), median time:    ${median.ms.toFixed(1).padStart(6)} ms`);
     console.log(`host, each keystroke after (cached data), worst stall:    ${worst.stallMs.toFixed(1).padStart(6)} ms`);
+    console.log(
+      `host, each keystroke after (cached data), worst CPU between turns: ${Math.max(...typing.map((m) => m.cpuMs))
+        .toFixed(1)
+        .padStart(6)} ms`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

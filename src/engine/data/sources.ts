@@ -5,7 +5,7 @@
 
 import type { DataSourceName, DataSpec, Dataset } from '../types';
 import { classesOf, featuresOf, generate } from './generated';
-import { datasetFromCsv, type Pause } from './csv';
+import { datasetFromCsv, decodeUtf8, type Pause } from './csv';
 import { idxDataset, type IdxSelection } from './idx';
 
 /** The samples of a `data` line, or why there are none. Messages are sentences without a location: check() puts them on the `data` line. */
@@ -75,7 +75,7 @@ const SOURCES: Sources = {
   csv: {
     files: (spec) => [spec.path],
     async decode(spec, [bytes], pause) {
-      const r = await datasetFromCsv(new TextDecoder('utf-8').decode(bytes), spec, pause);
+      const r = await datasetFromCsv(await decodeUtf8(bytes, pause), spec, pause);
       const at = (p: { line: number; column: number; message: string }) => `${spec.path}:${p.line}:${p.column}: ${p.message}.`;
       if (!r.ok) {
         const errors = r.problems.slice(0, CSV_PROBLEMS_SHOWN).map(at);
