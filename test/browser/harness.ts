@@ -75,6 +75,10 @@ export async function openWorkbench(name = 'browser', { settings = {}, files = {
     chromium = await launchChromium({ work });
     const { page } = chromium;
     page.on('pageerror', (e) => console.log(`    [page error] ${e.message}`));
+    // The panel's page says why it dropped a message (console.warn): shown, so a failure explains itself.
+    page.on('console', (m) => {
+      if (m.type() === 'warning' && m.text().startsWith('Gradient Flow:')) console.log(`    [panel] ${m.text().slice(0, 300)}`);
+    });
     await page.goto(workbenchUrl(server, { folder: workspace }), { timeout: 120_000 }); // a loaded machine takes longer than the default 30 s
     await waitForWorkbench(page);
     const wb: Workbench = {

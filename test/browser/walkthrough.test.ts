@@ -46,15 +46,19 @@ describe('the walkthrough (code-server in Chromium)', function () {
   }
 
   before(async () => {
-    // deep-sigmoid for 20000 epochs, for the last test: long enough that the run still goes when the panel is up, even on a busy machine.
-    const longRun = fs.readFileSync(path.join(ROOT, 'examples', 'deep-sigmoid.nnspec'), 'utf8').replace(/epochs=\d+/, 'epochs=20000');
+    // deep-sigmoid for 100000 epochs of 4000 samples, for the last test: long enough that the run still goes
+    // when the panel is up, on an idle machine too (20000 epochs of 400 samples ended before the page loaded).
+    const longRun = fs
+      .readFileSync(path.join(ROOT, 'examples', 'deep-sigmoid.nnspec'), 'utf8')
+      .replace(/epochs=\d+/, 'epochs=100000')
+      .replace(/samples=\d+/, 'samples=4000');
     wb = await openWorkbench('browser-walkthrough', { files: { 'long-run.nnspec': longRun } });
     page = wb.page;
   });
   afterEach(function () {
     return wb?.screenshotOnFailure(this);
   });
-  after(() => wb?.close()); // also ends the 20000-epoch run of the last test
+  after(() => wb?.close()); // also ends the long run of the last test
 
   it('is listed under Welcome: Open Walkthrough… and shows its five steps', async () => {
     await page.keyboard.press('F1');
@@ -188,7 +192,7 @@ describe('the walkthrough (code-server in Chromium)', function () {
       },
       60_000,
     );
-    assert.equal(first.of, 20000);
+    assert.equal(first.of, 100000);
     const later = await poll(
       'more epochs while it runs',
       async () => {
@@ -197,7 +201,7 @@ describe('the walkthrough (code-server in Chromium)', function () {
       },
       60_000,
     );
-    console.log(`    live: epoch ${first.epoch}, then ${later.epoch} of 20000`);
+    console.log(`    live: epoch ${first.epoch}, then ${later.epoch} of 100000`);
     assert.equal(await frame.locator('.placeholder').count(), 0, 'not "Waiting for a training run…"');
     const columns = Number(await frame.locator('.heatmap-box').first().getAttribute('data-columns'));
     assert.ok(columns > 0, `the heatmap has ${columns} columns while the run goes on`);

@@ -20,6 +20,9 @@ import { notice } from '../notice';
 import { wireSafe } from './wireSafe';
 
 const PROGRESS_INTERVAL_MS = 100;
+/** How long a visible panel's page may take to say 'ready' before it is loaded again, and how many times. */
+const PAGE_READY_MS = 15_000;
+const PAGE_RELOADS = 3;
 
 export interface PanelContext {
   readonly extensionUri: vscode.Uri;
@@ -66,7 +69,42 @@ export class InspectorPanel implements vscode.Disposable {
       panel.onDidDispose(() => this.dispose()),
       vscode.workspace.onDidChangeTextDocument((e) => this.edited(e.document)),
     );
-    panel.webview.html = this.html();
+    // Shown again after being hidden, the page loads anew (no retainContextWhenHidden): watch that load.
+    let wasVisible = panel.visible;
+    this.subscriptions.push(
+      panel.onDidChangeViewState(() => {
+        if (panel.visible !== wasVisible) this.watchPage();
+        wasVisible = panel.visible;
+      }),
+    );
+    this.load();
+  }
+
+  /** Page loads without a 'ready' yet (reset by each 'ready'). */
+  private unanswered = 0;
+  private pageTimer: ReturnType<typeof setTimeout> | undefined;
+
+  private load(): void {
+    this.panel.webview.html = this.html();
+    this.watchPage();
+  }
+
+  /**
+   * A page whose script never runs stays at "Loading…" for good (seen in code-server under load: the
+   * webview's first load stalled). While the panel is visible, a page that has not said 'ready' within
+   * PAGE_READY_MS is loaded again, a few times at most; a hidden panel has no page to wait for.
+   */
+  private watchPage(): void {
+    if (this.pageTimer !== undefined) clearTimeout(this.pageTimer);
+    this.pageTimer = undefined;
+    if (this.disposed || !this.panel.visible || this.unanswered >= PAGE_RELOADS) return;
+    this.pageTimer = setTimeout(() => {
+      this.pageTimer = undefined;
+      if (this.disposed || !this.panel.visible) return;
+      this.unanswered++;
+      console.warn(`Gradient Flow: the panel's page did not say ready within ${PAGE_READY_MS / 1000} s; loading it again`);
+      this.load();
+    }, PAGE_READY_MS);
   }
 
   /** The run shown, when the panel shows a single run. */
@@ -182,6 +220,9 @@ export class InspectorPanel implements vscode.Disposable {
   private async handle(msg: PanelToHost): Promise<void> {
     switch (msg.type) {
       case 'ready':
+        if (this.pageTimer !== undefined) clearTimeout(this.pageTimer);
+        this.pageTimer = undefined;
+        this.unanswered = 0;
         this.batcher.dispose();
         this.postShow();
         return;
@@ -295,6 +336,7 @@ export class InspectorPanel implements vscode.Disposable {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    if (this.pageTimer !== undefined) clearTimeout(this.pageTimer);
     this.onDisposed(this);
     this.batcher.dispose();
     const content = this.content;
