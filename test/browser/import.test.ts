@@ -84,6 +84,18 @@ async function explorerCommand(page: Page, relPath: string, title: string): Prom
       await row.click({ button: 'right', timeout: 15_000 });
       await item.waitFor({ state: 'visible', timeout: 10_000 });
       await item.click({ timeout: 10_000 });
+      // In CI the click once only highlighted the item and the menu stayed open: then Enter runs the highlighted item.
+      const menu = page.locator('.context-view .monaco-menu').first();
+      if (
+        !(await menu.waitFor({ state: 'hidden', timeout: 5_000 }).then(
+          () => true,
+          () => false,
+        ))
+      ) {
+        await item.hover();
+        await page.keyboard.press('Enter');
+        await menu.waitFor({ state: 'hidden', timeout: 5_000 });
+      }
       return;
     } catch (e) {
       if (attempt > 1) throw e;
