@@ -2,14 +2,13 @@
 // with a fake acquireVsCodeApi standing in for VS Code. Needs `node scripts/build.mjs` first.
 
 import * as assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium, type BrowserContext, type ConsoleMessage, type Page } from 'playwright-core';
+import type { ConsoleMessage, Page } from 'playwright-core';
 import type { HostToPanel, PanelToHost } from '../../src/protocol';
 import * as fx from './fixtures';
-import { encodeMessage, REVIVE, servePanel } from './pageServer';
+import { encodeMessage, launchPanelBrowser, REVIVE, servePanel } from './pageServer';
 import { DARK, HIGH_CONTRAST, LIGHT, type ThemeVars } from './themes';
 
 const ROOT = resolve(__dirname, '../../..');
@@ -148,33 +147,17 @@ describe('webview page (chromium)', function () {
   this.timeout(120_000);
   let server: Server;
   let origin: string;
-  let context: BrowserContext;
+  let browser: Awaited<ReturnType<typeof launchPanelBrowser>> | undefined;
   let page: Page;
-  let userDataDir: string;
   const problems: string[] = [];
   const warnings: string[] = [];
 
   before(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     ({ server, origin } = await servePanel());
-    userDataDir = mkdtempSync(join(tmpdir(), 'gf-chromium-'));
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-      viewport: { width: 1100, height: 900 },
-      deviceScaleFactor: 2,
-    });
-    await context.addInitScript(installFakeVsCode);
-    page = context.pages()[0] ?? (await context.newPage());
+    browser = await launchPanelBrowser('gf-chromium-', { viewport: { width: 1100, height: 900 }, deviceScaleFactor: 2 });
+    await browser.context.addInitScript(installFakeVsCode);
+    page = browser.page;
     page.on('console', (m: ConsoleMessage) => {
       if (m.type() === 'error' || /Content Security Policy/i.test(m.text())) problems.push(`console.${m.type()}: ${m.text()}`);
       if (m.type() === 'warning') warnings.push(m.text());
@@ -186,9 +169,8 @@ describe('webview page (chromium)', function () {
   });
 
   after(async () => {
-    await context?.close();
+    await browser?.close();
     server?.close();
-    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
   });
 
   afterEach(async () => {
