@@ -29,7 +29,7 @@ import type { Dataset, EpochRecord, Problem, Severity } from '../engine/types';
 import { sci } from '../shared/numbers';
 import { findLearningRate } from '../engine/lrfind';
 import { checkLearningRates, lrCheckSummary, roundLr, trialResult } from '../engine/lrCheck';
-import { heatmap, layerTable, lrPlot, progressBar, speedOfLearning } from './terminal';
+import { heatmap, layerTable, lrPlot, progressBar, speedOfLearningText } from './terminal';
 import { importToFiles } from './import';
 
 const USAGE = `Usage:
@@ -287,7 +287,7 @@ async function runTrain(args: Args, io: Io): Promise<number> {
     io.out('Gradient magnitude ∂L/∂W RMS per layer and epoch:\n');
     io.out(heatmap(layers.layers, run.history, 'gradRms', width, style) + '\n');
     io.out(layerTable(layers.layers, last, findings) + '\n');
-    const speed = speedOfLearning(run.initial, last);
+    const speed = speedOfLearningText(run.initial, last);
     if (speed) io.out(speed + '\n');
     if (findings.length === 0) io.out('No findings: the gradient flows through every layer.\n');
     for (const f of findings) {

@@ -3,6 +3,7 @@
 
 import type { EpochRecord, Finding, InitialRecord, LayerStatName, ReportLayer } from '../engine/types';
 import { sci } from '../shared/numbers';
+import { slowerPhrase, speedOfLearning } from '../shared/speedOfLearning';
 import { thin, type RunStats } from '../engine/findings';
 import { layerCures } from '../engine/layerCures';
 
@@ -101,32 +102,16 @@ export function layerTable(layers: readonly ReportLayer[], last: EpochRecord | u
  * epoch, input side first, with the first hidden layer's relative to the last's. Empty without
  * two hidden layers or an initial record.
  */
-export function speedOfLearning(initial: InitialRecord | null, last: EpochRecord | undefined): string {
-  const hidden = (initial?.layers.length ?? 0) - 1;
-  if (!initial || hidden < 2) return '';
-  const row = (label: string, values: readonly number[]) => {
-    const first = values[0];
-    const end = values[hidden - 1];
-    const slower =
-      first > 0
-        ? ` (the first ${end / first >= 1 ? `${Number((end / first).toPrecision(2))}× slower` : `${Number((first / end).toPrecision(2))}× faster`} than the last)`
-        : '';
-    return `  ${label.padEnd(16)}${values
-      .slice(0, hidden)
-      .map((v) => sci(v))
-      .join('  ')}${slower}\n`;
+export function speedOfLearningText(initial: InitialRecord | null, last: EpochRecord | undefined): string {
+  const row = (label: string, record: InitialRecord | EpochRecord): string => {
+    const speed = speedOfLearning(record.layers.map((l) => l.biasGradNorm));
+    if (!speed) return '';
+    const phrase = slowerPhrase(speed);
+    return `  ${label.padEnd(16)}${speed.hidden.map((v) => sci(v)).join('  ')}${phrase ? ` (${phrase})` : ''}\n`;
   };
-  let out = 'Speed of learning ‖∂L/∂b‖ of the hidden layers, input side first:\n';
-  out += row(
-    'initial weights',
-    initial.layers.map((l) => l.biasGradNorm),
-  );
-  if (last)
-    out += row(
-      `epoch ${last.epoch}`,
-      last.layers.map((l) => l.biasGradNorm),
-    );
-  return out;
+  const first = initial ? row('initial weights', initial) : '';
+  if (!first) return '';
+  return `Speed of learning ‖∂L/∂b‖ of the hidden layers, input side first:\n${first}${last ? row(`epoch ${last.epoch}`, last) : ''}`;
 }
 
 export function progressBar(done: number, total: number, loss: number, width = 30): string {
