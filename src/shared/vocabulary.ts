@@ -51,7 +51,7 @@ export type LayerStats = { [K in LayerStatName]: number };
 export const STAT_NAMES = Object.keys(STATISTICS) as readonly LayerStatName[];
 
 /** The statistics the heatmap can show, in the order of the panel's metric picker. */
-export const HEATMAP_METRICS = ['gradRms', 'deltaRms', 'updateRatio', 'dead', 'saturated'] as const satisfies readonly LayerStatName[];
+export const HEATMAP_METRICS = ['gradRms', 'deltaRms', 'biasGradNorm', 'updateRatio', 'dead', 'saturated'] as const satisfies readonly LayerStatName[];
 export type HeatmapMetric = (typeof HEATMAP_METRICS)[number];
 
 export const SEVERITIES = ['error', 'warning', 'info'] as const;

@@ -14,6 +14,7 @@ import { HistogramView } from './histogram';
 import { LayerTable } from './layerTable';
 import { LegendView } from './legend';
 import { LossChart, type LossSeries } from './lossChart';
+import { SpeedReadout } from './speedReadout';
 import type { Actions, HistogramAnswer, RenderContext, View } from './view';
 
 export class RunView implements View {
@@ -22,6 +23,7 @@ export class RunView implements View {
   private readonly toolbar: HTMLElement;
   private readonly legend = new LegendView();
   private readonly heatmap: Heatmap;
+  private readonly speed = new SpeedReadout();
   private readonly histogramView: HistogramView;
   private readonly loss: LossChart;
   private readonly table: LayerTable;
@@ -62,6 +64,7 @@ export class RunView implements View {
         h('div', { class: 'section-head' }, h('h2', { id: 'heatmap-heading' }, 'Gradient flow by layer and epoch'), this.pin),
         this.legend.element,
         this.heatmap.element,
+        this.speed.element,
       ),
       // The histogram of a clicked cell opens right under the heatmap, where the eye already is.
       this.histogramView.element,
@@ -85,6 +88,7 @@ export class RunView implements View {
     this.pin.checked = ctx.pinned?.metric === ctx.metric;
     this.legend.update(this.scale.legend, ctx.theme);
     this.heatmap.update({ run, metric: ctx.metric, domain: this.scale.domain, theme: ctx.theme });
+    this.speed.update(run, ctx.metric);
     // The rest depends on the epochs, findings, state and theme only: a metric switch leaves it be.
     const sameData =
       before !== null && before.id === run.id && before.records === run.records && before.findings === run.findings && before.state === run.state;

@@ -47,7 +47,7 @@ describe('webview message validation', () => {
       [{ type: 'show', view: { kind: 'run', run: { ...fx.run('r', 1, 'running'), layers: 'x' } }, metric: 'gradRms' }, 'view.run.layers: expected an array'],
       [
         { type: 'show', view: { kind: 'run', run: fx.run('r', 1, 'running') }, metric: 'loss' },
-        'metric: expected gradRms | deltaRms | updateRatio | dead | saturated',
+        'metric: expected gradRms | deltaRms | biasGradNorm | updateRatio | dead | saturated',
       ],
       [
         { type: 'progress', runId: 'r', records: { ...fx.columns(fx.epochs(1, 1)), epoch: ['one'] }, findings: [], state: 'running' },
