@@ -47,9 +47,10 @@ export class SpeedReadout {
   update(run: RunSnapshot, metric: HeatmapMetric): void {
     const rows = metric === 'biasGradNorm' ? speedRows(run) : [];
     const hidden = rows[0]?.speed.hidden.length ?? 0;
-    const cells = rows.map((r) => [r.label, ...r.speed.hidden.map((v) => formatValue(v)), slowerPhrase(r.speed) || '–']);
+    const cells = rows.map((r) => [r.label, ...r.speed.hidden.map((v) => formatValue(v))]);
+    const phrases = rows.map((r) => `${r.label}: ${slowerPhrase(r.speed) || 'no ratio (a value is 0 or not finite)'}`);
     // Rebuilt only when its text changes: progress arrives many times a second.
-    const key = JSON.stringify([run.id, cells]);
+    const key = JSON.stringify([run.id, cells, phrases]);
     if (key === this.key) return;
     this.key = key;
     this.element.hidden = rows.length === 0;
@@ -58,28 +59,17 @@ export class SpeedReadout {
       return;
     }
     const layers = run.layers.slice(0, hidden).map((l) => h('th', { scope: 'col', class: 'num' }, `L${l.index}`));
+    const body = rows.map((r, k) =>
+      h('tr', { 'data-epoch': r.epoch }, ...(cells[k] ?? []).map((text, j) => (j === 0 ? h('th', { scope: 'row' }, text) : h('td', { class: 'num' }, text)))),
+    );
     this.element.replaceChildren(
       h('h3', {}, 'Speed of learning: ‖∂L/∂b‖ of the hidden layers, input side first'),
       h(
         'div',
         { class: 'speed-scroll' },
-        h(
-          'table',
-          { class: 'speed-table' },
-          h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Record'), ...layers, h('th', { scope: 'col' }, 'First hidden layer'))),
-          h(
-            'tbody',
-            {},
-            ...rows.map((r, k) =>
-              h(
-                'tr',
-                { 'data-epoch': r.epoch },
-                ...(cells[k] ?? []).map((text, j) => (j === 0 ? h('th', { scope: 'row' }, text) : h('td', { class: j <= hidden ? 'num' : 'phrase' }, text))),
-              ),
-            ),
-          ),
-        ),
+        h('table', { class: 'speed-table' }, h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Record'), ...layers)), h('tbody', {}, ...body)),
       ),
+      h('ul', { class: 'speed-phrases' }, ...rows.map((r, k) => h('li', { 'data-epoch': r.epoch }, phrases[k]))),
     );
   }
 }

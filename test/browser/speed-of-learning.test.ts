@@ -26,12 +26,19 @@ interface ReadoutRow {
 
 const READOUT = '.speed-of-learning:not([hidden]) .speed-table';
 
-/** The readout's rows as the page shows them (numbers parsed back from their text). */
+/** The readout's rows as the page shows them (numbers parsed back from their text), each with its "N× slower" line. */
 async function readout(frame: Frame): Promise<ReadoutRow[]> {
   const rows = await frame.$$eval(`${READOUT} tbody tr`, (trs) =>
-    trs.map((tr) => ({ epoch: Number((tr as HTMLElement).dataset.epoch), cells: [...tr.children].map((c) => c.textContent ?? '') })),
+    trs.map((tr) => ({ epoch: (tr as HTMLElement).dataset.epoch ?? '', cells: [...tr.children].map((c) => c.textContent ?? '') })),
   );
-  return rows.map(({ epoch, cells }) => ({ epoch, label: cells[0] ?? '', values: cells.slice(1, -1).map(Number), phrase: cells.at(-1) ?? '' }));
+  const phrases = await frame.$$eval('.speed-of-learning .speed-phrases li', (lis) =>
+    lis.map((li) => [(li as HTMLElement).dataset.epoch ?? '', li.textContent ?? '']),
+  );
+  return rows.map(({ epoch, cells }) => {
+    const label = cells[0] ?? '';
+    const line = phrases.find(([e]) => e === epoch)?.[1] ?? '';
+    return { epoch: Number(epoch), label, values: cells.slice(1).map(Number), phrase: line.startsWith(`${label}: `) ? line.slice(label.length + 2) : line };
+  });
 }
 
 /** The terminal's "Speed of learning" lines: label → the hidden layers' values and the phrase. */
