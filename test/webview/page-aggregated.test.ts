@@ -5,22 +5,13 @@
 // Needs `node scripts/build.mjs` first.
 
 import * as assert from 'node:assert/strict';
-import type { Server } from 'node:http';
 import type { Page } from 'playwright-core';
 import type { EpochRecord } from '../../src/engine/types';
 import { progressMessage, RunData, showMessage } from '../../src/host/panel/runData';
 import * as fx from './fixtures';
-import { launchPanelBrowser, send, servePanel } from './pageServer';
+import { openRecordingPanel, send } from './pageServer';
 
 const EPOCHS = 5000;
-
-function installFakeVsCode(): void {
-  (window as unknown as { acquireVsCodeApi: unknown }).acquireVsCodeApi = () => ({
-    postMessage: (m: unknown) => ((window as unknown as { __posted: unknown[] }).__posted ??= []).push(m),
-    getState: () => undefined,
-    setState: (s: unknown) => sessionStorage.setItem('gf-state', JSON.stringify(s)),
-  });
-}
 
 /** Epoch e of a long run: the fixture's epoch ((e - 1) mod 50) + 1, so the values stay in range. */
 function longEpochs(from: number, to: number): EpochRecord[] {
@@ -32,26 +23,16 @@ function longEpochs(from: number, to: number): EpochRecord[] {
 
 describe('webview page: a run sent as bucket aggregates (chromium)', function () {
   this.timeout(120_000);
-  let server: Server;
-  let browser: Awaited<ReturnType<typeof launchPanelBrowser>> | undefined;
+  let panel: Awaited<ReturnType<typeof openRecordingPanel>> | undefined;
   let page: Page;
-  const errors: string[] = [];
+  let errors: string[] = [];
 
   before(async () => {
-    let origin: string;
-    ({ server, origin } = await servePanel());
-    browser = await launchPanelBrowser('gf-chromium-agg-', { viewport: { width: 1100, height: 900 } });
-    await browser.context.addInitScript(installFakeVsCode);
-    page = browser.page;
-    page.on('pageerror', (e) => errors.push(e.message));
-    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-    await page.goto(origin);
+    panel = await openRecordingPanel('gf-chromium-agg-', { width: 1100, height: 900 });
+    ({ page, errors } = panel);
   });
 
-  after(async () => {
-    await browser?.close();
-    server?.close();
-  });
+  after(() => panel?.close());
 
   it("draws buckets as cells covering their epochs, with the last epoch's histogram", async () => {
     const run = new RunData('long', fx.FILE, 'deep-sigmoid.nnspec', '');

@@ -88,3 +88,42 @@ export const REVIVE = `(json) => JSON.parse(json, (_k, v) => {
 export async function send(page: Page, msg: HostToPanel): Promise<void> {
   await page.evaluate(`window.postMessage((${REVIVE})(${JSON.stringify(encodeMessage(msg))}), '*')`);
 }
+
+/** Runs in the page before its scripts: a fake VS Code API that records what the page posts and keeps its state in sessionStorage. */
+function installRecordingVsCodeApi(): void {
+  (window as unknown as { acquireVsCodeApi: unknown }).acquireVsCodeApi = () => ({
+    postMessage: (m: unknown) => ((window as unknown as { __posted: unknown[] }).__posted ??= []).push(m),
+    getState: () => undefined,
+    setState: (s: unknown) => sessionStorage.setItem('gf-state', JSON.stringify(s)),
+  });
+}
+
+/**
+ * The served page in a fresh Chromium with installRecordingVsCodeApi: what the page posts is in
+ * `window.__posted`, its saved state in sessionStorage's 'gf-state', and its errors (uncaught or
+ * console.error) in `errors`.
+ */
+export async function openRecordingPanel(
+  profilePrefix: string,
+  viewport: { width: number; height: number },
+): Promise<{ page: Page; errors: string[]; close(): Promise<void> }> {
+  const { server, origin } = await servePanel();
+  let browser: Awaited<ReturnType<typeof launchPanelBrowser>> | undefined;
+  const close = async (): Promise<void> => {
+    await browser?.close();
+    server.close();
+  };
+  try {
+    browser = await launchPanelBrowser(profilePrefix, { viewport });
+    await browser.context.addInitScript(installRecordingVsCodeApi);
+    const { page } = browser;
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    await page.goto(origin);
+    return { page, errors, close };
+  } catch (e) {
+    await close();
+    throw e;
+  }
+}
