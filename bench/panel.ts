@@ -15,9 +15,11 @@
 //
 //   node scripts/build.mjs && node out/bench/panel.js [--tries N] [--only 30x10000,...] [--root DIR]
 //   node out/bench/panel.js --bytes [--only ...]   (the messages' sizes only, no browser)
+//   node out/bench/panel.js --profile DIR [--trace] --tries 1 --only 30x10000   (the first try's show and
+//     stream as CPU profiles, or with --trace as Chromium traces, in DIR; their top items by self time printed)
 // (--root: a folder holding dist/webview.js and media/, e.g. a copy of an older build to compare.)
 
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -52,6 +54,50 @@ const opt = (name: string): string | undefined => {
 };
 const TRIES = Number(opt('--tries') ?? 3);
 const ONLY = opt('--only')?.split(',');
+/** --profile DIR: CPU profiles of the first try's show and stream written there, and their top functions by self time printed. */
+const PROFILE = opt('--profile');
+const TRACE = args.includes('--trace');
+
+interface TraceEvent {
+  name: string;
+  ph: string;
+  ts: number;
+  dur?: number;
+  tid: number;
+  pid: number;
+}
+let traceEvents: TraceEvent[] = [];
+
+async function startTrace(cdp: CDPSession): Promise<void> {
+  traceEvents = [];
+  cdp.on('Tracing.dataCollected', (e) => traceEvents.push(...(e.value as unknown as TraceEvent[])));
+  await cdp.send('Tracing.start', { categories: 'devtools.timeline,v8.execute,blink,cc,gpu,v8', transferMode: 'ReportEvents' });
+}
+
+/** The renderer main thread's complete events, by self time (an event's time less its children's). */
+async function stopTrace(cdp: CDPSession, phase: string): Promise<void> {
+  const done = new Promise<void>((r) => cdp.once('Tracing.tracingComplete', () => r()));
+  await cdp.send('Tracing.end');
+  await done;
+  const names = traceEvents.filter((e) => e.name === 'thread_name' && (e as unknown as { args: { name: string } }).args.name === 'CrRendererMain');
+  const mains = new Set(names.map((e) => `${e.pid}:${e.tid}`));
+  const evs = traceEvents
+    .filter((e) => e.ph === 'X' && e.dur !== undefined && mains.has(`${e.pid}:${e.tid}`))
+    .sort((a, b) => a.ts - b.ts || (b.dur ?? 0) - (a.dur ?? 0));
+  const self = new Map<string, number>();
+  const stack: TraceEvent[] = [];
+  for (const e of evs) {
+    while (stack.length && (stack[stack.length - 1] as TraceEvent).ts + ((stack[stack.length - 1] as TraceEvent).dur ?? 0) <= e.ts) stack.pop();
+    const parent = stack[stack.length - 1];
+    if (parent) self.set(parent.name, (self.get(parent.name) ?? 0) - (e.dur ?? 0) / 1000);
+    self.set(e.name, (self.get(e.name) ?? 0) + (e.dur ?? 0) / 1000);
+    stack.push(e);
+  }
+  writeFileSync(join(PROFILE as string, `${profileName}-${phase}.trace.json`), JSON.stringify(traceEvents));
+  const top = [...self].sort((a, b) => b[1] - a[1]);
+  console.log(`${profileName} ${phase} trace, main thread self time:`);
+  for (const [k, v] of top.slice(0, 18)) console.log(`  ${ms(v).padStart(7)}  ${k}`);
+}
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;
@@ -174,7 +220,9 @@ function instrument(): void {
     new Promise<number>((resolve) => {
       let last = t0;
       let painted = NaN;
-      const frame = (t: number): void => {
+      // performance.now(), not the frame's timestamp: that is when the frame began, which can be before t0.
+      const frame = (): void => {
+        const t = performance.now();
         if (Number.isNaN(painted) || t - last > 50) painted = t;
         last = t;
         if (t - painted > 400) resolve(painted - t0);
@@ -207,6 +255,43 @@ async function stage(page: Page, messages: readonly HostToPanel[]): Promise<void
   for (const m of messages) await page.evaluate(`window.__msgs.push((${REVIVE})(${JSON.stringify(encodeMessage(wireSafe(m)))}))`);
 }
 
+const profiled = new WeakSet<HostToPanel>();
+let profileName = '';
+
+async function startProfile(cdp: CDPSession): Promise<void> {
+  if (TRACE) return startTrace(cdp);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+  await cdp.send('Profiler.start');
+}
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  hitCount?: number;
+  children?: number[];
+}
+
+/** Writes the profile and prints its ten functions of most self time (and the sum of the samples). */
+async function stopProfile(cdp: CDPSession, phase: string): Promise<void> {
+  if (TRACE) return stopTrace(cdp, phase);
+  const { profile } = (await cdp.send('Profiler.stop')) as { profile: { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] } };
+  const file = join(PROFILE as string, `${profileName}-${phase}.cpuprofile`);
+  writeFileSync(file, JSON.stringify(profile));
+  const self = new Map<number, number>();
+  profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000));
+  const byName = new Map<string, number>();
+  for (const n of profile.nodes) {
+    const f = n.callFrame;
+    const key = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop() ?? ''}:${f.lineNumber + 1}`;
+    byName.set(key, (byName.get(key) ?? 0) + (self.get(n.id) ?? 0));
+  }
+  const top = [...byName].filter(([k]) => !k.startsWith('(idle)')).sort((a, b) => b[1] - a[1]);
+  const busy = top.reduce((a, [, v]) => a + v, 0);
+  console.log(`${file}: ${ms(busy)} not idle; by self time:`);
+  for (const [k, v] of top.slice(0, 15)) console.log(`  ${ms(v).padStart(7)}  ${k}`);
+}
+
 async function oneTry(context: BrowserContext, origin: string, show: HostToPanel, stream: HostToPanel[]): Promise<Try> {
   const page = await context.newPage();
   await page.setViewportSize({ width: 1100, height: 900 });
@@ -215,8 +300,11 @@ async function oneTry(context: BrowserContext, origin: string, show: HostToPanel
   const cdp = await context.newCDPSession(page);
   await cdp.send('Performance.enable');
 
+  const profiling = PROFILE !== undefined && !profiled.has(show);
+  if (profiling) profiled.add(show);
   // A finished run, shown.
   await stage(page, [show]);
+  if (profiling) await startProfile(cdp);
   const painted = await page.evaluate(() => {
     const w = window as unknown as { __msgs: unknown[]; __settle: (t0: number) => Promise<number> };
     const t0 = performance.now();
@@ -224,6 +312,7 @@ async function oneTry(context: BrowserContext, origin: string, show: HostToPanel
     return w.__settle(t0);
   });
 
+  if (profiling) await stopProfile(cdp, 'show');
   // Metric switch and resize on it.
   const metricSwitch = await page.evaluate(() => {
     const w = window as unknown as { __settle: (t0: number) => Promise<number> };
@@ -244,6 +333,7 @@ async function oneTry(context: BrowserContext, origin: string, show: HostToPanel
   // The same size of run, streamed; each message is parsed into the page before its turn (not timed).
   const tasksBefore = await page.evaluate(() => (window as unknown as { __tasks: unknown[] }).__tasks.length);
   const updates: number[] = [];
+  if (profiling) await startProfile(cdp);
   for (let i = 0; i < stream.length; i++) {
     await stage(page, [stream[i] as HostToPanel]);
     const a = await taskSeconds(cdp);
@@ -253,6 +343,7 @@ async function oneTry(context: BrowserContext, origin: string, show: HostToPanel
     if (i > 0) updates.push((b - a) * 1000);
   }
   await sleep(500);
+  if (profiling) await stopProfile(cdp, 'stream');
   const result = await page.evaluate((from) => {
     const w = window as unknown as { __tasks: { start: number; duration: number }[]; __saves: { chars: number; ms: number }[] };
     return {
@@ -307,6 +398,7 @@ async function main(): Promise<void> {
       if (ONLY && !ONLY.includes(c.name)) continue;
       const show = finishedShow(c);
       const stream = streamMessages(c);
+      profileName = c.name;
       const tries: Try[] = [];
       try {
         for (let t = 0; t < TRIES; t++) tries.push(await oneTry(context, origin, show, stream));
