@@ -12,22 +12,50 @@ export function emptyColumns(layers: number): RecordColumns {
   return { epoch: new Int32Array(0), loss: new Float32Array(0), accuracy: new Float32Array(0), stats };
 }
 
-function concat<T extends Int32Array | Float32Array>(a: T, b: T, from: number, make: (n: number) => T): T {
-  const out = make(a.length + b.length - from);
-  out.set(a);
-  out.set(b.subarray(from), a.length);
-  return out;
+type Column = Int32Array | Float32Array;
+
+/**
+ * Elements written into each column buffer so far. A column is a view of the first elements of a
+ * buffer with room to grow; appending to the view that ends where the writing ended writes past it
+ * in place (the old view, shorter, still reads what it read) instead of copying the whole run on
+ * every progress message. Appending to an older, shorter view copies, so no view ever changes.
+ */
+const written = new WeakMap<ArrayBufferLike, number>();
+
+interface Kind<T extends Column> {
+  readonly make: (n: number) => T;
+  readonly view: (buffer: ArrayBufferLike, byteOffset: number, length: number) => T;
+}
+const F32: Kind<Float32Array> = { make: (n) => new Float32Array(n), view: (buffer, offset, n) => new Float32Array(buffer, offset, n) };
+const I32: Kind<Int32Array> = { make: (n) => new Int32Array(n), view: (buffer, offset, n) => new Int32Array(buffer, offset, n) };
+
+function grow<T extends Column>(a: T, b: T, from: number, kind: Kind<T>): T {
+  const add = b.length - from;
+  if (add <= 0) return a;
+  const n = a.length + add;
+  const end = a.byteOffset / a.BYTES_PER_ELEMENT + a.length;
+  const room = a.buffer.byteLength / a.BYTES_PER_ELEMENT;
+  if (written.get(a.buffer) === end && end + add <= room) {
+    const whole = kind.view(a.buffer, a.byteOffset, n);
+    whole.set(b.subarray(from), a.length);
+    written.set(a.buffer, end + add);
+    return whole;
+  }
+  const buffer = kind.make(Math.max(n, 2 * a.length, 16));
+  buffer.set(a);
+  buffer.set(b.subarray(from), a.length);
+  written.set(buffer.buffer, n);
+  return buffer.subarray(0, n) as T;
 }
 
 /** `a` followed by the records of `b` from index `from` on (a new object: the page's state is immutable). */
 export function appendColumns(a: RecordColumns, b: RecordColumns, from = 0): RecordColumns {
-  const f32 = (n: number): Float32Array => new Float32Array(n);
   const stats = {} as Record<HeatmapMetric, Float32Array[]>;
-  for (const m of HEATMAP_METRICS) stats[m] = a.stats[m].map((col, l) => concat(col, b.stats[m][l] ?? new Float32Array(0), from, f32));
+  for (const m of HEATMAP_METRICS) stats[m] = a.stats[m].map((col, l) => grow(col, b.stats[m][l] ?? new Float32Array(0), from, F32));
   return {
-    epoch: concat(a.epoch, b.epoch, from, (n) => new Int32Array(n)),
-    loss: concat(a.loss, b.loss, from, f32),
-    accuracy: concat(a.accuracy, b.accuracy, from, f32),
+    epoch: grow(a.epoch, b.epoch, from, I32),
+    loss: grow(a.loss, b.loss, from, F32),
+    accuracy: grow(a.accuracy, b.accuracy, from, F32),
     stats,
   };
 }

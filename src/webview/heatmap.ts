@@ -124,7 +124,7 @@ export class Heatmap {
     const layers = run.layers.length;
     const plotH = Math.max(1, Math.min(layers * ROW_PX[mode], MAX_PLOT_H[mode]));
     const cssH = plotH + TOP_PAD + AXIS_H[mode];
-    this.box.style.height = `${cssH}px`;
+    if (this.box.style.height !== `${cssH}px`) this.box.style.height = `${cssH}px`;
     // The width comes from the resize observer once it has reported: reading it would force a layout per update.
     if (this.observedWidth < 0) this.observedWidth = this.box.clientWidth;
     const cssW = Math.max(60, this.observedWidth);
@@ -202,16 +202,21 @@ export class Heatmap {
       this.drawAll();
     } else this.drawPlot();
 
-    this.canvas.setAttribute('aria-label', `Heatmap of ${STATISTICS[metric].long} per layer and epoch`);
-    this.summary.textContent = this.describe();
-    this.note.textContent = this.noteText(perRow);
-    this.box.dataset.rows = String(layers);
-    this.box.dataset.columns = String(this.columns);
-    this.box.dataset.bucket = String(this.bucket);
-    // The colour scale, so a test can check that Compare's heatmaps share one.
-    this.box.dataset.domain = `${domain.kind} ${domain.lo} ${domain.hi}`;
-    this.box.dataset.layersPerRow = String(perRow);
-    this.box.dataset.plot = [layout.left, layout.top, layout.width, layout.height].map((n) => Math.round(n)).join(',');
+    // Written only when changed: setting even the same text replaces the node and lays the page out again.
+    setText(this.summary, this.describe());
+    setText(this.note, this.noteText(perRow));
+    const label = `Heatmap of ${STATISTICS[metric].long} per layer and epoch`;
+    if (this.canvas.getAttribute('aria-label') !== label) this.canvas.setAttribute('aria-label', label);
+    const data: Record<string, string> = {
+      rows: String(layers),
+      columns: String(this.columns),
+      bucket: String(this.bucket),
+      // The colour scale, so a test can check that Compare's heatmaps share one.
+      domain: `${domain.kind} ${domain.lo} ${domain.hi}`,
+      layersPerRow: String(perRow),
+      plot: [layout.left, layout.top, layout.width, layout.height].map((n) => Math.round(n)).join(','),
+    };
+    for (const [k, v] of Object.entries(data)) if (this.box.dataset[k] !== v) this.box.dataset[k] = v;
   }
 
   destroy(): void {
@@ -555,6 +560,10 @@ function epochAt(run: RunSnapshot, index: number): number {
 function firstEpochOf(run: RunSnapshot, index: number): number {
   if ((run.stride ?? 1) <= 1) return epochAt(run, index);
   return index === 0 ? 1 : epochAt(run, index - 1) + 1;
+}
+
+function setText(element: HTMLElement, text: string): void {
+  if (element.textContent !== text) element.textContent = text;
 }
 
 function clamp(v: number, lo: number, hi: number): number {

@@ -127,16 +127,22 @@ export class LegendView {
   readonly element: HTMLCanvasElement;
   private spec: LegendSpec | null = null;
   private theme: Theme | null = null;
+  /** The element's width as the resize observer last reported it (reading it would lay the page out on every update). */
+  private width = -1;
 
   constructor() {
     this.element = document.createElement('canvas');
     this.element.className = 'legend';
     this.element.setAttribute('role', 'img');
-    new ResizeObserver(() => this.draw()).observe(this.element);
+    new ResizeObserver((entries) => {
+      const w = entries[entries.length - 1]?.contentRect.width;
+      if (w === undefined || Math.round(w) === this.width) return;
+      this.width = Math.round(w);
+      this.draw();
+    }).observe(this.element);
   }
 
   update(spec: LegendSpec, theme: Theme): void {
-    // Drawing reads the element's width, which forces a layout of the page: only when something changed.
     if (theme === this.theme && this.spec && JSON.stringify(spec) === JSON.stringify(this.spec)) return;
     this.spec = spec;
     this.theme = theme;
@@ -147,7 +153,8 @@ export class LegendView {
   private draw(): void {
     const { spec, theme } = this;
     if (!spec || !theme) return;
-    const cssW = this.element.clientWidth || 320;
+    if (this.width < 0) this.width = this.element.clientWidth;
+    const cssW = this.width || 320;
     const cssH = legendHeight(spec);
     const dpr = window.devicePixelRatio || 1;
     this.element.style.height = `${cssH}px`;

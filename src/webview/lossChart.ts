@@ -4,7 +4,7 @@
 import type { ScaleOptionsByType, TooltipItem } from 'chart.js';
 import { Chart, tooltipStyle } from './charts';
 import { custom, h, uniqueId } from './dom';
-import { formatValue } from './format';
+import { formatCount, formatValue } from './format';
 import type { Theme } from './theme';
 
 export interface Point {
@@ -123,7 +123,7 @@ export class LossChart {
             type: 'linear',
             min: 1,
             grid: { display: false },
-            ticks: { precision: 0, color: theme.muted },
+            ticks: { precision: 0, color: theme.muted, callback: (v: string | number) => formatCount(Number(v)) },
             title: { display: true, text: 'epoch', color: theme.muted },
           },
           y: this.lossAxis(theme, false),
@@ -133,7 +133,7 @@ export class LossChart {
             min: 0,
             max: 1,
             grid: { display: false },
-            ticks: { color: theme.muted },
+            ticks: { color: theme.muted, callback: (v: string | number) => formatValue(Number(v)) },
             title: { display: true, text: 'accuracy', color: theme.muted },
           },
         },

@@ -17,6 +17,9 @@ import { LossChart, type LossSeries } from './lossChart';
 import { SpeedReadout } from './speedReadout';
 import type { Actions, HistogramAnswer, RenderContext, View } from './view';
 
+/** Least time between two draws of the loss chart and layer table while a run streams. */
+const DETAILS_MS = 300;
+
 export class RunView implements View {
   readonly element: HTMLElement;
   private readonly header: HTMLElement;
@@ -34,6 +37,10 @@ export class RunView implements View {
   private select: MetricSelect | null = null;
   private readonly pin: HTMLElement & { checked?: boolean };
   private headerKey = '';
+  private epochs: HTMLElement = h('span');
+  /** When the details (loss chart, table) were last drawn, and the draw waiting for its turn. */
+  private detailsAt = -Infinity;
+  private detailsTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly actions: Actions) {
     this.header = h('header', { class: 'view-header' });
@@ -85,15 +92,34 @@ export class RunView implements View {
     if (!this.select) this.renderToolbar(ctx);
     this.select?.set(ctx.metric);
     this.scale = pinnedScale(heatmapScale([run], ctx.metric), ctx.pinned, ctx.metric);
-    this.pin.checked = ctx.pinned?.metric === ctx.metric;
+    const pinned = ctx.pinned?.metric === ctx.metric;
+    if (this.pin.checked !== pinned) this.pin.checked = pinned;
     this.legend.update(this.scale.legend, ctx.theme);
     this.heatmap.update({ run, metric: ctx.metric, domain: this.scale.domain, theme: ctx.theme });
     this.speed.update(run, ctx.metric);
     // The rest depends on the epochs, findings, state and theme only: a metric switch leaves it be.
     const sameData =
       before !== null && before.id === run.id && before.records === run.records && before.findings === run.findings && before.state === run.state;
-    if (sameData && beforeCtx?.theme === ctx.theme && beforeCtx.lossLog === ctx.lossLog) return;
+    const sameLook = beforeCtx?.theme === ctx.theme && beforeCtx.lossLog === ctx.lossLog;
+    if (sameData && sameLook) return;
     this.findings.update(run.findings, run.state === 'running');
+    // While a run streams, the loss chart and the table (a chart.js update costs more than the
+    // heatmap's new columns) follow a few times a second, so every progress fits in a frame.
+    const streaming = run.state === 'running' && before?.id === run.id && before.state === 'running' && sameLook;
+    if (streaming && performance.now() - this.detailsAt < DETAILS_MS) {
+      this.detailsTimer ??= setTimeout(() => requestAnimationFrame(() => this.renderDetails()), this.detailsAt + DETAILS_MS - performance.now());
+      return;
+    }
+    this.renderDetails();
+  }
+
+  /** The loss chart, the open histogram and the layer table, for the run and context last rendered. */
+  private renderDetails(): void {
+    clearTimeout(this.detailsTimer);
+    this.detailsTimer = undefined;
+    this.detailsAt = performance.now();
+    const { run, ctx } = this;
+    if (!run || !ctx) return;
     const { records } = run;
     const series: LossSeries[] = [
       { label: 'loss', color: ctx.theme.series[0] ?? ctx.theme.foreground, axis: 'y', points: points(records.epoch, records.loss) },
@@ -115,18 +141,16 @@ export class RunView implements View {
 
   private renderHeader(run: RunSnapshot, ctx: RenderContext): void {
     const trimmed = ctx.trimmed.has(run.id);
-    const last = lastEpoch(run.records);
-    const meta = h(
-      'p',
-      { class: 'meta' },
-      h('span', { class: 'file', title: run.fileName }, basename(run.fileName)),
-      stateBadge(run.state),
-      h('span', { class: 'epochs' }, `epoch ${last ?? 0} of ${run.totalEpochs}`),
-    );
-    // Rebuilt only when its text changes: new DOM each progress would make the page lay out again.
-    const key = JSON.stringify([run.name, run.fileName, run.state, last, run.totalEpochs, run.error, trimmed, ctx.outOfDate]);
-    if (key === this.headerKey) return;
+    const epochs = `epoch ${lastEpoch(run.records) ?? 0} of ${run.totalEpochs}`;
+    // Rebuilt only when more than the epoch changed: new DOM each progress would make the page lay out again.
+    const key = JSON.stringify([run.name, run.fileName, run.state, run.totalEpochs, run.error, trimmed, ctx.outOfDate]);
+    if (key === this.headerKey) {
+      if (this.epochs.textContent !== epochs) this.epochs.textContent = epochs;
+      return;
+    }
     this.headerKey = key;
+    this.epochs = h('span', { class: 'epochs' }, epochs);
+    const meta = h('p', { class: 'meta' }, h('span', { class: 'file', title: run.fileName }, basename(run.fileName)), stateBadge(run.state), this.epochs);
     const title = h('h1', {}, run.name);
     const notes = [
       run.error ? h('p', { class: 'error', role: 'alert' }, run.error) : null,
@@ -184,6 +208,9 @@ export class RunView implements View {
   }
 
   destroy(): void {
+    clearTimeout(this.detailsTimer);
+    this.detailsTimer = undefined;
+    this.run = null;
     this.heatmap.destroy();
     this.histogramView.destroy();
     this.loss.destroy();

@@ -28,6 +28,34 @@ describe('webview state', () => {
     assert.equal(runsOf(s1.view)[0]?.records.epoch.length, 40, 'the old state is not mutated');
   });
 
+  it('progress grows the columns in place, yet every earlier state keeps its records, and a second growth of one state copies', () => {
+    const progress = (from: number, to: number, seed: number): HostToPanel => ({
+      type: 'progress',
+      runId: 'r',
+      records: fx.columns(fx.epochs(from, to, { depthFactor: 0.07, lr: 0.5, seed })),
+      findings: [],
+      state: 'running',
+    });
+    const gradAt = (state: ReturnType<typeof reduce>['state'], i: number): number | undefined => runsOf(state.view)[0]?.records.stats.gradRms[1]?.[i];
+    const s1 = reduce(INITIAL_STATE, show).state;
+    const s2 = reduce(s1, progress(41, 45, 7)).state;
+    const s3 = reduce(s2, progress(46, 50, 7)).state;
+    const col2 = runsOf(s2.view)[0]?.records.stats.gradRms[1];
+    const col3 = runsOf(s3.view)[0]?.records.stats.gradRms[1];
+    assert.equal(col3?.buffer, col2?.buffer, 'the second progress wrote after the first, without copying the run');
+    // Another progress from s2 (a state the page no longer holds, but nothing forbids it) must not overwrite s3's epochs 46..48.
+    const s3b = reduce(s2, progress(46, 48, 99)).state;
+    assert.notEqual(runsOf(s3b.view)[0]?.records.stats.gradRms[1]?.buffer, col2?.buffer);
+    assert.equal(gradAt(s3, 45), Math.fround(fx.epochs(46, 46, { depthFactor: 0.07, lr: 0.5, seed: 7 })[0]!.layers[1]!.gradRms));
+    assert.equal(gradAt(s3b, 45), Math.fround(fx.epochs(46, 46, { depthFactor: 0.07, lr: 0.5, seed: 99 })[0]!.layers[1]!.gradRms));
+    assert.notEqual(gradAt(s3, 45), gradAt(s3b, 45));
+    assert.deepEqual(
+      [s1, s2, s3, s3b].map((s) => runsOf(s.view)[0]?.records.epoch.length),
+      [40, 45, 50, 48],
+    );
+    assert.deepEqual([...(runsOf(s3.view)[0]?.records.epoch ?? [])].slice(38), [39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50]);
+  });
+
   it('progress for an unknown run, or with no run view, changes nothing', () => {
     const s1 = reduce(INITIAL_STATE, show).state;
     const r = reduce(s1, { type: 'progress', runId: 'other', records: fx.columns(fx.epochs(41, 41)), findings: [], state: 'running' });
