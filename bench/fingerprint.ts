@@ -71,6 +71,26 @@ function texts(): { name: string; text: string }[] {
           ].join('\n') + '\n',
       });
     });
+    // Version 1.1's cures: the norm's passes and γ, β's steps, the residual add and its gradient.
+    const cures = ['norm=layer', 'norm=batch', 'residual=true', 'residual=true norm=layer', 'residual=true norm=batch'];
+    cures.forEach((cure, i) => {
+      const opt = optimizers[(i * 3 + 5) % optimizers.length];
+      out.push({
+        name: `cures ${cure} ${opt} ${precision}`,
+        text:
+          [
+            'network fp',
+            'data spiral samples=120 noise=0.1 seed=6',
+            'input 2',
+            `dense 12 tanh ${cure.replace('residual=true', '').trim()}`,
+            `dense 12 ${i % 2 ? 'relu' : 'sigmoid'} ${cure} x3`,
+            'dense 1 sigmoid',
+            'loss bce',
+            `optimizer ${opt}`,
+            `train epochs=4 batch=${i % 2 ? 32 : 13} seed=${i + 11} precision=${precision}`,
+          ].join('\n') + '\n',
+      });
+    });
     // Runs that blow up, for the careful pass over non-finite gradients.
     for (const opt of ['sgd lr=50', 'sgd lr=20 momentum=0.9', 'adam lr=100', 'rmsprop lr=100']) {
       out.push({
@@ -101,6 +121,8 @@ for (const { name, text } of texts()) {
   const r = check(text);
   if (!r.trainable) throw new Error(`${name}: ${JSON.stringify(r.problems)}`);
   const t = new Trainer(r.spec, r.dataset!);
+  // The initial record (the whole set's gradient before any step) must leave the run as it was.
+  const initial = name.startsWith('cures') ? t.initialRecord() : undefined;
   const records = [];
   const it = t.run();
   let res = it.next();
@@ -108,7 +130,7 @@ for (const { name, text } of texts()) {
     records.push(res.value);
     res = it.next();
   }
-  const s = dump({ records, stopped: res.value, weights: t.net.layers.map((l) => [l.W, l.b]) });
+  const s = dump({ ...(initial ? { initial } : {}), records, stopped: res.value, weights: t.net.layers.map((l) => [l.W, l.b]) });
   out.push(`${name}: ${all ? s : createHash('sha256').update(s).digest('hex').slice(0, 16)}`);
 }
 // The benchmark networks, a few steps each, statistics on.
@@ -129,5 +151,11 @@ for (const n of NETWORKS) {
     const s = dump({ records, weights: t.net.layers.map((l) => [l.W, l.b]), B: BATCHES });
     out.push(`bench ${n.name} ${precision}: ${all ? s : createHash('sha256').update(s).digest('hex').slice(0, 16)}`);
   }
+}
+// The initial record of the digits net (its first layer's blank pixels) and of the tiny one.
+for (const n of NETWORKS.filter((b) => b.data === 'digits' || b.name.startsWith('tiny'))) {
+  const { spec, dataset } = engineSetup(n, 'float32');
+  const s = dump(new Trainer(spec, dataset).initialRecord());
+  out.push(`initial ${n.name}: ${all ? s : createHash('sha256').update(s).digest('hex').slice(0, 16)}`);
 }
 console.log(out.join('\n'));
