@@ -248,11 +248,10 @@ export function inputGradientProduct(D: Vec, W: Vec, G: Vec, nb: number, k: numb
 }
 
 /** dW[k×m] = scale · Xᵀ[k×nb] · D[nb×m] and db[m] = scale · Σ_rows D: the weight and bias gradients. */
-export function weightGradientProduct(X: Vec, D: Vec, dW: Vec, db: Vec, nb: number, k: number, m: number, scale: number): void {
+export function weightGradientProduct(X: Vec, D: Vec, dW: Vec, db: Vec, nb: number, k: number, m: number, scale: number): number {
   if (simd && nb * k * m >= simdMinWork) {
     simd.product(X, true, D, false, null, dW, k, nb, m, scale);
-    biasGradient(D, db, nb, m, scale);
-    return;
+    return biasGradient(D, db, nb, m, scale);
   }
   const m4 = m - (m % 4);
   let p = 0;
@@ -348,16 +347,20 @@ export function weightGradientProduct(X: Vec, D: Vec, dW: Vec, db: Vec, nb: numb
       dW[o + j] = c * scale;
     }
   }
-  biasGradient(D, db, nb, m, scale);
+  return biasGradient(D, db, nb, m, scale);
 }
 
-/** db[m] = scale · Σ_rows D. */
-function biasGradient(D: Vec, db: Vec, nb: number, m: number, scale: number): void {
+/** db[m] = scale · Σ_rows D; returns Σdb² (of db as stored, in index order). */
+function biasGradient(D: Vec, db: Vec, nb: number, m: number, scale: number): number {
+  let sq = 0;
   for (let j = 0; j < m; j++) {
     let c = 0;
     for (let i = 0, d = j; i < nb; i++, d += m) c += D[d];
     db[j] = c * scale;
+    const b = db[j];
+    sq += b * b;
   }
+  return sq;
 }
 
 /**

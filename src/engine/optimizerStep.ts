@@ -33,18 +33,19 @@ export function optimizerStep(
 ): void {
   const all = sums === 'all';
   const ratio = sums !== 'none';
-  // One small function per rule, so that the common one (plain SGD) stays small enough for V8 to
-  // inline into the trainer's loop over layers.
+  // One small function per rule, and the rules read their own parameters from `o`: this dispatch
+  // stays small enough that V8 inlines it, and plain SGD's loop with it, into the trainer's update
+  // with the sums known, which drops the flags' tests from the loop.
   switch (o.kind) {
     case 'sgd':
-      if (o.momentum > 0) momentumStep(W, G, M, o.lr, o.momentum, o.nesterov, clipScale, decay, all, ratio, out);
+      if (o.momentum > 0) momentumStep(o, W, G, M, clipScale, decay, all, ratio, out);
       else sgdStep(W, G, o.lr, clipScale, decay, all, ratio, out);
       return;
     case 'adam':
-      adamStep(W, G, M, V, o.lr, o.beta1, o.beta2, o.eps, step, clipScale, decay, all, ratio, out);
+      adamStep(o, step, W, G, M, V, clipScale, decay, all, ratio, out);
       return;
     case 'rmsprop':
-      rmspropStep(W, G, M, o.lr, o.rho, o.eps, clipScale, decay, all, ratio, out);
+      rmspropStep(o, W, G, M, clipScale, decay, all, ratio, out);
       return;
   }
 }
@@ -82,20 +83,9 @@ function sgdStep(W: Vec, G: Vec, lr: number, clipScale: number, decay: number, a
   out[5] = wsq;
 }
 
-function momentumStep(
-  W: Vec,
-  G: Vec,
-  M: Vec,
-  lr: number,
-  mu: number,
-  nesterov: boolean,
-  clipScale: number,
-  decay: number,
-  all: boolean,
-  ratio: boolean,
-  out: Float64Array,
-): void {
+function momentumStep(o: OptimizerSpec, W: Vec, G: Vec, M: Vec, clipScale: number, decay: number, all: boolean, ratio: boolean, out: Float64Array): void {
   const n = W.length;
+  const { lr, momentum: mu, nesterov } = o;
   let s2 = 0,
     s1 = 0,
     max = 0,
@@ -131,15 +121,12 @@ function momentumStep(
 }
 
 function adamStep(
+  o: OptimizerSpec,
+  step: number,
   W: Vec,
   G: Vec,
   M: Vec,
   V: Vec,
-  lr: number,
-  b1: number,
-  b2: number,
-  eps: number,
-  step: number,
   clipScale: number,
   decay: number,
   all: boolean,
@@ -147,6 +134,7 @@ function adamStep(
   out: Float64Array,
 ): void {
   const n = W.length;
+  const { lr, beta1: b1, beta2: b2, eps } = o;
   const c1 = 1 - Math.pow(b1, step);
   const c2 = 1 - Math.pow(b2, step);
   let s2 = 0,
@@ -185,20 +173,9 @@ function adamStep(
   out[5] = wsq;
 }
 
-function rmspropStep(
-  W: Vec,
-  G: Vec,
-  M: Vec,
-  lr: number,
-  rho: number,
-  eps: number,
-  clipScale: number,
-  decay: number,
-  all: boolean,
-  ratio: boolean,
-  out: Float64Array,
-): void {
+function rmspropStep(o: OptimizerSpec, W: Vec, G: Vec, M: Vec, clipScale: number, decay: number, all: boolean, ratio: boolean, out: Float64Array): void {
   const n = W.length;
+  const { lr, rho, eps } = o;
   let s2 = 0,
     s1 = 0,
     max = 0,

@@ -68,12 +68,12 @@ export class Trainer {
   private readonly oneHot: boolean;
   private step = 0;
   private epoch = 0;
-  /** Per-layer squared norms of the step's raw gradient (for clipping and statistics). */
-  private readonly gradSq: Float64Array;
   /** gradientSums' results: Σg², Σ|g|, max|g|, zeros. */
   private readonly sums = new Float64Array(4);
   /** optimizerStep's results: Σg², Σ|g|, max|g|, zeros, ‖ΔW‖², ‖W‖². */
   private readonly stepSums = new Float64Array(6);
+  /** blankColumns' list of the input columns still blank. */
+  private readonly blankScratch: Int32Array;
 
   constructor(spec: Spec, data: Dataset, options: TrainOptions = {}) {
     if (spec.input === null || spec.layers.length === 0) throw new Error('Trainer needs a valid spec: input and at least one dense layer');
@@ -93,6 +93,7 @@ export class Trainer {
       stateBuffers,
       params: spec.weights?.params,
     });
+    this.blankScratch = new Int32Array(spec.input);
     this.order = new Int32Array(data.n);
     for (let i = 0; i < data.n; i++) this.order[i] = i;
     // The shuffling has its own stream, so the weights do not depend on the batch size.
@@ -103,7 +104,6 @@ export class Trainer {
     this.isCancelled = options.isCancelled ?? (() => false);
     this.classification = data.classes > 0;
     this.oneHot = this.classification && (this.loss === 'cross_entropy' || (this.loss === 'bce' && this.outUnits > 1));
-    this.gradSq = new Float64Array(this.net.layers.length);
   }
 
   /** The epochs, one record each; returns why training ended early, or null. */
@@ -286,7 +286,7 @@ export class Trainer {
         if (stats) this.acc[k].bwd.deltaSq = sumSq(l.D, nb * l.units);
       }
       const input = k === 0 ? this.net.X : layers[k - 1].Y;
-      weightGradientProduct(input, l.D, l.dW, l.db, nb, l.fanIn, l.units, scale);
+      const dbSq = weightGradientProduct(input, l.D, l.dW, l.db, nb, l.fanIn, l.units, scale);
       if (k > 0) {
         const below = layers[k - 1].D;
         inputGradientProduct(l.D, l.W, below, nb, l.fanIn, l.units);
@@ -295,6 +295,8 @@ export class Trainer {
       if (stats) {
         const a = this.acc[k];
         a.deltaRms += Math.sqrt(a.bwd.deltaSq / (nb * l.units));
+        // ‖∂L/∂b‖ from the sum its product took while writing db (one pass less per layer).
+        a.biasGradNorm += Math.sqrt(dbSq);
         a.bwd.deltaSq = 0;
         a.pairs += nb * l.units;
       }
@@ -334,38 +336,46 @@ export class Trainer {
 
   /** Clip, weight decay and the optimizer's step, with the gradient statistics in the same passes. */
   update(nb: number): void {
+    if (this.stats && !(this.opt.clip > 0)) this.fusedUpdate(nb);
+    else this.separateUpdate(nb);
+  }
+
+  /**
+   * Statistics and no clipping: the step does not wait for the gradient's norm, so the weight
+   * gradient's statistics (Σg², Σ|g|, max|g|, zeros) are summed in the update's own loop, in the
+   * same index order as a separate pass, with ‖ΔW‖² and ‖W‖². A method of its own, apart from the
+   * clip path, so that V8 inlines plain SGD's loop here with its sums known (about 5% of the tiny
+   * network's step; docs/benchmarks.md).
+   */
+  private fusedUpdate(nb: number): void {
+    const layers = this.net.layers;
+    const o = this.opt;
+    const r = this.stepSums;
+    this.step++;
+    for (let k = 0; k < layers.length; k++) {
+      const l = layers[k];
+      const a = this.acc[k];
+      optimizerStep(o, this.step, l.W, l.dW, l.mW, l.vW, 1, o.weightDecay, 'all', r);
+      this.addGradientStats(l.dW, a, r[0], r[1], r[2], r[3], k === 0 ? this.blankEntries(l, nb) : 0);
+      a.updateRatio += ratioOf(r[4], r[5]);
+      this.applyStep(l.b, l.db, l.mb, l.vb, 1, 0, false);
+      a.steps++;
+      if (l.norm) this.normStep(l.norm, 1);
+    }
+  }
+
+  /** Clipping or no statistics: the gradient's norms first (the clip scale needs them), then the step. */
+  private separateUpdate(nb: number): void {
     const layers = this.net.layers;
     const o = this.opt;
     const stats = this.stats;
-    const r = this.stepSums;
-    if (stats && !(o.clip > 0)) {
-      // No clipping: the step does not wait for the gradient's norm, so the weight gradient's
-      // statistics (Σg², Σ|g|, max|g|, zeros) are summed in the update's own loop, in the same
-      // index order as a separate pass, with ‖ΔW‖² and ‖W‖².
-      this.step++;
-      for (let k = 0; k < layers.length; k++) {
-        const l = layers[k];
-        const a = this.acc[k];
-        optimizerStep(o, this.step, l.W, l.dW, l.mW, l.vW, 1, o.weightDecay, 'all', r);
-        this.addGradientStats(l.dW, a, r[0], r[1], r[2], r[3], this.blankEntries(k, l, nb));
-        a.updateRatio += ratioOf(r[4], r[5]);
-        a.biasGradNorm += Math.sqrt(sumSq(l.db));
-        a.steps++;
-        this.applyStep(l.b, l.db, l.mb, l.vb, 1, 0, false);
-        if (l.norm) this.normStep(l.norm, 1);
-      }
-      return;
-    }
     let total = 0;
     if (stats || o.clip > 0) {
       for (let k = 0; k < layers.length; k++) {
         const l = layers[k];
-        const s = stats ? this.gradientStats(l, this.acc[k], this.blankEntries(k, l, nb)) : sumSq(l.dW);
-        this.gradSq[k] = s;
-        const sb = stats || o.clip > 0 ? sumSq(l.db) : 0;
-        if (stats) this.acc[k].biasGradNorm += Math.sqrt(sb);
+        const s = stats ? this.gradientStats(l, this.acc[k], k === 0 ? this.blankEntries(l, nb) : 0) : sumSq(l.dW);
         // The global norm only matters for clipping.
-        if (o.clip > 0) total += s + sb + (l.norm ? sumSq(l.norm.dGamma) + sumSq(l.norm.dBeta) : 0);
+        if (o.clip > 0) total += s + sumSq(l.db) + (l.norm ? sumSq(l.norm.dGamma) + sumSq(l.norm.dBeta) : 0);
       }
     }
     const clipScale = o.clip > 0 && Math.sqrt(total) > o.clip ? o.clip / Math.sqrt(total) : 1;
@@ -402,8 +412,8 @@ export class Trainer {
    * zeroGrad leaves them out. Deeper layers' inputs are activations, whose exact zeros are the
    * layer below's own (dead relu units, a sigmoid rounded to 0) and stay counted.
    */
-  private blankEntries(k: number, l: Layer, nb: number): number {
-    return k === 0 ? blankColumns(this.net.X, nb, l.fanIn) * l.units : 0;
+  private blankEntries(l: Layer, nb: number): number {
+    return blankColumns(this.net.X, nb, l.fanIn, this.blankScratch) * l.units;
   }
 
   /**
@@ -412,29 +422,46 @@ export class Trainer {
    * careful pass over g starts over. Returns Σg² (NaN when an entry was not finite).
    */
   private addGradientStats(g: Vec, a: LayerAccumulator, s2: number, s1: number, max: number, zeros: number, blank: number): number {
+    if (!(s1 < Infinity)) return this.addNonFiniteGradientStats(g, a);
     const n = g.length;
-    let bad = 0;
-    if (!(s1 < Infinity)) {
-      // 0 · NaN is NaN: with a non-finite error the blank inputs' entries need not be zeros.
-      s2 = s1 = max = zeros = blank = 0;
-      for (let i = 0; i < n; i++) {
-        const v = g[i];
-        const av = Math.abs(v);
-        if (av < Infinity) {
-          s2 += v * v;
-          s1 += av;
-          if (av > max) max = av;
-          zeros += av === 0 ? 1 : 0;
-        } else {
-          bad++;
-        }
-      }
-    }
     a.gradRms += Math.sqrt(s2 / n);
     a.gradMeanAbs += s1 / n;
     if (max > a.gradMaxAbs) a.gradMaxAbs = max;
     a.zeros += zeros - blank;
     a.entries += n - blank;
+    return s2;
+  }
+
+  /**
+   * addGradientStats when some entry of g is NaN or ±Infinity (or Σ|g| overflowed): a careful pass
+   * over the finite entries, out of the common path. 0 · NaN is NaN: with a non-finite error the
+   * blank inputs' entries need not be zeros, so every entry counts. Returns NaN when an entry was
+   * not finite.
+   */
+  private addNonFiniteGradientStats(g: Vec, a: LayerAccumulator): number {
+    const n = g.length;
+    let s2 = 0;
+    let s1 = 0;
+    let max = 0;
+    let zeros = 0;
+    let bad = 0;
+    for (let i = 0; i < n; i++) {
+      const v = g[i];
+      const av = Math.abs(v);
+      if (av < Infinity) {
+        s2 += v * v;
+        s1 += av;
+        if (av > max) max = av;
+        zeros += av === 0 ? 1 : 0;
+      } else {
+        bad++;
+      }
+    }
+    a.gradRms += Math.sqrt(s2 / n);
+    a.gradMeanAbs += s1 / n;
+    if (max > a.gradMaxAbs) a.gradMaxAbs = max;
+    a.zeros += zeros;
+    a.entries += n;
     a.nonFinite += bad;
     return bad > 0 ? NaN : s2;
   }
@@ -538,7 +565,7 @@ export class Trainer {
         // One "step" of the whole set's gradient; backward() added a deltaRms per batch.
         a.deltaRms /= batches;
         gradientSums(w, this.sums);
-        const blank = k === 0 ? blankColumns(this.data.x, n, l.fanIn) * l.units : 0;
+        const blank = k === 0 ? blankColumns(this.data.x, n, l.fanIn, this.blankScratch) * l.units : 0;
         this.addGradientStats(w, a, this.sums[0], this.sums[1], this.sums[2], this.sums[3], blank);
         a.biasGradNorm = Math.sqrt(sb);
         a.steps = 1;
@@ -561,15 +588,24 @@ function argmaxCorrect(A: Vec, T: Vec, rows: number, K: number): number {
   return correct;
 }
 
-/** How many of the `cols` columns of the row-major X are 0 on each of its first `rows` rows. */
-function blankColumns(X: Vec, rows: number, cols: number): number {
-  let blank = 0;
-  for (let j = 0; j < cols; j++) {
-    let r = 0;
-    while (r < rows && X[r * cols + j] === 0) r++;
-    blank += +(r === rows);
+/**
+ * How many of the `cols` columns of the row-major X are 0 on each of its first `rows` rows. Row by
+ * row over a shrinking list of the columns still blank, so X is read in its own order (a column at
+ * a time strode a row's length between reads: a cache line per read on 784-pixel rows).
+ */
+function blankColumns(X: Vec, rows: number, cols: number, candidates: Int32Array): number {
+  let left = 0;
+  for (let j = 0; j < cols; j++) if (X[j] === 0) candidates[left++] = j;
+  for (let r = 1, o = cols; r < rows && left > 0; r++, o += cols) {
+    let kept = 0;
+    for (let c = 0; c < left; c++) {
+      const j = candidates[c];
+      candidates[kept] = j;
+      kept += +(X[o + j] === 0);
+    }
+    left = kept;
   }
-  return blank;
+  return left;
 }
 
 /** Y = X + A over n entries (a residual layer's output), with Σy and Σy² when asked. */

@@ -93,14 +93,14 @@ for (const mode of ['scalar', 'simd'] as const)
       });
     });
 
-    it('weightGradientProduct: dW = scale·Xᵀ·D, db = scale·Σ_rows D', () => {
+    it('weightGradientProduct: dW = scale·Xᵀ·D, db = scale·Σ_rows D, and returns Σdb² of db as stored', () => {
       eachShape((T, nb, k, m, next) => {
         const X = filled(T, nb * k, next),
           D = filled(T, nb * m, next);
         const dW = nans(T, k * m),
           db = nans(T, m);
         const scale = 1 / nb;
-        weightGradientProduct(X, D, dW, db, nb, k, m, scale);
+        const dbSq = weightGradientProduct(X, D, dW, db, nb, k, m, scale);
         const EW = new T(k * m),
           Eb = new T(m);
         for (let p = 0; p < k; p++) {
@@ -117,6 +117,10 @@ for (const mode of ['scalar', 'simd'] as const)
         }
         assertSameBits(dW, EW, `${T.name} weight gradient nb=${nb} k=${k} m=${m}`);
         assertSameBits(db, Eb, `${T.name} bias gradient nb=${nb} k=${k} m=${m}`);
+        // The trainer's ‖∂L/∂b‖: the rounded entries' squares, summed in index order.
+        let sq = 0;
+        for (let j = 0; j < m; j++) sq += Eb[j] * Eb[j];
+        assert.ok(Object.is(dbSq, sq), `${T.name} Σdb² nb=${nb} k=${k} m=${m}: ${dbSq} ≠ ${sq}`);
       });
     });
 
