@@ -35,15 +35,16 @@ function grow<T extends Column>(a: T, b: T, from: number, kind: Kind<T>): T {
   const n = a.length + add;
   const end = a.byteOffset / a.BYTES_PER_ELEMENT + a.length;
   const room = a.buffer.byteLength / a.BYTES_PER_ELEMENT;
+  const tail = from === 0 ? b : b.subarray(from);
   if (written.get(a.buffer) === end && end + add <= room) {
     const whole = kind.view(a.buffer, a.byteOffset, n);
-    whole.set(b.subarray(from), a.length);
+    whole.set(tail, a.length);
     written.set(a.buffer, end + add);
     return whole;
   }
   const buffer = kind.make(Math.max(n, 2 * a.length, 16));
   buffer.set(a);
-  buffer.set(b.subarray(from), a.length);
+  buffer.set(tail, a.length);
   written.set(buffer.buffer, n);
   return buffer.subarray(0, n) as T;
 }

@@ -85,6 +85,8 @@ export class Heatmap {
   private cursor: { row: number; col: number } | null = null;
   private readonly resize: ResizeObserver;
   private observedWidth = -1;
+  /** The widest row label, and the labels and font it was measured for. */
+  private measured = { key: '', width: 0 };
   /** The run's first epoch and loss when the grid was made: different ones mean a different run's records. */
   private firstRecord: [number | undefined, number | undefined] = [undefined, undefined];
 
@@ -498,12 +500,17 @@ export class Heatmap {
   private labelWidth(labels: readonly string[], theme: Theme): number {
     const ctx = this.canvas.getContext('2d');
     if (!ctx) return 40;
-    ctx.font = `${theme.fontSize - (this.opts.compact ? 2 : 1)}px ${theme.fontFamily}`;
-    let w = 0;
-    // Measuring every label of a thousand-layer run is cheap next to drawing it, but only the longest matter.
-    for (const s of labels) if (s.length * theme.fontSize * 0.7 > w) w = Math.max(w, ctx.measureText(s).width);
+    const font = `${theme.fontSize - (this.opts.compact ? 2 : 1)}px ${theme.fontFamily}`;
+    // The labels change with the run, not with its epochs: measured once per run (a thousand labels take milliseconds).
+    const key = `${font}\u0000${labels.join('\u0000')}`;
+    if (key !== this.measured.key) {
+      ctx.font = font;
+      let w = 0;
+      for (const s of labels) if (s.length * theme.fontSize * 0.7 > w) w = Math.max(w, ctx.measureText(s).width);
+      this.measured = { key, width: w };
+    }
     const cap = (this.observedWidth > 0 ? this.observedWidth : 300) * 0.4;
-    return Math.ceil(Math.min(cap, w) + 12);
+    return Math.ceil(Math.min(cap, this.measured.width) + 12);
   }
 
   private noteText(perRow: number): string {
