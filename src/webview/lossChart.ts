@@ -1,8 +1,11 @@
-// Loss (and accuracy) against epoch: one run's curves, or every compare variant's overlaid.
-// Updated in place as epochs arrive; the chart is only rebuilt when the theme changes.
+// Loss (and accuracy) against epoch: one run's curves, or every compare variant's overlaid. Drawn
+// on a canvas of its own rather than with chart.js: a chart.js update (option resolution, layout
+// of its boxes) took 3 to 5 ms for a streaming run's two curves and its first build 60 ms or more,
+// several times the heatmap's cost (issue 15). Axes, legend, tooltip and log scale are drawn here,
+// by the rules chart.js applied: the epoch axis from 1 to the run's last epoch, the loss axis
+// fitted to the data, accuracy 0..1 on the right when a series has it, and a legend only for more
+// than one series.
 
-import type { ScaleOptionsByType, TooltipItem } from 'chart.js';
-import { Chart, tooltipStyle } from './charts';
 import { custom, h, uniqueId } from './dom';
 import { formatCount, formatValue } from './format';
 import type { Theme } from './theme';
@@ -21,14 +24,41 @@ export interface LossSeries {
   readonly dashed?: boolean;
 }
 
-type LineChart = Chart<'line', Point[], unknown>;
+interface Axis {
+  readonly lo: number;
+  readonly hi: number;
+  readonly log: boolean;
+  readonly ticks: readonly number[];
+}
+
+interface Plot {
+  readonly left: number;
+  readonly top: number;
+  readonly width: number;
+  readonly height: number;
+  readonly x: Axis;
+  readonly y: Axis;
+  readonly y1: Axis | null;
+}
+
+const TICK_GAP = 6;
+const TITLE_PX = 16;
 
 export class LossChart {
   readonly element: HTMLElement;
   private readonly canvas: HTMLCanvasElement;
+  private readonly box: HTMLElement;
+  private readonly tip: HTMLDivElement;
   private readonly logBox: HTMLElement & { checked?: boolean };
-  private chart: LineChart | null = null;
-  private chartTheme: Theme | null = null;
+  private readonly resize: ResizeObserver;
+  private series: readonly LossSeries[] = [];
+  private theme: Theme | null = null;
+  private log = false;
+  private maxEpoch = 1;
+  private size = { width: -1, height: -1 };
+  private plot: Plot | null = null;
+  /** The epoch under the pointer, whose values the tooltip shows and the curves mark. */
+  private hover: number | null = null;
 
   constructor(
     title: string,
@@ -36,124 +66,303 @@ export class LossChart {
   ) {
     const headingId = uniqueId('loss-heading');
     this.canvas = h('canvas', { role: 'img', 'aria-label': title });
+    this.tip = h('div', { class: 'chart-tip', role: 'tooltip', hidden: true });
     this.logBox = custom('vscode-checkbox', { label: 'Log scale' });
     this.logBox.addEventListener('change', () => this.onLogChange(Boolean(this.logBox.checked)));
+    this.box = h('div', { class: 'chart-box loss-box' }, this.canvas, this.tip);
     this.element = h(
       'section',
       { class: 'loss card', 'aria-labelledby': headingId },
       h('div', { class: 'section-head' }, h('h2', { id: headingId }, title), this.logBox),
-      h('div', { class: 'chart-box loss-box' }, this.canvas),
+      this.box,
     );
+    this.canvas.addEventListener('mousemove', (e) => this.onHover(e.offsetX, e.offsetY));
+    this.canvas.addEventListener('mouseleave', () => this.onHover(-1, -1));
+    // The size comes from the observer (reading it on every update would lay the page out each time).
+    this.resize = new ResizeObserver((entries) => {
+      const r = entries[entries.length - 1]?.contentRect;
+      if (!r || (Math.round(r.width) === this.size.width && Math.round(r.height) === this.size.height)) return;
+      this.size = { width: Math.round(r.width), height: Math.round(r.height) };
+      this.draw();
+    });
+    this.resize.observe(this.box);
   }
 
   update(series: readonly LossSeries[], theme: Theme, log: boolean, maxEpoch: number): void {
-    if (!this.chart || this.chartTheme !== theme) this.build(theme);
-    const chart = this.chart;
-    if (!chart) return;
-    this.logBox.checked = log;
-    const clean = (p: Point): Point => ({ x: p.x, y: Number.isFinite(p.y) && (!log || p.y > 0) ? p.y : NaN });
-    const same = chart.data.datasets.length === series.length && chart.data.datasets.every((d, i) => d.label === series[i]?.label);
-    if (same) {
-      chart.data.datasets.forEach((d, i) => {
-        const s = series[i];
-        if (s) d.data = s.points.map(clean);
-      });
-    } else {
-      chart.data.datasets = series.map((s) => ({
-        label: s.label,
-        data: s.points.map(clean),
-        borderColor: s.color,
-        backgroundColor: s.color,
-        borderWidth: theme.highContrast ? 2.5 : 1.5,
-        borderDash: s.dashed ? [5, 3] : [],
-        pointRadius: 0,
-        pointHoverRadius: 3,
-        yAxisID: s.axis,
-        spanGaps: false,
-      }));
-    }
-    const scales = chart.options.scales;
-    if (scales) {
-      scales.y = this.lossAxis(theme, log);
-      const y1 = scales.y1;
-      if (y1) y1.display = series.some((s) => s.axis === 'y1');
-      const x = scales.x;
-      if (x) x.max = Math.max(1, maxEpoch);
-    }
-    const legend = chart.options.plugins?.legend;
-    if (legend) legend.display = series.length > 1;
-    this.canvas.setAttribute('aria-label', this.describe(series));
-    chart.update('none');
+    if (Boolean(this.logBox.checked) !== log) this.logBox.checked = log;
+    this.series = series;
+    this.theme = theme;
+    this.log = log;
+    this.maxEpoch = Math.max(1, maxEpoch);
+    if (this.size.width < 0) this.size = { width: this.box.clientWidth, height: this.box.clientHeight };
+    this.canvas.setAttribute('aria-label', describe(series));
+    this.draw();
   }
 
-  private describe(series: readonly LossSeries[]): string {
-    return series
-      .map((s) => {
-        const last = s.points[s.points.length - 1];
-        return last ? `${s.label} ${formatValue(last.y)} at epoch ${last.x}` : `${s.label}: no data`;
-      })
-      .join('; ');
-  }
+  private draw(): void {
+    const theme = this.theme;
+    if (!theme) return;
+    const { width: cssW, height: cssH } = this.size;
+    if (cssW <= 0 || cssH <= 0) return;
+    const dpr = window.devicePixelRatio || 1;
+    const w = Math.round(cssW * dpr);
+    const hgt = Math.round(cssH * dpr);
+    if (this.canvas.width !== w) this.canvas.width = w;
+    if (this.canvas.height !== hgt) this.canvas.height = hgt;
+    this.canvas.style.width = `${cssW}px`;
+    this.canvas.style.height = `${cssH}px`;
+    const ctx = this.canvas.getContext('2d');
+    if (!ctx) return;
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.clearRect(0, 0, cssW, cssH);
+    ctx.font = `${Math.max(10, theme.fontSize - 1)}px ${theme.fontFamily}`;
 
-  private lossAxis(theme: Theme, log: boolean): ScaleOptionsByType<'linear' | 'logarithmic'> {
-    const axis = {
-      type: log ? 'logarithmic' : 'linear',
-      position: 'left',
-      grid: { color: theme.grid },
-      ticks: { color: theme.muted, callback: (v: string | number) => formatValue(Number(v)) },
-      title: { display: true, text: 'loss', color: theme.muted },
+    const series = this.series;
+    const y = valueAxis(
+      series.filter((s) => s.axis === 'y'),
+      this.log,
+    );
+    const y1: Axis | null = series.some((s) => s.axis === 'y1') ? { lo: 0, hi: 1, log: false, ticks: [0, 0.2, 0.4, 0.6, 0.8, 1] } : null;
+    const x: Axis = { lo: 1, hi: this.maxEpoch, log: false, ticks: epochTicks(this.maxEpoch) };
+    const widest = (axis: Axis | null, format: (v: number) => string): number =>
+      axis ? Math.max(0, ...axis.ticks.map((t) => ctx.measureText(format(t)).width)) : 0;
+    const fontPx = Math.max(10, theme.fontSize - 1);
+    const legendH = series.length > 1 ? fontPx + 8 : 0;
+    const left = TITLE_PX + widest(y, formatValue) + TICK_GAP + 2;
+    const right = y1 ? TITLE_PX + widest(y1, formatValue) + TICK_GAP + 2 : 8;
+    const top = legendH + fontPx / 2 + 2;
+    const bottom = fontPx + TICK_GAP + TITLE_PX + 4;
+    const plot: Plot = { left, top, width: Math.max(10, cssW - left - right), height: Math.max(10, cssH - top - bottom), x, y, y1 };
+    this.plot = plot;
+    // Where the plot is and what its value axis spans, for tests (written only when changed: an attribute write restyles the page).
+    const data: Record<string, string> = {
+      plot: [plot.left, plot.top, plot.width, plot.height].map((n) => Math.round(n)).join(','),
+      y: `${y.log ? 'log' : 'linear'} ${y.lo} ${y.hi}`,
     };
-    return axis as unknown as ScaleOptionsByType<'linear' | 'logarithmic'>;
+    for (const [k, v] of Object.entries(data)) if (this.box.dataset[k] !== v) this.box.dataset[k] = v;
+
+    drawAxes(ctx, plot, theme, cssW);
+    if (legendH) drawLegend(ctx, series, theme, cssW, fontPx);
+
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(plot.left, plot.top - 2, plot.width, plot.height + 4);
+    ctx.clip();
+    for (const s of series) {
+      const axis = s.axis === 'y1' && plot.y1 ? plot.y1 : plot.y;
+      ctx.strokeStyle = s.color;
+      ctx.lineWidth = theme.highContrast ? 2.5 : 1.5;
+      ctx.setLineDash(s.dashed ? [5, 3] : []);
+      ctx.beginPath();
+      let pen = false;
+      for (const p of s.points) {
+        const py = posY(plot, axis, p.y);
+        if (py === null) {
+          pen = false;
+          continue;
+        }
+        const px = posX(plot, p.x);
+        if (pen) ctx.lineTo(px, py);
+        else ctx.moveTo(px, py);
+        pen = true;
+      }
+      ctx.stroke();
+    }
+    ctx.setLineDash([]);
+    if (this.hover !== null) {
+      for (const s of series) {
+        const p = nearest(s.points, this.hover);
+        const py = p && posY(plot, s.axis === 'y1' && plot.y1 ? plot.y1 : plot.y, p.y);
+        if (!p || py === null || py === undefined) continue;
+        ctx.fillStyle = s.color;
+        ctx.beginPath();
+        ctx.arc(posX(plot, p.x), py, 3, 0, 2 * Math.PI);
+        ctx.fill();
+      }
+    }
+    ctx.restore();
   }
 
-  private build(theme: Theme): void {
-    this.chart?.destroy();
-    this.chartTheme = theme;
-    this.chart = new Chart<'line', Point[], unknown>(this.canvas, {
-      type: 'line',
-      data: { datasets: [] },
-      options: {
-        responsive: true,
-        maintainAspectRatio: false,
-        parsing: false,
-        normalized: true,
-        interaction: { mode: 'index', intersect: false },
-        scales: {
-          x: {
-            type: 'linear',
-            min: 1,
-            grid: { display: false },
-            ticks: { precision: 0, color: theme.muted, callback: (v: string | number) => formatCount(Number(v)) },
-            title: { display: true, text: 'epoch', color: theme.muted },
-          },
-          y: this.lossAxis(theme, false),
-          y1: {
-            type: 'linear',
-            position: 'right',
-            min: 0,
-            max: 1,
-            grid: { display: false },
-            ticks: { color: theme.muted, callback: (v: string | number) => formatValue(Number(v)) },
-            title: { display: true, text: 'accuracy', color: theme.muted },
-          },
-        },
-        plugins: {
-          legend: { display: false, position: 'top', align: 'end', labels: { boxWidth: 12, boxHeight: 2, color: theme.foreground } },
-          tooltip: {
-            ...tooltipStyle(theme),
-            displayColors: true,
-            callbacks: {
-              title: (items: TooltipItem<'line'>[]) => `epoch ${items[0]?.parsed.x ?? ''}`,
-              label: (item: TooltipItem<'line'>) => `${item.dataset.label ?? ''}: ${formatValue(item.parsed.y ?? NaN, 4)}`,
-            },
-          },
-        },
-      },
-    });
+  private onHover(px: number, py: number): void {
+    const plot = this.plot;
+    const inside = plot !== null && px >= plot.left && px <= plot.left + plot.width && py >= plot.top && py <= plot.top + plot.height;
+    const first = this.series.find((s) => s.points.length > 0);
+    const at = inside && first ? nearest(first.points, plot.x.lo + ((px - plot.left) / plot.width) * (plot.x.hi - plot.x.lo)) : undefined;
+    const epoch = at ? at.x : null;
+    if (epoch === this.hover) return;
+    this.hover = epoch;
+    this.draw();
+    if (epoch === null) {
+      this.tip.hidden = true;
+      return;
+    }
+    const lines = [`epoch ${epoch}`];
+    for (const s of this.series) {
+      const p = nearest(s.points, epoch);
+      if (p && p.x === epoch) lines.push(`${s.label}: ${formatValue(p.y, 4)}`);
+    }
+    this.tip.textContent = lines.join('\n');
+    this.tip.hidden = false;
+    const boxW = this.size.width;
+    const tipW = this.tip.offsetWidth;
+    this.tip.style.left = `${px + 14 + tipW > boxW ? Math.max(0, px - 14 - tipW) : px + 14}px`;
+    this.tip.style.top = `${Math.max(0, py + 10)}px`;
   }
 
   destroy(): void {
-    this.chart?.destroy();
-    this.chart = null;
+    this.resize.disconnect();
+    this.theme = null;
+  }
+}
+
+function describe(series: readonly LossSeries[]): string {
+  return series
+    .map((s) => {
+      const last = s.points[s.points.length - 1];
+      return last ? `${s.label} ${formatValue(last.y)} at epoch ${last.x}` : `${s.label}: no data`;
+    })
+    .join('; ');
+}
+
+/** The loss axis: fitted to the finite values (positive ones on a log scale), with round ticks. */
+function valueAxis(series: readonly LossSeries[], log: boolean): Axis {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const s of series)
+    for (const p of s.points) {
+      if (!Number.isFinite(p.y) || (log && p.y <= 0)) continue;
+      if (p.y < lo) lo = p.y;
+      if (p.y > hi) hi = p.y;
+    }
+  if (!(lo <= hi)) return log ? { lo: 0.1, hi: 1, log, ticks: [0.1, 1] } : { lo: 0, hi: 1, log, ticks: [0, 0.5, 1] };
+  if (log) {
+    const a = Math.floor(Math.log10(lo));
+    const b = Math.max(a + 1, Math.ceil(Math.log10(hi)));
+    const decades = b - a;
+    const ticks: number[] = [];
+    for (let e = a; e <= b; e++) for (const m of decades <= 2 ? [1, 2, 5] : [1]) if (m === 1 || e < b) ticks.push(Number((m * 10 ** e).toPrecision(3)));
+    return { lo: 10 ** a, hi: 10 ** b, log, ticks };
+  }
+  if (lo === hi) {
+    lo -= Math.abs(lo) * 0.1 || 1;
+    hi += Math.abs(hi) * 0.1 || 1;
+  }
+  const step = niceStep(hi - lo, 6);
+  const start = Math.floor(lo / step) * step;
+  const end = Math.ceil(hi / step) * step;
+  const ticks: number[] = [];
+  for (let v = start; v <= end + step / 2; v += step) ticks.push(Number(v.toPrecision(12)));
+  return { lo: start, hi: end, log, ticks };
+}
+
+function epochTicks(max: number): number[] {
+  const step = niceStep(Math.max(1, max - 1), 10);
+  const ticks = [1];
+  for (let e = step; e <= max; e += step) if (e > 1) ticks.push(e);
+  return ticks;
+}
+
+/** Round steps: 1, 2, 5 × 10^k, giving at most about `max` ticks over `span`. */
+function niceStep(span: number, max: number): number {
+  const raw = Math.max(span / max, Number.MIN_VALUE);
+  const p = 10 ** Math.floor(Math.log10(raw));
+  for (const m of [1, 2, 5, 10]) if (m * p >= raw) return m * p;
+  return 10 * p;
+}
+
+function posX(plot: Plot, x: number): number {
+  const span = plot.x.hi - plot.x.lo;
+  return plot.left + (span > 0 ? ((x - plot.x.lo) / span) * plot.width : plot.width / 2);
+}
+
+/** The y pixel of a value, or null for a gap (not finite, or not positive on a log axis). */
+function posY(plot: Plot, axis: Axis, v: number): number | null {
+  if (!Number.isFinite(v) || (axis.log && v <= 0)) return null;
+  const t = axis.log ? (Math.log10(v) - Math.log10(axis.lo)) / (Math.log10(axis.hi) - Math.log10(axis.lo)) : (v - axis.lo) / (axis.hi - axis.lo);
+  return plot.top + (1 - t) * plot.height;
+}
+
+/** The point whose x is nearest `x` (points ascend in x). */
+function nearest(points: readonly Point[], x: number): Point | undefined {
+  let a = 0;
+  let b = points.length - 1;
+  if (b < 0) return undefined;
+  while (b - a > 1) {
+    const m = (a + b) >> 1;
+    if ((points[m] as Point).x <= x) a = m;
+    else b = m;
+  }
+  const pa = points[a] as Point;
+  const pb = points[b] as Point;
+  return Math.abs(pb.x - x) < Math.abs(pa.x - x) ? pb : pa;
+}
+
+function drawAxes(ctx: CanvasRenderingContext2D, plot: Plot, theme: Theme, cssW: number): void {
+  const { left, top, width, height } = plot;
+  ctx.lineWidth = 1;
+  ctx.strokeStyle = theme.grid;
+  ctx.fillStyle = theme.muted;
+  // Grid lines at the loss ticks, with their labels on the left.
+  ctx.textAlign = 'right';
+  ctx.textBaseline = 'middle';
+  for (const t of plot.y.ticks) {
+    const y = posY(plot, plot.y, t);
+    if (y === null) continue;
+    const yy = Math.round(y) + 0.5;
+    ctx.beginPath();
+    ctx.moveTo(left, yy);
+    ctx.lineTo(left + width, yy);
+    ctx.stroke();
+    ctx.fillText(formatValue(t), left - TICK_GAP, y);
+  }
+  if (plot.y1) {
+    ctx.textAlign = 'left';
+    for (const t of plot.y1.ticks) {
+      const y = posY(plot, plot.y1, t);
+      if (y !== null) ctx.fillText(formatValue(t), left + width + TICK_GAP, y);
+    }
+  }
+  ctx.textAlign = 'center';
+  ctx.textBaseline = 'top';
+  for (const t of plot.x.ticks) {
+    const label = formatCount(t);
+    const half = ctx.measureText(label).width / 2;
+    ctx.fillText(label, Math.min(posX(plot, t), cssW - half - 1), top + height + TICK_GAP);
+  }
+  ctx.beginPath();
+  ctx.moveTo(left, top + height + 0.5);
+  ctx.lineTo(left + width, top + height + 0.5);
+  ctx.stroke();
+  const fontPx = Math.max(10, theme.fontSize - 1);
+  ctx.fillText('epoch', left + width / 2, top + height + TICK_GAP + fontPx + 4);
+  const vertical = (text: string, x: number, angle: number): void => {
+    ctx.save();
+    ctx.translate(x, top + height / 2);
+    ctx.rotate(angle);
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'middle';
+    ctx.fillText(text, 0, 0);
+    ctx.restore();
+  };
+  vertical('loss', TITLE_PX / 2, -Math.PI / 2);
+  if (plot.y1) vertical('accuracy', cssW - TITLE_PX / 2, Math.PI / 2);
+}
+
+/** The series' names, right-aligned above the plot, each after a short line of its colour. */
+function drawLegend(ctx: CanvasRenderingContext2D, series: readonly LossSeries[], theme: Theme, cssW: number, fontPx: number): void {
+  const y = 2 + fontPx / 2;
+  ctx.textBaseline = 'middle';
+  ctx.textAlign = 'left';
+  let x = cssW - 8;
+  for (let i = series.length - 1; i >= 0; i--) {
+    const s = series[i] as LossSeries;
+    const w = ctx.measureText(s.label).width;
+    x -= w;
+    ctx.fillStyle = theme.foreground;
+    ctx.fillText(s.label, x, y);
+    x -= 18;
+    ctx.fillStyle = s.color;
+    ctx.fillRect(x, y - 1, 12, 2);
+    x -= 10;
   }
 }

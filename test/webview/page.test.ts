@@ -7,6 +7,7 @@ import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import type { ConsoleMessage, Page } from 'playwright-core';
 import type { HostToPanel, PanelToHost } from '../../src/protocol';
+import { formatValue } from '../../src/webview/format';
 import * as fx from './fixtures';
 import { encodeMessage, launchPanelBrowser, REVIVE, servePanel } from './pageServer';
 import { DARK, HIGH_CONTRAST, LIGHT, type ThemeVars } from './themes';
@@ -239,6 +240,33 @@ describe('webview page (chromium)', function () {
     await page.mouse.move(hover.x, hover.y);
     await page.waitForTimeout(100);
     await page.screenshot({ path: join(ARTIFACTS, 'run-dark.png'), fullPage: true });
+  });
+
+  it("the loss chart: a hover names the epoch and each curve's value, the log scale fits the axis to decades", async () => {
+    const box = page.locator('section.loss .loss-box');
+    const at = await box.boundingBox();
+    const plot = ((await box.getAttribute('data-plot')) ?? '').split(',').map(Number);
+    assert.ok(at && plot.length === 4 && plot.every((n) => n > 0), `a plot inside the chart: ${plot.join(',')}`);
+    const [left, top, width, height] = plot as [number, number, number, number];
+    // The epoch axis spans 1..50, the run's epochs.
+    const x = at.x + left + ((25 - 1) / (50 - 1)) * width;
+    await page.mouse.move(x, at.y + top + height / 2);
+    const tip = page.locator('.chart-tip');
+    await tip.waitFor({ state: 'visible' });
+    const record = fx.epochs(25, 25)[0]!;
+    assert.equal(
+      await tip.textContent(),
+      ['epoch 25', `loss: ${formatValue(Math.fround(record.loss), 4)}`, `accuracy: ${formatValue(Math.fround(record.accuracy ?? NaN), 4)}`].join('\n'),
+    );
+    await page.mouse.move(at.x + 2, at.y + 2);
+    await tip.waitFor({ state: 'hidden' });
+    assert.match((await box.getAttribute('data-y')) ?? '', /^linear /);
+    await page.locator('section.loss vscode-checkbox').click();
+    await page.waitForFunction(() => /^log /.test(document.querySelector<HTMLElement>('section.loss .loss-box')?.dataset.y ?? ''));
+    const [, lo, hi] = ((await box.getAttribute('data-y')) ?? '').split(' ').map(Number) as [string, number, number];
+    assert.ok(Number.isInteger(Math.log10(lo)) && Number.isInteger(Math.log10(hi)) && lo <= 0.3 && hi >= 0.7, `decades around the loss: ${lo}..${hi}`);
+    await page.locator('section.loss vscode-checkbox').click();
+    await page.waitForFunction(() => /^linear /.test(document.querySelector<HTMLElement>('section.loss .loss-box')?.dataset.y ?? ''));
   });
 
   it('the heatmap is usable from the keyboard', async () => {
