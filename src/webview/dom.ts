@@ -31,3 +31,21 @@ let uid = 0;
 export function uniqueId(prefix: string): string {
   return `${prefix}-${++uid}`;
 }
+
+/**
+ * Sizes a canvas to `cssW` × `cssH` CSS pixels at `dpr` device pixels each (its bitmap is only
+ * reallocated when that changes) and returns its context, scaled to CSS pixels and cleared.
+ */
+export function clearedCanvas(canvas: HTMLCanvasElement, cssW: number, cssH: number, dpr: number): CanvasRenderingContext2D | null {
+  const w = Math.round(cssW * dpr);
+  const hgt = Math.round(cssH * dpr);
+  if (canvas.width !== w) canvas.width = w;
+  if (canvas.height !== hgt) canvas.height = hgt;
+  if (canvas.style.width !== `${cssW}px`) canvas.style.width = `${cssW}px`;
+  if (canvas.style.height !== `${cssH}px`) canvas.style.height = `${cssH}px`;
+  const ctx = canvas.getContext('2d');
+  if (!ctx) return null;
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  ctx.clearRect(0, 0, cssW, cssH);
+  return ctx;
+}

@@ -10,7 +10,7 @@
 import { recordCount, type HeatmapMetric, type RecordColumns, type RunSnapshot } from '../protocol';
 import { lastValue } from './columns';
 import { scaleKindFor, type ColorDomain } from './colorScale';
-import { h, uniqueId } from './dom';
+import { clearedCanvas, h, uniqueId } from './dom';
 import { bucketSize, maxColumnsFor } from './downsample';
 import { epochRange, formatMetric, layerLabel } from './format';
 import { STATISTICS } from '../shared/vocabulary';
@@ -250,17 +250,8 @@ export class Heatmap {
     const input = this.input;
     const layout = this.layout;
     if (!input || !layout) return;
-    const { cssW, cssH, dpr } = layout;
-    const w = Math.round(cssW * dpr);
-    const hgt = Math.round(cssH * dpr);
-    if (this.canvas.width !== w) this.canvas.width = w;
-    if (this.canvas.height !== hgt) this.canvas.height = hgt;
-    this.canvas.style.width = `${cssW}px`;
-    this.canvas.style.height = `${cssH}px`;
-    const ctx = this.canvas.getContext('2d');
+    const ctx = clearedCanvas(this.canvas, layout.cssW, layout.cssH, layout.dpr);
     if (!ctx) return;
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.clearRect(0, 0, cssW, cssH);
     this.drawAxes(ctx, layout, input);
     this.drawPlot();
   }

@@ -6,7 +6,7 @@
 // fitted to the data, accuracy 0..1 on the right when a series has it, and a legend only for more
 // than one series.
 
-import { custom, h, uniqueId } from './dom';
+import { clearedCanvas, custom, h, uniqueId } from './dom';
 import { formatCount, formatValue } from './format';
 import type { Theme } from './theme';
 
@@ -104,17 +104,8 @@ export class LossChart {
     if (!theme) return;
     const { width: cssW, height: cssH } = this.size;
     if (cssW <= 0 || cssH <= 0) return;
-    const dpr = window.devicePixelRatio || 1;
-    const w = Math.round(cssW * dpr);
-    const hgt = Math.round(cssH * dpr);
-    if (this.canvas.width !== w) this.canvas.width = w;
-    if (this.canvas.height !== hgt) this.canvas.height = hgt;
-    this.canvas.style.width = `${cssW}px`;
-    this.canvas.style.height = `${cssH}px`;
-    const ctx = this.canvas.getContext('2d');
+    const ctx = clearedCanvas(this.canvas, cssW, cssH, window.devicePixelRatio || 1);
     if (!ctx) return;
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.clearRect(0, 0, cssW, cssH);
     ctx.font = `${Math.max(10, theme.fontSize - 1)}px ${theme.fontFamily}`;
 
     const series = this.series;
