@@ -4,6 +4,13 @@
 // clipping, where the step need not wait for the gradient's norm). What is summed is a
 // loop-invariant flag; the arithmetic of the step is the same expression on every path, so the
 // weights are the same bit for bit whichever sums are asked for.
+//
+// The statistics' lines stand in each rule's loop, not once: one loop for every rule, the rule
+// picked per entry by a switch on a loop-invariant value (same numbers, bit for bit), measured
+// 2026-12-01 against these loops, both builds in one process, interleaved, load about 1.1: plain
+// SGD with statistics 6.5% fewer steps a second on the tiny net and 19% fewer on the digits net,
+// Adam 3.5% and 11% fewer. A separate statistics pass before a shared step loop measured 1.3–1.4× the
+// fused loop's time per weight (89,610 float32 weights, the digits net's). docs/benchmarks.md.
 
 import type { Vec } from './activations';
 import type { OptimizerSpec } from './types';
