@@ -6,40 +6,22 @@ import {
   BarElement,
   CategoryScale,
   Chart,
-  Filler,
   Legend,
   LinearScale,
   LineController,
   LineElement,
   LogarithmicScale,
   PointElement,
-  ScatterController,
   Tooltip,
   type TooltipOptions,
 } from 'chart.js';
-import { MatrixController, MatrixElement } from 'chartjs-chart-matrix';
 import type { Theme } from './theme';
 
 let registered = false;
 
 export function setUpCharts(theme: Theme): void {
   if (!registered) {
-    Chart.register(
-      MatrixController,
-      MatrixElement,
-      BarController,
-      BarElement,
-      LineController,
-      LineElement,
-      PointElement,
-      ScatterController,
-      CategoryScale,
-      LinearScale,
-      LogarithmicScale,
-      Tooltip,
-      Legend,
-      Filler,
-    );
+    Chart.register(BarController, BarElement, LineController, LineElement, PointElement, CategoryScale, LinearScale, LogarithmicScale, Tooltip, Legend);
     registered = true;
   }
   Chart.defaults.color = theme.foreground;
