@@ -103,7 +103,7 @@ export class RunView implements View {
     const sameLook = beforeCtx?.theme === ctx.theme && beforeCtx.lossLog === ctx.lossLog;
     if (sameData && sameLook) return;
     this.findings.update(run.findings, run.state === 'running');
-    // While a run streams, the loss chart and the table (a chart.js update costs more than the
+    // While a run streams, the loss chart and the table (a redraw of either costs more than the
     // heatmap's new columns) follow a few times a second, so every progress fits in a frame.
     const streaming = run.state === 'running' && before?.id === run.id && before.state === 'running' && sameLook;
     if (streaming && performance.now() - this.detailsAt < DETAILS_MS) {
