@@ -27,6 +27,11 @@ function setAttrs(el: Element, attrs: Attrs): void {
   }
 }
 
+/** Sets an element's text only when it differs: writing even the same text replaces the node and lays the page out again. */
+export function setText(element: HTMLElement, text: string): void {
+  if (element.textContent !== text) element.textContent = text;
+}
+
 let uid = 0;
 export function uniqueId(prefix: string): string {
   return `${prefix}-${++uid}`;

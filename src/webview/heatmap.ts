@@ -10,8 +10,9 @@
 import { recordCount, type HeatmapMetric, type RecordColumns, type RunSnapshot } from '../protocol';
 import { lastValue } from './columns';
 import { scaleKindFor, type ColorDomain } from './colorScale';
-import { clearedCanvas, h, uniqueId } from './dom';
+import { clearedCanvas, h, setText, uniqueId } from './dom';
 import { bucketSize, maxColumnsFor } from './downsample';
+import { niceStep } from './ticks';
 import { epochRange, formatMetric, layerLabel } from './format';
 import { STATISTICS } from '../shared/vocabulary';
 import { CellGrid, cellValue, sameShape, type GridShape } from './heatmapGrid';
@@ -204,7 +205,7 @@ export class Heatmap {
       this.drawAll();
     } else this.drawPlot();
 
-    // Written only when changed: setting even the same text replaces the node and lays the page out again.
+    // Written only when changed: each write would lay the page out again.
     setText(this.summary, this.describe());
     setText(this.note, this.noteText(perRow));
     const label = `Heatmap of ${STATISTICS[metric].long} per layer and epoch`;
@@ -282,7 +283,7 @@ export class Heatmap {
     ctx.fillStyle = theme.muted;
     ctx.textAlign = 'center';
     ctx.textBaseline = 'top';
-    const step = niceStep(span, compact ? 5 : 11);
+    const step = niceStep(span, compact ? 5 : 11, 1); // whole epochs
     for (let e = Math.ceil(x0 / step) * step; e <= total; e += step) {
       if (e < x0) continue;
       const x = l.left + ((e - x0 + 0.5) / span) * l.width;
@@ -533,14 +534,6 @@ function initialValues(initial: RecordColumns, shape: GridShape, rows: number): 
   return out;
 }
 
-/** Round steps between epoch ticks: 1, 2, 5 × 10^k, at most `max` ticks. */
-function niceStep(span: number, max: number): number {
-  const raw = Math.max(1, span / max);
-  const p = 10 ** Math.floor(Math.log10(raw));
-  for (const m of [1, 2, 5, 10]) if (m * p >= raw) return m * p;
-  return 10 * p;
-}
-
 function totalEpochs(run: RunSnapshot): number {
   return Math.max(run.totalEpochs, lastEpoch(run), 1);
 }
@@ -558,10 +551,6 @@ function epochAt(run: RunSnapshot, index: number): number {
 function firstEpochOf(run: RunSnapshot, index: number): number {
   if ((run.stride ?? 1) <= 1) return epochAt(run, index);
   return index === 0 ? 1 : epochAt(run, index - 1) + 1;
-}
-
-function setText(element: HTMLElement, text: string): void {
-  if (element.textContent !== text) element.textContent = text;
 }
 
 function clamp(v: number, lo: number, hi: number): number {

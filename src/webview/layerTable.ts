@@ -6,7 +6,7 @@
 
 import { recordCount, type RunSnapshot } from '../protocol';
 import { lastValue } from './columns';
-import { h } from './dom';
+import { h, setText } from './dom';
 import { formatFraction, formatValue } from './format';
 import { deltaRatios, layerVerdicts, type LayerVerdict } from './verdict';
 
@@ -133,7 +133,7 @@ export class LayerTable {
     ];
     values.forEach((v, j) => {
       const cell = tr.cells[j];
-      if (cell && cell.textContent !== v) cell.textContent = v;
+      if (cell) setText(cell, v);
     });
     const vc = tr.cells[COLUMNS.length - 1];
     if (vc) vc.className = `verdict ${verdict?.severity ?? 'ok'}`;

@@ -8,6 +8,7 @@
 
 import { clearedCanvas, custom, h, uniqueId } from './dom';
 import { formatCount, formatValue } from './format';
+import { niceStep } from './ticks';
 import type { Theme } from './theme';
 
 export interface Point {
@@ -247,18 +248,10 @@ function valueAxis(series: readonly LossSeries[], log: boolean): Axis {
 }
 
 function epochTicks(max: number): number[] {
-  const step = niceStep(Math.max(1, max - 1), 10);
+  const step = niceStep(Math.max(1, max - 1), 10, 1); // whole epochs
   const ticks = [1];
   for (let e = step; e <= max; e += step) if (e > 1) ticks.push(e);
   return ticks;
-}
-
-/** Round steps: 1, 2, 5 × 10^k, giving at most about `max` ticks over `span`. */
-function niceStep(span: number, max: number): number {
-  const raw = Math.max(span / max, Number.MIN_VALUE);
-  const p = 10 ** Math.floor(Math.log10(raw));
-  for (const m of [1, 2, 5, 10]) if (m * p >= raw) return m * p;
-  return 10 * p;
 }
 
 function posX(plot: Plot, x: number): number {

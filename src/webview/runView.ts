@@ -3,7 +3,7 @@
 import { recordCount, type PanelView, type RunSnapshot } from '../protocol';
 import { hasAccuracy, lastEpoch, points } from './columns';
 import { button, metricSelect, stateBadge, type MetricSelect } from './controls';
-import { custom, h } from './dom';
+import { custom, h, setText } from './dom';
 import { composeHeatmapPng } from './exportPng';
 import { basename } from './format';
 import { STATISTICS } from '../shared/vocabulary';
@@ -145,7 +145,7 @@ export class RunView implements View {
     // Rebuilt only when more than the epoch changed: new DOM each progress would make the page lay out again.
     const key = JSON.stringify([run.name, run.fileName, run.state, run.totalEpochs, run.error, trimmed, ctx.outOfDate]);
     if (key === this.headerKey) {
-      if (this.epochs.textContent !== epochs) this.epochs.textContent = epochs;
+      setText(this.epochs, epochs);
       return;
     }
     this.headerKey = key;
