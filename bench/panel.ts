@@ -16,6 +16,7 @@
 //
 //   node scripts/build.mjs && node out/bench/panel.js [--tries N] [--only 30x10000,...] [--root DIR]
 //   node out/bench/panel.js --bytes [--only ...]   (the messages' sizes only, no browser)
+//   node out/bench/panel.js --series ...   (each streamed update's time printed too)
 //   node out/bench/panel.js --profile DIR [--trace] --tries 1 --only 30x10000   (the first try's show and
 //     stream as CPU profiles, or with --trace as Chromium traces, in DIR; their top items by self time printed)
 // (--root: a folder holding dist/webview.js and media/, e.g. a copy of an older build to compare.)
@@ -28,7 +29,7 @@ import { chromium, type BrowserContext, type CDPSession, type Page } from 'playw
 import { HISTOGRAM } from '../src/engine/histogram';
 import type { EpochRecord, LayerStats, ReportLayer } from '../src/engine/types';
 import { progressMessage, RunData, showMessage } from '../src/host/panel/runData';
-import { wireSafe } from '../src/host/panel/wireSafe';
+import { wireBuffers } from '../src/host/panel/wire';
 import type { HostToPanel } from '../src/protocol';
 import { encodeMessage, REVIVE, servePanel } from '../test/webview/pageServer';
 
@@ -58,6 +59,8 @@ const ONLY = opt('--only')?.split(',');
 /** --profile DIR: CPU profiles of the first try's show and stream written there, and their top functions by self time printed. */
 const PROFILE = opt('--profile');
 const TRACE = args.includes('--trace');
+/** --series: each streamed update's main-thread time printed as it is measured. */
+const SERIES = args.includes('--series');
 
 interface TraceEvent {
   name: string;
@@ -68,10 +71,14 @@ interface TraceEvent {
   pid: number;
 }
 let traceEvents: TraceEvent[] = [];
+const traced = new WeakSet<CDPSession>();
 
 async function startTrace(cdp: CDPSession): Promise<void> {
   traceEvents = [];
-  cdp.on('Tracing.dataCollected', (e) => traceEvents.push(...(e.value as unknown as TraceEvent[])));
+  if (!traced.has(cdp)) {
+    traced.add(cdp);
+    cdp.on('Tracing.dataCollected', (e) => traceEvents.push(...(e.value as unknown as TraceEvent[])));
+  }
   await cdp.send('Tracing.start', { categories: 'devtools.timeline,v8.execute,blink,cc,gpu,v8', transferMode: 'ReportEvents' });
 }
 
@@ -253,7 +260,7 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 async function stage(page: Page, messages: readonly HostToPanel[]): Promise<void> {
   await page.evaluate(() => ((window as unknown as { __msgs: unknown[] }).__msgs = []));
-  for (const m of messages) await page.evaluate(`window.__msgs.push((${REVIVE})(${JSON.stringify(encodeMessage(wireSafe(m)))}))`);
+  for (const m of messages) await page.evaluate(`window.__msgs.push((${REVIVE})(${JSON.stringify(encodeMessage(m))}))`);
 }
 
 const profiled = new WeakSet<HostToPanel>();
@@ -357,6 +364,7 @@ async function oneTry(context: BrowserContext, origin: string, show: HostToPanel
     await sleep(100);
     const b = await taskSeconds(cdp);
     if (i > 0) updates.push((b - a) * 1000);
+    if (SERIES && i > 0) console.log(`${profileName} update ${i} (${(stream[i] as HostToPanel).type}): ${((b - a) * 1000).toFixed(1)} ms`);
   }
   await sleep(500);
   if (profiling) await stopProfile(cdp, 'stream');
@@ -382,9 +390,10 @@ const median = (xs: readonly number[]): number => quantile(xs, 0.5);
 const ms = (v: number): string => (v >= 1000 ? `${(v / 1000).toFixed(1)} s` : `${Math.round(v)} ms`);
 const size = (chars: number): string => (chars >= 1e6 ? `${(chars / 1e6).toFixed(1)} MB` : `${Math.round(chars / 1e3)} kB`);
 
-/** Bytes of a message as it travels: the JSON of what the host posts (wireSafe: columns as plain arrays). */
+/** Bytes of a message as it travels: its JSON with the typed arrays left out, plus the bytes of the buffers they view. */
 function messageBytes(m: HostToPanel): number {
-  return JSON.stringify(wireSafe(m)).length;
+  const json = JSON.stringify(m, (_k, v: unknown) => (ArrayBuffer.isView(v) ? 0 : v)).length;
+  return json + [...wireBuffers(m)].reduce((n, b) => n + b.byteLength, 0);
 }
 
 /** The bytes the host posts for each run: the finished run's 'show', and the whole stream summed. */

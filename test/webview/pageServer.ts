@@ -65,24 +65,31 @@ export async function launchPanelBrowser(
 }
 
 /**
- * A host message as JSON for the page, its typed arrays (a run's records) as the base64 of their
- * bytes, so they arrive as the same typed arrays (NaN and Infinity included), as webview.postMessage
- * delivers them; REVIVE, evaluated in the page, reads it back.
+ * A host message as JSON for the page, as VS Code's webview transport sends it: each distinct
+ * ArrayBuffer once (as base64 here), and each typed array a view of one of them (so the columns of
+ * a run, views of one buffer, arrive as views of one buffer, NaN and Infinity included); REVIVE,
+ * evaluated in the page, reads it back.
  */
 export function encodeMessage(msg: unknown): string {
-  return JSON.stringify(msg, (_k, v: unknown) =>
-    v instanceof Float32Array || v instanceof Int32Array
-      ? { $typed: v instanceof Float32Array ? 'f32' : 'i32', base64: Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64') }
-      : v,
-  );
+  const buffers: ArrayBufferLike[] = [];
+  const json = JSON.stringify(msg, (_k, v: unknown) => {
+    if (!(v instanceof Float32Array || v instanceof Int32Array)) return v;
+    let index = buffers.indexOf(v.buffer);
+    if (index < 0) index = buffers.push(v.buffer) - 1;
+    return { $view: v instanceof Float32Array ? 'f32' : 'i32', buffer: index, byteOffset: v.byteOffset, length: v.length };
+  });
+  return JSON.stringify({ buffers: buffers.map((b) => Buffer.from(b).toString('base64')), json });
 }
 
-/** Page-side source of the decoder of encodeMessage: `(${REVIVE})(json)` is the message. */
-export const REVIVE = `(json) => JSON.parse(json, (_k, v) => {
-  if (typeof v !== 'object' || v === null || typeof v.$typed !== 'string') return v;
-  const bytes = Uint8Array.from(atob(v.base64), (c) => c.charCodeAt(0));
-  return v.$typed === 'i32' ? new Int32Array(bytes.buffer) : new Float32Array(bytes.buffer);
-})`;
+/** Page-side source of the decoder of encodeMessage: `(${REVIVE})(encoded)` is the message. */
+export const REVIVE = `(encoded) => {
+  const { buffers, json } = JSON.parse(encoded);
+  const bytes = buffers.map((b) => Uint8Array.from(atob(b), (c) => c.charCodeAt(0)).buffer);
+  return JSON.parse(json, (_k, v) => {
+    if (typeof v !== 'object' || v === null || typeof v.$view !== 'string') return v;
+    return v.$view === 'i32' ? new Int32Array(bytes[v.buffer], v.byteOffset, v.length) : new Float32Array(bytes[v.buffer], v.byteOffset, v.length);
+  });
+}`;
 
 /** Posts a host message to the page, as the webview would receive it. */
 export async function send(page: Page, msg: HostToPanel): Promise<void> {

@@ -80,8 +80,12 @@ export function aggregateStat(name: LayerStatName, values: ArrayLike<number>, fr
  */
 export function panelColumns(run: RunStats, layers: number, stride: number, first: number, last: number): RecordColumns {
   const buckets = Math.max(0, Math.min(last, Math.ceil(run.length / stride)) - first);
+  // Every column is a view of one buffer: the message then carries one ArrayBuffer, not one per
+  // layer and statistic (src/host/panel/wire.ts says why that matters).
+  const buffer = new ArrayBuffer(4 * buckets * (3 + HEATMAP_METRICS.length * layers));
+  let next = 0;
   const column = (values: ArrayLike<number>, combine: (values: ArrayLike<number>, from: number, to: number) => number): Float32Array => {
-    const out = new Float32Array(buckets);
+    const out = new Float32Array(buffer, 4 * buckets * next++, buckets);
     for (let b = 0; b < buckets; b++) {
       const from = (first + b) * stride;
       const to = Math.min(run.length, from + stride);
@@ -89,12 +93,15 @@ export function panelColumns(run: RunStats, layers: number, stride: number, firs
     }
     return out;
   };
-  const epoch = new Int32Array(buckets);
+  const epoch = new Int32Array(buffer, 0, buckets);
+  next++;
   for (let b = 0; b < buckets; b++) epoch[b] = run.epochAt(Math.min(run.length, (first + b + 1) * stride) - 1);
+  const loss = column(run.loss(), linearMean);
+  const accuracy = column(run.accuracy(), meanPresent);
   const stats = {} as Record<HeatmapMetric, Float32Array[]>;
   for (const name of HEATMAP_METRICS) {
     stats[name] = [];
     for (let l = 0; l < layers; l++) stats[name].push(column(run.stat(l, name), (v, from, to) => aggregateStat(name, v, from, to)));
   }
-  return { epoch, loss: column(run.loss(), linearMean), accuracy: column(run.accuracy(), meanPresent), stats };
+  return { epoch, loss, accuracy, stats };
 }

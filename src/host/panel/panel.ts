@@ -17,7 +17,6 @@ import { baseName, type PanelContent } from './panelContent';
 import { decodePngDataUrl, progressMessage, type RunData } from './runData';
 import { Batcher } from './throttle';
 import { notice } from '../notice';
-import { wireSafe } from './wireSafe';
 
 const PROGRESS_INTERVAL_MS = 100;
 /** How long a visible panel's page may take to say 'ready' before it is loaded again, and how many times. */
@@ -199,7 +198,7 @@ export class InspectorPanel implements vscode.Disposable {
   private post(message: HostToPanel): void {
     if (this.disposed) return;
     this.ctx.observer?.posted(this, message);
-    void this.panel.webview.postMessage(wireSafe(message));
+    void this.panel.webview.postMessage(message);
   }
 
   /** A message from the page: validated, then answered. (Public so tests can post as the page does.) */
