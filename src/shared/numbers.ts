@@ -21,23 +21,61 @@ export function arithmeticMean(values: ArrayLike<number>, from = 0, to = values.
   return meanOf(values, from, to, false);
 }
 
+/**
+ * geoMean (log) or arithmeticMean over the same range of columns c0..c1, as if those ranges were laid
+ * end to end column after column: a heatmap cell of several layers, summarised without copying its
+ * values. The same additions in the same order as meanOf over the laid-out values, so the same
+ * number to the bit; a missing column counts as NaN.
+ */
+export function meanAcross(columns: readonly (ArrayLike<number> | undefined)[], c0: number, c1: number, from: number, to: number, log: boolean): number {
+  if (to <= from || c1 <= c0) return NaN;
+  sum = 0;
+  n = 0;
+  infinite = false;
+  for (let c = c0; c < c1; c++) {
+    const values = columns[c];
+    if (!values || !add(values, from, to, log)) return NaN;
+  }
+  return result(log);
+}
+
 function meanOf(values: ArrayLike<number>, from: number, to: number, log: boolean): number {
   if (to <= from) return NaN;
-  let sum = 0;
-  let n = 0;
-  let infinite = false;
+  sum = 0;
+  n = 0;
+  infinite = false;
+  return add(values, from, to, log) ? result(log) : NaN;
+}
+
+// The running mean of meanOf and meanAcross (module state rather than an object per call: the
+// heatmap takes hundreds of thousands of means per draw).
+let sum = 0;
+let n = 0;
+let infinite = false;
+
+/** Adds values[from..to) to the running mean; false at a NaN (the mean is NaN, whatever follows). */
+function add(values: ArrayLike<number>, from: number, to: number, log: boolean): boolean {
+  // Locals in the loop, written back once: a module variable per value would be a memory write each.
+  let s = sum;
+  let k = n;
   for (let i = from; i < to; i++) {
-    const v = values[i];
-    if (Number.isNaN(v)) return NaN;
+    const v = values[i] as number;
+    if (Number.isNaN(v)) return false;
     if (v === Infinity || v === -Infinity) infinite = true;
     else if (!log) {
-      sum += v;
-      n++;
+      s += v;
+      k++;
     } else if (v > 0) {
-      sum += Math.log10(v);
-      n++;
+      s += Math.log10(v);
+      k++;
     }
   }
+  sum = s;
+  n = k;
+  return true;
+}
+
+function result(log: boolean): number {
   if (infinite) return Infinity;
   if (!log) return sum / n;
   return n === 0 ? 0 : 10 ** (sum / n);

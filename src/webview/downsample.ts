@@ -2,7 +2,7 @@
 // pixel rows. Epochs (and layers) are grouped into equal buckets and each bucket shows one
 // aggregate; nothing is ever dropped, so a single exploding epoch still colours its bucket.
 
-import { arithmeticMean, geoMean } from '../shared/numbers';
+import { arithmeticMean, geoMean, meanAcross } from '../shared/numbers';
 
 export type Aggregation = 'log' | 'linear';
 
@@ -27,4 +27,16 @@ export function maxColumnsFor(plotWidthPx: number, minCellPx = 3): number {
  */
 export function aggregate(values: ArrayLike<number>, mode: Aggregation, from = 0, to = values.length): number {
   return mode === 'log' ? geoMean(values, from, to) : arithmeticMean(values, from, to);
+}
+
+/** `aggregate` over the range [from, to) of columns c0..c1 laid end to end (a heatmap cell of several layers), without copying them: the same number to the bit. */
+export function aggregateAcross(
+  columns: readonly (ArrayLike<number> | undefined)[],
+  mode: Aggregation,
+  c0: number,
+  c1: number,
+  from: number,
+  to: number,
+): number {
+  return meanAcross(columns, c0, c1, from, to, mode === 'log');
 }

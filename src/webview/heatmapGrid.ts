@@ -10,7 +10,7 @@
 
 import { recordCount, type HeatmapMetric, type RecordColumns } from '../protocol';
 import type { ScaleKind } from './colorScale';
-import { aggregate } from './downsample';
+import { aggregateAcross } from './downsample';
 
 export interface GridShape {
   readonly layers: number;
@@ -26,24 +26,9 @@ export function sameShape(a: GridShape, b: GridShape): boolean {
   return a.layers === b.layers && a.perRow === b.perRow && a.perColumn === b.perColumn && a.metric === b.metric && a.kind === b.kind;
 }
 
-/** Values of a cell of several layers, gathered for `aggregate` (grown as needed, reused: no garbage per cell). */
-let scratch = new Float64Array(64);
-
-/** Aggregates one statistic over layers [l0, l1) of records [r0, r1). */
+/** Aggregates one statistic over layers [l0, l1) of records [r0, r1): the values layer after layer, as `aggregate` would take them laid out. */
 export function cellValue(records: RecordColumns, r0: number, r1: number, l0: number, l1: number, metric: HeatmapMetric, kind: ScaleKind): number {
-  const columns = records.stats[metric];
-  if (l1 - l0 === 1) {
-    const column = columns[l0];
-    return column ? aggregate(column, kind, r0, r1) : NaN;
-  }
-  const n = Math.max(0, r1 - r0) * Math.max(0, l1 - l0);
-  if (scratch.length < n) scratch = new Float64Array(Math.max(n, scratch.length * 2));
-  let k = 0;
-  for (let l = l0; l < l1; l++) {
-    const column = columns[l];
-    for (let r = r0; r < r1; r++) scratch[k++] = column ? (column[r] ?? NaN) : NaN;
-  }
-  return aggregate(scratch, kind, 0, k);
+  return aggregateAcross(records.stats[metric], kind, l0, l1, r0, r1);
 }
 
 export class CellGrid {
