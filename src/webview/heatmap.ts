@@ -86,8 +86,15 @@ export class Heatmap {
   private cursor: { row: number; col: number } | null = null;
   private readonly resize: ResizeObserver;
   private observedWidth = -1;
-  /** The widest row label, and the labels and font it was measured for. */
-  private measured = { key: '', width: 0 };
+  /** The widest row label; the run's layers and labels (by identity: they change with the run, not its epochs) and the font it was measured for; a count of the label sets seen, for the axes' key. */
+  private measured: { layers: unknown; rowLabels: unknown; font: string; text: string; width: number; version: number } = {
+    layers: null,
+    rowLabels: null,
+    font: '',
+    text: '',
+    width: 0,
+    version: 0,
+  };
   /** The run's first epoch and loss when the grid was made: different ones mean a different run's records. */
   private firstRecord: [number | undefined, number | undefined] = [undefined, undefined];
 
@@ -131,8 +138,7 @@ export class Heatmap {
     // The width comes from the resize observer once it has reported: reading it would force a layout per update.
     if (this.observedWidth < 0) this.observedWidth = this.box.clientWidth;
     const cssW = Math.max(60, this.observedWidth);
-    const labels = this.rowLabelsFor(run, 1);
-    const labelW = this.labelWidth(labels, theme);
+    const labelW = this.labelWidth(run, theme);
     const layout: Layout = {
       cssW,
       cssH,
@@ -197,7 +203,7 @@ export class Heatmap {
       theme.grid,
       theme.fontSize,
       run.id,
-      labels.join('\u0000').length,
+      this.measured.version,
     ].join('|');
     this.layout = layout;
     if (axesKey !== this.axesKey) {
@@ -489,17 +495,17 @@ export class Heatmap {
     return out;
   }
 
-  private labelWidth(labels: readonly string[], theme: Theme): number {
+  private labelWidth(run: RunSnapshot, theme: Theme): number {
     const ctx = this.canvas.getContext('2d');
     if (!ctx) return 40;
     const font = `${theme.fontSize - (this.opts.compact ? 2 : 1)}px ${theme.fontFamily}`;
-    // The labels change with the run, not with its epochs: measured once per run (a thousand labels take milliseconds).
-    const key = `${font}\u0000${labels.join('\u0000')}`;
-    if (key !== this.measured.key) {
+    const m = this.measured;
+    if (m.layers !== run.layers || m.rowLabels !== run.rowLabels || m.font !== font) {
+      const labels = this.rowLabelsFor(run, 1);
+      const text = labels.join('\u0000');
       ctx.font = font;
-      let w = 0;
-      for (const s of labels) if (s.length * theme.fontSize * 0.7 > w) w = Math.max(w, ctx.measureText(s).width);
-      this.measured = { key, width: w };
+      const width = text === m.text && font === m.font ? m.width : widestText(ctx, labels);
+      this.measured = { layers: run.layers, rowLabels: run.rowLabels, font, text, width, version: m.version + (text === m.text ? 0 : 1) };
     }
     const cap = (this.observedWidth > 0 ? this.observedWidth : 300) * 0.4;
     return Math.ceil(Math.min(cap, this.measured.width) + 12);
@@ -525,6 +531,38 @@ export class Heatmap {
     const values = named.map((l, i) => `L${l.index} ${formatMetric(metric, lastValue(run.records, metric, i))}`).join(', ');
     return `${head} Epoch ${lastEpoch(run)}: ${values}${named.length < run.layers.length ? ', …' : ''}. Arrow keys move between cells, Enter reveals the layer.`;
   }
+}
+
+/** How many labels are measured exactly: the widest by estimate (see widestText). */
+const MEASURED_LABELS = 16;
+
+/**
+ * The width of the widest of `texts` in the context's font. A thousand row labels measured one by
+ * one take about 20 ms, so beyond a few each is estimated as the sum of its characters' widths (each
+ * distinct character measured once) and only the widest by estimate are measured: the estimate
+ * leaves out kerning, a fraction of a pixel on a label, which only orders labels of nearly equal width.
+ */
+function widestText(ctx: CanvasRenderingContext2D, texts: readonly string[]): number {
+  let candidates = texts;
+  if (texts.length > MEASURED_LABELS) {
+    // By UTF-16 unit, not code point: no string per character, and an estimate only orders the labels.
+    const units = new Map<number, number>();
+    const estimate = texts.map((s) => {
+      let w = 0;
+      for (let i = 0; i < s.length; i++) {
+        const u = s.charCodeAt(i);
+        let uw = units.get(u);
+        if (uw === undefined) units.set(u, (uw = ctx.measureText(String.fromCharCode(u)).width));
+        w += uw;
+      }
+      return w;
+    });
+    const order = texts.map((_, i) => i).sort((a, b) => (estimate[b] as number) - (estimate[a] as number));
+    candidates = order.slice(0, MEASURED_LABELS).map((i) => texts[i] as string);
+  }
+  let widest = 0;
+  for (const s of candidates) widest = Math.max(widest, ctx.measureText(s).width);
+  return widest;
 }
 
 /** The initial record's value per row. */

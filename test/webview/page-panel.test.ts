@@ -112,14 +112,29 @@ describe('webview page at 600 px: out of date, fixes, pinned scale, many layers 
       histograms: [],
     }));
     const records = panelColumns(statsOfRecords(epochs), layers.length, 1, 0, epochs.length);
+    // Labels of about one width, but the widest is neither the longest nor at either end (only the widest few are measured exactly).
+    const rowLabels = layers.map((l) => `L${l.index} · line ${l.line} · tanh`);
+    rowLabels[517] = 'L517 · WWWWWWWWWWWW';
+    rowLabels[700] = `L700 · ${'i'.repeat(40)}`;
     await send(page, {
       type: 'show',
-      view: { kind: 'run', run: { ...fx.run('deep', 0, 'done'), layers, records, totalEpochs: 20, findings: [] } },
+      view: { kind: 'run', run: { ...fx.run('deep', 0, 'done'), layers, rowLabels, records, totalEpochs: 20, findings: [] } },
       metric: 'gradRms',
     });
     await page.waitForFunction(() => document.querySelector<HTMLElement>('.heatmap-box')?.dataset.rows === '1000');
     const perRow = Number(await page.locator('.heatmap-box').getAttribute('data-layers-per-row'));
     const plot = ((await page.locator('.heatmap-box').getAttribute('data-plot')) ?? '').split(',').map(Number);
+    // The plot starts past the widest label, as if every label had been measured: 12 px beyond it (a pixel's rounding allowed).
+    const widest = await page.evaluate((texts) => {
+      const canvas = document.querySelector<HTMLCanvasElement>('.heatmap canvas');
+      const ctx = document.createElement('canvas').getContext('2d');
+      if (!canvas || !ctx) return { font: '', widths: [] as number[] };
+      ctx.font = (canvas.getContext('2d') as CanvasRenderingContext2D).font; // the axes' font, set when they were drawn
+      return { font: ctx.font, widths: texts.map((t) => ctx.measureText(t).width) };
+    }, rowLabels);
+    const most = Math.max(...widest.widths);
+    assert.equal(widest.widths.indexOf(most), 517, `the wide label is the widest in ${widest.font}`);
+    assert.ok(Math.abs((plot[0] ?? 0) - Math.ceil(most + 12)) <= 1, `plot from ${plot[0]} px, the widest label ${most} px`);
     assert.ok(perRow > 1 && Math.ceil(1000 / perRow) <= (plot[3] ?? 0), `${perRow} layers per row in a plot ${plot[3]} px high`);
     assert.match((await page.locator('.heatmap-note').textContent()) ?? '', new RegExp(`Each row: ${perRow} layers`));
     const bb = await page.locator('.heatmap-box').boundingBox();
