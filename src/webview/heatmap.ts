@@ -16,7 +16,7 @@ import { niceStep } from './ticks';
 import { epochRange, formatMetric, layerLabel } from './format';
 import { STATISTICS } from '../shared/vocabulary';
 import { CellGrid, cellValue, sameShape, type GridShape } from './heatmapGrid';
-import { packedColor, paletteBytes } from './heatmapPalette';
+import { packedColor, packRow, paletteBytes } from './heatmapPalette';
 import type { Theme } from './theme';
 
 export interface CellInfo {
@@ -243,10 +243,7 @@ export class Heatmap {
     const lead = this.initial ? 1 : 0;
     const w = image.width;
     if (from === 0 && this.initial) for (let r = 0; r < grid.rows; r++) px[r * w] = packedColor(p, domain, this.initial[r] ?? NaN);
-    for (let r = 0; r < grid.rows; r++) {
-      const base = r * w + lead;
-      for (let c = from; c < grid.columns; c++) px[base + c] = packedColor(p, domain, grid.at(r, c));
-    }
+    for (let r = 0; r < grid.rows; r++) packRow(p, domain, grid.row(r), from, grid.columns, px, r * w + lead + from);
     const x0 = from === 0 ? 0 : lead + from;
     const ctx = this.off.getContext('2d');
     if (ctx && lead + grid.columns > x0) ctx.putImageData(image, 0, 0, x0, 0, lead + grid.columns - x0, grid.rows);

@@ -72,6 +72,11 @@ export class CellGrid {
     return from;
   }
 
+  /** A row's values, columns 0.. (a view, no copy). */
+  row(row: number): Float64Array {
+    return this.values.subarray(row * this.capacity, row * this.capacity + this.columns);
+  }
+
   at(row: number, column: number): number {
     return this.values[row * this.capacity + column] ?? NaN;
   }

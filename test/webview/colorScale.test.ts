@@ -1,7 +1,19 @@
 import * as assert from 'node:assert/strict';
-import { colorFor, computeDomain, interpolate, legendTicks, parseHex, parsePalette, position, scaleKindFor, VIRIDIS } from '../../src/webview/colorScale';
+import {
+  colorFor,
+  computeDomain,
+  interpolate,
+  legendTicks,
+  parseHex,
+  parsePalette,
+  position,
+  scaleKindFor,
+  VIRIDIS,
+  type ColorDomain,
+} from '../../src/webview/colorScale';
 import { heatmapScale } from '../../src/webview/heatmapScale';
 import * as fx from './fixtures';
+import { packedColor, packRow, STEPS, type PaletteBytes } from '../../src/webview/heatmapPalette';
 
 const close = (a: number, b: number, eps = 1e-9): void => assert.ok(Math.abs(a - b) < eps, `${a} ≈ ${b}`);
 
@@ -97,5 +109,35 @@ describe('webview colour scale', () => {
     assert.equal(ur.legend.reference?.value, 1e-3);
     assert.ok(ur.domain.lo <= -3 && ur.domain.hi >= -3);
     assert.equal(heatmapScale([fx.run('r', 50, 'done')], 'dead').legend.reference, undefined);
+  });
+});
+
+describe('webview heatmap palette', () => {
+  it("packRow writes each value's packedColor: random values with zeros, negatives, NaN and ±Infinity, log and linear scales, values past both ends", () => {
+    const p: PaletteBytes = { zero: 0xff000001, nonFinite: 0xff000002, packed: Uint32Array.from({ length: STEPS }, (_, i) => 0xff000100 + i) };
+    let seed = 7;
+    const rand = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const special = [0, -0, -2, NaN, Infinity, -Infinity, 1e-3, 1];
+    const values = Float64Array.from({ length: 5000 }, () =>
+      rand() < 0.1 ? (special[Math.floor(rand() * special.length)] as number) : 10 ** (-9 + rand() * 10),
+    );
+    const fractions = Float64Array.from(values, (v) => (Number.isFinite(v) ? Math.min(1.2, v * 1e3) - 0.1 : v));
+    const domains: [ColorDomain, Float64Array][] = [
+      [{ kind: 'log', lo: -7, hi: -1.5 }, values],
+      [{ kind: 'log', lo: -3.25, hi: -2.75 }, values],
+      [{ kind: 'linear', lo: 0, hi: 1 }, fractions],
+    ];
+    for (const [domain, xs] of domains) {
+      const out = new Uint32Array(xs.length + 3);
+      packRow(p, domain, xs, 10, xs.length, out, 3);
+      const steps = new Set<number>();
+      for (let i = 10; i < xs.length; i++) {
+        const want = packedColor(p, domain, xs[i] as number);
+        assert.equal(out[i - 7], want, `${domain.kind} ${domain.lo}..${domain.hi}: ${xs[i]}`);
+        steps.add(want);
+      }
+      assert.deepEqual([out[0], out[1], out[2], out[3 + xs.length - 10]], [0, 0, 0, 0], 'nothing written outside the range');
+      assert.ok(steps.size > 50 && steps.has(p.zero) === (domain.kind === 'log') && steps.has(p.nonFinite), `${steps.size} colours`);
+    }
   });
 });
