@@ -117,12 +117,13 @@ export class Heatmap {
       const cell = this.cellAt(e.offsetX, e.offsetY);
       if (cell) this.activate(cell.row, cell.col);
     });
-    // Only a change of width changes the buckets; a height change is our own doing.
+    // Only a change of width changes the buckets; a height change is our own doing. The first report
+    // brings the width the first draw waits for.
     this.resize = new ResizeObserver((entries) => {
       const w = Math.round(entries[entries.length - 1]?.contentRect.width ?? this.box.clientWidth);
-      if (w === this.observedWidth || !this.input) return;
+      if (w === this.observedWidth) return;
       this.observedWidth = w;
-      this.update(this.input);
+      if (this.input) this.update(this.input);
     });
     this.resize.observe(this.box);
   }
@@ -135,8 +136,9 @@ export class Heatmap {
     const plotH = Math.max(1, Math.min(layers * ROW_PX[mode], MAX_PLOT_H[mode]));
     const cssH = plotH + TOP_PAD + AXIS_H[mode];
     if (this.box.style.height !== `${cssH}px`) this.box.style.height = `${cssH}px`;
-    // The width comes from the resize observer once it has reported: reading it would force a layout per update.
-    if (this.observedWidth < 0) this.observedWidth = this.box.clientWidth;
+    // The width comes from the resize observer: reading it would lay the page out in the middle of a show
+    // (and per update). Until its first report, in the frame after this, after the layout, the draw waits.
+    if (this.observedWidth < 0) return;
     const cssW = Math.max(60, this.observedWidth);
     const labelW = this.labelWidth(run, theme);
     const layout: Layout = {

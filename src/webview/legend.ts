@@ -153,11 +153,12 @@ export class LegendView {
   private draw(): void {
     const { spec, theme } = this;
     if (!spec || !theme) return;
-    if (this.width < 0) this.width = this.element.clientWidth;
-    const cssW = this.width || 320;
     const cssH = legendHeight(spec);
+    if (this.element.style.height !== `${cssH}px`) this.element.style.height = `${cssH}px`;
+    // The resize observer's first report draws it: reading the width here would lay the page out in the middle of a show.
+    if (this.width < 0) return;
+    const cssW = this.width || 320;
     const dpr = window.devicePixelRatio || 1;
-    this.element.style.height = `${cssH}px`;
     if (this.element.width !== Math.round(cssW * dpr)) this.element.width = Math.round(cssW * dpr);
     this.element.height = Math.round(cssH * dpr);
     const ctx = this.element.getContext('2d');
