@@ -17,6 +17,7 @@
 //   node scripts/build.mjs && node out/bench/panel.js [--tries N] [--only 30x10000,...] [--root DIR]
 //   node out/bench/panel.js --bytes [--only ...]   (the messages' sizes only, no browser)
 //   node out/bench/panel.js --series ...   (each streamed update's time printed too)
+//   node out/bench/panel.js --cpu ...   (updates as the main thread's CPU time: steadier for A/B on a busy machine)
 //   node out/bench/panel.js --profile DIR [--trace] --tries 1 --only 30x10000   (the first try's show and
 //     stream as CPU profiles, or with --trace as Chromium traces, in DIR; their top items by self time printed)
 // (--root: a folder holding dist/webview.js and media/, e.g. a copy of an older build to compare.)
@@ -61,6 +62,12 @@ const PROFILE = opt('--profile');
 const TRACE = args.includes('--trace');
 /** --series: each streamed update's main-thread time printed as it is measured. */
 const SERIES = args.includes('--series');
+/**
+ * --cpu: an update's time is the main thread's CPU time (ThreadTime) rather than its tasks' wall
+ * time (TaskDuration), which a busy machine inflates while the thread waits for a core: for A/B
+ * comparisons while other work runs. The targets are read on wall time, on a quiet machine.
+ */
+const CPU = args.includes('--cpu');
 
 interface TraceEvent {
   name: string;
@@ -253,7 +260,7 @@ interface Try {
 
 async function taskSeconds(cdp: CDPSession): Promise<number> {
   const { metrics } = (await cdp.send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] };
-  return metrics.find((m) => m.name === 'TaskDuration')?.value ?? NaN;
+  return metrics.find((m) => m.name === (CPU ? 'ThreadTime' : 'TaskDuration'))?.value ?? NaN;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

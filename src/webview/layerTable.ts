@@ -6,12 +6,23 @@
 
 import { recordCount, type RunSnapshot } from '../protocol';
 import { lastValue } from './columns';
-import { h, setText } from './dom';
+import { h } from './dom';
 import { formatFraction, formatValue } from './format';
 import { deltaRatios, layerVerdicts, type LayerVerdict } from './verdict';
 
 const COLUMNS = ['Layer', 'Line', 'Units', 'Activation', 'Init', '∂L/∂W RMS', '∂L/∂z ÷ output', 'Dead', 'Saturated', 'Verdict'];
 const NUMERIC = new Set([1, 2, 5, 6, 7, 8]);
+/**
+ * The columns whose numbers change as a run streams, and the class of the fixed-size box each
+ * number sits in (media/panel.css): a new value then lays out its box alone, where plain cell text
+ * made the automatic table layout measure every cell of the table again, a few times a second.
+ */
+const LIVE: ReadonlyMap<number, string> = new Map([
+  [5, 'val'],
+  [6, 'val'],
+  [7, 'val fraction'],
+  [8, 'val fraction'],
+]);
 
 /** Up to this many layers every row exists (and the table grows with the page); beyond, only those in view. */
 export const VIRTUAL_FROM = 100;
@@ -31,6 +42,8 @@ export class LayerTable {
   private ratios: number[] = [];
   private rowPx = 0;
   private frame = 0;
+  /** The text each row's cells were last given. */
+  private readonly shown = new WeakMap<HTMLTableRowElement, readonly string[]>();
 
   constructor(private readonly onReveal: (fileName: string, line: number) => void) {
     this.body = h('tbody');
@@ -131,16 +144,30 @@ export class LayerTable {
       has ? formatFraction(lastValue(run.records, 'saturated', i)) : '–',
       verdict?.text ?? 'ok',
     ];
+    // Compared with what the row last showed, not read back from the DOM: a streaming run refills
+    // every row a few times a second, and most of its cells say what they said.
+    const shown = this.shown.get(tr) ?? [];
+    this.shown.set(tr, values);
     values.forEach((v, j) => {
+      if (shown[j] === v) return;
       const cell = tr.cells[j];
-      if (cell) setText(cell, v);
+      const box = LIVE.has(j) ? cell?.firstElementChild : cell;
+      if (box instanceof HTMLElement) box.textContent = v;
     });
     const vc = tr.cells[COLUMNS.length - 1];
-    if (vc) vc.className = `verdict ${verdict?.severity ?? 'ok'}`;
+    const verdictClass = `verdict ${verdict?.severity ?? 'ok'}`;
+    if (vc && vc.className !== verdictClass) vc.className = verdictClass;
   }
 
   private row(): HTMLTableRowElement {
-    const tr = h('tr', { tabindex: 0, class: 'clickable' }, ...COLUMNS.map((_, i) => h('td', { class: NUMERIC.has(i) ? 'num' : undefined })));
+    const tr = h(
+      'tr',
+      { tabindex: 0, class: 'clickable' },
+      ...COLUMNS.map((_, i) => {
+        const live = LIVE.get(i);
+        return h('td', { class: NUMERIC.has(i) ? 'num' : undefined }, live ? h('span', { class: live }) : null);
+      }),
+    );
     const reveal = (): void => {
       if (this.run) this.onReveal(this.run.fileName, Number(tr.dataset.line));
     };

@@ -17,8 +17,17 @@ import { LossChart, type LossSeries } from './lossChart';
 import { SpeedReadout } from './speedReadout';
 import type { Actions, HistogramAnswer, RenderContext, View } from './view';
 
-/** Least time between two draws of the loss chart and layer table while a run streams. */
-const DETAILS_MS = 300;
+/**
+ * While a run streams, the loss chart and the layer table are drawn in turns, one of them at most
+ * every DETAILS_MS: each every 300 ms, never both in one frame (either costs more than the heatmap's
+ * new columns, with the layout and paint it brings).
+ */
+const DETAILS_MS = 150;
+/** A frame's time: a first draw whose heatmap took longer leaves the details to the next frame. */
+const FRAME_MS = 16;
+
+/** What one streaming turn draws: the loss chart (and an open histogram), or the layer table. */
+type Details = 'all' | 'curves' | 'table';
 
 export class RunView implements View {
   readonly element: HTMLElement;
@@ -41,6 +50,9 @@ export class RunView implements View {
   /** When the details (loss chart, table) were last drawn, and the draw waiting for its turn. */
   private detailsAt = -Infinity;
   private detailsTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The part the next streaming turn draws, and the draw waiting for its frame (null: none). */
+  private nextTurn: Exclude<Details, 'all'> = 'curves';
+  private pending: Details | null = null;
 
   constructor(private readonly actions: Actions) {
     this.header = h('header', { class: 'view-header' });
@@ -83,6 +95,7 @@ export class RunView implements View {
 
   render(view: PanelView, ctx: RenderContext): void {
     if (view.kind !== 'run') return;
+    const start = performance.now();
     const run = view.run;
     const before = this.run;
     const beforeCtx = this.ctx;
@@ -103,23 +116,33 @@ export class RunView implements View {
     const sameLook = beforeCtx?.theme === ctx.theme && beforeCtx.lossLog === ctx.lossLog;
     if (sameData && sameLook) return;
     this.findings.update(run.findings, run.state === 'running');
-    // While a run streams, the loss chart and the table (a redraw of either costs more than the
-    // heatmap's new columns) follow a few times a second, so every progress fits in a frame.
+    // While a run streams, the details follow in turns (DETAILS_MS), so every progress fits in a
+    // frame. A run newly shown whose heatmap took more than a frame gets them all in the next one:
+    // no one task holds both.
     const streaming = run.state === 'running' && before?.id === run.id && before.state === 'running' && sameLook;
-    if (streaming && performance.now() - this.detailsAt < DETAILS_MS) {
-      this.detailsTimer ??= setTimeout(() => requestAnimationFrame(() => this.renderDetails()), this.detailsAt + DETAILS_MS - performance.now());
+    const fresh = before?.id !== run.id && performance.now() - start > FRAME_MS;
+    if (fresh || streaming) {
+      if (fresh) clearTimeout(this.detailsTimer);
+      else if (this.pending) return;
+      this.pending = fresh ? 'all' : this.nextTurn;
+      const wait = fresh ? 0 : this.detailsAt + DETAILS_MS - performance.now();
+      this.detailsTimer = setTimeout(() => requestAnimationFrame(() => this.pending && this.renderDetails(this.pending)), Math.max(0, wait));
       return;
     }
-    this.renderDetails();
+    this.renderDetails('all');
   }
 
-  /** The loss chart, the open histogram and the layer table, for the run and context last rendered. */
-  private renderDetails(): void {
+  /** The loss chart and the open histogram, the layer table, or all three, for the run and context last rendered. */
+  private renderDetails(part: Details): void {
     clearTimeout(this.detailsTimer);
     this.detailsTimer = undefined;
+    this.pending = null;
     this.detailsAt = performance.now();
+    if (part !== 'all') this.nextTurn = part === 'curves' ? 'table' : 'curves';
     const { run, ctx } = this;
     if (!run || !ctx) return;
+    if (part === 'table' || part === 'all') this.table.update(run);
+    if (part === 'table') return;
     const { records } = run;
     const series: LossSeries[] = [
       { label: 'loss', color: ctx.theme.series[0] ?? ctx.theme.foreground, axis: 'y', points: points(records.epoch, records.loss) },
@@ -136,7 +159,6 @@ export class RunView implements View {
     this.loss.update(series, ctx.theme, ctx.lossLog, run.totalEpochs);
     const hist = this.histogramView.current;
     if (hist) this.histogramView.show({ ...hist, run }, ctx.theme);
-    this.table.update(run);
   }
 
   private renderHeader(run: RunSnapshot, ctx: RenderContext): void {
@@ -210,6 +232,7 @@ export class RunView implements View {
   destroy(): void {
     clearTimeout(this.detailsTimer);
     this.detailsTimer = undefined;
+    this.pending = null;
     this.run = null;
     this.heatmap.destroy();
     this.histogramView.destroy();
