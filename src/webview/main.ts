@@ -88,7 +88,23 @@ function mount(): void {
   render();
 }
 
+/**
+ * A 'show' is drawn in the next frame rather than in the task that received it: the message's
+ * clone and checks (a large run's take tens of milliseconds) and its first draw are then two tasks,
+ * not one long one. Progress arriving in between is folded into the state the mount draws.
+ */
+let mountPending = false;
+function mountSoon(): void {
+  if (mountPending) return;
+  mountPending = true;
+  requestAnimationFrame(() => {
+    mountPending = false;
+    mount();
+  });
+}
+
 function render(): void {
+  if (mountPending) return;
   pendingFrame = false;
   lastFrame = performance.now();
   app.setAttribute('aria-busy', 'false');
@@ -155,7 +171,7 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
   state = next;
   if (change.kind === 'view') {
     saveNow();
-    mount();
+    mountSoon();
   } else if (change.kind === 'status') {
     saveNow();
     render();

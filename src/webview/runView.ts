@@ -23,8 +23,8 @@ import type { Actions, HistogramAnswer, RenderContext, View } from './view';
  * new columns, with the layout and paint it brings).
  */
 const DETAILS_MS = 150;
-/** A frame's time: a first draw whose heatmap took longer leaves the details to the next frame. */
-const FRAME_MS = 16;
+/** A long task's threshold: a first draw whose heatmap took longer leaves the details to the next frame. */
+const LONG_TASK_MS = 50;
 
 /** What one streaming turn draws: the loss chart (and an open histogram), or the layer table. */
 type Details = 'all' | 'curves' | 'table';
@@ -117,10 +117,10 @@ export class RunView implements View {
     if (sameData && sameLook) return;
     this.findings.update(run.findings, run.state === 'running');
     // While a run streams, the details follow in turns (DETAILS_MS), so every progress fits in a
-    // frame. A run newly shown whose heatmap took more than a frame gets them all in the next one:
-    // no one task holds both.
+    // frame. A run newly shown whose heatmap took a long task's time gets them all in the next
+    // frame: no one task holds both.
     const streaming = run.state === 'running' && before?.id === run.id && before.state === 'running' && sameLook;
-    const fresh = before?.id !== run.id && performance.now() - start > FRAME_MS;
+    const fresh = before?.id !== run.id && performance.now() - start > LONG_TASK_MS;
     if (fresh || streaming) {
       if (fresh) clearTimeout(this.detailsTimer);
       else if (this.pending) return;
