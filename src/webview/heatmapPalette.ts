@@ -59,19 +59,7 @@ export function packedColor(p: PaletteBytes, domain: ColorDomain, v: number): nu
   return t === null ? p.zero : (p.packed[Math.round(t * (STEPS - 1))] as number);
 }
 
-/**
- * packedColor of values[from..to) written to out[at..]: the heatmap's loop over its cells, with the
- * scale's constants taken once and no call per cell (the same colours, the same arithmetic as position).
- */
+/** packedColor of values[from..to), written to out[at..]: a row of the heatmap's cells. */
 export function packRow(p: PaletteBytes, domain: ColorDomain, values: ArrayLike<number>, from: number, to: number, out: Uint32Array, at: number): void {
-  const { packed, zero, nonFinite } = p;
-  const log = domain.kind === 'log';
-  const lo = domain.lo;
-  const span = domain.hi - domain.lo;
-  for (let i = from, o = at; i < to; i++, o++) {
-    const v = values[i] as number;
-    if (Number.isNaN(v) || v === Infinity || v === -Infinity) out[o] = nonFinite;
-    else if (log && v <= 0) out[o] = zero;
-    else out[o] = packed[Math.round(Math.min(1, Math.max(0, ((log ? Math.log10(v) : v) - lo) / span)) * (STEPS - 1))] as number;
-  }
+  for (let i = from, o = at; i < to; i++, o++) out[o] = packedColor(p, domain, values[i] as number);
 }

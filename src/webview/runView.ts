@@ -120,12 +120,12 @@ export class RunView implements View {
     // frame. A run newly shown whose heatmap took a long task's time gets them all in the next
     // frame: no one task holds both.
     const streaming = run.state === 'running' && before?.id === run.id && before.state === 'running' && sameLook;
-    const fresh = before?.id !== run.id && performance.now() - start > LONG_TASK_MS;
-    if (fresh || streaming) {
-      if (fresh) clearTimeout(this.detailsTimer);
+    const slowShow = before?.id !== run.id && performance.now() - start > LONG_TASK_MS;
+    if (slowShow || streaming) {
+      if (slowShow) clearTimeout(this.detailsTimer);
       else if (this.pending) return;
-      this.pending = fresh ? 'all' : this.nextTurn;
-      const wait = fresh ? 0 : this.detailsAt + DETAILS_MS - performance.now();
+      this.pending = slowShow ? 'all' : this.nextTurn;
+      const wait = slowShow ? 0 : this.detailsAt + DETAILS_MS - performance.now();
       this.detailsTimer = setTimeout(() => requestAnimationFrame(() => this.pending && this.renderDetails(this.pending)), Math.max(0, wait));
       return;
     }
