@@ -84,8 +84,3 @@ export function plainColumns(records: RecordColumns): unknown {
   for (const m of HEATMAP_METRICS) stats[m] = records.stats[m].map((c) => Array.from(c));
   return { epoch: Array.from(records.epoch), loss: Array.from(records.loss), accuracy: Array.from(records.accuracy), stats };
 }
-
-/** A column against the epochs, as a line chart's points. */
-export function points(epochs: Int32Array, values: Float32Array): { x: number; y: number }[] {
-  return Array.from(epochs, (x, i) => ({ x, y: values[i] ?? NaN }));
-}

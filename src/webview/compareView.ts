@@ -2,7 +2,6 @@
 // an Apply button under each, and their loss curves overlaid.
 
 import type { CompareVariantSnapshot, PanelView, RunSnapshot } from '../protocol';
-import { points } from './columns';
 import { button, metricSelect, stateBadge, type MetricSelect } from './controls';
 import { h, uniqueId } from './dom';
 import { basename } from './format';
@@ -92,7 +91,8 @@ export class CompareView implements View {
         label: v.run.label,
         color: ctx.theme.series[i % ctx.theme.series.length] ?? ctx.theme.foreground,
         axis: 'y' as const,
-        points: points(v.run.records.epoch, v.run.records.loss),
+        x: v.run.records.epoch,
+        y: v.run.records.loss,
       })),
       ctx.theme,
       ctx.lossLog,

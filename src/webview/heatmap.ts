@@ -43,6 +43,8 @@ export interface HeatmapOptions {
   /** Small multiples in the compare grid: shorter rows, short labels, no axis titles. */
   readonly compact: boolean;
   readonly onCell: (cell: CellInfo, run: RunSnapshot) => void;
+  /** After each draw (the run view draws its details after the heatmap of a newly shown run). */
+  readonly onDrawn?: () => void;
 }
 
 interface Layout {
@@ -54,6 +56,20 @@ interface Layout {
   readonly top: number;
   readonly width: number;
   readonly height: number;
+}
+
+/**
+ * Values (layers × records) from which a newly shown run is drawn over several frames: its view,
+ * its heatmap, its details (1,000 layers × 300 epochs is 300,000; each part then takes 50 to 90 ms
+ * on a 2-core machine, where all in one frame took 170). Smaller runs are drawn in one frame:
+ * each frame boundary costs its own layout and canvas copies (30 layers × 1,250 records in three
+ * frames was painted 30 ms later than in one).
+ */
+const OWN_FRAMES_FROM = 100_000;
+
+/** Whether a newly shown run's heatmap and details each take a frame of their own. */
+export function ownFrames(run: RunSnapshot): boolean {
+  return run.layers.length * recordCount(run.records) >= OWN_FRAMES_FROM;
 }
 
 const ROW_PX = { compact: 20, full: 28 };
@@ -78,7 +94,7 @@ export class Heatmap {
   /** The initial record's value per row, when the run has one. */
   private initial: Float64Array | null = null;
   private image: ImageData | null = null;
-  private pixels: Uint32Array | null = null;
+  private pixels: Int32Array | null = null;
   private colorKey: unknown[] = [];
   private axesKey = '';
   private columns = 0;
@@ -86,6 +102,8 @@ export class Heatmap {
   private cursor: { row: number; col: number } | null = null;
   private readonly resize: ResizeObserver;
   private observedWidth = -1;
+  /** A draw waiting for the next frame (requestAnimationFrame's handle; 0: none). */
+  private frame = 0;
   /** The widest row label; the run's layers and labels (by identity: they change with the run, not its epochs) and the font it was measured for; a count of the label sets seen, for the axes' key. */
   private measured: { layers: unknown; rowLabels: unknown; font: string; text: string; width: number; version: number } = {
     layers: null,
@@ -121,9 +139,14 @@ export class Heatmap {
     // brings the width the first draw waits for.
     this.resize = new ResizeObserver((entries) => {
       const w = Math.round(entries[entries.length - 1]?.contentRect.width ?? this.box.clientWidth);
+      const first = this.observedWidth <= 0;
       if (w === this.observedWidth) return;
       this.observedWidth = w;
-      if (this.input) this.update(this.input);
+      if (!this.input) return;
+      // The first report comes in the frame that built and laid out the view: a large run's first
+      // draw takes the next frame, so that neither is a long task.
+      if (first && ownFrames(this.input.run)) this.drawNextFrame();
+      else this.update(this.input);
     });
     this.resize.observe(this.box);
   }
@@ -138,7 +161,7 @@ export class Heatmap {
     if (this.box.style.height !== `${cssH}px`) this.box.style.height = `${cssH}px`;
     // The width comes from the resize observer: reading it would lay the page out in the middle of a show
     // (and per update). Until its first report, in the frame after this, after the layout, the draw waits.
-    if (this.observedWidth < 0) return;
+    if (this.observedWidth <= 0) return;
     const cssW = Math.max(60, this.observedWidth);
     const labelW = this.labelWidth(run, theme);
     const layout: Layout = {
@@ -183,7 +206,7 @@ export class Heatmap {
     if (recolor) {
       if (!this.image || this.image.width < width || this.image.height !== height) {
         this.image = new ImageData(width, height);
-        this.pixels = new Uint32Array(this.image.data.buffer);
+        this.pixels = new Int32Array(this.image.data.buffer);
         this.off.width = width;
         this.off.height = height;
       }
@@ -228,11 +251,21 @@ export class Heatmap {
       plot: [layout.left, layout.top, layout.width, layout.height].map((n) => Math.round(n)).join(','),
     };
     for (const [k, v] of Object.entries(data)) if (this.box.dataset[k] !== v) this.box.dataset[k] = v;
+    this.opts.onDrawn?.();
   }
 
   destroy(): void {
     this.resize.disconnect();
+    cancelAnimationFrame(this.frame);
     this.input = null;
+  }
+
+  private drawNextFrame(): void {
+    if (this.frame) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      if (this.input) this.update(this.input);
+    });
   }
 
   /** Writes the cells of columns `from`.. into the image and the offscreen canvas. */

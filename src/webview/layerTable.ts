@@ -41,6 +41,9 @@ export class LayerTable {
   private verdicts: LayerVerdict[] = [];
   private ratios: number[] = [];
   private rowPx = 0;
+  /** The scroller's scroll offset and height, as its scroll events and resize observer last gave them (reading them would lay the page out). */
+  private top = 0;
+  private viewPx = 0;
   private frame = 0;
   /** The text each row's cells were last given. */
   private readonly shown = new WeakMap<HTMLTableRowElement, readonly string[]>();
@@ -67,18 +70,32 @@ export class LayerTable {
         if (this.frame) return;
         this.frame = requestAnimationFrame(() => {
           this.frame = 0;
+          this.top = this.scroller.scrollTop;
           this.draw();
         });
       },
       { passive: true },
     );
+    // After a layout: the box's height, and the height of a real row, which the spacers follow.
+    new ResizeObserver(() => {
+      if (!this.scroller.classList.contains('virtual')) return;
+      const viewPx = this.scroller.clientHeight;
+      const row = this.body.rows[this.body.rows[0] === this.above ? 1 : 0];
+      const rowPx = row?.offsetHeight || this.rowPx;
+      if (viewPx === this.viewPx && rowPx === this.rowPx) return;
+      this.viewPx = viewPx;
+      this.rowPx = rowPx;
+      this.draw();
+    }).observe(this.scroller);
     this.element = h('section', { class: 'layers card', 'aria-labelledby': 'layers-heading' }, h('h2', { id: 'layers-heading' }, 'Layers'), this.scroller);
   }
 
   update(run: RunSnapshot): void {
     if (this.body.dataset.run !== run.id) {
       this.body.dataset.run = run.id;
-      this.scroller.scrollTop = 0;
+      // Written only when scrolled: the write lays the page out at once, in the middle of a show.
+      if (this.top !== 0) this.scroller.scrollTop = 0;
+      this.top = 0;
     }
     this.run = run;
     this.verdicts = layerVerdicts(run);
@@ -97,8 +114,8 @@ export class LayerTable {
     let last = n;
     if (virtual) {
       const rowPx = this.rowPx || DEFAULT_ROW_PX;
-      first = Math.max(0, Math.floor(this.scroller.scrollTop / rowPx) - OVERSCAN);
-      last = Math.min(n, Math.ceil((this.scroller.scrollTop + (this.scroller.clientHeight || 480)) / rowPx) + OVERSCAN);
+      first = Math.max(0, Math.floor(this.top / rowPx) - OVERSCAN);
+      last = Math.min(n, Math.ceil((this.top + (this.viewPx || 480)) / rowPx) + OVERSCAN);
     }
     const rows = this.rows(last - first, virtual);
     for (let k = 0; k < rows.length; k++) this.fill(rows[k] as HTMLTableRowElement, run, first + k);
@@ -107,11 +124,6 @@ export class LayerTable {
     this.below.style.height = `${(n - last) * rowPx}px`;
     this.body.dataset.first = String(first);
     this.body.dataset.shown = String(rows.length);
-    // Measured once a real row is laid out; the spacers follow on the next draw.
-    if (!this.rowPx && rows[0] && virtual && rows[0].offsetHeight > 0) {
-      this.rowPx = rows[0].offsetHeight;
-      this.draw();
-    }
   }
 
   /** `count` layer rows (between the spacers when virtualised), made or removed as needed. */

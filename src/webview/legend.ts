@@ -160,7 +160,8 @@ export class LegendView {
     const cssW = this.width || 320;
     const dpr = window.devicePixelRatio || 1;
     if (this.element.width !== Math.round(cssW * dpr)) this.element.width = Math.round(cssW * dpr);
-    this.element.height = Math.round(cssH * dpr);
+    // Assigned only when changed: any assignment, even of the same size, clears and reallocates the bitmap.
+    if (this.element.height !== Math.round(cssH * dpr)) this.element.height = Math.round(cssH * dpr);
     const ctx = this.element.getContext('2d');
     if (!ctx) return;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);

@@ -11,15 +11,12 @@ import { formatCount, formatValue } from './format';
 import { niceStep } from './ticks';
 import type { Theme } from './theme';
 
-export interface Point {
-  readonly x: number;
-  readonly y: number;
-}
-
 export interface LossSeries {
   readonly label: string;
   readonly color: string;
-  readonly points: readonly Point[];
+  /** The epochs (ascending) and the values at them, as the run's columns hold them: no object per point. */
+  readonly x: ArrayLike<number>;
+  readonly y: ArrayLike<number>;
   /** 'y1' is the 0..1 accuracy axis on the right. */
   readonly axis: 'y' | 'y1';
   readonly dashed?: boolean;
@@ -95,7 +92,6 @@ export class LossChart {
     this.theme = theme;
     this.log = log;
     this.maxEpoch = Math.max(1, maxEpoch);
-    if (this.size.width < 0) this.size = { width: this.box.clientWidth, height: this.box.clientHeight };
     this.canvas.setAttribute('aria-label', describe(series));
     this.draw();
   }
@@ -147,13 +143,14 @@ export class LossChart {
       ctx.setLineDash(s.dashed ? [5, 3] : []);
       ctx.beginPath();
       let pen = false;
-      for (const p of s.points) {
-        const py = posY(plot, axis, p.y);
+      const n = Math.min(s.x.length, s.y.length);
+      for (let i = 0; i < n; i++) {
+        const py = posY(plot, axis, s.y[i] as number);
         if (py === null) {
           pen = false;
           continue;
         }
-        const px = posX(plot, p.x);
+        const px = posX(plot, s.x[i] as number);
         if (pen) ctx.lineTo(px, py);
         else ctx.moveTo(px, py);
         pen = true;
@@ -163,12 +160,12 @@ export class LossChart {
     ctx.setLineDash([]);
     if (this.hover !== null) {
       for (const s of series) {
-        const p = nearest(s.points, this.hover);
-        const py = p && posY(plot, s.axis === 'y1' && plot.y1 ? plot.y1 : plot.y, p.y);
-        if (!p || py === null || py === undefined) continue;
+        const i = nearest(s.x, this.hover);
+        const py = i === undefined ? null : posY(plot, s.axis === 'y1' && plot.y1 ? plot.y1 : plot.y, s.y[i] as number);
+        if (i === undefined || py === null) continue;
         ctx.fillStyle = s.color;
         ctx.beginPath();
-        ctx.arc(posX(plot, p.x), py, 3, 0, 2 * Math.PI);
+        ctx.arc(posX(plot, s.x[i] as number), py, 3, 0, 2 * Math.PI);
         ctx.fill();
       }
     }
@@ -178,9 +175,9 @@ export class LossChart {
   private onHover(px: number, py: number): void {
     const plot = this.plot;
     const inside = plot !== null && px >= plot.left && px <= plot.left + plot.width && py >= plot.top && py <= plot.top + plot.height;
-    const first = this.series.find((s) => s.points.length > 0);
-    const at = inside && first ? nearest(first.points, plot.x.lo + ((px - plot.left) / plot.width) * (plot.x.hi - plot.x.lo)) : undefined;
-    const epoch = at ? at.x : null;
+    const first = this.series.find((s) => s.x.length > 0);
+    const at = inside && first ? nearest(first.x, plot.x.lo + ((px - plot.left) / plot.width) * (plot.x.hi - plot.x.lo)) : undefined;
+    const epoch = first && at !== undefined ? (first.x[at] as number) : null;
     if (epoch === this.hover) return;
     this.hover = epoch;
     this.draw();
@@ -190,8 +187,8 @@ export class LossChart {
     }
     const lines = [`epoch ${epoch}`];
     for (const s of this.series) {
-      const p = nearest(s.points, epoch);
-      if (p && p.x === epoch) lines.push(`${s.label}: ${formatValue(p.y, 4)}`);
+      const i = nearest(s.x, epoch);
+      if (i !== undefined && s.x[i] === epoch) lines.push(`${s.label}: ${formatValue(s.y[i] as number, 4)}`);
     }
     this.tip.textContent = lines.join('\n');
     this.tip.hidden = false;
@@ -210,8 +207,8 @@ export class LossChart {
 function describe(series: readonly LossSeries[]): string {
   return series
     .map((s) => {
-      const last = s.points[s.points.length - 1];
-      return last ? `${s.label} ${formatValue(last.y)} at epoch ${last.x}` : `${s.label}: no data`;
+      const n = s.x.length;
+      return n > 0 ? `${s.label} ${formatValue(s.y[n - 1] as number)} at epoch ${s.x[n - 1]}` : `${s.label}: no data`;
     })
     .join('; ');
 }
@@ -221,10 +218,11 @@ function valueAxis(series: readonly LossSeries[], log: boolean): Axis {
   let lo = Infinity;
   let hi = -Infinity;
   for (const s of series)
-    for (const p of s.points) {
-      if (!Number.isFinite(p.y) || (log && p.y <= 0)) continue;
-      if (p.y < lo) lo = p.y;
-      if (p.y > hi) hi = p.y;
+    for (let i = 0; i < s.y.length; i++) {
+      const y = s.y[i] as number;
+      if (!Number.isFinite(y) || (log && y <= 0)) continue;
+      if (y < lo) lo = y;
+      if (y > hi) hi = y;
     }
   if (!(lo <= hi)) return log ? { lo: 0.1, hi: 1, log, ticks: [0.1, 1] } : { lo: 0, hi: 1, log, ticks: [0, 0.5, 1] };
   if (log) {
@@ -266,19 +264,17 @@ function posY(plot: Plot, axis: Axis, v: number): number | null {
   return plot.top + (1 - t) * plot.height;
 }
 
-/** The point whose x is nearest `x` (points ascend in x). */
-function nearest(points: readonly Point[], x: number): Point | undefined {
+/** The index of the epoch nearest `x` (epochs ascend), or undefined when there are none. */
+function nearest(epochs: ArrayLike<number>, x: number): number | undefined {
   let a = 0;
-  let b = points.length - 1;
+  let b = epochs.length - 1;
   if (b < 0) return undefined;
   while (b - a > 1) {
     const m = (a + b) >> 1;
-    if ((points[m] as Point).x <= x) a = m;
+    if ((epochs[m] as number) <= x) a = m;
     else b = m;
   }
-  const pa = points[a] as Point;
-  const pb = points[b] as Point;
-  return Math.abs(pb.x - x) < Math.abs(pa.x - x) ? pb : pa;
+  return Math.abs((epochs[b] as number) - x) < Math.abs((epochs[a] as number) - x) ? b : a;
 }
 
 function drawAxes(ctx: CanvasRenderingContext2D, plot: Plot, theme: Theme, cssW: number): void {

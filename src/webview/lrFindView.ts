@@ -8,9 +8,13 @@ import { Chart, tooltipStyle } from './charts';
 import { button } from './controls';
 import { h } from './dom';
 import { basename, formatValue } from './format';
-import type { Point } from './lossChart';
 import { withAlpha, type Theme } from './theme';
 import type { Actions, RenderContext, View } from './view';
+
+interface Point {
+  readonly x: number;
+  readonly y: number;
+}
 
 interface Marker {
   readonly lr: number;

@@ -22,6 +22,8 @@ import { getHost } from './vscodeApi';
 
 const MIN_FRAME_MS = 100;
 const SAVE_DELAY_MS = 1000;
+/** A newly shown run is saved soon, but not in the tasks that draw it (its summary takes milliseconds at 1,000 layers). */
+const SHOW_SAVE_DELAY_MS = 300;
 /** How soon the page asks the host again for the run, when progress arrives for a run it does not have. */
 const RESYNC_MS = 1000;
 
@@ -76,14 +78,38 @@ const actions: Actions = {
   },
 };
 
+/**
+ * A run view built while the page waits for its first run, hidden: its custom elements render and
+ * its parts are made then, not in the frame that shows the run (tens of milliseconds at first use).
+ */
+let spare: RunView | null = null;
+function buildSpare(): void {
+  if (view || spare) return;
+  spare = new RunView(actions);
+  spare.element.hidden = true;
+  app.append(spare.element);
+}
+
 /** Builds the view for the current state's kind (a 'show' may switch kinds) and draws it. */
 function mount(): void {
   const kind = state.view?.kind ?? null;
   if (kind !== viewKind || !view) {
     view?.destroy();
-    view = kind === 'run' ? new RunView(actions) : kind === 'compare' ? new CompareView(actions) : kind === 'lrFind' ? new LrFindView(actions) : null;
+    if (kind === 'run' && spare) {
+      view = spare;
+      spare = null;
+      for (const child of [...app.children]) if (child !== view.element) child.remove();
+      view.element.hidden = false;
+    } else {
+      // Another kind of view: the spare run view is not wanted (the next run view is built when needed).
+      if (kind !== null) {
+        spare?.destroy();
+        spare = null;
+      }
+      view = kind === 'run' ? new RunView(actions) : kind === 'compare' ? new CompareView(actions) : kind === 'lrFind' ? new LrFindView(actions) : null;
+      app.replaceChildren(view ? view.element : h('p', { class: 'placeholder muted' }, 'Waiting for a training run…'), ...(spare ? [spare.element] : []));
+    }
     viewKind = kind;
-    app.replaceChildren(view ? view.element : h('p', { class: 'placeholder muted' }, 'Waiting for a training run…'));
   }
   render();
 }
@@ -132,8 +158,10 @@ function scheduleRender(): void {
 
 // setState serialises the whole state; during training that is throttled like drawing is.
 let saveTimer: ReturnType<typeof setTimeout> | undefined;
-function saveSoon(): void {
-  saveTimer ??= setTimeout(saveNow, SAVE_DELAY_MS);
+function saveSoon(delay = SAVE_DELAY_MS): void {
+  if (saveTimer !== undefined && delay >= SAVE_DELAY_MS) return;
+  clearTimeout(saveTimer);
+  saveTimer = setTimeout(saveNow, delay);
 }
 function saveNow(): void {
   if (saveTimer !== undefined) clearTimeout(saveTimer);
@@ -170,7 +198,7 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
   }
   state = next;
   if (change.kind === 'view') {
-    saveNow();
+    saveSoon(SHOW_SAVE_DELAY_MS);
     mountSoon();
   } else if (change.kind === 'status') {
     saveNow();
@@ -190,3 +218,4 @@ watchTheme(() => {
 setUpCharts(theme);
 mount();
 post({ type: 'ready' });
+if (!view) requestIdleCallback(buildSpare, { timeout: 1000 });

@@ -1,14 +1,14 @@
 // The 'run' view: header, metric selector, heatmap with legend, histogram, loss, layers, findings.
 
 import { recordCount, type PanelView, type RunSnapshot } from '../protocol';
-import { hasAccuracy, lastEpoch, points } from './columns';
+import { hasAccuracy, lastEpoch } from './columns';
 import { button, metricSelect, stateBadge, type MetricSelect } from './controls';
 import { custom, h, setText } from './dom';
 import { composeHeatmapPng } from './exportPng';
 import { basename } from './format';
 import { STATISTICS } from '../shared/vocabulary';
 import { FindingsList } from './findings';
-import { Heatmap, type CellInfo } from './heatmap';
+import { Heatmap, ownFrames, type CellInfo } from './heatmap';
 import { heatmapScale, pinnedScale, type HeatmapScale } from './heatmapScale';
 import { HistogramView } from './histogram';
 import { LayerTable } from './layerTable';
@@ -23,8 +23,6 @@ import type { Actions, HistogramAnswer, RenderContext, View } from './view';
  * new columns, with the layout and paint it brings).
  */
 const DETAILS_MS = 150;
-/** A long task's threshold: a first draw whose heatmap took longer leaves the details to the next frame. */
-const LONG_TASK_MS = 50;
 
 /** What one streaming turn draws: the loss chart (and an open histogram), or the layer table. */
 type Details = 'all' | 'curves' | 'table';
@@ -53,11 +51,13 @@ export class RunView implements View {
   /** The part the next streaming turn draws, and the draw waiting for its frame (null: none). */
   private nextTurn: Exclude<Details, 'all'> = 'curves';
   private pending: Details | null = null;
+  /** A newly shown run's details wait for its heatmap's first draw. */
+  private afterHeatmap = false;
 
   constructor(private readonly actions: Actions) {
     this.header = h('header', { class: 'view-header' });
     this.toolbar = h('div', { class: 'toolbar' });
-    this.heatmap = new Heatmap({ compact: false, onCell: (cell, run) => this.onCell(cell, run) });
+    this.heatmap = new Heatmap({ compact: false, onCell: (cell, run) => this.onCell(cell, run), onDrawn: () => this.heatmapDrawn() });
     this.histogramView = new HistogramView((request) => actions.requestHistogram(request));
     this.loss = new LossChart('Loss', (log) => actions.setLossLog(log));
     this.table = new LayerTable((fileName, line) => actions.revealLayer(fileName, line));
@@ -95,12 +95,19 @@ export class RunView implements View {
 
   render(view: PanelView, ctx: RenderContext): void {
     if (view.kind !== 'run') return;
-    const start = performance.now();
     const run = view.run;
     const before = this.run;
     const beforeCtx = this.ctx;
     this.run = run;
     this.ctx = ctx;
+    // A newly shown run's details are drawn after its heatmap (see heatmapDrawn), which on a page's
+    // first show waits for the layout to give it a width.
+    const fresh = before?.id !== run.id;
+    if (fresh) {
+      clearTimeout(this.detailsTimer);
+      this.pending = 'all';
+      this.afterHeatmap = true;
+    }
     this.renderHeader(run, ctx);
     if (!this.select) this.renderToolbar(ctx);
     this.select?.set(ctx.metric);
@@ -116,20 +123,37 @@ export class RunView implements View {
     const sameLook = beforeCtx?.theme === ctx.theme && beforeCtx.lossLog === ctx.lossLog;
     if (sameData && sameLook) return;
     this.findings.update(run.findings, run.state === 'running');
-    // While a run streams, the details follow in turns (DETAILS_MS), so every progress fits in a
-    // frame. A run newly shown whose heatmap took a long task's time gets them all in the next
-    // frame: no one task holds both.
-    const streaming = run.state === 'running' && before?.id === run.id && before.state === 'running' && sameLook;
-    const slowShow = before?.id !== run.id && performance.now() - start > LONG_TASK_MS;
-    if (slowShow || streaming) {
-      if (slowShow) clearTimeout(this.detailsTimer);
-      else if (this.pending) return;
-      this.pending = slowShow ? 'all' : this.nextTurn;
-      const wait = slowShow ? 0 : this.detailsAt + DETAILS_MS - performance.now();
-      this.detailsTimer = setTimeout(() => requestAnimationFrame(() => this.pending && this.renderDetails(this.pending)), Math.max(0, wait));
+    // A new run's details come with its heatmap; details already waiting draw the latest run.
+    if (fresh || this.pending === 'all') return;
+    // While a run streams, the details follow in turns (DETAILS_MS), so every progress fits in a frame.
+    const streaming = run.state === 'running' && before?.state === 'running' && sameLook;
+    if (streaming) {
+      if (this.pending) return;
+      this.detailsLater(this.nextTurn, this.detailsAt + DETAILS_MS - performance.now());
       return;
     }
     this.renderDetails('all');
+  }
+
+  /** The heatmap drew: a new run's details follow in this task, or for a large run in the next frame. */
+  private heatmapDrawn(): void {
+    if (!this.afterHeatmap || !this.run) return;
+    this.afterHeatmap = false;
+    if (ownFrames(this.run)) this.detailsLater('all', 0);
+    else this.renderDetails('all');
+  }
+
+  /** Draws `part` in the first frame after `wait` milliseconds. */
+  private detailsLater(part: Details, wait: number): void {
+    clearTimeout(this.detailsTimer);
+    this.pending = part;
+    this.detailsTimer = setTimeout(
+      () =>
+        requestAnimationFrame(() => {
+          if (this.pending) this.renderDetails(this.pending);
+        }),
+      Math.max(0, wait),
+    );
   }
 
   /** The loss chart and the open histogram, the layer table, or all three, for the run and context last rendered. */
@@ -137,6 +161,7 @@ export class RunView implements View {
     clearTimeout(this.detailsTimer);
     this.detailsTimer = undefined;
     this.pending = null;
+    this.afterHeatmap = false;
     this.detailsAt = performance.now();
     if (part !== 'all') this.nextTurn = part === 'curves' ? 'table' : 'curves';
     const { run, ctx } = this;
@@ -144,16 +169,15 @@ export class RunView implements View {
     if (part === 'table' || part === 'all') this.table.update(run);
     if (part === 'table') return;
     const { records } = run;
-    const series: LossSeries[] = [
-      { label: 'loss', color: ctx.theme.series[0] ?? ctx.theme.foreground, axis: 'y', points: points(records.epoch, records.loss) },
-    ];
+    const series: LossSeries[] = [{ label: 'loss', color: ctx.theme.series[0] ?? ctx.theme.foreground, axis: 'y', x: records.epoch, y: records.loss }];
     if (hasAccuracy(records)) {
       series.push({
         label: 'accuracy',
         color: ctx.theme.series[2] ?? ctx.theme.foreground,
         axis: 'y1',
         dashed: true,
-        points: points(records.epoch, records.accuracy),
+        x: records.epoch,
+        y: records.accuracy,
       });
     }
     this.loss.update(series, ctx.theme, ctx.lossLog, run.totalEpochs);

@@ -114,7 +114,7 @@ describe('webview colour scale', () => {
 
 describe('webview heatmap palette', () => {
   it("packRow writes each value's packedColor: random values with zeros, negatives, NaN and ±Infinity, log and linear scales, values past both ends", () => {
-    const p: PaletteBytes = { zero: 0xff000001, nonFinite: 0xff000002, packed: Uint32Array.from({ length: STEPS }, (_, i) => 0xff000100 + i) };
+    const p: PaletteBytes = { zero: 0xff000001 | 0, nonFinite: 0xff000002 | 0, packed: Int32Array.from({ length: STEPS }, (_, i) => (0xff000100 + i) | 0) };
     let seed = 7;
     const rand = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
     const special = [0, -0, -2, NaN, Infinity, -Infinity, 1e-3, 1];
@@ -128,7 +128,7 @@ describe('webview heatmap palette', () => {
       [{ kind: 'linear', lo: 0, hi: 1 }, fractions],
     ];
     for (const [domain, xs] of domains) {
-      const out = new Uint32Array(xs.length + 3);
+      const out = new Int32Array(xs.length + 3);
       packRow(p, domain, xs, 10, xs.length, out, 3);
       const steps = new Set<number>();
       for (let i = 10; i < xs.length; i++) {

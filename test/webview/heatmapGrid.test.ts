@@ -93,6 +93,60 @@ describe('webview heatmap grid', () => {
     assert.ok(Number.isNaN(cellValue(r, 3, 3, 0, 2, 'gradRms', 'log')), 'no records');
   });
 
+  it("the grid's cells, computed a row at a time, are cellValue's to the bit for every shape, also grown record by record (random data with zeros, NaN, ±Infinity, a missing layer)", () => {
+    let seed = 777;
+    const rand = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const special = [0, 0, NaN, Infinity, -Infinity, -2e-4];
+    const layers = 7;
+    const n = 53;
+    const column = (): Float32Array =>
+      Float32Array.from({ length: n }, () => (rand() < 0.03 ? (special[Math.floor(rand() * special.length)] as number) : 10 ** (-10 + rand() * 12)));
+    const stats = {} as Record<(typeof HEATMAP_METRICS)[number], Float32Array[]>;
+    for (const m of HEATMAP_METRICS) stats[m] = Array.from({ length: layers }, column);
+    // Layer 6 has no gradRms column yet.
+    stats.gradRms = stats.gradRms.slice(0, layers - 1);
+    const all: RecordColumns = { epoch: Int32Array.from({ length: n }, (_, i) => i + 1), loss: new Float32Array(n), accuracy: new Float32Array(n), stats };
+    const upTo = (k: number): RecordColumns => ({
+      epoch: all.epoch.subarray(0, k),
+      loss: all.loss.subarray(0, k),
+      accuracy: all.accuracy.subarray(0, k),
+      stats: Object.fromEntries(HEATMAP_METRICS.map((m) => [m, all.stats[m].map((c) => c.subarray(0, k))])) as unknown as RecordColumns['stats'],
+    });
+    let compared = 0;
+    const kinds = { nan: 0, infinite: 0, zero: 0 };
+    for (const [metric, kind] of [
+      ['gradRms', 'log'],
+      ['dead', 'linear'],
+    ] as const) {
+      for (const perRow of [1, 2, 3, 7]) {
+        for (const perColumn of [1, 4, 9]) {
+          const shape = { layers, perRow, perColumn, metric, kind };
+          const grown = new CellGrid(shape);
+          for (let k = 1; k <= n; k += 1 + Math.floor(rand() * 6)) grown.update(upTo(k));
+          grown.update(all);
+          const whole = new CellGrid(shape);
+          whole.update(all);
+          for (const grid of [grown, whole]) {
+            assert.equal(grid.columns, Math.ceil(n / perColumn));
+            for (let row = 0; row < grid.rows; row++) {
+              for (let c = 0; c < grid.columns; c++) {
+                const l0 = row * perRow;
+                const want = cellValue(all, c * perColumn, Math.min(n, (c + 1) * perColumn), l0, Math.min(layers, l0 + perRow), metric, kind);
+                const got = grid.at(row, c);
+                assert.ok(Object.is(got, want), `${metric} perRow ${perRow} perColumn ${perColumn} cell ${row},${c}: ${got} against ${want}`);
+                compared++;
+                if (Number.isNaN(want)) kinds.nan++;
+                else if (want === Infinity) kinds.infinite++;
+                else if (want === 0) kinds.zero++;
+              }
+            }
+          }
+        }
+      }
+    }
+    assert.ok(compared > 2000 && kinds.nan > 50 && kinds.infinite > 20, JSON.stringify({ compared, ...kinds }));
+  });
+
   it('grows in place: only the last partial column and new ones change, to the same numbers as from scratch', () => {
     const all = records(23, 5);
     const shape = { layers: 5, perRow: 2, perColumn: 4, metric: 'gradRms' as const, kind: 'log' as const };
