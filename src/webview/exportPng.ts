@@ -4,10 +4,11 @@
 import { drawLegend, legendHeight, type LegendSpec } from './legend';
 import type { Theme } from './theme';
 
-export function composeHeatmapPng(heatmap: HTMLCanvasElement, legend: LegendSpec, title: string, theme: Theme): string {
-  const cssW = heatmap.clientWidth || heatmap.width;
-  const cssH = heatmap.clientHeight || heatmap.height;
-  const dpr = heatmap.width / cssW || 1;
+/** `size`: the part of the canvas the heatmap was drawn in, in CSS pixels (its bitmap may be larger, see clearedCanvas). */
+export function composeHeatmapPng(heatmap: HTMLCanvasElement, size: { width: number; height: number }, legend: LegendSpec, title: string, theme: Theme): string {
+  const cssW = size.width;
+  const cssH = size.height;
+  const dpr = heatmap.width / (heatmap.clientWidth || heatmap.width) || 1;
   const pad = 12;
   const titleH = 24;
   const legendH = legendHeight(legend);
@@ -25,6 +26,6 @@ export function composeHeatmapPng(heatmap: HTMLCanvasElement, legend: LegendSpec
   ctx.textBaseline = 'middle';
   ctx.fillText(title, pad, pad + titleH / 2);
   drawLegend(ctx, pad, pad + titleH, cssW, legend, theme);
-  ctx.drawImage(heatmap, pad, pad + titleH + legendH + 8, cssW, cssH);
+  ctx.drawImage(heatmap, 0, 0, Math.round(cssW * dpr), Math.round(cssH * dpr), pad, pad + titleH + legendH + 8, cssW, cssH);
   return out.toDataURL('image/png');
 }

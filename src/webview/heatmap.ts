@@ -120,7 +120,7 @@ export class Heatmap {
     const summaryId = uniqueId('heatmap-summary');
     this.canvas = h('canvas', { role: 'img', tabindex: 0, 'aria-describedby': summaryId });
     this.tip = h('div', { class: 'heatmap-tip', role: 'tooltip', hidden: true });
-    this.box = h('div', { class: 'heatmap-box' }, this.canvas, this.tip);
+    this.box = h('div', { class: 'heatmap-box' }, h('div', { class: 'canvas-clip' }, this.canvas), this.tip);
     this.note = h('p', { class: 'heatmap-note muted' });
     this.summary = h('p', { id: summaryId, class: 'sr-only' });
     this.live = h('p', { class: 'sr-only', 'aria-live': 'polite' });
@@ -252,6 +252,11 @@ export class Heatmap {
     };
     for (const [k, v] of Object.entries(data)) if (this.box.dataset[k] !== v) this.box.dataset[k] = v;
     this.opts.onDrawn?.();
+  }
+
+  /** The part of the canvas drawn, in CSS pixels (null before the first draw). */
+  get drawnSize(): { width: number; height: number } | null {
+    return this.layout ? { width: this.layout.cssW, height: this.layout.cssH } : null;
   }
 
   destroy(): void {

@@ -67,7 +67,7 @@ export class LossChart {
     this.tip = h('div', { class: 'chart-tip', role: 'tooltip', hidden: true });
     this.logBox = custom('vscode-checkbox', { label: 'Log scale' });
     this.logBox.addEventListener('change', () => this.onLogChange(Boolean(this.logBox.checked)));
-    this.box = h('div', { class: 'chart-box loss-box' }, this.canvas, this.tip);
+    this.box = h('div', { class: 'chart-box loss-box' }, h('div', { class: 'canvas-clip' }, this.canvas), this.tip);
     this.element = h(
       'section',
       { class: 'loss card', 'aria-labelledby': headingId },

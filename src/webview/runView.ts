@@ -234,9 +234,10 @@ export class RunView implements View {
 
   private exportPng(): void {
     const { run, ctx, scale } = this;
-    if (!run || !ctx || !scale) return;
+    const size = this.heatmap.drawnSize;
+    if (!run || !ctx || !scale || !size) return;
     const title = `${run.name} · ${STATISTICS[ctx.metric].long}`;
-    this.actions.exportPng(composeHeatmapPng(this.heatmap.canvas, scale.legend, title, ctx.theme));
+    this.actions.exportPng(composeHeatmapPng(this.heatmap.canvas, size, scale.legend, title, ctx.theme));
   }
 
   private onCell(cell: CellInfo, run: RunSnapshot): void {

@@ -293,6 +293,41 @@ describe('webview page (chromium)', function () {
     await page.screenshot({ path: join(ARTIFACTS, 'run-dark-update-ratio.png'), fullPage: true });
   });
 
+  it('a narrower panel redraws into the bitmap it has: only the drawn part shows, and the PNG export is that part', async () => {
+    const before = await page.evaluate(() => {
+      const canvas = document.querySelector<HTMLCanvasElement>('.heatmap-box canvas');
+      return { bitmap: canvas?.width ?? 0, plot: document.querySelector<HTMLElement>('.heatmap-box')?.dataset.plot ?? '' };
+    });
+    await page.setViewportSize({ width: 800, height: 900 });
+    await page.waitForFunction((plot) => document.querySelector<HTMLElement>('.heatmap-box')?.dataset.plot !== plot, before.plot);
+    const after = await page.evaluate(() => {
+      const box = document.querySelector<HTMLElement>('.heatmap-box');
+      const canvas = box?.querySelector('canvas');
+      const clip = box?.querySelector<HTMLElement>('.canvas-clip');
+      const ctx = canvas?.getContext('2d');
+      if (!box || !canvas || !clip || !ctx) return null;
+      const dpr = canvas.width / canvas.clientWidth;
+      const boxW = box.clientWidth;
+      // Alpha to the right of what was drawn (the bitmap's old width) and inside it (the plot).
+      const [left, top, width, height] = (box.dataset.plot ?? '').split(',').map(Number) as [number, number, number, number];
+      const beyond = ctx.getImageData(Math.round((boxW + 4) * dpr), Math.round((top + height / 2) * dpr), 1, 1).data[3];
+      const inside = ctx.getImageData(Math.round((left + width / 2) * dpr), Math.round((top + height / 2) * dpr), 1, 1).data[3];
+      return { bitmap: canvas.width, dpr, boxW, clipW: clip.getBoundingClientRect().width, canvasW: canvas.getBoundingClientRect().width, beyond, inside };
+    });
+    assert.ok(after);
+    assert.equal(after.bitmap, before.bitmap, 'no new bitmap for a narrower panel');
+    assert.ok(after.canvasW > after.clipW && Math.abs(after.clipW - after.boxW) <= 1, `the clip (${after.clipW} px) shows the box's width of a ${after.canvasW} px canvas`);
+    assert.equal(after.beyond, 0, 'what the wider panel drew is cleared');
+    assert.equal(after.inside, 255, 'the plot is drawn');
+    await page.getByRole('button', { name: 'Export PNG' }).click();
+    const png = (await posted(page)).at(-1);
+    const bytes = Buffer.from(png?.type === 'exportPng' ? (png.dataUrl.split(',')[1] ?? '') : '', 'base64');
+    // The PNG's IHDR: width at byte 16. The export pads the heatmap by 12 CSS pixels each side.
+    assert.equal(bytes.readUInt32BE(16), Math.round((after.boxW + 24) * after.dpr), 'the export is the drawn part');
+    await page.setViewportSize({ width: 1100, height: 900 });
+    await page.waitForFunction((plot) => document.querySelector<HTMLElement>('.heatmap-box')?.dataset.plot === plot, before.plot);
+  });
+
   it('exports: PNG as a data URL, CSV and JSON as requests', async () => {
     await page.getByRole('button', { name: 'Export PNG' }).click();
     const png = (await posted(page)).at(-1);
