@@ -5,7 +5,13 @@ import { drawLegend, legendHeight, type LegendSpec } from './legend';
 import type { Theme } from './theme';
 
 /** `size`: the part of the canvas the heatmap was drawn in, in CSS pixels (its bitmap may be larger, see clearedCanvas). */
-export function composeHeatmapPng(heatmap: HTMLCanvasElement, size: { width: number; height: number }, legend: LegendSpec, title: string, theme: Theme): string {
+export function composeHeatmapPng(
+  heatmap: HTMLCanvasElement,
+  size: { width: number; height: number },
+  legend: LegendSpec,
+  title: string,
+  theme: Theme,
+): string {
   const cssW = size.width;
   const cssH = size.height;
   const dpr = heatmap.width / (heatmap.clientWidth || heatmap.width) || 1;

@@ -316,7 +316,10 @@ describe('webview page (chromium)', function () {
     });
     assert.ok(after);
     assert.equal(after.bitmap, before.bitmap, 'no new bitmap for a narrower panel');
-    assert.ok(after.canvasW > after.clipW && Math.abs(after.clipW - after.boxW) <= 1, `the clip (${after.clipW} px) shows the box's width of a ${after.canvasW} px canvas`);
+    assert.ok(
+      after.canvasW > after.clipW && Math.abs(after.clipW - after.boxW) <= 1,
+      `the clip (${after.clipW} px) shows the box's width of a ${after.canvasW} px canvas`,
+    );
     assert.equal(after.beyond, 0, 'what the wider panel drew is cleared');
     assert.equal(after.inside, 255, 'the plot is drawn');
     await page.getByRole('button', { name: 'Export PNG' }).click();
