@@ -41,7 +41,7 @@ export class RunView implements View {
   private run: RunSnapshot | null = null;
   private ctx: RenderContext | null = null;
   private scale: HeatmapScale | null = null;
-  private select: MetricSelect | null = null;
+  private readonly select: MetricSelect;
   private readonly pin: HTMLElement & { checked?: boolean };
   private headerKey = '';
   private epochs: HTMLElement = h('span');
@@ -57,6 +57,8 @@ export class RunView implements View {
   constructor(private readonly actions: Actions) {
     this.header = h('header', { class: 'view-header' });
     this.toolbar = h('div', { class: 'toolbar' });
+    this.select = metricSelect('gradRms', (m) => this.actions.setMetric(m));
+    this.buildToolbar();
     this.heatmap = new Heatmap({ compact: false, onCell: (cell, run) => this.onCell(cell, run), onDrawn: () => this.heatmapDrawn() });
     this.histogramView = new HistogramView((request) => actions.requestHistogram(request));
     this.loss = new LossChart('Loss', (log) => actions.setLossLog(log));
@@ -109,8 +111,7 @@ export class RunView implements View {
       this.afterHeatmap = true;
     }
     this.renderHeader(run, ctx);
-    if (!this.select) this.renderToolbar(ctx);
-    this.select?.set(ctx.metric);
+    this.select.set(ctx.metric);
     this.scale = pinnedScale(heatmapScale([run], ctx.metric), ctx.pinned, ctx.metric);
     const pinned = ctx.pinned?.metric === ctx.metric;
     if (this.pin.checked !== pinned) this.pin.checked = pinned;
@@ -218,8 +219,8 @@ export class RunView implements View {
     );
   }
 
-  private renderToolbar(ctx: RenderContext): void {
-    this.select = metricSelect(ctx.metric, (m) => this.actions.setMetric(m));
+  /** The toolbar, made with the view (so a view built ahead of its run has its controls rendered too). */
+  private buildToolbar(): void {
     this.toolbar.replaceChildren(
       this.select.element,
       h(
