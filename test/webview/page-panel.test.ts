@@ -170,6 +170,51 @@ describe('webview page at 600 px: out of date, fixes, pinned scale, many layers 
     assert.match((await page.locator('.heatmap-tip').textContent()) ?? '', /epoch 0 \(at initialisation/);
   });
 
+  it('shows a large run (layers × records ≥ 100,000) over frames, its loss chart and table after its heatmap; a small run in one frame', async () => {
+    /** The animation frames, counted from the show's post, in which the run's heatmap and its table were first seen drawn. */
+    const framesOf = async (id: string, count: number, epochs: number): Promise<{ heatmap: number; table: number }> => {
+      const layers: ReportLayer[] = Array.from({ length: count }, (_, i) => ({ ...fx.LAYERS[1]!, index: i, line: i + 3 }));
+      const base = fx.epochs(1, epochs);
+      const records = panelColumns(
+        statsOfRecords(base.map((e) => ({ ...e, layers: layers.map((_, i) => ({ ...e.layers[1]!, gradRms: 10 ** (-1 - i / 400) })), histograms: [] }))),
+        count,
+        1,
+        0,
+        epochs,
+      );
+      await page.evaluate(
+        ([runId, rows]) => {
+          const w = window as unknown as { __frames: { heatmap: number; table: number } };
+          w.__frames = { heatmap: -1, table: -1 };
+          let n = 0;
+          // Registered before the show's own frame callbacks, each probe sees what the frames before it drew.
+          const probe = (): void => {
+            n++;
+            if (w.__frames.heatmap < 0 && document.querySelector<HTMLElement>('.heatmap-box')?.dataset.rows === rows) w.__frames.heatmap = n;
+            if (w.__frames.table < 0 && document.querySelector<HTMLElement>('.layer-table tbody')?.dataset.run === runId) w.__frames.table = n;
+            if ((w.__frames.heatmap < 0 || w.__frames.table < 0) && n < 300) requestAnimationFrame(probe);
+          };
+          requestAnimationFrame(probe);
+        },
+        [id, String(count)] as const,
+      );
+      await send(page, {
+        type: 'show',
+        view: { kind: 'run', run: { ...fx.run(id, 0, 'done'), layers, records, totalEpochs: epochs, findings: [] } },
+        metric: 'gradRms',
+      });
+      await page.waitForFunction(() => {
+        const f = (window as unknown as { __frames: { heatmap: number; table: number } }).__frames;
+        return f.heatmap > 0 && f.table > 0;
+      });
+      return page.evaluate(() => (window as unknown as { __frames: { heatmap: number; table: number } }).__frames);
+    };
+    const large = await framesOf('large', 1001, 120);
+    assert.ok(large.table > large.heatmap, `1,001 × 120: heatmap seen in frame ${large.heatmap}, table in frame ${large.table}`);
+    const small = await framesOf('small', 6, 30);
+    assert.equal(small.table, small.heatmap, `6 × 30: heatmap and table seen in the same frame (${small.heatmap}, ${small.table})`);
+  });
+
   it('asks the host for the run again when progress comes for a run it does not have', async () => {
     const before = (await posted(page)).filter((m) => m.type === 'ready').length;
     await send(page, { type: 'progress', runId: 'lost-show', records: fx.columns(fx.epochs(1, 2)), findings: [], state: 'running' });
