@@ -29,39 +29,62 @@ export function arithmeticMean(values: ArrayLike<number>, from = 0, to = values.
  */
 export function meanAcross(columns: readonly (ArrayLike<number> | undefined)[], c0: number, c1: number, from: number, to: number, log: boolean): number {
   if (to <= from || c1 <= c0) return NaN;
-  sum = 0;
-  n = 0;
-  infinite = false;
+  clearMeans(one, 1);
   for (let c = c0; c < c1; c++) {
     const values = columns[c];
-    if (!values || !add(values, from, to, log)) return NaN;
+    if (!values) return NaN;
+    addToMean(one, 0, values, from, to, log);
   }
-  return result(log);
+  return meanResult(one, 0, log);
 }
 
 function meanOf(values: ArrayLike<number>, from: number, to: number, log: boolean): number {
   if (to <= from) return NaN;
-  sum = 0;
-  n = 0;
-  infinite = false;
-  return add(values, from, to, log) ? result(log) : NaN;
+  clearMeans(one, 1);
+  addToMean(one, 0, values, from, to, log);
+  return meanResult(one, 0, log);
 }
 
-// The running mean of meanOf and meanAcross (module state rather than an object per call: the
-// heatmap takes hundreds of thousands of means per draw).
-let sum = 0;
-let n = 0;
-let infinite = false;
+/**
+ * Running means, one per slot: the sum and count of the values taken so far, and whether an
+ * infinity or a NaN was seen. meanOf and meanAcross keep one; the panel's heatmap grid keeps one per
+ * cell of a row, and feeds each layer's column into them (typed arrays rather than an object per
+ * mean: the heatmap takes hundreds of thousands of means per draw).
+ */
+export interface RunningMeans {
+  readonly sum: Float64Array;
+  readonly count: Float64Array;
+  /** SEEN_INFINITY, SEEN_NAN (the mean is NaN, whatever else), or 0. */
+  readonly seen: Uint8Array;
+}
 
-/** Adds values[from..to) to the running mean; false at a NaN (the mean is NaN, whatever follows). */
-function add(values: ArrayLike<number>, from: number, to: number, log: boolean): boolean {
-  // Locals in the loop, written back once: a module variable per value would be a memory write each.
-  let s = sum;
-  let k = n;
+const SEEN_INFINITY = 1;
+const SEEN_NAN = 2;
+
+export function runningMeans(slots: number): RunningMeans {
+  return { sum: new Float64Array(slots), count: new Float64Array(slots), seen: new Uint8Array(slots) };
+}
+
+/** Empties slots 0..n. */
+export function clearMeans(m: RunningMeans, n: number): void {
+  m.sum.fill(0, 0, n);
+  m.count.fill(0, 0, n);
+  m.seen.fill(0, 0, n);
+}
+
+/** Adds values[from..to) to slot j's mean: the positive values' log10 (log) or every value; at a NaN it stops, the mean being NaN. */
+export function addToMean(m: RunningMeans, j: number, values: ArrayLike<number>, from: number, to: number, log: boolean): void {
+  if (m.seen[j] === SEEN_NAN) return;
+  // Locals in the loop, written back once: a typed array element per value would be a memory write each.
+  let s = m.sum[j] as number;
+  let k = m.count[j] as number;
   for (let i = from; i < to; i++) {
     const v = values[i] as number;
-    if (Number.isNaN(v)) return false;
-    if (v === Infinity || v === -Infinity) infinite = true;
+    if (v !== v) {
+      m.seen[j] = SEEN_NAN;
+      return;
+    }
+    if (v === Infinity || v === -Infinity) m.seen[j] = SEEN_INFINITY;
     else if (!log) {
       s += v;
       k++;
@@ -70,16 +93,22 @@ function add(values: ArrayLike<number>, from: number, to: number, log: boolean):
       k++;
     }
   }
-  sum = s;
-  n = k;
-  return true;
+  m.sum[j] = s;
+  m.count[j] = k;
 }
 
-function result(log: boolean): number {
-  if (infinite) return Infinity;
-  if (!log) return sum / n;
-  return n === 0 ? 0 : 10 ** (sum / n);
+/** Slot j's mean: NaN after a NaN, else Infinity after an infinity, else the (geometric) mean; 0 for a log mean of no positive value. */
+export function meanResult(m: RunningMeans, j: number, log: boolean): number {
+  const seen = m.seen[j];
+  if (seen === SEEN_NAN) return NaN;
+  if (seen === SEEN_INFINITY) return Infinity;
+  const s = m.sum[j] as number;
+  const k = m.count[j] as number;
+  if (!log) return s / k;
+  return k === 0 ? 0 : 10 ** (s / k);
 }
+
+const one = runningMeans(1);
 
 /**
  * A number for prose (messages, hovers, the CLI): 3 significant digits as a plain decimal from

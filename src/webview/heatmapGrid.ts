@@ -11,6 +11,7 @@
 import { recordCount, type HeatmapMetric, type RecordColumns } from '../protocol';
 import type { ScaleKind } from './colorScale';
 import { aggregateAcross } from './downsample';
+import { addToMean, clearMeans, meanResult, runningMeans, type RunningMeans } from '../shared/numbers';
 
 export interface GridShape {
   readonly layers: number;
@@ -61,20 +62,25 @@ export class CellGrid {
     this.reserve(columns);
     const n = columns - from;
     if (n > 0) {
-      const acc = accumulators(n);
+      const means = meansFor(n);
       const stats = records.stats[metric];
+      const log = kind === 'log';
+      const r0 = from * perColumn;
       for (let row = 0; row < this.rows; row++) {
         const l0 = row * perRow;
-        acc.flag.fill(0, 0, n);
-        acc.sum.fill(0, 0, n);
-        acc.count.fill(0, 0, n);
+        clearMeans(means, n);
+        // A layer without a column (not reported yet) makes its row's cells NaN, as in meanAcross.
+        let missing = false;
         for (let l = l0; l < Math.min(layers, l0 + perRow); l++) {
           const values = stats[l];
-          if (values) accumulate(values, from * perColumn, count, perColumn, n, kind === 'log', acc);
-          else acc.flag.fill(NAN, 0, n);
+          if (!values) {
+            missing = true;
+            break;
+          }
+          for (let j = 0; j < n; j++) addToMean(means, j, values, r0 + j * perColumn, Math.min(count, r0 + (j + 1) * perColumn), log);
         }
         const at = row * this.capacity + from;
-        for (let j = 0; j < n; j++) this.values[at + j] = result(acc, j, kind === 'log');
+        for (let j = 0; j < n; j++) this.values[at + j] = missing ? NaN : meanResult(means, j, log);
       }
     }
     this.columns = columns;
@@ -102,65 +108,13 @@ export class CellGrid {
 }
 
 // A row of cells at a time: each layer's column is read once, front to back, into one running mean
-// per cell (a long loop the engine optimises at once, where a call per cell stayed slow on a first
-// draw). The additions are meanAcross's, in its order (layer after layer, record after record), so
-// every cell is cellValue's number to the bit.
+// per cell (a long loop the engine optimises at once, where a call chain per cell stayed slow on a
+// first draw). The means are meanAcross's own (src/shared/numbers.ts), fed in its order (layer after
+// layer, record after record), so every cell is cellValue's number to the bit.
 
-const INFINITE = 1;
-const NAN = 2;
+let shared: RunningMeans = runningMeans(0);
 
-interface Accumulators {
-  sum: Float64Array;
-  count: Float64Array;
-  /** 0, INFINITE (an infinity was seen) or NAN (a NaN was: the cell is NaN, whatever else). */
-  flag: Uint8Array;
-}
-
-let shared: Accumulators = { sum: new Float64Array(0), count: new Float64Array(0), flag: new Uint8Array(0) };
-
-function accumulators(n: number): Accumulators {
-  if (shared.sum.length < n) {
-    const size = Math.max(n, 2 * shared.sum.length);
-    shared = { sum: new Float64Array(size), count: new Float64Array(size), flag: new Uint8Array(size) };
-  }
+function meansFor(n: number): RunningMeans {
+  if (shared.sum.length < n) shared = runningMeans(Math.max(n, 2 * shared.sum.length));
   return shared;
-}
-
-/** Adds records [r0, r1) of one layer's column to the running means of cells 0..n, `per` records each. */
-function accumulate(values: Float32Array, r0: number, r1: number, per: number, n: number, log: boolean, acc: Accumulators): void {
-  const { sum, count, flag } = acc;
-  for (let j = 0; j < n; j++) {
-    if (flag[j] === NAN) continue;
-    const a = r0 + j * per;
-    const b = Math.min(r1, a + per);
-    let s = sum[j] as number;
-    let k = count[j] as number;
-    for (let i = a; i < b; i++) {
-      const v = values[i] as number;
-      if (v !== v) {
-        flag[j] = NAN;
-        break;
-      }
-      if (v === Infinity || v === -Infinity) flag[j] = INFINITE;
-      else if (!log) {
-        s += v;
-        k++;
-      } else if (v > 0) {
-        s += Math.log10(v);
-        k++;
-      }
-    }
-    sum[j] = s;
-    count[j] = k;
-  }
-}
-
-function result(acc: Accumulators, j: number, log: boolean): number {
-  const f = acc.flag[j];
-  if (f === NAN) return NaN;
-  if (f === INFINITE) return Infinity;
-  const k = acc.count[j] as number;
-  const s = acc.sum[j] as number;
-  if (!log) return s / k;
-  return k === 0 ? 0 : 10 ** (s / k);
 }
