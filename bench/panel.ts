@@ -3,12 +3,12 @@
 // 'progress' every 100 ms, as the host's batcher posts them), for runs of 3 to 1,000 layers.
 //
 // Reported per run (median over tries):
-// - painted: from posting a finished run's 'show' until the first frame after the page's last
+// - painted: from the page's relaying a finished run's 'show' until the first frame after its last
 //   busy stretch (a gap of over 50 ms between animation frames counts as busy), so a second draw
 //   after a resize is included;
 // - update: main-thread time per streamed 'progress' (CDP Performance.getMetrics TaskDuration, the
 //   time between posting it and the next post 100 ms later or later still if the page is busy;
-//   the messages are all staged in a worker of the page before the stream, so the windows tile it,
+//   the messages are all staged in a worker of the page before the show, so the windows tile it,
 //   and each is relayed into the page with postMessage, as VS Code's webview frame relays it):
 //   median, p90, max;
 // - long tasks (over 50 ms, PerformanceObserver) while streaming, and the longest task from the
@@ -19,6 +19,7 @@
 //
 //   node scripts/build.mjs && node out/bench/panel.js [--tries N] [--only 30x10000,...] [--root DIR]
 //   node out/bench/panel.js --bytes [--only ...]   (the messages' sizes only, no browser)
+//   node out/bench/panel.js --height 2400 ...   (a page tall enough to show every part: none skips a turn)
 //   node out/bench/panel.js --series ...   (each streamed update's time printed too)
 //   node out/bench/panel.js --cpu ...   (updates as the main thread's CPU time: steadier for A/B on a busy machine)
 //   node out/bench/panel.js --profile DIR [--trace] --tries 1 --only 30x10000   (the first try's show and
@@ -72,6 +73,11 @@ const SERIES = args.includes('--series');
  * comparisons while other work runs. The targets are read on wall time, on a quiet machine.
  */
 const CPU = args.includes('--cpu');
+/**
+ * --height PX: the page's height (default 900, where the loss chart and the layer table are below the
+ * fold, as in a panel of that height). 2400 puts the whole page in view, so every part is drawn as it streams.
+ */
+const HEIGHT = Number(opt('--height') ?? 900);
 
 interface TraceEvent {
   name: string;
@@ -269,13 +275,8 @@ async function taskSeconds(cdp: CDPSession): Promise<number> {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-async function stage(page: Page, messages: readonly HostToPanel[]): Promise<void> {
-  await page.evaluate(() => ((window as unknown as { __msgs: unknown[] }).__msgs = []));
-  for (const m of messages) await page.evaluate(`window.__msgs.push((${REVIVE})(${JSON.stringify(encodeMessage(m))}))`);
-}
-
 /**
- * The worker that holds a stream's messages until they are posted: `{ from, count }` fetches them
+ * The worker that holds a case's messages until they are posted: `{ from, count }` fetches them
  * (message k at `${from}${k}`) and answers with the count held; a number k posts message k back to
  * the page and drops it.
  */
@@ -294,19 +295,21 @@ onmessage = async (e) => {
 
 interface Holding {
   __holder: Worker;
+  /** Called after the page relays a message, with the time it began relaying it. */
+  __relayed?: (t0: number) => void;
 }
 
-/** A stream's messages, and where the page's worker fetches them. */
+/** A case's messages (the finished run's show, then the stream), and where the page's worker fetches them. */
 interface Served {
   readonly messages: readonly HostToPanel[];
   readonly url: string;
 }
 
 /**
- * Serves a stream's messages, encoded, at `${url}${k}` for the page's worker to fetch: so staging
+ * Serves a case's messages, encoded, at `${url}${k}` for the page's worker to fetch: so staging
  * them never passes through the page's own heap.
  */
-function serveStream(messages: readonly HostToPanel[]): Promise<{ server: Server; stream: Served }> {
+function serveMessages(messages: readonly HostToPanel[]): Promise<{ server: Server; served: Served }> {
   const encoded = messages.map(encodeMessage);
   const server = createServer((req, res) => {
     const body = encoded[Number(req.url?.slice(1))];
@@ -314,15 +317,16 @@ function serveStream(messages: readonly HostToPanel[]): Promise<{ server: Server
     res.end(body ?? '');
   });
   return new Promise((ok) =>
-    server.listen(0, '127.0.0.1', () => ok({ server, stream: { messages, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` } })),
+    server.listen(0, '127.0.0.1', () => ok({ server, served: { messages, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` } })),
   );
 }
 
 /**
- * Stages a stream's messages in a worker of the page, outside the page's heap, as the messages of a
- * real stream wait in the extension host. The page relays each with postMessage, as VS Code's webview
- * frame relays the host's messages into the page: it arrives cloned on the page's thread, young and
- * short-lived, as in a panel.
+ * Stages a case's messages in a worker of the page, outside the page's heap, as a real run's wait in
+ * the extension host. The page relays each with postMessage, as VS Code's webview frame relays the
+ * host's messages into the page: it arrives cloned on the page's thread, young and short-lived, as in
+ * a panel. (Read into the page's own heap instead, they were copied by its first scavenges and their
+ * garbage fed its major collections, inside the windows measured.)
  */
 async function stageInWorker(page: Page, stream: Served): Promise<void> {
   const staged = await page.evaluate(
@@ -331,8 +335,10 @@ async function stageInWorker(page: Page, stream: Served): Promise<void> {
         const w = window as unknown as Holding;
         w.__holder = new Worker(URL.createObjectURL(new Blob([source], { type: 'text/javascript' })));
         w.__holder.onmessage = (e: MessageEvent<unknown>) => {
-          if (typeof e.data === 'number') resolve(e.data);
-          else window.postMessage(e.data, '*');
+          if (typeof e.data === 'number') return resolve(e.data);
+          const t0 = performance.now();
+          window.postMessage(e.data, '*');
+          w.__relayed?.(t0);
         };
         w.__holder.postMessage({ from, count });
       }),
@@ -341,7 +347,7 @@ async function stageInWorker(page: Page, stream: Served): Promise<void> {
   if (staged !== stream.messages.length) throw new Error(`the worker holds ${staged} of ${stream.messages.length} messages`);
 }
 
-const profiled = new WeakSet<HostToPanel>();
+const profiled = new WeakSet<Served>();
 let profileName = '';
 
 async function startProfile(cdp: CDPSession): Promise<void> {
@@ -378,26 +384,36 @@ async function stopProfile(cdp: CDPSession, phase: string): Promise<void> {
   for (const [k, v] of top.slice(0, 15)) console.log(`  ${ms(v).padStart(7)}  ${k}`);
 }
 
-async function oneTry(context: BrowserContext, origin: string, show: HostToPanel, stream: Served): Promise<Try> {
+/** One try of a case: message 0 of `served` is the finished run's show, the rest its stream. */
+async function oneTry(context: BrowserContext, origin: string, served: Served): Promise<Try> {
   const page = await context.newPage();
-  await page.setViewportSize({ width: 1100, height: 900 });
+  await page.setViewportSize({ width: 1100, height: HEIGHT });
   await page.goto(origin);
   await page.waitForFunction(() => document.getElementById('app') !== null);
   const cdp = await context.newCDPSession(page);
   await cdp.send('Performance.enable');
 
-  const profiling = PROFILE !== undefined && !profiled.has(show);
-  if (profiling) profiled.add(show);
-  // A finished run, shown.
-  await stage(page, [show]);
+  const profiling = PROFILE !== undefined && !profiled.has(served);
+  if (profiling) profiled.add(served);
+  // Every message staged first (not timed, with a pause after, so nothing of staging them is charged
+  // to the page).
+  await stageInWorker(page, served);
+  await sleep(300);
+  // A finished run, shown: from the page's relaying it (its serialisation and the clone the page
+  // receives are the page's, as in a panel; the worker's posting it is not).
   if (profiling) await startProfile(cdp);
-  const painted = await page.evaluate(() => {
-    const w = window as unknown as { __msgs: unknown[]; __settle: (t0: number) => Promise<number> };
-    const t0 = performance.now();
-    (window as unknown as { __showAt: number }).__showAt = t0;
-    window.postMessage(w.__msgs[0], '*');
-    return w.__settle(t0);
-  });
+  const painted = await page.evaluate(
+    () =>
+      new Promise<number>((resolve) => {
+        const w = window as unknown as Holding & { __settle: (t0: number) => Promise<number>; __showAt: number };
+        w.__relayed = (t0) => {
+          w.__relayed = undefined;
+          w.__showAt = t0;
+          resolve(w.__settle(t0));
+        };
+        w.__holder.postMessage(0);
+      }),
+  );
 
   if (profiling) await stopProfile(cdp, 'show');
   // Metric switch and resize on it.
@@ -427,49 +443,40 @@ async function oneTry(context: BrowserContext, origin: string, show: HostToPanel
       ),
     );
   });
-  await page.setViewportSize({ width: 800, height: 900 });
+  await page.setViewportSize({ width: 800, height: HEIGHT });
   const resize = await page.evaluate(() => (window as unknown as { __resized: Promise<number> }).__resized);
-  await page.setViewportSize({ width: 1100, height: 900 });
+  await page.setViewportSize({ width: 1100, height: HEIGHT });
   await sleep(300);
 
-  // The same size of run, streamed. Every message is staged in a worker first (not timed, and
-  // with a pause after, so the garbage and compiled code of staging them is not charged to the
-  // page); then one is posted every 100 ms, as the host's batcher does, and each 100 ms window's
-  // main-thread time is an update's: the windows tile the stream, so the loss chart and table
-  // drawn on timers between messages land in them as they would in a panel.
-  const now = (): Promise<number> => page.evaluate(() => performance.now());
-  const staging = [await now()];
-  await stageInWorker(page, stream);
-  await sleep(500);
-  staging.push(await now());
+  // The same size of run, streamed: one message every 100 ms, as the host's batcher posts them, and
+  // each 100 ms window's main-thread time is an update's: the windows tile the stream, so the loss
+  // chart and table drawn on timers between messages land in them as they would in a panel.
   const tasksBefore = await page.evaluate(() => (window as unknown as { __tasks: unknown[] }).__tasks.length);
   const updates: number[] = [];
   if (profiling) await startProfile(cdp);
-  for (let i = 0; i < stream.messages.length; i++) {
+  const stream = served.messages.length - 1;
+  for (let i = 0; i < stream; i++) {
     const a = await taskSeconds(cdp);
-    await page.evaluate((k) => (window as unknown as Holding).__holder.postMessage(k), i);
+    await page.evaluate((k) => (window as unknown as Holding).__holder.postMessage(k), 1 + i);
     await sleep(100);
     const b = await taskSeconds(cdp);
     if (i > 0) updates.push((b - a) * 1000);
-    if (SERIES && i > 0) console.log(`${profileName} update ${i} (${(stream.messages[i] as HostToPanel).type}): ${((b - a) * 1000).toFixed(1)} ms`);
+    if (SERIES && i > 0) console.log(`${profileName} update ${i} (${(served.messages[1 + i] as HostToPanel).type}): ${((b - a) * 1000).toFixed(1)} ms`);
   }
   await sleep(500);
   if (profiling) await stopProfile(cdp, 'stream');
-  const result = await page.evaluate(
-    ([from, [stagedFrom, stagedTo]]) => {
-      const w = window as unknown as { __tasks: { start: number; duration: number }[]; __saves: { chars: number; ms: number }[]; __showAt: number };
-      // The page's tasks from the show's post on (the task that posts it serialises it, as the
-      // sender would), not the page's own loading nor the bench's reading of messages into it.
-      const page = w.__tasks.filter((t) => t.start >= w.__showAt - 5 && !(t.start >= stagedFrom && t.start < stagedTo));
-      return {
-        streamLongTasks: w.__tasks.slice(from).length,
-        longestTask: Math.max(0, ...page.map((t) => t.duration)),
-        stateChars: Math.max(0, ...w.__saves.map((s) => s.chars)),
-        stateMs: Math.max(0, ...w.__saves.map((s) => s.ms)),
-      };
-    },
-    [tasksBefore, staging] as const,
-  );
+  const result = await page.evaluate((from) => {
+    const w = window as unknown as { __tasks: { start: number; duration: number }[]; __saves: { chars: number; ms: number }[]; __showAt: number };
+    // The page's tasks from the show's relay on (the task that relays it serialises it, as the
+    // sender would), not the page's own loading nor the staging of the messages.
+    const page = w.__tasks.filter((t) => t.start >= w.__showAt - 5);
+    return {
+      streamLongTasks: w.__tasks.slice(from).length,
+      longestTask: Math.max(0, ...page.map((t) => t.duration)),
+      stateChars: Math.max(0, ...w.__saves.map((s) => s.chars)),
+      stateMs: Math.max(0, ...w.__saves.map((s) => s.ms)),
+    };
+  }, tasksBefore);
   await page.close();
   return { painted, updates, metricSwitch, resize, ...result };
 }
@@ -516,18 +523,17 @@ async function main(): Promise<void> {
   try {
     for (const c of CASES) {
       if (ONLY && !ONLY.includes(c.name)) continue;
-      const show = finishedShow(c);
-      const { server: streamServer, stream } = await serveStream(streamMessages(c));
+      const { server: messageServer, served } = await serveMessages([finishedShow(c), ...streamMessages(c)]);
       profileName = c.name;
       const tries: Try[] = [];
       try {
-        for (let t = 0; t < TRIES; t++) tries.push(await oneTry(context, origin, show, stream));
+        for (let t = 0; t < TRIES; t++) tries.push(await oneTry(context, origin, served));
       } catch (e) {
         rows.push(`| ${c.name} | failed: ${e instanceof Error ? e.message.split('\n')[0] : String(e)} |`);
         console.log(rows[rows.length - 1]);
         continue;
       } finally {
-        streamServer.close();
+        messageServer.close();
       }
       const all = tries.flatMap((t) => t.updates);
       const m = (f: (t: Try) => number): number => median(tries.map(f));
@@ -535,7 +541,7 @@ async function main(): Promise<void> {
         c.name,
         ms(m((t) => t.painted)),
         `${ms(median(all))} / ${ms(quantile(all, 0.9))} / ${ms(Math.max(...all))}`,
-        `${m((t) => t.streamLongTasks)} of ${stream.messages.length - 1}`,
+        `${m((t) => t.streamLongTasks)} of ${served.messages.length - 2}`,
         ms(m((t) => t.longestTask)),
         `${ms(m((t) => t.metricSwitch))}, ${ms(m((t) => t.resize))}`,
         `${size(m((t) => t.stateChars))}, ${ms(m((t) => t.stateMs))}`,
