@@ -26,6 +26,7 @@ const DETAILS_MS = 150;
 
 /** What one streaming turn draws: the loss chart (and an open histogram), or the layer table. */
 type Details = 'all' | 'curves' | 'table';
+type Turn = Exclude<Details, 'all'>;
 
 export class RunView implements View {
   readonly element: HTMLElement;
@@ -49,10 +50,18 @@ export class RunView implements View {
   private detailsAt = -Infinity;
   private detailsTimer: ReturnType<typeof setTimeout> | undefined;
   /** The part the next streaming turn draws, and the draw waiting for its frame (null: none). */
-  private nextTurn: Exclude<Details, 'all'> = 'curves';
+  private nextTurn: Turn = 'curves';
   private pending: Details | null = null;
   /** A newly shown run's details wait for its heatmap's first draw. */
   private afterHeatmap = false;
+  /**
+   * The loss chart and the layer table out of the viewport (the observer's last report), and the
+   * turns skipped for them: while a run streams, a part out of view is not drawn (a table below the
+   * fold cost more than the heatmap's update), and is drawn when it comes into view.
+   */
+  private readonly outOfView = new Set<Element>();
+  private readonly stale = new Set<Turn>();
+  private readonly visibility: IntersectionObserver;
 
   constructor(private readonly actions: Actions) {
     this.header = h('header', { class: 'view-header' });
@@ -93,6 +102,35 @@ export class RunView implements View {
       this.table.element,
       this.findings.element,
     );
+    this.visibility = new IntersectionObserver((entries) => this.onVisibility(entries));
+    this.visibility.observe(this.loss.element);
+    this.visibility.observe(this.table.element);
+  }
+
+  private partElement(part: Turn): Element {
+    return part === 'table' ? this.table.element : this.loss.element;
+  }
+
+  /** Parts coming into view that skipped turns are drawn in the next frame. */
+  private onVisibility(entries: readonly IntersectionObserverEntry[]): void {
+    for (const e of entries) {
+      if (e.isIntersecting) this.outOfView.delete(e.target);
+      else this.outOfView.add(e.target);
+    }
+    const due = [...this.stale].filter((part) => !this.outOfView.has(this.partElement(part)));
+    const [first] = due;
+    if (!first || this.pending === 'all') return;
+    this.detailsLater(due.length > 1 || (this.pending !== null && this.pending !== first) ? 'all' : first, 0);
+  }
+
+  /** Whether a streaming turn passes over `part`, out of view (it is then drawn when it comes into view). */
+  private skips(part: Turn): boolean {
+    if (!this.outOfView.has(this.partElement(part))) {
+      this.stale.delete(part);
+      return false;
+    }
+    this.stale.add(part);
+    return true;
   }
 
   render(view: PanelView, ctx: RenderContext): void {
@@ -167,8 +205,12 @@ export class RunView implements View {
     if (part !== 'all') this.nextTurn = part === 'curves' ? 'table' : 'curves';
     const { run, ctx } = this;
     if (!run || !ctx) return;
-    if (part === 'table' || part === 'all') this.table.update(run);
+    if (part === 'all') this.stale.clear();
+    if (part === 'all' || (part === 'table' && !this.skips('table'))) this.table.update(run);
     if (part === 'table') return;
+    const hist = this.histogramView.current;
+    if (hist) this.histogramView.show({ ...hist, run }, ctx.theme);
+    if (part === 'curves' && this.skips('curves')) return;
     const { records } = run;
     const series: LossSeries[] = [{ label: 'loss', color: ctx.theme.series[0] ?? ctx.theme.foreground, axis: 'y', x: records.epoch, y: records.loss }];
     if (hasAccuracy(records)) {
@@ -182,8 +224,6 @@ export class RunView implements View {
       });
     }
     this.loss.update(series, ctx.theme, ctx.lossLog, run.totalEpochs);
-    const hist = this.histogramView.current;
-    if (hist) this.histogramView.show({ ...hist, run }, ctx.theme);
   }
 
   private renderHeader(run: RunSnapshot, ctx: RenderContext): void {
@@ -260,6 +300,7 @@ export class RunView implements View {
     this.detailsTimer = undefined;
     this.pending = null;
     this.run = null;
+    this.visibility.disconnect();
     this.heatmap.destroy();
     this.histogramView.destroy();
     this.loss.destroy();

@@ -215,6 +215,44 @@ describe('webview page at 600 px: out of date, fixes, pinned scale, many layers 
     assert.equal(small.table, small.heatmap, `6 × 30: heatmap and table seen in the same frame (${small.heatmap}, ${small.table})`);
   });
 
+  it('while a run streams, leaves its loss chart and table undrawn below the fold, and draws them when scrolled to', async () => {
+    await page.setViewportSize({ width: 600, height: 360 });
+    try {
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await send(page, { type: 'show', view: { kind: 'run', run: fx.run('fold', 20, 'running') }, metric: 'gradRms' });
+      await page.waitForFunction(() => document.querySelector<HTMLElement>('.layer-table tbody')?.dataset.run === 'fold');
+      const lossLabel = async (): Promise<string> => (await page.locator('.loss canvas').getAttribute('aria-label')) ?? '';
+      const gradCell = async (): Promise<string> => (await page.locator('.layer-table tbody tr').first().locator('td').nth(5).textContent()) ?? '';
+      const shown = { loss: await lossLabel(), cell: await gradCell() };
+      assert.match(shown.loss, /at epoch 20\b/);
+      const tops = await page.evaluate(() => ['.loss', '.layers'].map((q) => document.querySelector(q)?.getBoundingClientRect().top ?? 0));
+      assert.ok(
+        tops.every((t) => t > 360),
+        `loss chart and table below the fold: ${tops.join(', ')}`,
+      );
+
+      // Progress as a run streams it, several streaming turns apart (one every 150 ms).
+      for (const [from, to] of [
+        [21, 24],
+        [25, 27],
+        [28, 30],
+      ] as const) {
+        await send(page, { type: 'progress', runId: 'fold', records: fx.columns(fx.epochs(from, to)), findings: fx.FINDINGS, state: 'running' });
+        await page.waitForFunction((n) => document.querySelector<HTMLElement>('.heatmap-box')?.dataset.columns === n, String(to));
+        await page.waitForTimeout(250);
+      }
+      assert.equal(await lossLabel(), shown.loss, 'the loss chart out of view is not drawn');
+      assert.equal(await gradCell(), shown.cell, 'the table out of view is not drawn');
+
+      await page.locator('.layers').scrollIntoViewIfNeeded();
+      await page.waitForFunction((old) => (document.querySelector('.layer-table tbody tr td:nth-child(6)')?.textContent ?? old) !== old, shown.cell);
+      await page.locator('.loss').scrollIntoViewIfNeeded();
+      await page.waitForFunction(() => /at epoch 30\b/.test(document.querySelector('.loss canvas')?.getAttribute('aria-label') ?? ''));
+    } finally {
+      await page.setViewportSize({ width: 600, height: 900 });
+    }
+  });
+
   it('asks the host for the run again when progress comes for a run it does not have', async () => {
     const before = (await posted(page)).filter((m) => m.type === 'ready').length;
     await send(page, { type: 'progress', runId: 'lost-show', records: fx.columns(fx.epochs(1, 2)), findings: [], state: 'running' });
