@@ -79,14 +79,16 @@ const actions: Actions = {
 };
 
 /**
- * A run view built while the page waits for its first run, hidden: its custom elements render and
- * its parts are made then, not in the frame that shows the run (tens of milliseconds at first use).
+ * A run view built while the page waits for its first run, unseen (.spare-view): its custom elements
+ * render, its parts are made and it is styled and laid out then, not in the frame that shows the run
+ * (tens of milliseconds at first use). Hidden with display: none it was styled and laid out in that frame.
  */
 let spare: RunView | null = null;
 function buildSpare(): void {
   if (view || spare) return;
   spare = new RunView(actions);
-  spare.element.hidden = true;
+  spare.element.classList.add('spare-view');
+  spare.element.setAttribute('aria-hidden', 'true');
   app.append(spare.element);
 }
 
@@ -99,7 +101,8 @@ function mount(): void {
       view = spare;
       spare = null;
       for (const child of [...app.children]) if (child !== view.element) child.remove();
-      view.element.hidden = false;
+      view.element.classList.remove('spare-view');
+      view.element.removeAttribute('aria-hidden');
     } else {
       // Another kind of view: the spare run view is not wanted (the next run view is built when needed).
       if (kind !== null) {

@@ -183,6 +183,19 @@ describe('webview page (chromium)', function () {
   it('says ready once and waits for the host', async () => {
     assert.deepEqual(await posted(page), [{ type: 'ready' }]);
     assert.match((await page.locator('main#app').textContent()) ?? '', /Waiting for a training run/);
+    // The run view built ahead, laid out but unseen: nothing of it shows, and there is nothing to
+    // scroll, even in a short panel.
+    await page.waitForFunction(() => document.querySelector('.spare-view .heatmap-box') !== null);
+    await page.setViewportSize({ width: 1100, height: 300 });
+    const waiting = await page.evaluate(() => ({
+      text: document.body.innerText.trim(),
+      scroll: document.documentElement.scrollHeight - innerHeight,
+      width: document.querySelector('.spare-view .heatmap-box')?.getBoundingClientRect().width ?? 0,
+    }));
+    await page.setViewportSize({ width: 1100, height: 900 });
+    assert.equal(waiting.text, 'Waiting for a training run…');
+    assert.ok(waiting.scroll <= 0, `nothing to scroll while waiting (${waiting.scroll} px)`);
+    assert.ok(waiting.width > 0, 'the view built ahead is laid out at the page width');
   });
 
   it('draws a run snapshot: one heatmap row per layer, painted', async () => {
