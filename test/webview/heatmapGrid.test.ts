@@ -28,6 +28,27 @@ function records(n: number, layers: number): RecordColumns {
   return columns(epochRecords(n, layers));
 }
 
+/**
+ * Seeded random columns, `records` values per layer for every heatmap metric: 10^(lo .. lo + decades),
+ * or with probability `chance` one of `special`. The generator is returned too, for a test to draw
+ * more from the same stream (so a failure can be replayed).
+ */
+function randomColumns(o: { seed: number; layers: number; records: number; special: readonly number[]; chance: number; lo: number; decades: number }): {
+  r: RecordColumns;
+  rand: () => number;
+} {
+  let seed = o.seed;
+  const rand = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  const n = o.records;
+  const column = (): Float32Array =>
+    Float32Array.from({ length: n }, () =>
+      rand() < o.chance ? (o.special[Math.floor(rand() * o.special.length)] as number) : 10 ** (o.lo + rand() * o.decades),
+    );
+  const stats = {} as Record<(typeof HEATMAP_METRICS)[number], Float32Array[]>;
+  for (const m of HEATMAP_METRICS) stats[m] = Array.from({ length: o.layers }, column);
+  return { r: { epoch: Int32Array.from({ length: n }, (_, i) => i + 1), loss: new Float32Array(n), accuracy: new Float32Array(n), stats }, rand };
+}
+
 describe('webview heatmap grid', () => {
   it('a cell is the geometric mean of its layers and records (log), the mean (linear)', () => {
     const r = records(4, 3);
@@ -50,17 +71,17 @@ describe('webview heatmap grid', () => {
   });
 
   it('a cell of several layers is, to the bit, `aggregate` over its values gathered layer after layer (random data with zeros, NaN, ±Infinity)', () => {
-    // A seeded generator, so a failure can be replayed.
-    let seed = 12345;
-    const rand = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
-    const special = [0, 0, 0, NaN, Infinity, -Infinity, -1e-3];
     const layers = 9;
     const n = 40;
-    const column = (): Float32Array =>
-      Float32Array.from({ length: n }, () => (rand() < 0.02 ? (special[Math.floor(rand() * special.length)] as number) : 10 ** (-12 + rand() * 14)));
-    const stats = {} as Record<(typeof HEATMAP_METRICS)[number], Float32Array[]>;
-    for (const m of HEATMAP_METRICS) stats[m] = Array.from({ length: layers }, column);
-    const r: RecordColumns = { epoch: Int32Array.from({ length: n }, (_, i) => i + 1), loss: new Float32Array(n), accuracy: new Float32Array(n), stats };
+    const { r, rand } = randomColumns({
+      seed: 12345,
+      layers,
+      records: n,
+      special: [0, 0, 0, NaN, Infinity, -Infinity, -1e-3],
+      chance: 0.02,
+      lo: -12,
+      decades: 14,
+    });
     const gathered = (metric: 'gradRms' | 'dead', r0: number, r1: number, l0: number, l1: number, kind: 'log' | 'linear'): number => {
       const values: number[] = [];
       for (let l = l0; l < l1; l++) for (let i = r0; i < r1; i++) values.push(r.stats[metric][l]![i]!);
@@ -94,18 +115,11 @@ describe('webview heatmap grid', () => {
   });
 
   it("the grid's cells, computed a row at a time, are cellValue's to the bit for every shape, also grown record by record (random data with zeros, NaN, ±Infinity, a missing layer)", () => {
-    let seed = 777;
-    const rand = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
-    const special = [0, 0, NaN, Infinity, -Infinity, -2e-4];
     const layers = 7;
     const n = 53;
-    const column = (): Float32Array =>
-      Float32Array.from({ length: n }, () => (rand() < 0.03 ? (special[Math.floor(rand() * special.length)] as number) : 10 ** (-10 + rand() * 12)));
-    const stats = {} as Record<(typeof HEATMAP_METRICS)[number], Float32Array[]>;
-    for (const m of HEATMAP_METRICS) stats[m] = Array.from({ length: layers }, column);
+    const { r, rand } = randomColumns({ seed: 777, layers, records: n, special: [0, 0, NaN, Infinity, -Infinity, -2e-4], chance: 0.03, lo: -10, decades: 12 });
     // Layer 6 has no gradRms column yet.
-    stats.gradRms = stats.gradRms.slice(0, layers - 1);
-    const all: RecordColumns = { epoch: Int32Array.from({ length: n }, (_, i) => i + 1), loss: new Float32Array(n), accuracy: new Float32Array(n), stats };
+    const all: RecordColumns = { ...r, stats: { ...r.stats, gradRms: r.stats.gradRms.slice(0, layers - 1) } };
     const upTo = (k: number): RecordColumns => ({
       epoch: all.epoch.subarray(0, k),
       loss: all.loss.subarray(0, k),
