@@ -2,7 +2,7 @@
 
 import type { Finding, Severity } from '../engine/types';
 import { button } from './controls';
-import { h } from './dom';
+import { h, setText } from './dom';
 
 const GLYPH: Record<Severity, string> = { error: '⨯', warning: '⚠', info: 'ℹ' };
 
@@ -29,8 +29,9 @@ export class FindingsList {
   }
 
   update(findings: readonly Finding[], running: boolean): void {
-    this.empty.textContent = running ? 'No findings yet.' : 'No findings: every layer looks healthy.';
-    this.empty.hidden = findings.length > 0;
+    // Written only when changed: this runs with every progress, and each write lays the page out.
+    setText(this.empty, running ? 'No findings yet.' : 'No findings: every layer looks healthy.');
+    if (this.empty.hidden !== findings.length > 0) this.empty.hidden = findings.length > 0;
     // Rebuilding on every progress message would steal focus from a link the user is on.
     const key = JSON.stringify(findings.map((f) => [f.kind, f.line, f.message, f.fixes.map((x) => x.title)]));
     if (key === this.key) return;

@@ -81,6 +81,8 @@ export class LossChart {
       const r = entries[entries.length - 1]?.contentRect;
       if (!r || (Math.round(r.width) === this.size.width && Math.round(r.height) === this.size.height)) return;
       this.size = { width: Math.round(r.width), height: Math.round(r.height) };
+      // A chart not yet given a run (a view built ahead of it) allocates its bitmap now, not in its first draw.
+      if (!this.theme) clearedCanvas(this.canvas, this.size.width, this.size.height, window.devicePixelRatio || 1);
       this.draw();
     });
     this.resize.observe(this.box);

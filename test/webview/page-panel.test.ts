@@ -253,6 +253,46 @@ describe('webview page at 600 px: out of date, fixes, pinned scale, many layers 
     }
   });
 
+  it('while a run streams, every text it writes sits in a box of fixed size, so a progress lays out that box alone', async () => {
+    // Every part in view, so the loss chart and the table take their turns too.
+    await page.setViewportSize({ width: 600, height: 3000 });
+    try {
+      await send(page, { type: 'show', view: { kind: 'run', run: fx.run('boxes', 20, 'running') }, metric: 'gradRms' });
+      await page.waitForFunction(() => document.querySelector<HTMLElement>('.layer-table tbody')?.dataset.run === 'boxes');
+      await page.evaluate(() => {
+        const w = window as unknown as { __writes: MutationRecord[] };
+        w.__writes = [];
+        new MutationObserver((records) => w.__writes.push(...records)).observe(document.body, { childList: true, characterData: true, subtree: true });
+      });
+      const gradCell = async (): Promise<string> => (await page.locator('.layer-table tbody tr').first().locator('td').nth(5).textContent()) ?? '';
+      const before = await gradCell();
+      for (let to = 21; to <= 26; to++) {
+        await send(page, { type: 'progress', runId: 'boxes', records: fx.columns(fx.epochs(to, to)), findings: fx.FINDINGS, state: 'running' });
+        await page.waitForTimeout(200);
+      }
+      await page.waitForFunction(() => /at epoch 2[1-6]\b/.test(document.querySelector('.loss canvas')?.getAttribute('aria-label') ?? ''));
+      assert.notEqual(await gradCell(), before, 'the table took its turn');
+      const loose = await page.evaluate(() => {
+        // A box lays out alone when it is contained in size and layout (contain: strict, or size and layout).
+        const fixed = (el: Element | null): boolean => {
+          for (let e = el; e; e = e.parentElement) {
+            const c = getComputedStyle(e).contain;
+            if (c === 'strict' || (c.includes('size') && c.includes('layout'))) return true;
+          }
+          return false;
+        };
+        const w = window as unknown as { __writes: MutationRecord[] };
+        return w.__writes
+          .map((r) => (r.target instanceof Element ? r.target : r.target.parentElement))
+          .filter((el) => !fixed(el))
+          .map((el) => `${el?.tagName.toLowerCase()}.${el?.className}: ${el?.textContent?.slice(0, 40)}`);
+      });
+      assert.deepEqual([...new Set(loose)], [], 'texts written outside a box of fixed size');
+    } finally {
+      await page.setViewportSize({ width: 600, height: 900 });
+    }
+  });
+
   it('asks the host for the run again when progress comes for a run it does not have', async () => {
     const before = (await posted(page)).filter((m) => m.type === 'ready').length;
     await send(page, { type: 'progress', runId: 'lost-show', records: fx.columns(fx.epochs(1, 2)), findings: [], state: 'running' });
