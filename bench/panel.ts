@@ -22,8 +22,8 @@
 //   node out/bench/panel.js --height 2400 ...   (a page tall enough to show every part: none skips a turn)
 //   node out/bench/panel.js --series ...   (each streamed update's time printed too)
 //   node out/bench/panel.js --cpu ...   (updates as the main thread's CPU time: steadier for A/B on a busy machine)
-//   node out/bench/panel.js --profile DIR [--trace] --tries 1 --only 30x10000   (the first try's show and
-//     stream as CPU profiles, or with --trace as Chromium traces, in DIR; their top items by self time printed)
+//   node out/bench/panel.js --profile DIR [--trace] --tries 1 --only 30x10000   (the first try's show,
+//     resize and stream as CPU profiles, or with --trace as Chromium traces, in DIR; their top items by self time printed)
 // (--root: a folder holding dist/webview.js and media/, e.g. a copy of an older build to compare.)
 
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -443,8 +443,10 @@ async function oneTry(context: BrowserContext, origin: string, served: Served): 
       ),
     );
   });
+  if (profiling) await startProfile(cdp);
   await page.setViewportSize({ width: 800, height: HEIGHT });
   const resize = await page.evaluate(() => (window as unknown as { __resized: Promise<number> }).__resized);
+  if (profiling) await stopProfile(cdp, 'resize');
   await page.setViewportSize({ width: 1100, height: HEIGHT });
   await sleep(300);
 
