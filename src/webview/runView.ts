@@ -171,7 +171,8 @@ export class RunView implements View {
     const streaming = run.state === 'running' && before?.state === 'running' && sameLook;
     if (streaming) {
       const wait = this.detailsAt + DETAILS_MS - performance.now();
-      if (wait <= 0) this.renderDetails(this.nextTurn);
+      // A part waiting for its frame (one that came into view) goes first.
+      if (wait <= 0) this.renderDetails(this.pending ?? this.nextTurn);
       else if (!this.pending) this.detailsLater(this.nextTurn, wait + DETAILS_MS);
       return;
     }
@@ -242,7 +243,7 @@ export class RunView implements View {
     this.headerKey = key;
     // The epoch changes with every progress: in a box as wide as the last epoch's digits, it lays out alone (media/panel.css).
     this.epochCount = h('span', { class: 'count' }, epoch);
-    this.epochCount.style.width = `${String(run.totalEpochs).length}ch`;
+    this.epochCount.style.width = `${Math.max(String(run.totalEpochs).length, epoch.length)}ch`;
     const epochs = h('span', { class: 'epochs' }, 'epoch ', this.epochCount, ` of ${run.totalEpochs}`);
     const meta = h('p', { class: 'meta' }, h('span', { class: 'file', title: run.fileName }, basename(run.fileName)), stateBadge(run.state), epochs);
     const title = h('h1', {}, run.name);
