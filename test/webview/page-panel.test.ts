@@ -253,8 +253,9 @@ describe('webview page at 600 px: out of date, fixes, pinned scale, many layers 
     }
   });
 
-  it('while a run streams, every text it writes sits in a box of fixed size, so a progress lays out that box alone', async () => {
-    // Every part in view, so the loss chart and the table take their turns too.
+  it('while a run streams, a progress that brings no new findings writes text only in boxes of fixed size, which lay out alone', async () => {
+    // Every part in view, so the loss chart and the table take their turns too. (New findings change
+    // the findings list and the verdicts, and lay the page out: that happens a few times a run.)
     await page.setViewportSize({ width: 600, height: 3000 });
     try {
       await send(page, { type: 'show', view: { kind: 'run', run: fx.run('boxes', 20, 'running') }, metric: 'gradRms' });
