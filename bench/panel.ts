@@ -5,7 +5,8 @@
 // Reported per run (median over tries):
 // - painted: from the page's relaying a finished run's 'show' until the first frame after its last
 //   busy stretch (a gap of over 50 ms between animation frames counts as busy), so a second draw
-//   after a resize is included;
+//   after a resize is included, and not before the first frame after the one that drew the run's
+//   layer table (the last part a show draws: a show of small frames makes no busy stretch);
 // - update: main-thread time per streamed 'progress' (CDP Performance.getMetrics TaskDuration, the
 //   time between posting it and the next post 100 ms later or later still if the page is busy;
 //   the messages are all staged in a worker of the page before the show, so the windows tile it,
@@ -240,17 +241,32 @@ function instrument(): void {
   new PerformanceObserver((list) => {
     for (const e of list.getEntries()) tasks.push({ start: e.startTime, duration: e.duration });
   }).observe({ type: 'longtask', buffered: true });
-  /** Milliseconds from `t0` to the first frame after the page's last busy stretch (gaps over 50 ms). */
-  w.__settle = (t0: number) =>
+  /**
+   * Milliseconds from `t0` to the first frame after the page's last busy stretch (gaps over 50 ms),
+   * and, given the id of a run being shown, not before the first frame after the one in which the
+   * page drew that run's layer table (the last part a show draws): a show whose every frame is
+   * under 50 ms of work makes no busy stretch.
+   */
+  w.__settle = (t0: number, runId?: string) =>
     new Promise<number>((resolve) => {
       let last = t0;
       let painted = NaN;
+      // The frame (its timestamp) in which the table got the run, and the time the next one began.
+      let drawnIn = NaN;
+      let afterDrawn = runId === undefined ? t0 : NaN;
+      const watch = new MutationObserver(() => {
+        if (!Number.isNaN(drawnIn) || document.querySelector<HTMLElement>('.layer-table tbody')?.dataset.run !== runId) return;
+        drawnIn = Number(document.timeline.currentTime);
+        watch.disconnect();
+      });
+      if (runId !== undefined) watch.observe(document.body, { subtree: true, attributes: true, attributeFilter: ['data-run'] });
       // performance.now(), not the frame's timestamp: that is when the frame began, which can be before t0.
-      const frame = (): void => {
+      const frame = (ts: number): void => {
         const t = performance.now();
         if (Number.isNaN(painted) || t - last > 50) painted = t;
         last = t;
-        if (t - painted > 400) resolve(painted - t0);
+        if (Number.isNaN(afterDrawn) && ts > drawnIn) afterDrawn = t;
+        if (t - painted > 400 && !Number.isNaN(afterDrawn)) resolve(Math.max(painted, afterDrawn) - t0);
         else requestAnimationFrame(frame);
       };
       requestAnimationFrame(frame);
@@ -384,6 +400,11 @@ async function stopProfile(cdp: CDPSession, phase: string): Promise<void> {
   for (const [k, v] of top.slice(0, 15)) console.log(`  ${ms(v).padStart(7)}  ${k}`);
 }
 
+/** The id of the run a 'show' of one run shows. */
+function shownRunId(msg: HostToPanel | undefined): string | undefined {
+  return msg?.type === 'show' && msg.view.kind === 'run' ? msg.view.run.id : undefined;
+}
+
 /** One try of a case: message 0 of `served` is the finished run's show, the rest its stream. */
 async function oneTry(context: BrowserContext, origin: string, served: Served): Promise<Try> {
   const page = await context.newPage();
@@ -403,16 +424,17 @@ async function oneTry(context: BrowserContext, origin: string, served: Served): 
   // receives are the page's, as in a panel; the worker's posting it is not).
   if (profiling) await startProfile(cdp);
   const painted = await page.evaluate(
-    () =>
+    (runId) =>
       new Promise<number>((resolve) => {
-        const w = window as unknown as Holding & { __settle: (t0: number) => Promise<number>; __showAt: number };
+        const w = window as unknown as Holding & { __settle: (t0: number, runId?: string) => Promise<number>; __showAt: number };
         w.__relayed = (t0) => {
           w.__relayed = undefined;
           w.__showAt = t0;
-          resolve(w.__settle(t0));
+          resolve(w.__settle(t0, runId));
         };
         w.__holder.postMessage(0);
       }),
+    shownRunId(served.messages[0]),
   );
 
   if (profiling) await stopProfile(cdp, 'show');
