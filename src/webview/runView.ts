@@ -20,7 +20,7 @@ import type { Actions, HistogramAnswer, RenderContext, View } from './view';
 /**
  * While a run streams, the loss chart and the layer table are drawn in turns, one of them at most
  * every DETAILS_MS, never both in one frame (either costs more than the heatmap's new columns, with
- * the layout and paint it brings).
+ * the layout and paint it brings), unless progress comes so seldom that a frame has room for both.
  */
 const DETAILS_MS = 150;
 
@@ -170,7 +170,15 @@ export class RunView implements View {
     // that stops before the next turn is due leaves it to a timer.
     const streaming = run.state === 'running' && before?.state === 'running' && sameLook;
     if (streaming) {
-      const wait = this.detailsAt + DETAILS_MS - performance.now();
+      const since = performance.now() - this.detailsAt;
+      // Progress this far apart (a slow run, an epoch a second or slower): both parts, in this frame.
+      // One part a progress would leave the other an epoch behind until the next, seconds later.
+      if (since >= 2 * DETAILS_MS) {
+        this.renderDetails('curves');
+        this.renderDetails('table');
+        return;
+      }
+      const wait = DETAILS_MS - since;
       // A part waiting for its frame (one that came into view) goes first.
       if (wait <= 0) this.renderDetails(this.pending ?? this.nextTurn);
       else if (!this.pending) this.detailsLater(this.nextTurn, wait + DETAILS_MS);

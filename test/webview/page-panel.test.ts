@@ -12,6 +12,7 @@ import type { EpochRecord, ReportLayer } from '../../src/engine/types';
 import type { PanelToHost } from '../../src/protocol';
 import { statsOfRecords } from '../../src/engine/findings';
 import { panelColumns } from '../../src/host/panel/aggregate';
+import { formatValue } from '../../src/webview/format';
 import * as fx from './fixtures';
 import { launchPanelBrowser, send, servePanel } from './pageServer';
 
@@ -289,6 +290,27 @@ describe('webview page at 600 px: out of date, fixes, pinned scale, many layers 
           .map((el) => `${el?.tagName.toLowerCase()}.${el?.className}: ${el?.textContent?.slice(0, 40)}`);
       });
       assert.deepEqual([...new Set(loose)], [], 'texts written outside a box of fixed size');
+    } finally {
+      await page.setViewportSize({ width: 600, height: 900 });
+    }
+  });
+
+  it('a slow run (progress half a second apart) brings its loss chart and its table to each new epoch', async () => {
+    await page.setViewportSize({ width: 600, height: 3000 });
+    try {
+      await send(page, { type: 'show', view: { kind: 'run', run: fx.run('slow', 20, 'running') }, metric: 'gradRms' });
+      await page.waitForFunction(() => document.querySelector<HTMLElement>('.layer-table tbody')?.dataset.run === 'slow');
+      await page.waitForTimeout(400);
+      for (let to = 21; to <= 23; to++) {
+        const [record] = fx.epochs(to, to);
+        await send(page, { type: 'progress', runId: 'slow', records: fx.columns(fx.epochs(to, to)), findings: fx.FINDINGS, state: 'running' });
+        await page.waitForFunction((n) => document.querySelector<HTMLElement>('.heatmap-box')?.dataset.columns === n, String(to));
+        await page.waitForTimeout(400);
+        const loss = (await page.locator('.loss canvas').getAttribute('aria-label')) ?? '';
+        assert.match(loss, new RegExp(`at epoch ${to}\\b`), `the loss chart at epoch ${to}`);
+        const cell = await page.locator('.layer-table tbody tr').first().locator('td').nth(5).textContent();
+        assert.equal(cell, formatValue(record?.layers[0]?.gradRms ?? NaN), `the table at epoch ${to}`);
+      }
     } finally {
       await page.setViewportSize({ width: 600, height: 900 });
     }
