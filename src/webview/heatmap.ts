@@ -77,6 +77,8 @@ const modeOf = (opts: HeatmapOptions): 'compact' | 'full' => (opts.compact ? 'co
 const MAX_PLOT_H = { compact: 240, full: 600 };
 const AXIS_H = { compact: 18, full: 36 };
 const TOP_PAD = 4;
+/** The canvas' height in CSS pixels for a plot `plotH` high: the plot, its top pad and the epoch axis. */
+const canvasHeight = (mode: 'compact' | 'full', plotH: number): number => plotH + TOP_PAD + AXIS_H[mode];
 const RIGHT_PAD = { compact: 4, full: 8 };
 
 export class Heatmap {
@@ -146,7 +148,8 @@ export class Heatmap {
       // A view built ahead of its run: its bitmap is allocated now, at the tallest plot, rather
       // than by its first draw (about 10 ms on a 2-core machine).
       if (!this.input) {
-        clearedCanvas(this.canvas, Math.max(60, w), MAX_PLOT_H[modeOf(opts)] + TOP_PAD + AXIS_H[modeOf(opts)], window.devicePixelRatio || 1);
+        const mode = modeOf(opts);
+        clearedCanvas(this.canvas, Math.max(60, w), canvasHeight(mode, MAX_PLOT_H[mode]), window.devicePixelRatio || 1);
         return;
       }
       // The first report comes in the frame that built and laid out the view: a large run's first
@@ -163,7 +166,7 @@ export class Heatmap {
     const mode = modeOf(this.opts);
     const layers = run.layers.length;
     const plotH = Math.max(1, Math.min(layers * ROW_PX[mode], MAX_PLOT_H[mode]));
-    const cssH = plotH + TOP_PAD + AXIS_H[mode];
+    const cssH = canvasHeight(mode, plotH);
     if (this.box.style.height !== `${cssH}px`) this.box.style.height = `${cssH}px`;
     // The width comes from the resize observer: reading it would lay the page out in the middle of a show
     // (and per update). Until its first report, in the frame after this, after the layout, the draw waits.

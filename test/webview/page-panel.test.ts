@@ -34,6 +34,31 @@ async function legendLabel(page: Page): Promise<string> {
   return (await page.locator('canvas.legend').getAttribute('aria-label')) ?? '';
 }
 
+async function lossLabel(page: Page): Promise<string> {
+  return (await page.locator('.loss canvas').getAttribute('aria-label')) ?? '';
+}
+
+/** The first layer's ∂L/∂W RMS in the layer table. */
+async function firstGradCell(page: Page): Promise<string> {
+  return (await page.locator('.layer-table tbody tr').first().locator('td').nth(5).textContent()) ?? '';
+}
+
+/**
+ * A running run of 20 epochs, shown in a page `height` px tall (scrolled to the top) once its table
+ * has it; then `body`, and the page back to 600 × 900.
+ */
+async function withRunningRun(page: Page, id: string, height: number, body: () => Promise<void>): Promise<void> {
+  await page.setViewportSize({ width: 600, height });
+  try {
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await send(page, { type: 'show', view: { kind: 'run', run: fx.run(id, 20, 'running') }, metric: 'gradRms' });
+    await page.waitForFunction((runId) => document.querySelector<HTMLElement>('.layer-table tbody')?.dataset.run === runId, id);
+    await body();
+  } finally {
+    await page.setViewportSize({ width: 600, height: 900 });
+  }
+}
+
 describe('webview page at 600 px: out of date, fixes, pinned scale, many layers (chromium)', function () {
   this.timeout(120_000);
   let server: Server;
@@ -217,14 +242,8 @@ describe('webview page at 600 px: out of date, fixes, pinned scale, many layers 
   });
 
   it('while a run streams, leaves its loss chart and table undrawn below the fold, and draws them when scrolled to', async () => {
-    await page.setViewportSize({ width: 600, height: 360 });
-    try {
-      await page.evaluate(() => window.scrollTo(0, 0));
-      await send(page, { type: 'show', view: { kind: 'run', run: fx.run('fold', 20, 'running') }, metric: 'gradRms' });
-      await page.waitForFunction(() => document.querySelector<HTMLElement>('.layer-table tbody')?.dataset.run === 'fold');
-      const lossLabel = async (): Promise<string> => (await page.locator('.loss canvas').getAttribute('aria-label')) ?? '';
-      const gradCell = async (): Promise<string> => (await page.locator('.layer-table tbody tr').first().locator('td').nth(5).textContent()) ?? '';
-      const shown = { loss: await lossLabel(), cell: await gradCell() };
+    await withRunningRun(page, 'fold', 360, async () => {
+      const shown = { loss: await lossLabel(page), cell: await firstGradCell(page) };
       assert.match(shown.loss, /at epoch 20\b/);
       const tops = await page.evaluate(() => ['.loss', '.layers'].map((q) => document.querySelector(q)?.getBoundingClientRect().top ?? 0));
       assert.ok(
@@ -242,38 +261,32 @@ describe('webview page at 600 px: out of date, fixes, pinned scale, many layers 
         await page.waitForFunction((n) => document.querySelector<HTMLElement>('.heatmap-box')?.dataset.columns === n, String(to));
         await page.waitForTimeout(250);
       }
-      assert.equal(await lossLabel(), shown.loss, 'the loss chart out of view is not drawn');
-      assert.equal(await gradCell(), shown.cell, 'the table out of view is not drawn');
+      assert.equal(await lossLabel(page), shown.loss, 'the loss chart out of view is not drawn');
+      assert.equal(await firstGradCell(page), shown.cell, 'the table out of view is not drawn');
 
       await page.locator('.layers').scrollIntoViewIfNeeded();
       await page.waitForFunction((old) => (document.querySelector('.layer-table tbody tr td:nth-child(6)')?.textContent ?? old) !== old, shown.cell);
       await page.locator('.loss').scrollIntoViewIfNeeded();
       await page.waitForFunction(() => /at epoch 30\b/.test(document.querySelector('.loss canvas')?.getAttribute('aria-label') ?? ''));
-    } finally {
-      await page.setViewportSize({ width: 600, height: 900 });
-    }
+    });
   });
 
   it('while a run streams, a progress that brings no new findings writes text only in boxes of fixed size, which lay out alone', async () => {
     // Every part in view, so the loss chart and the table take their turns too. (New findings change
     // the findings list and the verdicts, and lay the page out: that happens a few times a run.)
-    await page.setViewportSize({ width: 600, height: 3000 });
-    try {
-      await send(page, { type: 'show', view: { kind: 'run', run: fx.run('boxes', 20, 'running') }, metric: 'gradRms' });
-      await page.waitForFunction(() => document.querySelector<HTMLElement>('.layer-table tbody')?.dataset.run === 'boxes');
+    await withRunningRun(page, 'boxes', 3000, async () => {
       await page.evaluate(() => {
         const w = window as unknown as { __writes: MutationRecord[] };
         w.__writes = [];
         new MutationObserver((records) => w.__writes.push(...records)).observe(document.body, { childList: true, characterData: true, subtree: true });
       });
-      const gradCell = async (): Promise<string> => (await page.locator('.layer-table tbody tr').first().locator('td').nth(5).textContent()) ?? '';
-      const before = await gradCell();
+      const before = await firstGradCell(page);
       for (let to = 21; to <= 26; to++) {
         await send(page, { type: 'progress', runId: 'boxes', records: fx.columns(fx.epochs(to, to)), findings: fx.FINDINGS, state: 'running' });
         await page.waitForTimeout(200);
       }
       await page.waitForFunction(() => /at epoch 2[1-6]\b/.test(document.querySelector('.loss canvas')?.getAttribute('aria-label') ?? ''));
-      assert.notEqual(await gradCell(), before, 'the table took its turn');
+      assert.notEqual(await firstGradCell(page), before, 'the table took its turn');
       const loose = await page.evaluate(() => {
         // A box lays out alone when it is contained in size and layout (contain: strict, or size and layout).
         const fixed = (el: Element | null): boolean => {
@@ -290,30 +303,21 @@ describe('webview page at 600 px: out of date, fixes, pinned scale, many layers 
           .map((el) => `${el?.tagName.toLowerCase()}.${el?.className}: ${el?.textContent?.slice(0, 40)}`);
       });
       assert.deepEqual([...new Set(loose)], [], 'texts written outside a box of fixed size');
-    } finally {
-      await page.setViewportSize({ width: 600, height: 900 });
-    }
+    });
   });
 
   it('a slow run (progress half a second apart) brings its loss chart and its table to each new epoch', async () => {
-    await page.setViewportSize({ width: 600, height: 3000 });
-    try {
-      await send(page, { type: 'show', view: { kind: 'run', run: fx.run('slow', 20, 'running') }, metric: 'gradRms' });
-      await page.waitForFunction(() => document.querySelector<HTMLElement>('.layer-table tbody')?.dataset.run === 'slow');
+    await withRunningRun(page, 'slow', 3000, async () => {
       await page.waitForTimeout(400);
       for (let to = 21; to <= 23; to++) {
         const [record] = fx.epochs(to, to);
         await send(page, { type: 'progress', runId: 'slow', records: fx.columns(fx.epochs(to, to)), findings: fx.FINDINGS, state: 'running' });
         await page.waitForFunction((n) => document.querySelector<HTMLElement>('.heatmap-box')?.dataset.columns === n, String(to));
         await page.waitForTimeout(400);
-        const loss = (await page.locator('.loss canvas').getAttribute('aria-label')) ?? '';
-        assert.match(loss, new RegExp(`at epoch ${to}\\b`), `the loss chart at epoch ${to}`);
-        const cell = await page.locator('.layer-table tbody tr').first().locator('td').nth(5).textContent();
-        assert.equal(cell, formatValue(record?.layers[0]?.gradRms ?? NaN), `the table at epoch ${to}`);
+        assert.match(await lossLabel(page), new RegExp(`at epoch ${to}\\b`), `the loss chart at epoch ${to}`);
+        assert.equal(await firstGradCell(page), formatValue(record?.layers[0]?.gradRms ?? NaN), `the table at epoch ${to}`);
       }
-    } finally {
-      await page.setViewportSize({ width: 600, height: 900 });
-    }
+    });
   });
 
   it('asks the host for the run again when progress comes for a run it does not have', async () => {
